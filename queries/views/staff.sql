@@ -1,0 +1,34 @@
+-- Staff snapshot rows with their reporting groups, one row per (snapshot_date, staff_id).
+-- Rows without a date or id, and repeats of a key, are counted on the data-quality
+-- page (queries/quality/staff_snapshot.sql) and left out here.
+CREATE VIEW staff AS
+SELECT
+  s.snapshot_date,
+  s.staff_id,
+  COALESCE(p.code, 'Unlisted') AS partner_org,
+  s.service_line,
+  COALESCE(s.clinical, false) AS clinical,
+  s.afc_band,
+  COALESCE(b.band_cluster, 'Other') AS band_cluster,
+  COALESCE(b.band7plus, false) AS band7plus,
+  s.fte,
+  s.age_years,
+  CASE WHEN s.sex IN ('1', '2', '9', 'X') THEN s.sex ELSE 'X' END AS sex,
+  CASE WHEN s.disability IN ('Y', 'N', 'Z') THEN s.disability ELSE 'Z' END AS disability,
+  CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
+  COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
+  COALESCE(e.wres_group, 'Unknown') AS wres_group,
+  COALESCE(s.board_member, false) AS board_member
+FROM (
+  SELECT *,
+    row_number() OVER (
+      PARTITION BY snapshot_date, staff_id
+      ORDER BY partner_org, afc_band, fte, ethnic_category, sex, disability
+    ) AS key_rank
+  FROM staff_snapshot
+  WHERE snapshot_date IS NOT NULL AND staff_id IS NOT NULL
+) s
+LEFT JOIN ref_partner p ON p.code = s.partner_org
+LEFT JOIN ref_afc_band b ON b.afc_band = s.afc_band
+LEFT JOIN ref_ethnic_category e ON e.code = s.ethnic_category
+WHERE s.key_rank = 1

@@ -1,0 +1,93 @@
+-- Workforce figures at one snapshot ({{snapshot_date}}), overall and by partner, in the
+-- long form every metric query returns: metric, by_key ('dim=value;dim=value', '' for
+-- overall), numerator, denominator (proportions) or value (value-only figures).
+-- Training counts completions on or before {{period_end}}; definitions in reports.md.
+WITH done AS (
+  SELECT t.staff_id,
+    max(CASE WHEN c.target = 'interpreters' THEN 1 ELSE 0 END) AS interpreters,
+    max(CASE WHEN c.target = 'cultural_competence' THEN 1 ELSE 0 END) AS cultural_competence
+  FROM training t
+  JOIN ref_course_target c ON c.course = t.course
+  WHERE t.completed_date <= {{period_end}}
+  GROUP BY t.staff_id
+),
+s AS (
+  SELECT st.*,
+    COALESCE(d.interpreters, 0) AS done_interpreters,
+    COALESCE(d.cultural_competence, 0) AS done_cultural_competence
+  FROM staff st
+  LEFT JOIN done d ON d.staff_id = st.staff_id
+  WHERE st.snapshot_date = {{snapshot_date}}
+),
+-- every row once overall and once under its partner
+b AS (
+  SELECT '' AS by_key, * FROM s
+  UNION ALL
+  SELECT 'partner_org=' || partner_org AS by_key, * FROM s
+),
+agg AS (
+  SELECT by_key,
+    count(*) AS headcount,
+    sum(fte) AS fte,
+    sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS bme,
+    sum(CASE WHEN wres_group = 'Unknown' THEN 1 ELSE 0 END) AS ethnicity_unknown,
+    sum(CASE WHEN band7plus THEN 1 ELSE 0 END) AS band7plus,
+    sum(CASE WHEN band7plus AND wres_group = 'BME' THEN 1 ELSE 0 END) AS bme_band7plus,
+    sum(CASE WHEN disability = 'Y' THEN 1 ELSE 0 END) AS disabled,
+    sum(CASE WHEN sex = '1' THEN 1 ELSE 0 END) AS male,
+    sum(CASE WHEN clinical THEN 1 ELSE 0 END) AS clinical,
+    sum(CASE WHEN clinical AND done_interpreters = 1 THEN 1 ELSE 0 END) AS clinical_interpreters,
+    sum(done_cultural_competence) AS cultural_competence
+  FROM b
+  GROUP BY by_key
+),
+clusters AS (
+  SELECT by_key, band_cluster, count(*) AS total FROM b GROUP BY by_key, band_cluster
+),
+wres_groups AS (
+  SELECT 'White' AS wres_group UNION ALL SELECT 'BME' UNION ALL SELECT 'Unknown'
+),
+band_counts AS (
+  SELECT by_key, band_cluster, wres_group, count(*) AS n FROM b GROUP BY by_key, band_cluster, wres_group
+),
+-- the BME leadership programme's mentees, placed by their latest snapshot to period end
+mentees AS (
+  SELECT DISTINCT m.staff_id
+  FROM mentoring m
+  JOIN ref_setting r ON r.name = 'mentoring_bme_programme' AND m.programme = r.value
+  WHERE m.matched_date <= {{period_end}}
+),
+latest AS (
+  SELECT staff_id, partner_org, wres_group,
+    row_number() OVER (PARTITION BY staff_id ORDER BY snapshot_date DESC) AS rk
+  FROM staff
+  WHERE snapshot_date <= {{period_end}}
+),
+bme_mentees AS (
+  SELECT l.partner_org FROM mentees me JOIN latest l ON l.staff_id = me.staff_id AND l.rk = 1
+  WHERE l.wres_group = 'BME'
+),
+mentoring_by AS (
+  SELECT a.by_key, count(bm.partner_org) AS matched
+  FROM agg a
+  LEFT JOIN bme_mentees bm ON a.by_key = '' OR a.by_key = 'partner_org=' || bm.partner_org
+  GROUP BY a.by_key
+)
+SELECT 'wf.headcount' AS metric, by_key, CAST(NULL AS BIGINT) AS numerator, CAST(NULL AS BIGINT) AS denominator, CAST(headcount AS DOUBLE) AS value FROM agg
+UNION ALL SELECT 'wf.fte', by_key, NULL, NULL, fte FROM agg
+UNION ALL SELECT 'wf.bme_pct', by_key, bme, headcount, NULL FROM agg
+UNION ALL SELECT 'wf.ethnicity_unknown_pct', by_key, ethnicity_unknown, headcount, NULL FROM agg
+UNION ALL SELECT 'wf.bme_pct_band7plus', by_key, bme_band7plus, band7plus, NULL FROM agg
+UNION ALL SELECT 'wf.disability_pct', by_key, disabled, headcount, NULL FROM agg
+UNION ALL SELECT 'wf.male_pct', by_key, male, headcount, NULL FROM agg
+UNION ALL SELECT 'train.interpreters_clinical_pct', by_key, clinical_interpreters, clinical, NULL FROM agg
+UNION ALL SELECT 'train.cultural_competence_pct', by_key, cultural_competence, headcount, NULL FROM agg
+UNION ALL SELECT 'mentoring.bme_matched', by_key, NULL, NULL, CAST(matched AS DOUBLE) FROM mentoring_by
+UNION ALL
+SELECT 'wres1.band_share',
+  CASE WHEN c.by_key = '' THEN '' ELSE c.by_key || ';' END
+    || 'band_cluster=' || c.band_cluster || ';wres_group=' || g.wres_group,
+  COALESCE(n.n, 0), c.total, NULL
+FROM clusters c
+CROSS JOIN wres_groups g
+LEFT JOIN band_counts n ON n.by_key = c.by_key AND n.band_cluster = c.band_cluster AND n.wres_group = g.wres_group

@@ -1,0 +1,511 @@
+//! Settings: the embedded `config/default.toml`, a site file laid over it, then
+//! `EQUITY_REPORTS__SECTION__KEY` environment variables. The only code that reads
+//! configuration or the environment. A wrong key or value is refused with its path.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The defaults shipped with the program.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Prefix of environment variables that override settings.
+const ENV_PREFIX: &str = "EQUITY_REPORTS__";
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid TOML: {message}")]
+    Parse { path: String, message: String },
+    #[error("config key `{key}` (from {origin}): {message}")]
+    Key {
+        key: String,
+        origin: String,
+        message: String,
+    },
+}
+
+/// Every setting the program reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub paths: Paths,
+    pub report: ReportSettings,
+    pub partners: Vec<Partner>,
+    pub recipients: Recipients,
+    pub reports: BTreeMap<String, ReportRoute>,
+    pub baseline: Baseline,
+    pub targets: BTreeMap<String, Target>,
+    pub training: Training,
+    pub mentoring: Mentoring,
+    pub workforce: Workforce,
+    pub priority_groups: PriorityGroups,
+    pub eastern_european: EasternEuropean,
+    pub disclosure: Disclosure,
+    pub smtp: Smtp,
+    /// SHA-256 of the effective settings (defaults, site file and environment laid
+    /// together), recorded in each manifest.
+    #[serde(skip)]
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub outbox: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    pub organisation: String,
+    pub classification: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipients {
+    pub sdg: Vec<String>,
+    pub partnership_board: Vec<String>,
+    pub admins: Vec<String>,
+}
+
+impl Recipients {
+    /// The addresses of a named list.
+    pub fn list(&self, name: &str) -> Option<&[String]> {
+        match name {
+            "sdg" => Some(&self.sdg),
+            "partnership_board" => Some(&self.partnership_board),
+            "admins" => Some(&self.admins),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRoute {
+    pub recipients: Vec<String>,
+}
+
+// No deny_unknown_fields: the flattened map takes every metric id; they are checked below.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Baseline {
+    pub label: String,
+    #[serde(flatten)]
+    pub values: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub value: f64,
+    pub amber_margin: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    pub interpreters: Vec<String>,
+    pub cultural_competence: Vec<String>,
+    pub anti_racism: Vec<String>,
+    pub disability_ltc: Vec<String>,
+}
+
+impl Training {
+    /// (target, course code) pairs, course codes lower-cased as the data is.
+    pub fn course_rows(&self) -> Vec<(String, String)> {
+        let groups = [
+            ("interpreters", &self.interpreters),
+            ("cultural_competence", &self.cultural_competence),
+            ("anti_racism", &self.anti_racism),
+            ("disability_ltc", &self.disability_ltc),
+        ];
+        groups
+            .iter()
+            .flat_map(|(t, cs)| cs.iter().map(|c| (t.to_string(), c.trim().to_lowercase())))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mentoring {
+    pub bme_programme: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workforce {
+    pub disciplinary_window_months: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityGroups {
+    pub older_age: u32,
+    pub ethnic_codes: Vec<PriorityEthnicCode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityEthnicCode {
+    pub name: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EasternEuropean {
+    pub detail_codes: Vec<String>,
+    pub names: Vec<String>,
+}
+
+impl EasternEuropean {
+    /// Every detail value that maps to Eastern European, upper-cased as the data is.
+    pub fn detail_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .detail_codes
+            .iter()
+            .chain(&self.names)
+            .map(|s| s.trim().to_uppercase())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosure {
+    pub min_count: u64,
+    pub round_to: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password_env: String,
+    pub from: String,
+    pub timeout_seconds: u64,
+}
+
+impl Smtp {
+    /// The password from the environment, if the variable is set. Never logged.
+    pub fn password(&self) -> Option<SecretString> {
+        std::env::var(&self.password_env)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(SecretString::from)
+    }
+}
+
+/// Load the defaults, lay `file` over them, then the environment.
+pub fn load_settings(file: Option<&Path>) -> Result<Settings, ConfigError> {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    load_settings_from(file, &env)
+}
+
+/// As [`load_settings`], with the environment passed in (for tests).
+pub fn load_settings_from(
+    file: Option<&Path>,
+    env: &[(String, String)],
+) -> Result<Settings, ConfigError> {
+    let mut value = parse_toml(DEFAULT_TOML, "config/default.toml")?;
+    let mut origin = "config/default.toml".to_string();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let site = parse_toml(&text, &path.display().to_string())?;
+        merge(&mut value, site);
+        origin = format!("{} over the defaults", path.display());
+    }
+    for (name, raw) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        let keys: Vec<String> = rest.split("__").map(|k| k.to_lowercase()).collect();
+        set_path(&mut value, &keys, env_value(raw)).map_err(|message| ConfigError::Key {
+            key: keys.join("."),
+            origin: format!("environment variable {name}"),
+            message,
+        })?;
+        origin = format!("{origin} and the environment");
+    }
+    let digest = {
+        use sha2::Digest;
+        crate::data::files::hex(&sha2::Sha256::digest(value.to_string().as_bytes()))
+    };
+    let mut settings: Settings = serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = e.path().to_string();
+        ConfigError::Key {
+            key,
+            origin: origin.clone(),
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    check_settings(&settings).map_err(|(key, message)| ConfigError::Key {
+        key,
+        origin,
+        message,
+    })?;
+    settings.digest = digest;
+    Ok(settings)
+}
+
+fn parse_toml(text: &str, path: &str) -> Result<toml::Value, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// An environment value is read as a TOML value where it is one (`2525`, `["a"]`),
+/// otherwise as a string.
+fn env_value(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+fn set_path(root: &mut toml::Value, keys: &[String], v: toml::Value) -> Result<(), String> {
+    let mut cur = root;
+    for (i, k) in keys.iter().enumerate() {
+        let table = cur
+            .as_table_mut()
+            .ok_or_else(|| format!("`{}` is not a section", keys[..i].join(".")))?;
+        if i + 1 == keys.len() {
+            table.insert(k.clone(), v);
+            return Ok(());
+        }
+        cur = table
+            .entry(k.clone())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+    }
+    Err("empty key".into())
+}
+
+/// Tables merge key by key; anything else (arrays included) is replaced.
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+/// Checks serde cannot express; returns (key, message).
+fn check_settings(s: &Settings) -> Result<(), (String, String)> {
+    let err = |k: &str, m: String| Err((k.to_string(), m));
+    if s.partners.is_empty() {
+        return err("partners", "at least one partner is needed".into());
+    }
+    let mut codes: Vec<String> = s.partners.iter().map(|p| p.code.to_uppercase()).collect();
+    codes.sort();
+    if let Some(w) = codes.windows(2).find(|w| w[0] == w[1]) {
+        return err("partners", format!("partner code {} is listed twice", w[0]));
+    }
+    for (i, p) in s.partners.iter().enumerate() {
+        if p.code.trim().is_empty()
+            || p.code.trim() != p.code
+            || p.code.eq_ignore_ascii_case("Unlisted")
+        {
+            return err(
+                &format!("partners[{i}].code"),
+                format!("invalid partner code {:?}", p.code),
+            );
+        }
+    }
+    for (report, route) in &s.reports {
+        if !crate::report::REPORT_IDS.contains(&report.as_str()) {
+            return err(
+                &format!("reports.{report}"),
+                format!(
+                    "unknown report; known: {}",
+                    crate::report::REPORT_IDS.join(", ")
+                ),
+            );
+        }
+        for list in &route.recipients {
+            if s.recipients.list(list).is_none() {
+                return err(
+                    &format!("reports.{report}.recipients"),
+                    format!("unknown list {list:?}; lists are sdg, partnership_board, admins"),
+                );
+            }
+        }
+    }
+    let lists = [
+        ("recipients.sdg", &s.recipients.sdg),
+        (
+            "recipients.partnership_board",
+            &s.recipients.partnership_board,
+        ),
+        ("recipients.admins", &s.recipients.admins),
+    ];
+    for (key, addrs) in lists {
+        for a in addrs {
+            if a.parse::<lettre::message::Mailbox>().is_err() {
+                return err(key, format!("not an e-mail address: {a:?}"));
+            }
+        }
+    }
+    if s.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+        return err(
+            "smtp.from",
+            format!("not an e-mail address: {:?}", s.smtp.from),
+        );
+    }
+    for (k, v) in &s.baseline.values {
+        if !(0.0..=1.0).contains(v) {
+            return err(
+                &format!("baseline.{k}"),
+                format!("{v} is not a fraction between 0 and 1"),
+            );
+        }
+    }
+    for (k, t) in &s.targets {
+        if t.amber_margin < 0.0 {
+            return err(
+                &format!("targets.{k}.amber_margin"),
+                "must not be negative".into(),
+            );
+        }
+    }
+    if s.disclosure.min_count == 0 {
+        return err("disclosure.min_count", "must be at least 1".into());
+    }
+    if ![0, 5, 10].contains(&s.disclosure.round_to) {
+        return err(
+            "disclosure.round_to",
+            format!("{} is not 0, 5 or 10", s.disclosure.round_to),
+        );
+    }
+    if !matches!(s.workforce.disciplinary_window_months, 12 | 24) {
+        return err(
+            "workforce.disciplinary_window_months",
+            format!("{} is not 12 or 24", s.workforce.disciplinary_window_months),
+        );
+    }
+    if s.priority_groups.older_age > 120 {
+        return err(
+            "priority_groups.older_age",
+            "must be an age in years".into(),
+        );
+    }
+    for (i, g) in s.priority_groups.ethnic_codes.iter().enumerate() {
+        if !crate::contract::ETHNIC_CODES
+            .iter()
+            .any(|c| c.code == g.code)
+        {
+            return err(
+                &format!("priority_groups.ethnic_codes[{i}].code"),
+                format!("{:?} is not an ethnic_category code", g.code),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load_with_eleven_partners() {
+        let s = load_settings_from(None, &[]).unwrap();
+        assert_eq!(s.partners.len(), 11);
+        assert_eq!(s.baseline.values["wf.bme_pct"], 0.198);
+        assert_eq!(s.smtp.host, "");
+        assert_eq!(s.reports["workforce-quarterly"].recipients, vec!["sdg"]);
+    }
+
+    #[test]
+    fn environment_overrides_with_types() {
+        let s = load_settings_from(
+            None,
+            &env(&[
+                ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
+                ("EQUITY_REPORTS__SMTP__PORT", "2525"),
+                ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.smtp.host, "127.0.0.1");
+        assert_eq!(s.smtp.port, 2525);
+        assert_eq!(s.smtp.security, Security::None);
+    }
+
+    #[test]
+    fn misspelt_key_is_named() {
+        let e = load_settings_from(None, &env(&[("EQUITY_REPORTS__SMTP__HOTS", "x")])).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("smtp") && m.contains("hots"), "{m}");
+    }
+
+    #[test]
+    fn wrong_value_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("site.toml");
+        std::fs::write(&f, "[disclosure]\nmin_count = \"five\"\n").unwrap();
+        let m = load_settings_from(Some(&f), &[]).unwrap_err().to_string();
+        assert!(m.contains("disclosure.min_count"), "{m}");
+        std::fs::write(
+            &f,
+            "[reports.workforce-quarterly]\nrecipients = [\"board\"]\n",
+        )
+        .unwrap();
+        let m = load_settings_from(Some(&f), &[]).unwrap_err().to_string();
+        assert!(
+            m.contains("reports.workforce-quarterly.recipients") && m.contains("board"),
+            "{m}"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! The data contract as data: datasets, their columns and types, how each column is
+//! normalised, and the fixed code lists. Mirrors `docs/data-contract.md`.
+
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use std::sync::Arc;
+
+/// Version of the contract this program reads.
+pub const CONTRACT_VERSION: u32 = 1;
+
+/// A column's logical type in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    Str,
+    Date,
+    Int,
+    Double,
+    Bool,
+}
+
+impl ColType {
+    /// The Arrow type queries see after loading.
+    pub fn arrow(self) -> DataType {
+        match self {
+            ColType::Str => DataType::Utf8,
+            ColType::Date => DataType::Date32,
+            ColType::Int => DataType::Int64,
+            ColType::Double => DataType::Float64,
+            ColType::Bool => DataType::Boolean,
+        }
+    }
+
+    /// The SQL type used when casting.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ColType::Str => "VARCHAR",
+            ColType::Date => "DATE",
+            ColType::Int => "BIGINT",
+            ColType::Double => "DOUBLE",
+            ColType::Bool => "BOOLEAN",
+        }
+    }
+
+    /// The contract's name for the type, used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColType::Str => "STRING",
+            ColType::Date => "DATE",
+            ColType::Int => "INT",
+            ColType::Double => "DOUBLE",
+            ColType::Bool => "BOOLEAN",
+        }
+    }
+
+    /// Whether a file's Arrow type can be read as this contract type.
+    pub fn accepts(self, found: &DataType) -> bool {
+        use DataType::*;
+        match (self, found) {
+            (ColType::Str, Utf8 | LargeUtf8 | Utf8View) => true,
+            (ColType::Str, Dictionary(_, v)) => matches!(**v, Utf8 | LargeUtf8 | Utf8View),
+            (ColType::Date, Date32 | Date64 | Timestamp(_, _)) => true,
+            (ColType::Int, Int8 | Int16 | Int32 | Int64) => true,
+            (ColType::Double, Float32 | Float64) => true,
+            (ColType::Bool, Boolean) => true,
+            _ => false,
+        }
+    }
+}
+
+/// How a column's values are cleaned before queries see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Norm {
+    /// Taken as it is.
+    Keep,
+    /// Trimmed and upper-cased; empty becomes null (codes such as `ethnic_category`).
+    Upper,
+    /// Trimmed and lower-cased; empty becomes null (`service_line`, `attendance`, ...).
+    Lower,
+    /// As `Upper`, with `M`/`Male` read as `1` and `F`/`Female` as `2`.
+    Sex,
+    /// Trimmed; empty becomes null (identifiers, free text).
+    Trim,
+}
+
+/// One column of a dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColType,
+    pub required: bool,
+    pub norm: Norm,
+}
+
+/// One dataset of the contract.
+#[derive(Debug, Clone, Copy)]
+pub struct Dataset {
+    pub name: &'static str,
+    pub required: bool,
+    pub columns: &'static [Column],
+}
+
+impl Dataset {
+    /// The column of that name, if the contract has one.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The schema queries see: every contract column with its loaded type.
+    pub fn schema(&self) -> SchemaRef {
+        Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|c| Field::new(c.name, c.ty.arrow(), true))
+                .collect::<Vec<_>>(),
+        ))
+    }
+}
+
+const fn col(name: &'static str, ty: ColType, required: bool, norm: Norm) -> Column {
+    Column {
+        name,
+        ty,
+        required,
+        norm,
+    }
+}
+
+use ColType::*;
+use Norm::*;
+
+/// Every dataset of the contract, in the order reports list them.
+pub const DATASETS: &[Dataset] = &[
+    Dataset {
+        name: "staff_snapshot",
+        required: true,
+        columns: &[
+            col("snapshot_date", Date, true, Keep),
+            col("staff_id", Str, true, Trim),
+            col("partner_org", Str, true, Upper),
+            col("service_line", Str, true, Lower),
+            col("job_role", Str, false, Trim),
+            col("clinical", Bool, true, Keep),
+            col("afc_band", Str, true, Upper),
+            col("fte", Double, true, Keep),
+            col("start_date", Date, false, Keep),
+            col("age_years", Int, false, Keep),
+            col("sex", Str, true, Sex),
+            col("ethnic_category", Str, true, Upper),
+            col("ethnic_category_detail", Str, false, Upper),
+            col("disability", Str, true, Upper),
+            col("sexual_orientation", Str, false, Trim),
+            col("religion", Str, false, Trim),
+            col("board_member", Bool, false, Keep),
+        ],
+    },
+    Dataset {
+        name: "leavers",
+        required: false,
+        columns: &[
+            col("staff_id", Str, true, Trim),
+            col("partner_org", Str, true, Upper),
+            col("leave_date", Date, true, Keep),
+            col("leaving_reason", Str, false, Trim),
+        ],
+    },
+    Dataset {
+        name: "recruitment",
+        required: false,
+        columns: &[
+            col("application_id", Str, true, Trim),
+            col("vacancy_id", Str, false, Trim),
+            col("partner_org", Str, true, Upper),
+            col("afc_band", Str, false, Upper),
+            col("application_date", Date, true, Keep),
+            col("sex", Str, false, Sex),
+            col("ethnic_category", Str, false, Upper),
+            col("disability", Str, false, Upper),
+            col("shortlisted", Bool, true, Keep),
+            col("appointed", Bool, true, Keep),
+        ],
+    },
+    Dataset {
+        name: "training",
+        required: false,
+        columns: &[
+            col("staff_id", Str, true, Trim),
+            col("course", Str, true, Lower),
+            col("completed_date", Date, true, Keep),
+            col("mandatory", Bool, true, Keep),
+        ],
+    },
+    Dataset {
+        name: "disciplinary",
+        required: false,
+        columns: &[
+            col("case_id", Str, true, Trim),
+            col("staff_id", Str, true, Trim),
+            col("opened_date", Date, true, Keep),
+        ],
+    },
+    Dataset {
+        name: "mentoring",
+        required: false,
+        columns: &[
+            col("staff_id", Str, true, Trim),
+            col("programme", Str, true, Lower),
+            col("matched_date", Date, true, Keep),
+        ],
+    },
+    Dataset {
+        name: "referrals",
+        required: true,
+        columns: &[
+            col("referral_id", Str, true, Trim),
+            col("person_id", Str, true, Trim),
+            col("partner_org", Str, false, Upper),
+            col("service_line", Str, true, Lower),
+            col("referral_date", Date, true, Keep),
+            col("referral_source", Str, false, Lower),
+            col("age_years", Int, true, Keep),
+            col("sex", Str, true, Sex),
+            col("ethnic_category", Str, true, Upper),
+            col("ethnic_category_detail", Str, false, Upper),
+            col("disability", Str, false, Upper),
+            col("sexual_orientation", Str, false, Trim),
+            col("religion", Str, false, Trim),
+            col("imd_decile", Int, false, Keep),
+            col("first_language", Str, false, Trim),
+            col("interpreter_required", Bool, false, Keep),
+            col("end_date", Date, false, Keep),
+            col("end_reason", Str, false, Trim),
+        ],
+    },
+    Dataset {
+        name: "appointments",
+        required: true,
+        columns: &[
+            col("appointment_id", Str, true, Trim),
+            col("referral_id", Str, true, Trim),
+            col("appointment_date", Date, true, Keep),
+            col("appointment_type", Str, true, Lower),
+            col("attendance", Str, true, Lower),
+            col("culturally_adapted", Bool, false, Keep),
+            col("interpreter_used", Bool, false, Keep),
+        ],
+    },
+    Dataset {
+        name: "measures",
+        required: true,
+        columns: &[
+            col("referral_id", Str, true, Trim),
+            col("measured_date", Date, true, Keep),
+            col("phq9", Int, false, Keep),
+            col("gad7", Int, false, Keep),
+        ],
+    },
+    Dataset {
+        name: "population",
+        required: true,
+        columns: &[
+            col("period_start", Date, true, Keep),
+            col("age_band", Str, true, Trim),
+            col("sex", Str, true, Sex),
+            col("ethnic_category", Str, true, Upper),
+            col("imd_decile", Int, false, Keep),
+            col("registered", Int, true, Keep),
+        ],
+    },
+];
+
+/// The dataset of that name.
+pub fn dataset(name: &str) -> Option<&'static Dataset> {
+    DATASETS.iter().find(|d| d.name == name)
+}
+
+/// Column names that mark a direct identifier: a file carrying one is refused.
+pub const FORBIDDEN_COLUMNS: &[&str] = &[
+    "nhs_number",
+    "nhsno",
+    "name",
+    "first_name",
+    "surname",
+    "forename",
+    "date_of_birth",
+    "dob",
+    "postcode",
+    "address",
+    "email",
+    "phone",
+];
+
+/// Whether a column name is a direct identifier (compared without case or spaces).
+pub fn is_forbidden(column: &str) -> bool {
+    let c = column.trim().to_lowercase();
+    FORBIDDEN_COLUMNS.contains(&c.as_str())
+}
+
+/// One ETHNIC CATEGORY code with its groupings.
+#[derive(Debug, Clone, Copy)]
+pub struct EthnicCode {
+    pub code: &'static str,
+    pub meaning: &'static str,
+    pub group: &'static str,
+    pub wres: &'static str,
+}
+
+const fn ec(
+    code: &'static str,
+    meaning: &'static str,
+    group: &'static str,
+    wres: &'static str,
+) -> EthnicCode {
+    EthnicCode {
+        code,
+        meaning,
+        group,
+        wres,
+    }
+}
+
+/// NHS Data Dictionary ETHNIC CATEGORY (2001 census based).
+pub const ETHNIC_CODES: &[EthnicCode] = &[
+    ec("A", "White - British", "White", "White"),
+    ec("B", "White - Irish", "White", "White"),
+    ec("C", "White - Any other White background", "White", "White"),
+    ec("D", "Mixed - White and Black Caribbean", "Mixed", "BME"),
+    ec("E", "Mixed - White and Black African", "Mixed", "BME"),
+    ec("F", "Mixed - White and Asian", "Mixed", "BME"),
+    ec("G", "Mixed - Any other mixed background", "Mixed", "BME"),
+    ec("H", "Asian or Asian British - Indian", "Asian", "BME"),
+    ec("J", "Asian or Asian British - Pakistani", "Asian", "BME"),
+    ec("K", "Asian or Asian British - Bangladeshi", "Asian", "BME"),
+    ec(
+        "L",
+        "Asian or Asian British - Any other Asian background",
+        "Asian",
+        "BME",
+    ),
+    ec("M", "Black or Black British - Caribbean", "Black", "BME"),
+    ec("N", "Black or Black British - African", "Black", "BME"),
+    ec(
+        "P",
+        "Black or Black British - Any other Black background",
+        "Black",
+        "BME",
+    ),
+    ec("R", "Other - Chinese", "Other", "BME"),
+    ec("S", "Other - Any other ethnic group", "Other", "BME"),
+    ec("Z", "Not stated", "Unknown", "Unknown"),
+    ec("99", "Not known", "Unknown", "Unknown"),
+];
+
+/// Agenda for Change bands with their cluster and whether they are Band 7 and above.
+pub const AFC_BANDS: &[(&str, &str, bool)] = &[
+    ("1", "Bands 1-4", false),
+    ("2", "Bands 1-4", false),
+    ("3", "Bands 1-4", false),
+    ("4", "Bands 1-4", false),
+    ("5", "Bands 5-7", false),
+    ("6", "Bands 5-7", false),
+    ("7", "Bands 5-7", true),
+    ("8A", "Bands 8a-8b", true),
+    ("8B", "Bands 8a-8b", true),
+    ("8C", "Bands 8c-9 & VSM", true),
+    ("8D", "Bands 8c-9 & VSM", true),
+    ("9", "Bands 8c-9 & VSM", true),
+    ("VSM", "Bands 8c-9 & VSM", true),
+    ("OTHER", "Other", false),
+];
+
+/// Band clusters in the order documents show them.
+pub const BAND_CLUSTERS: &[&str] = &[
+    "Bands 1-4",
+    "Bands 5-7",
+    "Bands 8a-8b",
+    "Bands 8c-9 & VSM",
+    "Other",
+];
+
+/// Age bands of the population dataset.
+pub const AGE_BANDS: &[&str] = &["17-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_acceptance_follows_the_contract() {
+        use arrow::datatypes::TimeUnit;
+        assert!(ColType::Str.accepts(&DataType::Dictionary(
+            Box::new(DataType::Int32),
+            Box::new(DataType::Utf8)
+        )));
+        assert!(ColType::Date.accepts(&DataType::Timestamp(TimeUnit::Microsecond, None)));
+        assert!(ColType::Int.accepts(&DataType::Int16));
+        assert!(!ColType::Int.accepts(&DataType::UInt32));
+        assert!(!ColType::Date.accepts(&DataType::Utf8));
+        assert!(!ColType::Bool.accepts(&DataType::Int8));
+    }
+
+    #[test]
+    fn identifiers_are_forbidden_whatever_the_case() {
+        assert!(is_forbidden("NHS_Number"));
+        assert!(is_forbidden(" postcode "));
+        assert!(!is_forbidden("person_id"));
+    }
+}

@@ -1,0 +1,365 @@
+//! Finding each dataset's Parquet files under the data root and checking their
+//! structure against the contract before anything is read.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use sha2::{Digest, Sha256};
+
+use crate::contract::{Dataset, is_forbidden};
+
+/// A structural problem: the run cannot go on with this dataset.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StructuralError {
+    #[error("data root {0} does not exist or is not a folder")]
+    NoRoot(PathBuf),
+    #[error(
+        "dataset {dataset}: required dataset is missing (expected {root}/{dataset}.parquet or {root}/{dataset}/)"
+    )]
+    Missing { dataset: String, root: PathBuf },
+    #[error("dataset {dataset}: both {dataset}.parquet and {dataset}/ exist in {root}; keep one")]
+    Ambiguous { dataset: String, root: PathBuf },
+    #[error("dataset {dataset}: folder {folder} holds no .parquet files")]
+    EmptyFolder { dataset: String, folder: PathBuf },
+    #[error("dataset {dataset}: {file} is not a readable Parquet file: {message}")]
+    Unreadable {
+        dataset: String,
+        file: PathBuf,
+        message: String,
+    },
+    #[error(
+        "dataset {dataset}: {file} carries column `{column}`, which names a direct identifier; \
+         the file is refused and nothing is read from it (extracts must be pseudonymised)"
+    )]
+    Identifier {
+        dataset: String,
+        file: PathBuf,
+        column: String,
+    },
+    #[error(
+        "dataset {dataset}: {file} lacks required column `{column}` (expected {expected}){hint}"
+    )]
+    MissingColumn {
+        dataset: String,
+        file: PathBuf,
+        column: String,
+        expected: String,
+        hint: String,
+    },
+    #[error("dataset {dataset}: {file} column `{column}` has type {found}, expected {expected}")]
+    WrongType {
+        dataset: String,
+        file: PathBuf,
+        column: String,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "dataset {dataset}: {file} has partition folders {found:?} but other files have {expected:?}"
+    )]
+    MixedPartitions {
+        dataset: String,
+        file: PathBuf,
+        expected: Vec<String>,
+        found: Vec<String>,
+    },
+}
+
+/// One Parquet file of a dataset.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    pub path: PathBuf,
+    /// Path relative to the data root, as manifests show it.
+    pub relative: String,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// What was found for one dataset.
+#[derive(Debug, Clone)]
+pub struct FoundDataset {
+    pub dataset: &'static Dataset,
+    /// The file or folder tables are registered from.
+    pub location: PathBuf,
+    pub files: Vec<DataFile>,
+    /// Hive partition keys, outermost first (`snapshot_date=...`).
+    pub partition_keys: Vec<String>,
+    /// Contract columns present in at least one file (not counting partition keys).
+    pub file_columns: Vec<String>,
+    /// Unknown columns, with the file they were seen in: ignored with a warning.
+    pub warnings: Vec<String>,
+}
+
+impl FoundDataset {
+    pub fn rows(&self) -> u64 {
+        self.files.iter().map(|f| f.rows).sum()
+    }
+
+    /// Whether a contract column has values (from the files or the folder names).
+    pub fn has_column(&self, name: &str) -> bool {
+        self.file_columns.iter().any(|c| c == name) || self.partition_keys.iter().any(|k| k == name)
+    }
+}
+
+/// Find and check one dataset. `Ok(None)` means it is absent (fine when optional).
+pub fn find_dataset(
+    root: &Path,
+    ds: &'static Dataset,
+) -> Result<Option<FoundDataset>, StructuralError> {
+    if !root.is_dir() {
+        return Err(StructuralError::NoRoot(root.to_path_buf()));
+    }
+    let single = root.join(format!("{}.parquet", ds.name));
+    let folder = root.join(ds.name);
+    let (location, mut paths) = match (single.is_file(), folder.is_dir()) {
+        (true, true) => {
+            return Err(StructuralError::Ambiguous {
+                dataset: ds.name.into(),
+                root: root.to_path_buf(),
+            });
+        }
+        (true, false) => (single.clone(), vec![single]),
+        (false, true) => {
+            let mut v = Vec::new();
+            walk_parquet(&folder, &mut v).map_err(|e| StructuralError::Unreadable {
+                dataset: ds.name.into(),
+                file: folder.clone(),
+                message: e.to_string(),
+            })?;
+            if v.is_empty() {
+                return Err(StructuralError::EmptyFolder {
+                    dataset: ds.name.into(),
+                    folder,
+                });
+            }
+            (folder, v)
+        }
+        (false, false) => return Ok(None),
+    };
+    paths.sort();
+
+    let mut found = FoundDataset {
+        dataset: ds,
+        location: location.clone(),
+        files: Vec::new(),
+        partition_keys: Vec::new(),
+        file_columns: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut first_keys: Option<Vec<String>> = None;
+    for path in paths {
+        let keys = partition_keys(&location, &path);
+        match &first_keys {
+            None => first_keys = Some(keys.clone()),
+            Some(k) if *k != keys => {
+                return Err(StructuralError::MixedPartitions {
+                    dataset: ds.name.into(),
+                    file: path,
+                    expected: k.clone(),
+                    found: keys,
+                });
+            }
+            Some(_) => {}
+        }
+        let file = check_file(root, ds, &path, &keys, &mut found)?;
+        found.files.push(file);
+    }
+    found.partition_keys = first_keys.unwrap_or_default();
+    Ok(Some(found))
+}
+
+fn walk_parquet(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        // Hidden and underscore files are writers' bookkeeping (_SUCCESS, .crc).
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        let p = entry.path();
+        if p.is_dir() {
+            walk_parquet(&p, out)?;
+        } else if name.ends_with(".parquet") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// `key` of each `key=value` folder between the dataset folder and the file.
+fn partition_keys(location: &Path, file: &Path) -> Vec<String> {
+    let Ok(rel) = file.strip_prefix(location) else {
+        return Vec::new();
+    };
+    let comps: Vec<_> = rel.components().collect();
+    comps[..comps.len().saturating_sub(1)]
+        .iter()
+        .filter_map(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            s.split_once('=').map(|(k, _)| k.to_string())
+        })
+        .collect()
+}
+
+fn check_file(
+    root: &Path,
+    ds: &'static Dataset,
+    path: &Path,
+    keys: &[String],
+    found: &mut FoundDataset,
+) -> Result<DataFile, StructuralError> {
+    let unreadable = |message: String| StructuralError::Unreadable {
+        dataset: ds.name.into(),
+        file: path.to_path_buf(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let handle = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| unreadable(e.to_string()))?;
+    let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    let schema = builder.schema().clone();
+
+    let names: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .chain(keys.iter().cloned())
+        .collect();
+    if let Some(bad) = names.iter().find(|n| is_forbidden(n)) {
+        return Err(StructuralError::Identifier {
+            dataset: ds.name.into(),
+            file: path.to_path_buf(),
+            column: bad.clone(),
+        });
+    }
+    let unknown: Vec<&String> = names.iter().filter(|n| ds.column(n).is_none()).collect();
+    for c in ds.columns {
+        let in_path = keys.iter().any(|k| k == c.name);
+        match schema.field_with_name(c.name) {
+            Ok(field) if !in_path => {
+                if !c.ty.accepts(field.data_type()) {
+                    return Err(StructuralError::WrongType {
+                        dataset: ds.name.into(),
+                        file: path.to_path_buf(),
+                        column: c.name.into(),
+                        expected: c.ty.name().into(),
+                        found: field.data_type().to_string(),
+                    });
+                }
+                if !found.file_columns.iter().any(|f| f == c.name) {
+                    found.file_columns.push(c.name.to_string());
+                }
+            }
+            _ if in_path => {}
+            Err(_) if c.required => {
+                let hint = unknown
+                    .iter()
+                    .find(|u| edit_distance(&u.to_lowercase(), c.name) <= 2)
+                    .map(|u| format!("; the file has `{u}`: is it misspelt?"))
+                    .unwrap_or_default();
+                return Err(StructuralError::MissingColumn {
+                    dataset: ds.name.into(),
+                    file: path.to_path_buf(),
+                    column: c.name.into(),
+                    expected: c.ty.name().into(),
+                    hint,
+                });
+            }
+            Err(_) => {}
+            Ok(_) => {}
+        }
+    }
+    let relative = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    for u in unknown {
+        if !keys.contains(u) {
+            found
+                .warnings
+                .push(format!("{relative}: unknown column `{u}` is ignored"));
+        }
+    }
+    Ok(DataFile {
+        path: path.to_path_buf(),
+        relative,
+        rows,
+        sha256,
+    })
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Levenshtein distance, for "is it misspelt?" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Every dataset of the contract, found and checked. Structural errors are collected
+/// for all datasets so one `validate` run reports them all.
+pub struct Inventory {
+    pub found: BTreeMap<&'static str, FoundDataset>,
+    pub errors: Vec<StructuralError>,
+}
+
+/// Find and check every dataset under `root`.
+pub fn take_inventory(root: &Path) -> Inventory {
+    let mut found = BTreeMap::new();
+    let mut errors = Vec::new();
+    if !root.is_dir() {
+        errors.push(StructuralError::NoRoot(root.to_path_buf()));
+        return Inventory { found, errors };
+    }
+    for ds in crate::contract::DATASETS {
+        match find_dataset(root, ds) {
+            Ok(Some(f)) => {
+                found.insert(ds.name, f);
+            }
+            Ok(None) if ds.required => errors.push(StructuralError::Missing {
+                dataset: ds.name.into(),
+                root: root.to_path_buf(),
+            }),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    Inventory { found, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_finds_misspellings() {
+        assert_eq!(edit_distance("ethnic_categroy", "ethnic_category"), 2);
+        assert_eq!(edit_distance("partner", "partner_org"), 4);
+    }
+
+    #[test]
+    fn partition_keys_from_hive_folders() {
+        let k = partition_keys(
+            Path::new("/d/staff_snapshot"),
+            Path::new("/d/staff_snapshot/snapshot_date=2026-09-30/org=LCH/part-0.parquet"),
+        );
+        assert_eq!(k, vec!["snapshot_date", "org"]);
+    }
+}

@@ -1,0 +1,159 @@
+//! Small-number suppression for the PDF (never for `metrics.json`): counts from 1 to
+//! `min_count - 1` shown as `*`, percentages suppressed on small numerators or
+//! denominators, secondary suppression so a hidden cell cannot be recovered from a
+//! shown total, and optional rounding of shown counts.
+
+use crate::config::Disclosure;
+
+/// What a table cell may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Shown,
+    Suppressed,
+}
+
+impl Disclosure {
+    /// Whether a count must be hidden on its own (primary suppression). Zero is shown.
+    pub fn count_hidden(&self, n: u64) -> bool {
+        n > 0 && n < self.min_count
+    }
+
+    /// Whether a proportion must be hidden: its numerator would be hidden, or its
+    /// denominator is below `min_count`. A zero numerator is shown, as its count is.
+    pub fn proportion_hidden(&self, num: u64, den: u64) -> bool {
+        self.count_hidden(num) || den < self.min_count
+    }
+
+    /// A count as the PDF shows it: `*`, or rounded when rounding is on, with
+    /// thousands separators.
+    pub fn show_count(&self, n: u64) -> String {
+        if self.count_hidden(n) {
+            return "*".into();
+        }
+        let shown = if self.round_to > 0 {
+            (n + self.round_to / 2) / self.round_to * self.round_to
+        } else {
+            n
+        };
+        thousands(shown)
+    }
+
+    /// Secondary suppression along one line of a table whose total is shown.
+    /// `cells` holds each cell's count and whether it is already hidden. Where exactly
+    /// one cell is hidden, the smallest shown non-zero cell is hidden too, so the
+    /// hidden value cannot be found by subtracting the others from the total. With
+    /// rounding on, every count is already uncertain and nothing more is hidden.
+    pub fn secondary(&self, cells: &[(u64, bool)]) -> Vec<Cell> {
+        let mut out: Vec<Cell> = cells
+            .iter()
+            .map(|&(_, hidden)| {
+                if hidden {
+                    Cell::Suppressed
+                } else {
+                    Cell::Shown
+                }
+            })
+            .collect();
+        let hidden = out.iter().filter(|c| **c == Cell::Suppressed).count();
+        if self.round_to == 0 && hidden == 1 {
+            let next = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, (n, _))| out[*i] == Cell::Shown && *n > 0)
+                .min_by_key(|(i, (n, _))| (*n, *i))
+                .map(|(i, _)| i);
+            if let Some(i) = next {
+                out[i] = Cell::Suppressed;
+            }
+        }
+        out
+    }
+}
+
+/// 12345 as "12,345".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(round_to: u64) -> Disclosure {
+        Disclosure {
+            min_count: 5,
+            round_to,
+        }
+    }
+
+    #[test]
+    fn counts_are_hidden_from_one_to_four() {
+        let d = d(0);
+        assert_eq!(d.show_count(0), "0");
+        assert_eq!(d.show_count(1), "*");
+        assert_eq!(d.show_count(4), "*");
+        assert_eq!(d.show_count(5), "5");
+        assert_eq!(d.show_count(12345), "12,345");
+    }
+
+    #[test]
+    fn rounding_to_five_follows_reports_md() {
+        let d = d(5);
+        let shown: Vec<String> = [5, 6, 7, 8, 12, 13]
+            .iter()
+            .map(|n| d.show_count(*n))
+            .collect();
+        assert_eq!(shown, ["5", "5", "5", "10", "10", "15"]);
+        assert_eq!(d.show_count(3), "*");
+    }
+
+    #[test]
+    fn proportions_hide_on_small_numerator_or_denominator() {
+        let d = d(0);
+        assert!(d.proportion_hidden(3, 100));
+        assert!(d.proportion_hidden(0, 4));
+        assert!(!d.proportion_hidden(0, 100));
+        assert!(!d.proportion_hidden(5, 5));
+    }
+
+    #[test]
+    fn a_lone_hidden_cell_cannot_be_recovered_from_the_total() {
+        let d = d(0);
+        // Partners with 40, 3, 12 and 9 staff; the total 64 is shown.
+        let counts = [40u64, 3, 12, 9];
+        let cells: Vec<(u64, bool)> = counts.iter().map(|&n| (n, d.count_hidden(n))).collect();
+        let out = d.secondary(&cells);
+        assert_eq!(
+            out,
+            [Cell::Shown, Cell::Suppressed, Cell::Shown, Cell::Suppressed]
+        );
+        // With the 9 hidden as well, total minus the shown cells gives only 3 + 9 = 12:
+        // the 3 cannot be told apart from the 9.
+        let shown_sum: u64 = counts
+            .iter()
+            .zip(&out)
+            .filter(|(_, c)| **c == Cell::Shown)
+            .map(|(n, _)| n)
+            .sum();
+        assert_eq!(64 - shown_sum, 12);
+        // Two hidden cells already protect each other; rounding needs no secondary step.
+        let two = d.secondary(&[(2, true), (3, true), (50, false)]);
+        assert_eq!(two, [Cell::Suppressed, Cell::Suppressed, Cell::Shown]);
+        assert_eq!(
+            super::Disclosure {
+                min_count: 5,
+                round_to: 5
+            }
+            .secondary(&[(3, true), (50, false)]),
+            [Cell::Suppressed, Cell::Shown]
+        );
+    }
+}

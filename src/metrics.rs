@@ -1,0 +1,248 @@
+//! Figures as `metrics.json` holds them, read from the long form every metric query
+//! returns (`metric, by_key, numerator, denominator, value`).
+
+use std::collections::BTreeMap;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::prelude::SessionContext;
+use serde::Serialize;
+
+use crate::stats;
+
+/// A query that failed, named by its file.
+#[derive(Debug, thiserror::Error)]
+#[error("query {query}: {message}")]
+pub struct QueryError {
+    pub query: String,
+    pub message: String,
+}
+
+/// One figure, overall (`by` empty) or for one breakdown.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Metric {
+    pub id: String,
+    pub by: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<u64>,
+    /// Fraction for proportions (null when the denominator is 0), else the value.
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
+}
+
+impl Metric {
+    /// A proportion with its Wilson interval.
+    pub fn proportion(id: &str, by: BTreeMap<String, String>, num: u64, den: u64) -> Metric {
+        let ci = stats::wilson(num, den);
+        Metric {
+            id: id.to_string(),
+            by,
+            numerator: Some(num),
+            denominator: Some(den),
+            value: (den > 0).then(|| round4(num as f64 / den as f64)),
+            ci_low: ci.map(|c| round4(c.0)),
+            ci_high: ci.map(|c| round4(c.1)),
+        }
+    }
+
+    /// A value-only figure.
+    pub fn value(id: &str, by: BTreeMap<String, String>, v: f64) -> Metric {
+        Metric {
+            id: id.to_string(),
+            by,
+            numerator: None,
+            denominator: None,
+            value: Some(round4(v)),
+            ci_low: None,
+            ci_high: None,
+        }
+    }
+}
+
+/// Four decimals, as `metrics.json` gives fractions; also hides the last-bit noise of
+/// floating sums taken in a different order, so reruns give the same file.
+pub fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+/// A set of figures with look-ups by id and breakdown.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct Metrics(pub Vec<Metric>);
+
+impl Metrics {
+    /// The figure with this id and exactly this breakdown (`&[]` for overall).
+    pub fn get(&self, id: &str, by: &[(&str, &str)]) -> Option<&Metric> {
+        self.0.iter().find(|m| {
+            m.id == id
+                && m.by.len() == by.len()
+                && by
+                    .iter()
+                    .all(|(k, v)| m.by.get(*k).map(String::as_str) == Some(*v))
+        })
+    }
+
+    /// All figures with this id broken down by exactly the dimension `dim`.
+    pub fn by_dim<'a>(
+        &'a self,
+        id: &'a str,
+        dim: &'a str,
+    ) -> impl Iterator<Item = &'a Metric> + 'a {
+        self.0
+            .iter()
+            .filter(move |m| m.id == id && m.by.len() == 1 && m.by.contains_key(dim))
+    }
+
+    /// Drop every figure whose id starts with `prefix` (e.g. for a dataset not supplied).
+    pub fn remove_prefix(&mut self, prefix: &str) {
+        self.0.retain(|m| !m.id.starts_with(prefix));
+    }
+
+    /// Sort into a stable order: id, then breakdown.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| (&a.id, &a.by).cmp(&(&b.id, &b.by)));
+    }
+}
+
+/// Run a metric query and read its rows.
+pub async fn run_metric_query(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+) -> Result<Metrics, QueryError> {
+    let batches = collect(ctx, name, sql).await?;
+    let mut out = Vec::new();
+    for b in &batches {
+        let metric = string_column(b, 0, name)?;
+        let by_key = string_column(b, 1, name)?;
+        let num = i64_column(b, 2, name)?;
+        let den = i64_column(b, 3, name)?;
+        let val = f64_column(b, 4, name)?;
+        for i in 0..b.num_rows() {
+            let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
+            let id = metric[i].clone().unwrap_or_default();
+            let m = match (num[i], den[i], val[i]) {
+                (Some(n), Some(d), _) => {
+                    Metric::proportion(&id, by, n.max(0) as u64, d.max(0) as u64)
+                }
+                (_, _, Some(v)) => Metric::value(&id, by, v),
+                // A value-only figure over no rows (sum of nothing) is 0.
+                (None, None, None) => Metric::value(&id, by, 0.0),
+                _ => {
+                    return Err(QueryError {
+                        query: name.into(),
+                        message: format!("row for {id} has a numerator or denominator missing"),
+                    });
+                }
+            };
+            out.push(m);
+        }
+    }
+    let mut m = Metrics(out);
+    m.sort();
+    Ok(m)
+}
+
+/// `partner_org=LCH;wres_group=BME` into a map.
+pub fn parse_by_key(s: &str) -> BTreeMap<String, String> {
+    s.split(';')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Run a query and collect its batches.
+pub async fn collect(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+) -> Result<Vec<RecordBatch>, QueryError> {
+    let err = |e: datafusion::error::DataFusionError| QueryError {
+        query: name.into(),
+        message: e.to_string(),
+    };
+    ctx.sql(sql)
+        .await
+        .map_err(err)?
+        .collect()
+        .await
+        .map_err(err)
+}
+
+fn column_as(
+    b: &RecordBatch,
+    i: usize,
+    ty: &DataType,
+    name: &str,
+) -> Result<arrow::array::ArrayRef, QueryError> {
+    if i >= b.num_columns() {
+        return Err(QueryError {
+            query: name.into(),
+            message: format!("expected at least {} columns", i + 1),
+        });
+    }
+    cast(b.column(i), ty).map_err(|e| QueryError {
+        query: name.into(),
+        message: format!("column {}: {e}", b.schema().field(i).name()),
+    })
+}
+
+/// Column `i` as optional strings.
+pub fn string_column(
+    b: &RecordBatch,
+    i: usize,
+    name: &str,
+) -> Result<Vec<Option<String>>, QueryError> {
+    let a = column_as(b, i, &DataType::Utf8, name)?;
+    let s = a.as_string::<i32>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r).to_string()))
+        .collect())
+}
+
+/// Column `i` as optional 64-bit integers.
+pub fn i64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<i64>>, QueryError> {
+    let a = column_as(b, i, &DataType::Int64, name)?;
+    let s = a.as_primitive::<Int64Type>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r)))
+        .collect())
+}
+
+/// Column `i` as optional floats.
+pub fn f64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<f64>>, QueryError> {
+    let a = column_as(b, i, &DataType::Float64, name)?;
+    let s = a.as_primitive::<Float64Type>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_key_parses_to_a_map() {
+        let m = parse_by_key("band_cluster=Bands 8c-9 & VSM;wres_group=BME");
+        assert_eq!(m["band_cluster"], "Bands 8c-9 & VSM");
+        assert_eq!(m["wres_group"], "BME");
+        assert!(parse_by_key("").is_empty());
+    }
+
+    #[test]
+    fn proportion_with_zero_denominator_has_no_value() {
+        let m = Metric::proportion("x", BTreeMap::new(), 0, 0);
+        assert_eq!(m.value, None);
+        assert_eq!(m.ci_low, None);
+        let m = Metric::proportion("x", BTreeMap::new(), 41, 93);
+        assert_eq!(m.value, Some(0.4409));
+    }
+}

@@ -1,0 +1,87 @@
+//! What a document says, independent of how it is drawn: sections of paragraphs,
+//! tables and charts. Reports build this; `render` lays it out.
+
+/// A whole report document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub period_label: String,
+    pub organisation: String,
+    /// The production date shown on the cover (the run's as-of date).
+    pub produced: String,
+    pub classification: String,
+    /// Lines under the title on the cover.
+    pub cover_lines: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+/// A titled part of the document.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub heading: String,
+    /// Start on a fresh page.
+    pub new_page: bool,
+    pub blocks: Vec<Block>,
+}
+
+/// One piece of content.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph(String),
+    /// A smaller heading inside a section.
+    Subheading(String),
+    Bullets(Vec<String>),
+    Table(Table),
+    BarChart(BarChart),
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableColumn {
+    pub header: String,
+    /// Share of the text width, relative to the other columns.
+    pub width: f32,
+    pub align: Align,
+}
+
+/// A table; it breaks across pages with its header repeated.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<TableColumn>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows drawn in bold (totals).
+    pub bold_rows: Vec<usize>,
+    pub note: Option<String>,
+}
+
+/// A horizontal bar chart with interval whiskers and an optional reference line.
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    pub title: String,
+    pub axis_label: String,
+    pub bars: Vec<Bar>,
+    /// A vertical reference line (value, label), e.g. the overall share.
+    pub reference: Option<(f64, String)>,
+    /// Upper end of the axis (1.0 for shares).
+    pub axis_max: f64,
+    /// Values are fractions shown as percentages.
+    pub percent: bool,
+    /// One sentence for readers who cannot see the chart, printed beneath it.
+    pub alt_text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    /// None: suppressed or not computable; `annotation` says which.
+    pub value: Option<f64>,
+    pub ci: Option<(f64, f64)>,
+    /// Text printed at the end of the bar (the value, or why there is none).
+    pub annotation: String,
+}

@@ -1,0 +1,549 @@
+//! Lays a [`Document`] out on A4 pages with printpdf: cover, running header, footer
+//! with "page N of M" and the classification, flowing paragraphs, tables that break
+//! across pages with their header repeated, and bar charts drawn as vector graphics.
+//! The only module that knows the PDF crate.
+
+use printpdf::{
+    BuiltinFont, Color, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
+    TextItem, WindingOrder,
+};
+
+use super::model::{Align, BarChart, Block, Document, Table};
+
+/// Why a document could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("font metrics for {0} are not available")]
+    Font(&'static str),
+}
+
+const PAGE_W: f32 = 595.28; // A4 in points
+const PAGE_H: f32 = 841.89;
+const MARGIN_X: f32 = 51.0; // 18 mm
+const TOP: f32 = PAGE_H - 62.0; // first baseline below the running header
+const BOTTOM: f32 = 60.0; // lowest point content may reach, above the footer
+const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+const BODY: f32 = 10.0;
+const SMALL: f32 = 8.5;
+
+/// Dark blue for bars: reads as dark grey in black-and-white print.
+const BAR: (f32, f32, f32) = (0.12, 0.28, 0.49);
+
+/// Widths of the two faces used, for wrapping and right-aligning.
+struct Faces {
+    regular: ParsedFont,
+    bold: ParsedFont,
+}
+
+impl Faces {
+    fn load() -> Result<Faces, RenderError> {
+        Ok(Faces {
+            regular: BuiltinFont::Helvetica
+                .get_parsed_font()
+                .ok_or(RenderError::Font("Helvetica"))?,
+            bold: BuiltinFont::HelveticaBold
+                .get_parsed_font()
+                .ok_or(RenderError::Font("Helvetica-Bold"))?,
+        })
+    }
+
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let f = if bold { &self.bold } else { &self.regular };
+        let upem = f32::from(f.units_per_em.max(1));
+        text.chars()
+            .map(|c| {
+                f.lookup_glyph_index(c as u32)
+                    .and_then(|g| f.get_glyph_width(g))
+                    .map_or(0.5 * upem, f32::from)
+            })
+            .sum::<f32>()
+            / upem
+            * size
+    }
+
+    /// Break `text` into lines no wider than `width`; a word longer than a line is
+    /// split, never cut off.
+    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for para in text.split('\n') {
+            let mut line = String::new();
+            for word in para.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.width(&candidate, size, bold) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                let mut rest = word.to_string();
+                while self.width(&rest, size, bold) > width && rest.chars().count() > 1 {
+                    let mut cut = rest.chars().count() - 1;
+                    while cut > 1
+                        && self.width(&rest.chars().take(cut).collect::<String>(), size, bold)
+                            > width
+                    {
+                        cut -= 1;
+                    }
+                    lines.push(rest.chars().take(cut).collect());
+                    rest = rest.chars().skip(cut).collect();
+                }
+                line = rest;
+            }
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+fn grey(g: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: g,
+        icc_profile: None,
+    })
+}
+
+fn rgb((r, g, b): (f32, f32, f32)) -> Color {
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+fn pt(x: f32, y: f32) -> LinePoint {
+    LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    }
+}
+
+/// Pages under construction and the cursor.
+struct Layout<'a> {
+    faces: &'a Faces,
+    pages: Vec<Vec<Op>>,
+    /// Baseline of the next line, in points from the bottom of the page.
+    y: f32,
+}
+
+impl<'a> Layout<'a> {
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a page exists")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Make room for `height` points, starting a page when there is not enough.
+    fn need(&mut self, height: f32) {
+        if self.y - height < BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, colour: Color) {
+        let font = if bold {
+            BuiltinFont::HelveticaBold
+        } else {
+            BuiltinFont::Helvetica
+        };
+        self.ops().extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: colour },
+            Op::SetFont {
+                font: PdfFontHandle::Builtin(font),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point { x: Pt(x), y: Pt(y) },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(s.to_string())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn text_right(&mut self, right: f32, y: f32, s: &str, size: f32, bold: bool, colour: Color) {
+        let w = self.faces.width(s, size, bold);
+        self.text(right - w, y, s, size, bold, colour);
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Color) {
+        self.ops().extend([
+            Op::SetFillColor { col: fill },
+            Op::DrawPolygon {
+                polygon: Polygon {
+                    rings: vec![PolygonRing {
+                        points: vec![pt(x, y), pt(x + w, y), pt(x + w, y + h), pt(x, y + h)],
+                    }],
+                    mode: PaintMode::Fill,
+                    winding_order: WindingOrder::NonZero,
+                },
+            },
+        ]);
+    }
+
+    fn line(&mut self, points: &[(f32, f32)], width: f32, colour: Color, dashed: bool) {
+        let dash = if dashed {
+            LineDashPattern::new(0.0, &[3.0, 2.0])
+        } else {
+            LineDashPattern::solid()
+        };
+        self.ops().extend([
+            Op::SetOutlineColor { col: colour },
+            Op::SetOutlineThickness { pt: Pt(width) },
+            Op::SetLineDashPattern { dash },
+            Op::DrawLine {
+                line: Line {
+                    points: points.iter().map(|&(x, y)| pt(x, y)).collect(),
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    /// A wrapped paragraph at the cursor.
+    fn paragraph(&mut self, s: &str, size: f32, bold: bool, indent: f32) {
+        let lead = size * 1.35;
+        for l in self.faces.wrap(s, size, bold, TEXT_W - indent) {
+            self.need(lead);
+            self.text(MARGIN_X + indent, self.y, &l, size, bold, grey(0.0));
+            self.y -= lead;
+        }
+        self.y -= size * 0.5;
+    }
+
+    fn heading(&mut self, s: &str) {
+        self.need(60.0);
+        self.y -= 6.0;
+        self.paragraph(s, 15.0, true, 0.0);
+        let y = self.y + 6.0;
+        self.line(
+            &[(MARGIN_X, y), (MARGIN_X + TEXT_W, y)],
+            0.6,
+            grey(0.55),
+            false,
+        );
+        self.y -= 4.0;
+    }
+
+    fn table(&mut self, t: &Table) {
+        let total: f32 = t.columns.iter().map(|c| c.width).sum();
+        let widths: Vec<f32> = t.columns.iter().map(|c| c.width / total * TEXT_W).collect();
+        let pad = 3.0;
+        let lead = SMALL * 1.3;
+        let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.faces.wrap(c, SMALL, bold, w - 2.0 * pad))
+                .collect()
+        };
+        let headers: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
+        let header_lines = wrap_row(&headers, true);
+        let header_h =
+            header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
+        let draw_header = |me: &mut Self| {
+            let top = me.y;
+            me.rect(MARGIN_X, top - header_h, TEXT_W, header_h, grey(0.85));
+            me.draw_cells(&header_lines, &widths, top, pad, lead, true, t);
+            me.y = top - header_h;
+        };
+        let first_row_h = t.rows.first().map_or(0.0, |r| {
+            wrap_row(r, false).iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad
+        });
+        self.need(header_h + first_row_h + 4.0);
+        self.y += SMALL; // tables start at the top of the line box, not its baseline
+        draw_header(self);
+        for (i, row) in t.rows.iter().enumerate() {
+            let bold = t.bold_rows.contains(&i);
+            let lines = wrap_row(row, bold);
+            let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
+            if self.y - h < BOTTOM {
+                self.new_page();
+                self.y += SMALL;
+                draw_header(self);
+            }
+            let top = self.y;
+            if i % 2 == 1 {
+                self.rect(MARGIN_X, top - h, TEXT_W, h, grey(0.95));
+            }
+            self.draw_cells(&lines, &widths, top, pad, lead, bold, t);
+            self.line(
+                &[(MARGIN_X, top - h), (MARGIN_X + TEXT_W, top - h)],
+                0.3,
+                grey(0.75),
+                false,
+            );
+            self.y = top - h;
+        }
+        self.y -= SMALL * 1.6;
+        if let Some(note) = &t.note {
+            self.paragraph(note, SMALL, false, 0.0);
+        }
+        self.y -= 4.0;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draw_cells(
+        &mut self,
+        cells: &[Vec<String>],
+        widths: &[f32],
+        top: f32,
+        pad: f32,
+        lead: f32,
+        bold: bool,
+        t: &Table,
+    ) {
+        let mut x = MARGIN_X;
+        for (ci, lines) in cells.iter().enumerate() {
+            let w = widths[ci];
+            for (li, l) in lines.iter().enumerate() {
+                let y = top - pad - SMALL - li as f32 * lead + 1.5;
+                match t.columns[ci].align {
+                    Align::Left => self.text(x + pad, y, l, SMALL, bold, grey(0.0)),
+                    Align::Right => self.text_right(x + w - pad, y, l, SMALL, bold, grey(0.0)),
+                }
+            }
+            x += w;
+        }
+    }
+
+    fn bar_chart(&mut self, c: &BarChart) {
+        let label_w = 150.0;
+        let bar_h = 13.0;
+        let gap = 7.0;
+        let plot_x = MARGIN_X + label_w;
+        let plot_w = TEXT_W - label_w - 70.0;
+        let height = 24.0 + c.bars.len() as f32 * (bar_h + gap) + 40.0;
+        self.need(height + 30.0);
+        self.paragraph(&c.title, 11.0, true, 0.0);
+        let top = self.y;
+        let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
+        let plot_bottom = top - c.bars.len() as f32 * (bar_h + gap);
+        // grid and axis ticks
+        for i in 0..=4 {
+            let v = c.axis_max * f64::from(i) / 4.0;
+            let x = scale(v);
+            self.line(&[(x, top + 4.0), (x, plot_bottom)], 0.3, grey(0.8), false);
+            let label = if c.percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            };
+            let w = self.faces.width(&label, SMALL, false);
+            self.text(
+                x - w / 2.0,
+                plot_bottom - 11.0,
+                &label,
+                SMALL,
+                false,
+                grey(0.3),
+            );
+        }
+        for (i, b) in c.bars.iter().enumerate() {
+            let y0 = top - (i as f32 + 1.0) * (bar_h + gap) + gap / 2.0;
+            let mid = y0 + bar_h / 2.0;
+            let label = self.faces.wrap(&b.label, SMALL, false, label_w - 8.0);
+            for (li, l) in label.iter().take(2).enumerate() {
+                let ly = mid - 3.0 + (label.len().min(2) as f32 - 1.0) * 5.0 - li as f32 * 10.0;
+                self.text(MARGIN_X, ly, l, SMALL, false, grey(0.0));
+            }
+            let mut end = plot_x;
+            if let Some(v) = b.value {
+                end = scale(v);
+                self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(BAR));
+            }
+            if let Some((lo, hi)) = b.ci {
+                let (xl, xh) = (scale(lo), scale(hi));
+                self.line(&[(xl, mid), (xh, mid)], 1.0, grey(0.0), false);
+                self.line(&[(xl, mid - 4.0), (xl, mid + 4.0)], 1.0, grey(0.0), false);
+                self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
+                end = end.max(xh);
+            }
+            self.text(
+                end + 4.0,
+                mid - 3.0,
+                &b.annotation,
+                SMALL,
+                false,
+                grey(0.15),
+            );
+        }
+        if let Some((v, label)) = &c.reference {
+            let x = scale(*v);
+            self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
+            let w = self.faces.width(label, SMALL, true);
+            self.text(
+                (x - w / 2.0).max(MARGIN_X),
+                top + 11.0,
+                label,
+                SMALL,
+                true,
+                grey(0.0),
+            );
+        }
+        self.y = plot_bottom - 26.0;
+        let axis_w = self.faces.width(&c.axis_label, SMALL, false);
+        self.text(
+            plot_x + (plot_w - axis_w) / 2.0,
+            self.y + 2.0,
+            &c.axis_label,
+            SMALL,
+            false,
+            grey(0.3),
+        );
+        self.y -= 14.0;
+        self.paragraph(
+            &format!("Chart description: {}", c.alt_text),
+            SMALL,
+            false,
+            0.0,
+        );
+    }
+}
+
+/// Draw the document and return the PDF bytes.
+pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
+    let faces = Faces::load()?;
+    let mut l = Layout {
+        faces: &faces,
+        pages: vec![Vec::new()],
+        y: TOP,
+    };
+    cover(&mut l, doc);
+    for s in &doc.sections {
+        if s.new_page {
+            l.new_page();
+        }
+        l.heading(&s.heading);
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph(p) => l.paragraph(p, BODY, false, 0.0),
+                Block::Subheading(h) => {
+                    l.need(40.0);
+                    l.y -= 4.0;
+                    l.paragraph(h, 11.5, true, 0.0);
+                }
+                Block::Bullets(items) => {
+                    for it in items {
+                        let y = l.y;
+                        l.need(BODY * 1.4);
+                        let y = if l.y == TOP { TOP } else { y };
+                        l.text(MARGIN_X + 2.0, y, "-", BODY, false, grey(0.0));
+                        l.paragraph(it, BODY, false, 12.0);
+                        l.y += BODY * 0.3;
+                    }
+                    l.y -= BODY * 0.4;
+                }
+                Block::Table(t) => l.table(t),
+                Block::BarChart(c) => l.bar_chart(c),
+            }
+        }
+    }
+    let total = l.pages.len();
+    let header = format!("{} - {}", doc.title, doc.period_label);
+    let mut pages = Vec::with_capacity(total);
+    let page_ops = std::mem::take(&mut l.pages);
+    for (i, ops) in page_ops.into_iter().enumerate() {
+        l.pages = vec![ops];
+        if i > 0 {
+            l.text(MARGIN_X, PAGE_H - 34.0, &header, SMALL, false, grey(0.35));
+            l.line(
+                &[
+                    (MARGIN_X, PAGE_H - 40.0),
+                    (PAGE_W - MARGIN_X, PAGE_H - 40.0),
+                ],
+                0.4,
+                grey(0.7),
+                false,
+            );
+        }
+        let footer = format!("Page {} of {}", i + 1, total);
+        l.text(MARGIN_X, 30.0, &footer, SMALL, false, grey(0.35));
+        l.text_right(
+            PAGE_W - MARGIN_X,
+            30.0,
+            &doc.classification,
+            SMALL,
+            true,
+            grey(0.0),
+        );
+        let ops = l.pages.pop().unwrap();
+        pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+    }
+    let mut pdf = PdfDocument::new(&format!("{} - {}", doc.title, doc.period_label));
+    pdf.metadata.info.author = doc.organisation.clone();
+    pdf.metadata.info.subject = doc.title.clone();
+    pdf.metadata.info.creator = format!("equity-reports {}", env!("CARGO_PKG_VERSION"));
+    pdf.metadata.info.producer = pdf.metadata.info.creator.clone();
+    pdf.metadata.info.keywords = vec![
+        "health equity".into(),
+        "workforce".into(),
+        doc.organisation.clone(),
+    ];
+    let mut warnings = Vec::new();
+    Ok(pdf
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut warnings))
+}
+
+fn cover(l: &mut Layout, doc: &Document) {
+    l.rect(0.0, PAGE_H - 250.0, PAGE_W, 250.0, rgb(BAR));
+    l.text(
+        MARGIN_X,
+        PAGE_H - 120.0,
+        &doc.organisation,
+        14.0,
+        false,
+        grey(1.0),
+    );
+    let title_lines = l.faces.wrap(&doc.title, 26.0, true, TEXT_W);
+    let mut y = PAGE_H - 160.0;
+    for t in &title_lines {
+        l.text(MARGIN_X, y, t, 26.0, true, grey(1.0));
+        y -= 32.0;
+    }
+    l.text(MARGIN_X, y - 4.0, &doc.period_label, 14.0, false, grey(1.0));
+    l.y = PAGE_H - 300.0;
+    for line in &doc.cover_lines {
+        l.paragraph(line, 11.0, false, 0.0);
+    }
+    l.y -= 10.0;
+    l.paragraph(&format!("Produced {}", doc.produced), 11.0, false, 0.0);
+    l.paragraph(
+        &format!("Classification: {}", doc.classification),
+        11.0,
+        true,
+        0.0,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_never_exceeds_the_width_or_drops_text() {
+        let f = Faces::load().unwrap();
+        let name = "Women's Counselling and Therapy Service of the Leeds partnership";
+        let lines = f.wrap(name, SMALL, false, 80.0);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(f.width(l, SMALL, false) <= 80.0, "{l}");
+        }
+        assert_eq!(lines.join(" "), name);
+        let w = f.width("Total", 10.0, false);
+        assert!(w > 15.0 && w < 35.0, "{w}");
+    }
+}

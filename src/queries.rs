@@ -1,0 +1,96 @@
+//! The SQL of `queries/`, built into the program so a run never depends on the
+//! working folder, and the one place placeholders (`{{name}}`) are filled.
+
+use chrono::NaiveDate;
+
+/// Shared views, created in this order when a session opens.
+pub const VIEWS: &[(&str, &str)] = &[
+    (
+        "views/staff.sql",
+        include_str!("../queries/views/staff.sql"),
+    ),
+    (
+        "views/staff_partner.sql",
+        include_str!("../queries/views/staff_partner.sql"),
+    ),
+    (
+        "views/referral_partner.sql",
+        include_str!("../queries/views/referral_partner.sql"),
+    ),
+];
+
+/// Data-quality checks, one per dataset (see `queries/quality/README.md`).
+pub const QUALITY: &[(&str, &str)] = &[
+    (
+        "staff_snapshot",
+        include_str!("../queries/quality/staff_snapshot.sql"),
+    ),
+    ("leavers", include_str!("../queries/quality/leavers.sql")),
+    (
+        "recruitment",
+        include_str!("../queries/quality/recruitment.sql"),
+    ),
+    ("training", include_str!("../queries/quality/training.sql")),
+    (
+        "disciplinary",
+        include_str!("../queries/quality/disciplinary.sql"),
+    ),
+    (
+        "mentoring",
+        include_str!("../queries/quality/mentoring.sql"),
+    ),
+    (
+        "referrals",
+        include_str!("../queries/quality/referrals.sql"),
+    ),
+    (
+        "appointments",
+        include_str!("../queries/quality/appointments.sql"),
+    ),
+    ("measures", include_str!("../queries/quality/measures.sql")),
+    (
+        "population",
+        include_str!("../queries/quality/population.sql"),
+    ),
+];
+
+/// Workforce queries.
+pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
+pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");
+
+/// A value put into a query in place of `{{name}}`.
+pub enum Param {
+    Date(NaiveDate),
+}
+
+/// Fill the placeholders of `sql`. An unfilled placeholder is a programming error in
+/// the query set, reported with its name.
+pub fn fill(sql: &str, params: &[(&str, Param)]) -> Result<String, String> {
+    let mut out = sql.to_string();
+    for (name, p) in params {
+        let v = match p {
+            Param::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
+        };
+        out = out.replace(&format!("{{{{{name}}}}}"), &v);
+    }
+    if let Some(i) = out.find("{{") {
+        let rest = &out[i..];
+        let end = rest.find("}}").map_or(rest.len(), |e| e + 2);
+        return Err(format!("placeholder {} has no value", &rest[..end]));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_or_named() {
+        let d = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let s = fill("x <= {{period_end}}", &[("period_end", Param::Date(d))]).unwrap();
+        assert_eq!(s, "x <= DATE '2026-09-30'");
+        let e = fill("x <= {{as_of}}", &[("period_end", Param::Date(d))]).unwrap_err();
+        assert!(e.contains("{{as_of}}"), "{e}");
+    }
+}

@@ -1,0 +1,95 @@
+//! The reports: one module each, plus the run that every report shares (load, check,
+//! compute, write the output folder, deliver).
+
+pub mod workforce_quarterly;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::data::quality::QualityReport;
+use crate::metrics::{Metrics, QueryError};
+use crate::pdf::model::Document;
+
+/// Every report id the configuration may route.
+pub const REPORT_IDS: &[&str] = &[
+    "workforce-quarterly",
+    "workforce-annual",
+    "access-biannual",
+    "equity-annual",
+];
+
+/// Why a report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    NoData(String),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Template(#[from] crate::template::TemplateError),
+}
+
+/// A table written to `tables/<name>.csv` (unsuppressed, for analysts).
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl CsvTable {
+    pub fn new(name: &str, header: &[&str]) -> CsvTable {
+        CsvTable {
+            name: name.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+/// What a report computed: figures, tables, the document and the data-quality counts.
+pub struct Computed {
+    pub metrics: Metrics,
+    /// Report-specific entries added to `metrics.json` (snapshot date, previous period).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub tables: Vec<CsvTable>,
+    pub document: Document,
+    pub quality: QualityReport,
+}
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub report: String,
+    pub period: String,
+    pub data: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub as_of: NaiveDate,
+    pub send: bool,
+}
+
+/// A fraction as a percentage with one decimal: 0.1984 -> "19.8%".
+pub fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// A difference of fractions in percentage points: 0.012 -> "+1.2 pp".
+pub fn pp(v: f64) -> String {
+    let x = v * 100.0;
+    let x = if x.abs() < 0.05 { 0.0 } else { x };
+    format!("{x:+.1} pp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_and_points() {
+        assert_eq!(pct(0.1984), "19.8%");
+        assert_eq!(pp(0.012), "+1.2 pp");
+        assert_eq!(pp(-0.0004), "+0.0 pp");
+        assert_eq!(pp(-0.031), "-3.1 pp");
+    }
+}

@@ -1,0 +1,886 @@
+//! `workforce-quarterly`: the staff snapshot at quarter end, change since the previous
+//! quarter and since the baseline, training and mentoring against targets.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::config::Settings;
+use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
+use crate::disclosure::Cell;
+use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, string_column};
+use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, TableColumn};
+use crate::period::Period;
+use crate::queries::{self, Param};
+use crate::report::{Computed, CsvTable, ReportError, pct, pp};
+use crate::template::Template;
+
+/// Datasets this report reads (and whose data quality it shows).
+pub const DATASETS: &[&str] = &["staff_snapshot", "training", "mentoring"];
+
+/// The headline figures in summary order: (metric id, label).
+const HEADLINES: &[(&str, &str)] = &[
+    ("wf.headcount", "Staff in post (headcount)"),
+    ("wf.fte", "Whole-time equivalent"),
+    ("wf.bme_pct", "BME staff"),
+    ("wf.bme_pct_band7plus", "BME staff at Band 7 and above"),
+    ("wf.disability_pct", "Staff declaring a disability"),
+    ("wf.male_pct", "Men"),
+    (
+        "wf.ethnicity_unknown_pct",
+        "Ethnicity not stated or not known",
+    ),
+    (
+        "train.interpreters_clinical_pct",
+        "Clinical staff trained in working with interpreters",
+    ),
+    (
+        "train.cultural_competence_pct",
+        "Staff trained in cultural competence",
+    ),
+    (
+        "mentoring.bme_matched",
+        "BME staff matched on BME leadership mentoring",
+    ),
+];
+
+/// The snapshot date a period reports, if any.
+async fn snapshot_on_or_before(
+    s: &DataSession,
+    end: NaiveDate,
+) -> Result<Option<NaiveDate>, QueryError> {
+    let name = "workforce/snapshot_date.sql";
+    let sql = queries::fill(
+        queries::WORKFORCE_SNAPSHOT_DATE,
+        &[("period_end", Param::Date(end))],
+    )
+    .map_err(|message| QueryError {
+        query: name.into(),
+        message,
+    })?;
+    let batches = collect(
+        &s.ctx,
+        name,
+        &format!("SELECT CAST(snapshot_date AS VARCHAR) FROM ({sql}) q"),
+    )
+    .await?;
+    let v = batches
+        .first()
+        .map(|b| string_column(b, 0, name))
+        .transpose()?;
+    Ok(v.and_then(|c| c.into_iter().next().flatten())
+        .and_then(|d| d.parse().ok()))
+}
+
+async fn snapshot_metrics(
+    s: &DataSession,
+    snapshot: NaiveDate,
+    end: NaiveDate,
+) -> Result<Metrics, QueryError> {
+    let name = "workforce/snapshot.sql";
+    let sql = queries::fill(
+        queries::WORKFORCE_SNAPSHOT,
+        &[
+            ("snapshot_date", Param::Date(snapshot)),
+            ("period_end", Param::Date(end)),
+        ],
+    )
+    .map_err(|message| QueryError {
+        query: name.into(),
+        message,
+    })?;
+    let mut m = run_metric_query(&s.ctx, name, &sql).await?;
+    if !s.is_supplied("training") {
+        m.remove_prefix("train.");
+    }
+    if !s.is_supplied("mentoring") {
+        m.remove_prefix("mentoring.");
+    }
+    Ok(m)
+}
+
+/// Compute the report's figures and tables and compose its document.
+pub async fn compute(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    as_of: NaiveDate,
+    quality: QualityReport,
+) -> Result<Computed, ReportError> {
+    let snapshot = snapshot_on_or_before(s, period.end)
+        .await?
+        .filter(|d| *d >= period.start)
+        .ok_or_else(|| ReportError::NoData(format!(
+            "dataset staff_snapshot has no snapshot dated in {} ({} to {}); a quarterly report needs the quarter-end snapshot",
+            period.id, period.start, period.end
+        )))?;
+    let metrics = snapshot_metrics(s, snapshot, period.end).await?;
+    let prev_period = period.previous();
+    let prev_snapshot = snapshot_on_or_before(s, prev_period.end).await?;
+    let previous = match prev_snapshot {
+        Some(d) => Some((d, snapshot_metrics(s, d, prev_period.end).await?)),
+        None => None,
+    };
+    let not_supplied: Vec<String> = ["training", "mentoring"]
+        .iter()
+        .filter(|d| !s.is_supplied(d))
+        .map(|d| d.to_string())
+        .collect();
+    let b = Builder {
+        settings,
+        period,
+        snapshot,
+        metrics: &metrics,
+        previous: previous.as_ref(),
+        not_supplied: &not_supplied,
+        quality: &quality,
+        template: Template::load("workforce-quarterly")?,
+    };
+    let document = b.document(as_of)?;
+    let tables = b.tables();
+    let mut extra = serde_json::Map::new();
+    extra.insert("snapshot_date".into(), snapshot.to_string().into());
+    if let Some((d, m)) = &previous {
+        extra.insert(
+            "previous_period".into(),
+            serde_json::json!({"id": prev_period.id, "snapshot_date": d.to_string(), "metrics": m}),
+        );
+    }
+    extra.insert("not_supplied".into(), serde_json::json!(not_supplied));
+    Ok(Computed {
+        metrics,
+        extra,
+        tables,
+        document,
+        quality,
+    })
+}
+
+struct Builder<'a> {
+    settings: &'a Settings,
+    period: &'a Period,
+    snapshot: NaiveDate,
+    metrics: &'a Metrics,
+    previous: Option<&'a (NaiveDate, Metrics)>,
+    not_supplied: &'a [String],
+    quality: &'a QualityReport,
+    template: Template,
+}
+
+/// RAG status in words, so it reads without colour.
+fn rag(value: f64, target: &crate::config::Target) -> &'static str {
+    if value >= target.value - 1e-9 {
+        "Green"
+    } else if value >= target.value - target.amber_margin - 1e-9 {
+        "Amber"
+    } else {
+        "Red"
+    }
+}
+
+fn is_pct(id: &str) -> bool {
+    id.ends_with("_pct")
+}
+
+impl<'a> Builder<'a> {
+    fn d(&self) -> &crate::config::Disclosure {
+        &self.settings.disclosure
+    }
+
+    /// A figure as the PDF shows it, suppressed where disclosure control says.
+    fn shown(&self, m: Option<&Metric>, with_ci: bool) -> String {
+        let Some(m) = m else {
+            return "not available".into();
+        };
+        match (m.numerator, m.denominator, m.value) {
+            (Some(n), Some(dn), _) if self.d().proportion_hidden(n, dn) => "*".into(),
+            (Some(_), Some(_), None) => "none in group".into(),
+            (Some(_), Some(_), Some(v)) => match (with_ci, m.ci_low, m.ci_high) {
+                (true, Some(lo), Some(hi)) => format!("{} ({} to {})", pct(v), pct(lo), pct(hi)),
+                _ => pct(v),
+            },
+            (_, _, Some(v)) if m.id == "wf.fte" => format!("{v:.1}"),
+            (_, _, Some(v)) => {
+                let n = v.round() as u64;
+                self.d().show_count(n)
+            }
+            _ => "not available".into(),
+        }
+    }
+
+    fn vars(&self) -> BTreeMap<&'static str, String> {
+        let m = self.metrics;
+        let base = &self.settings.baseline;
+        let target = |id: &str| self.settings.targets.get(id).map(|t| t.value);
+        let mut v = BTreeMap::new();
+        v.insert(
+            "snapshot_date",
+            self.snapshot.format("%-d %B %Y").to_string(),
+        );
+        v.insert(
+            "period_end",
+            self.period.end.format("%-d %B %Y").to_string(),
+        );
+        v.insert(
+            "previous_end",
+            self.period.previous().end.format("%-d %B %Y").to_string(),
+        );
+        v.insert("headcount", self.shown(m.get("wf.headcount", &[]), false));
+        v.insert("fte", self.shown(m.get("wf.fte", &[]), false));
+        v.insert("bme_pct", self.shown(m.get("wf.bme_pct", &[]), false));
+        v.insert(
+            "bme_band7_pct",
+            self.shown(m.get("wf.bme_pct_band7plus", &[]), false),
+        );
+        v.insert("baseline_label", base.label.clone());
+        let b = |k: &str| base.values.get(k).map_or("not set".into(), |x| pct(*x));
+        v.insert("baseline_bme_pct", b("wf.bme_pct"));
+        v.insert("baseline_bme_band7_pct", b("wf.bme_pct_band7plus"));
+        v.insert("min_count", self.d().min_count.to_string());
+        v.insert(
+            "min_count_less_one",
+            self.d().min_count.saturating_sub(1).to_string(),
+        );
+        v.insert(
+            "interpreters_target",
+            target("train.interpreters_clinical_pct").map_or("none set".into(), pct),
+        );
+        v.insert(
+            "cultural_target",
+            target("train.cultural_competence_pct").map_or("none set".into(), pct),
+        );
+        v.insert(
+            "mentoring_target",
+            target("mentoring.bme_matched").map_or("none set".into(), |t| format!("{t:.0}")),
+        );
+        let lowest = self
+            .bme_by_cluster()
+            .into_iter()
+            .filter(|(_, m)| m.value.is_some() && !self.hidden(m))
+            .min_by(|a, b| a.1.value.partial_cmp(&b.1.value).unwrap())
+            .map_or("no band cluster".to_string(), |(c, _)| c.to_string());
+        v.insert("lowest_cluster", lowest);
+        v
+    }
+
+    fn hidden(&self, m: &Metric) -> bool {
+        matches!((m.numerator, m.denominator), (Some(n), Some(d)) if self.d().proportion_hidden(n, d))
+    }
+
+    fn bme_by_cluster(&self) -> Vec<(&'static str, &'a Metric)> {
+        crate::contract::BAND_CLUSTERS
+            .iter()
+            .filter_map(|c| {
+                self.metrics
+                    .get(
+                        "wres1.band_share",
+                        &[("band_cluster", c), ("wres_group", "BME")],
+                    )
+                    .map(|m| (*c, m))
+            })
+            .collect()
+    }
+
+    fn document(&self, as_of: NaiveDate) -> Result<Document, ReportError> {
+        let t = &self.template;
+        let v = self.vars();
+        let mut sections = Vec::new();
+
+        // Summary: headline figures against baseline, previous quarter and target.
+        let mut rows = Vec::new();
+        for (id, label) in HEADLINES {
+            let Some(m) = self.metrics.get(id, &[]) else {
+                if id.starts_with("train.") || id.starts_with("mentoring.") {
+                    rows.push(vec![
+                        label.to_string(),
+                        "not supplied".into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
+                continue;
+            };
+            let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
+            let change = |other: Option<f64>| match (m.value, other) {
+                (Some(a), Some(b)) if is_pct(id) && !self.hidden(m) => pp(a - b),
+                (Some(a), Some(b)) if !is_pct(id) && !self.hidden(m) => format!("{:+.0}", a - b),
+                _ => "-".into(),
+            };
+            let prev_change = match prev {
+                Some(p) if !self.hidden(p) => change(p.value),
+                _ => "-".into(),
+            };
+            let base = self.settings.baseline.values.get(*id).copied();
+            let base_change = match base {
+                Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
+                None => "-".into(),
+            };
+            let status = match (self.settings.targets.get(*id), m.value) {
+                (Some(tg), Some(val)) if !self.hidden(m) => {
+                    let shown_target = if is_pct(id) {
+                        pct(tg.value)
+                    } else {
+                        format!("{:.0}", tg.value)
+                    };
+                    format!("{} (target {shown_target})", rag(val, tg))
+                }
+                (Some(_), _) => "-".into(),
+                (None, _) => "no target".into(),
+            };
+            rows.push(vec![
+                label.to_string(),
+                self.shown(Some(m), true),
+                prev_change,
+                base_change,
+                status,
+                String::new(),
+            ]);
+        }
+        for r in &mut rows {
+            r.pop();
+        }
+        let summary = Table {
+            columns: vec![
+                col("Figure", 3.2, Align::Left),
+                col("Value (95 % CI)", 2.6, Align::Right),
+                col("Change since last quarter", 1.5, Align::Right),
+                col(
+                    &format!("Change since {}", self.settings.baseline.label),
+                    2.0,
+                    Align::Right,
+                ),
+                col("RAG status", 1.8, Align::Left),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: Some(t.text("summary.rag_note", &v)?),
+        };
+        sections.push(Section {
+            heading: t.text("summary.heading", &v)?,
+            new_page: true,
+            blocks: vec![
+                Block::Paragraph(t.text("summary.intro", &v)?),
+                Block::Table(summary),
+            ],
+        });
+
+        // Representation by band cluster.
+        let overall = self.metrics.get("wf.bme_pct", &[]);
+        let bars = self
+            .bme_by_cluster()
+            .into_iter()
+            .map(|(c, m)| {
+                let total = m.denominator.unwrap_or(0);
+                let label = format!("{c} ({} staff)", self.d().show_count(total));
+                if self.hidden(m) {
+                    Bar {
+                        label,
+                        value: None,
+                        ci: None,
+                        annotation: "* (small numbers)".into(),
+                    }
+                } else {
+                    Bar {
+                        label,
+                        value: m.value,
+                        ci: m.ci_low.zip(m.ci_high),
+                        annotation: m.value.map_or("none".into(), pct),
+                    }
+                }
+            })
+            .collect();
+        let chart = BarChart {
+            title: t.text("representation.chart_title", &v)?,
+            axis_label: t.text("representation.chart_axis", &v)?,
+            bars,
+            reference: overall
+                .and_then(|m| m.value)
+                .map(|x| (x, String::new()))
+                .map(|(x, _)| {
+                    (
+                        x,
+                        t.text("representation.chart_reference", &v)
+                            .unwrap_or_default(),
+                    )
+                }),
+            axis_max: 1.0,
+            percent: true,
+            alt_text: t.text("representation.chart_alt", &v)?,
+        };
+        let chart = BarChart {
+            axis_max: chart_max(&chart),
+            ..chart
+        };
+        sections.push(Section {
+            heading: t.text("representation.heading", &v)?,
+            new_page: false,
+            blocks: vec![
+                Block::Paragraph(t.text("representation.intro", &v)?),
+                Block::BarChart(chart),
+            ],
+        });
+
+        sections.push(Section {
+            heading: t.text("partners.heading", &v)?,
+            new_page: true,
+            blocks: vec![
+                Block::Paragraph(t.text("partners.intro", &v)?),
+                Block::Table(self.partner_table()),
+            ],
+        });
+
+        let mut training_blocks = vec![Block::Paragraph(t.text("training.intro", &v)?)];
+        for ds in self.not_supplied {
+            let mut vv = v.clone();
+            vv.insert("dataset", ds.clone());
+            training_blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
+        }
+        training_blocks.push(Block::Table(self.training_table()));
+        sections.push(Section {
+            heading: t.text("training.heading", &v)?,
+            new_page: false,
+            blocks: training_blocks,
+        });
+
+        sections.push(Section {
+            heading: t.text("methodology.heading", &v)?,
+            new_page: true,
+            blocks: t
+                .texts("methodology.paragraphs", &v)?
+                .into_iter()
+                .map(Block::Paragraph)
+                .collect(),
+        });
+        sections.push(Section {
+            heading: t.text("quality.heading", &v)?,
+            new_page: true,
+            blocks: self.quality_blocks(&v)?,
+        });
+
+        Ok(Document {
+            title: t.text("title", &v)?,
+            period_label: self.period.label(),
+            organisation: self.settings.report.organisation.clone(),
+            produced: as_of.format("%-d %B %Y").to_string(),
+            classification: self.settings.report.classification.clone(),
+            cover_lines: t.texts("cover_lines", &v)?,
+            sections,
+        })
+    }
+
+    /// Partners in configured order, then Unlisted if any rows carry it, then the total.
+    fn partner_keys(&self) -> Vec<(String, String)> {
+        let mut keys: Vec<(String, String)> = self
+            .settings
+            .partners
+            .iter()
+            .map(|p| (p.code.to_uppercase(), p.name.clone()))
+            .collect();
+        if self
+            .metrics
+            .get("wf.headcount", &[("partner_org", "Unlisted")])
+            .is_some()
+        {
+            keys.push((
+                "Unlisted".into(),
+                "Unlisted partner code (see data quality)".into(),
+            ));
+        }
+        keys
+    }
+
+    /// A column of partner proportions with primary and secondary suppression.
+    fn partner_pct_column(&self, id: &str, keys: &[(String, String)]) -> Vec<String> {
+        let ms: Vec<Option<&Metric>> = keys
+            .iter()
+            .map(|(k, _)| self.metrics.get(id, &[("partner_org", k)]))
+            .collect();
+        let cells: Vec<(u64, bool)> = ms
+            .iter()
+            .map(|m| match m {
+                Some(m) => (m.numerator.unwrap_or(0), self.hidden(m)),
+                None => (0, false),
+            })
+            .collect();
+        let marks = self.d().secondary(&cells);
+        ms.iter()
+            .zip(marks)
+            .map(|(m, mark)| match (m, mark) {
+                (None, _) => "-".into(),
+                (Some(_), Cell::Suppressed) => "*".into(),
+                (Some(m), Cell::Shown) => m.value.map_or("-".into(), pct),
+            })
+            .collect()
+    }
+
+    fn partner_table(&self) -> Table {
+        let keys = self.partner_keys();
+        let heads: Vec<Option<u64>> = keys
+            .iter()
+            .map(|(k, _)| {
+                self.metrics
+                    .get("wf.headcount", &[("partner_org", k)])
+                    .and_then(|m| m.value)
+                    .map(|v| v as u64)
+            })
+            .collect();
+        let head_cells: Vec<(u64, bool)> = heads
+            .iter()
+            .map(|h| (h.unwrap_or(0), self.d().count_hidden(h.unwrap_or(0))))
+            .collect();
+        let head_marks = self.d().secondary(&head_cells);
+        let ids = [
+            "wf.bme_pct",
+            "wf.bme_pct_band7plus",
+            "wf.disability_pct",
+            "wf.male_pct",
+            "wf.ethnicity_unknown_pct",
+        ];
+        let cols: Vec<Vec<String>> = ids
+            .iter()
+            .map(|id| self.partner_pct_column(id, &keys))
+            .collect();
+        let mut rows = Vec::new();
+        for (i, (code, name)) in keys.iter().enumerate() {
+            let staff = match (heads[i], head_marks[i]) {
+                (None, _) => "0".into(),
+                (Some(_), Cell::Suppressed) => "*".into(),
+                (Some(h), Cell::Shown) => self.d().show_count(h),
+            };
+            let mut row = vec![format!("{name} ({code})"), staff];
+            row.extend(cols.iter().map(|c| c[i].clone()));
+            rows.push(row);
+        }
+        let mut total = vec![
+            "All partners".to_string(),
+            self.shown(self.metrics.get("wf.headcount", &[]), false),
+        ];
+        total.extend(
+            ids.iter()
+                .map(|id| self.shown(self.metrics.get(id, &[]), false)),
+        );
+        rows.push(total);
+        Table {
+            columns: vec![
+                col("Partner", 3.6, Align::Left),
+                col("Staff", 1.0, Align::Right),
+                col("BME", 1.0, Align::Right),
+                col("BME at Band 7+", 1.2, Align::Right),
+                col("Disability declared", 1.2, Align::Right),
+                col("Men", 1.0, Align::Right),
+                col("Ethnicity unknown", 1.2, Align::Right),
+            ],
+            bold_rows: vec![rows.len() - 1],
+            rows,
+            note: Some(
+                "- : no staff of this partner in the snapshot. * : hidden by disclosure control."
+                    .into(),
+            ),
+        }
+    }
+
+    fn training_table(&self) -> Table {
+        let keys = self.partner_keys();
+        let interp = self.partner_pct_column("train.interpreters_clinical_pct", &keys);
+        let cult = self.partner_pct_column("train.cultural_competence_pct", &keys);
+        let mut rows: Vec<Vec<String>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (code, name))| {
+                let mentees = self
+                    .metrics
+                    .get("mentoring.bme_matched", &[("partner_org", code)])
+                    .and_then(|m| m.value)
+                    .map_or("-".into(), |v| self.d().show_count(v as u64));
+                vec![
+                    format!("{name} ({code})"),
+                    interp[i].clone(),
+                    cult[i].clone(),
+                    mentees,
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "All partners".into(),
+            self.shown(
+                self.metrics.get("train.interpreters_clinical_pct", &[]),
+                true,
+            ),
+            self.shown(self.metrics.get("train.cultural_competence_pct", &[]), true),
+            self.shown(self.metrics.get("mentoring.bme_matched", &[]), false),
+        ]);
+        Table {
+            columns: vec![
+                col("Partner", 3.2, Align::Left),
+                col("Clinical staff trained: interpreters", 2.0, Align::Right),
+                col("Staff trained: cultural competence", 2.0, Align::Right),
+                col("BME mentees matched", 1.4, Align::Right),
+            ],
+            bold_rows: vec![rows.len() - 1],
+            rows,
+            note: None,
+        }
+    }
+
+    fn quality_blocks(
+        &self,
+        v: &BTreeMap<&'static str, String>,
+    ) -> Result<Vec<Block>, ReportError> {
+        let t = &self.template;
+        let d = self.d();
+        let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
+        blocks.push(Block::Subheading(t.text("quality.rows_heading", v)?));
+        let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
+        for r in &self.quality.rows_read {
+            by_ds
+                .entry(&r.dataset)
+                .or_default()
+                .push((&r.partner_org, r.rows));
+        }
+        let rows: Vec<Vec<String>> = DATASETS
+            .iter()
+            .map(|ds| {
+                let parts = by_ds.get(ds).cloned().unwrap_or_default();
+                let total: u64 = parts.iter().map(|p| p.1).sum();
+                let detail = if self.not_supplied.iter().any(|n| n == ds) {
+                    "not supplied".to_string()
+                } else {
+                    parts
+                        .iter()
+                        .map(|(p, n)| format!("{p} {}", d.show_count(*n)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![ds.to_string(), d.show_count(total), detail]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                col("Dataset", 1.4, Align::Left),
+                col("Rows", 0.9, Align::Right),
+                col("By partner", 5.0, Align::Left),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: None,
+        }));
+        blocks.push(Block::Subheading(t.text("quality.problems_heading", v)?));
+        if self.quality.problems.is_empty() {
+            blocks.push(Block::Paragraph(t.text("quality.no_problems", v)?));
+        } else {
+            let rows = self
+                .quality
+                .problems
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.dataset.clone(),
+                        p.column.clone(),
+                        match &p.value {
+                            Some(val) => format!("{}: {val}", p.problem),
+                            None => p.problem.clone(),
+                        },
+                        p.partner_org.clone(),
+                        d.show_count(p.rows),
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table(Table {
+                columns: vec![
+                    col("Dataset", 1.5, Align::Left),
+                    col("Column", 1.4, Align::Left),
+                    col("Problem", 3.2, Align::Left),
+                    col("Partner", 1.0, Align::Left),
+                    col("Rows", 0.8, Align::Right),
+                ],
+                rows,
+                bold_rows: vec![],
+                note: None,
+            }));
+        }
+        blocks.push(Block::Subheading(t.text("quality.ethnicity_heading", v)?));
+        let keys = self.partner_keys();
+        let col_unknown = self.partner_pct_column("wf.ethnicity_unknown_pct", &keys);
+        let mut rows: Vec<Vec<String>> = keys
+            .iter()
+            .zip(col_unknown)
+            .map(|((code, name), c)| vec![format!("{name} ({code})"), c])
+            .collect();
+        rows.push(vec![
+            "All partners".into(),
+            self.shown(self.metrics.get("wf.ethnicity_unknown_pct", &[]), true),
+        ]);
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                col("Partner", 3.0, Align::Left),
+                col("Ethnicity not stated or not known", 2.0, Align::Right),
+            ],
+            bold_rows: vec![rows.len() - 1],
+            rows,
+            note: None,
+        }));
+        Ok(blocks)
+    }
+
+    fn tables(&self) -> Vec<CsvTable> {
+        let mut out = Vec::new();
+        let num = |x: Option<u64>| x.map_or(String::new(), |v| v.to_string());
+        let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        let mut summary = CsvTable::new(
+            "summary",
+            &[
+                "metric",
+                "label",
+                "numerator",
+                "denominator",
+                "value",
+                "ci_low",
+                "ci_high",
+                "previous_value",
+                "baseline",
+                "target",
+                "rag",
+            ],
+        );
+        for (id, label) in HEADLINES {
+            let Some(m) = self.metrics.get(id, &[]) else {
+                continue;
+            };
+            let prev = self
+                .previous
+                .and_then(|(_, pm)| pm.get(id, &[]))
+                .and_then(|p| p.value);
+            let target = self.settings.targets.get(*id);
+            summary.rows.push(vec![
+                id.to_string(),
+                label.to_string(),
+                num(m.numerator),
+                num(m.denominator),
+                val(m.value),
+                val(m.ci_low),
+                val(m.ci_high),
+                val(prev),
+                val(self.settings.baseline.values.get(*id).copied()),
+                val(target.map(|t| t.value)),
+                match (target, m.value) {
+                    (Some(t), Some(v)) => rag(v, t).into(),
+                    _ => String::new(),
+                },
+            ]);
+        }
+        out.push(summary);
+        let mut partners = CsvTable::new(
+            "by_partner",
+            &[
+                "metric",
+                "partner_org",
+                "numerator",
+                "denominator",
+                "value",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for m in self
+            .metrics
+            .0
+            .iter()
+            .filter(|m| m.by.len() == 1 && m.by.contains_key("partner_org"))
+        {
+            partners.rows.push(vec![
+                m.id.clone(),
+                m.by["partner_org"].clone(),
+                num(m.numerator),
+                num(m.denominator),
+                val(m.value),
+                val(m.ci_low),
+                val(m.ci_high),
+            ]);
+        }
+        out.push(partners);
+        let mut bands = CsvTable::new(
+            "band_share",
+            &[
+                "band_cluster",
+                "wres_group",
+                "staff",
+                "cluster_total",
+                "share",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for m in self
+            .metrics
+            .0
+            .iter()
+            .filter(|m| m.id == "wres1.band_share" && m.by.len() == 2)
+        {
+            bands.rows.push(vec![
+                m.by["band_cluster"].clone(),
+                m.by["wres_group"].clone(),
+                num(m.numerator),
+                num(m.denominator),
+                val(m.value),
+                val(m.ci_low),
+                val(m.ci_high),
+            ]);
+        }
+        out.push(bands);
+        let mut dq = CsvTable::new(
+            "data_quality",
+            &[
+                "dataset",
+                "column",
+                "problem",
+                "value",
+                "partner_org",
+                "rows",
+            ],
+        );
+        for p in &self.quality.problems {
+            dq.rows.push(vec![
+                p.dataset.clone(),
+                p.column.clone(),
+                p.problem.clone(),
+                p.value.clone().unwrap_or_default(),
+                p.partner_org.clone(),
+                p.rows.to_string(),
+            ]);
+        }
+        out.push(dq);
+        let mut rr = CsvTable::new("rows_read", &["dataset", "partner_org", "rows"]);
+        for r in &self.quality.rows_read {
+            rr.rows.push(vec![
+                r.dataset.clone(),
+                r.partner_org.clone(),
+                r.rows.to_string(),
+            ]);
+        }
+        out.push(rr);
+        out
+    }
+}
+
+fn col(header: &str, width: f32, align: Align) -> TableColumn {
+    TableColumn {
+        header: header.into(),
+        width,
+        align,
+    }
+}
+
+/// Axis end: the next multiple of 20 % at or above the largest interval end, so bars
+/// are not squashed and the quarter ticks fall on round percentages.
+fn chart_max(c: &BarChart) -> f64 {
+    let top = c
+        .bars
+        .iter()
+        .filter_map(|b| b.ci.map(|x| x.1).or(b.value))
+        .chain(c.reference.as_ref().map(|r| r.0))
+        .fold(0.0f64, f64::max);
+    ((top * 5.0).ceil() / 5.0).clamp(0.2, 1.0)
+}

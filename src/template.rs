@@ -1,0 +1,159 @@
+//! Report wording from `report_templates/<report>.toml`: headings and sentences with
+//! `{placeholders}`. A placeholder without a value is refused with file and line.
+
+use std::collections::BTreeMap;
+
+/// A template that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template {file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("template {file} line {line}: unknown placeholder {{{name}}} in `{key}`")]
+    UnknownPlaceholder {
+        file: String,
+        line: usize,
+        key: String,
+        name: String,
+    },
+}
+
+/// A report's wording.
+pub struct Template {
+    file: String,
+    source: &'static str,
+    root: toml::Table,
+}
+
+/// The templates built into the program.
+pub fn builtin(report: &str) -> Option<(&'static str, &'static str)> {
+    match report {
+        "workforce-quarterly" => Some((
+            "report_templates/workforce-quarterly.toml",
+            include_str!("../report_templates/workforce-quarterly.toml"),
+        )),
+        _ => None,
+    }
+}
+
+impl Template {
+    /// Parse a built-in template.
+    pub fn load(report: &str) -> Result<Template, TemplateError> {
+        let (file, source) = builtin(report).ok_or_else(|| TemplateError::Invalid {
+            file: format!("report_templates/{report}.toml"),
+            message: "no template for this report".into(),
+        })?;
+        let root = toml::from_str(source).map_err(|e| TemplateError::Invalid {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
+        Ok(Template {
+            file: file.into(),
+            source,
+            root,
+        })
+    }
+
+    fn raw(&self, key: &str) -> Result<&toml::Value, TemplateError> {
+        let mut cur: Option<&toml::Value> = None;
+        for part in key.split('.') {
+            cur = match cur {
+                None => self.root.get(part),
+                Some(v) => v.get(part),
+            };
+        }
+        cur.ok_or_else(|| TemplateError::Invalid {
+            file: self.file.clone(),
+            message: format!("missing key `{key}`"),
+        })
+    }
+
+    /// The text at `key` (e.g. `summary.intro`) with its placeholders filled.
+    pub fn text(&self, key: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
+        let v = self.raw(key)?;
+        let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
+            file: self.file.clone(),
+            message: format!("`{key}` is not text"),
+        })?;
+        self.fill(key, s, vars)
+    }
+
+    /// The list of texts at `key`, each filled.
+    pub fn texts(
+        &self,
+        key: &str,
+        vars: &BTreeMap<&str, String>,
+    ) -> Result<Vec<String>, TemplateError> {
+        let v = self.raw(key)?;
+        let items = v.as_array().ok_or_else(|| TemplateError::Invalid {
+            file: self.file.clone(),
+            message: format!("`{key}` is not a list"),
+        })?;
+        items
+            .iter()
+            .map(|i| {
+                let s = i.as_str().ok_or_else(|| TemplateError::Invalid {
+                    file: self.file.clone(),
+                    message: format!("`{key}` holds a value that is not text"),
+                })?;
+                self.fill(key, s, vars)
+            })
+            .collect()
+    }
+
+    fn fill(
+        &self,
+        key: &str,
+        s: &str,
+        vars: &BTreeMap<&str, String>,
+    ) -> Result<String, TemplateError> {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let close = after.find('}').ok_or_else(|| TemplateError::Invalid {
+                file: self.file.clone(),
+                message: format!("`{key}` has an unclosed {{"),
+            })?;
+            let name = &after[..close];
+            match vars.get(name) {
+                Some(v) => out.push_str(v),
+                None => {
+                    return Err(TemplateError::UnknownPlaceholder {
+                        file: self.file.clone(),
+                        line: self.line_of(&format!("{{{name}}}")),
+                        key: key.into(),
+                        name: name.into(),
+                    });
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn line_of(&self, needle: &str) -> usize {
+        self.source
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_placeholder_names_file_and_line() {
+        let t = Template::load("workforce-quarterly").unwrap();
+        let vars = BTreeMap::new();
+        let e = t.text("summary.intro", &vars).unwrap_err().to_string();
+        assert!(
+            e.contains("report_templates/workforce-quarterly.toml line"),
+            "{e}"
+        );
+        assert!(e.contains("{snapshot_date}"), "{e}");
+    }
+}
