@@ -59,6 +59,8 @@ fn build(settings: &Settings, to: &str, letter: &Letter) -> Result<Message, Stri
         .from(from)
         .to(to)
         .subject(letter.subject.clone())
+        // A Message-ID lets an administrator trace the message through mail logs.
+        .message_id(None)
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(letter.body.clone()))

@@ -66,7 +66,7 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         .clone()
         .unwrap_or_else(|| settings.paths.out.clone());
 
-    let inventory = take_inventory(&data_root);
+    let inventory = take_inventory(&data_root, workforce_quarterly::DATASETS);
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
             .errors

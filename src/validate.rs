@@ -24,7 +24,8 @@ pub async fn validate(
     root: &Path,
     as_of: NaiveDate,
 ) -> anyhow::Result<Validation> {
-    let inv = take_inventory(root);
+    let all: Vec<&str> = DATASETS.iter().map(|d| d.name).collect();
+    let inv = take_inventory(root, &all);
     let mut text = String::new();
     writeln!(text, "Data root: {}", root.display())?;
     if !inv.errors.is_empty() {
@@ -38,8 +39,7 @@ pub async fn validate(
     }
     let quality = if inv.errors.is_empty() {
         let session = open_session(&inv, settings).await?;
-        let names: Vec<&str> = DATASETS.iter().map(|d| d.name).collect();
-        Some(check_quality(&session.ctx, &names, as_of).await?)
+        Some(check_quality(&session.ctx, &all, as_of).await?)
     } else {
         None
     };

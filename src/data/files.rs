@@ -320,15 +320,18 @@ pub struct Inventory {
     pub errors: Vec<StructuralError>,
 }
 
-/// Find and check every dataset under `root`.
-pub fn take_inventory(root: &Path) -> Inventory {
+/// Find and check the named datasets under `root` (a report's, or all for `validate`).
+pub fn take_inventory(root: &Path, names: &[&str]) -> Inventory {
     let mut found = BTreeMap::new();
     let mut errors = Vec::new();
     if !root.is_dir() {
         errors.push(StructuralError::NoRoot(root.to_path_buf()));
         return Inventory { found, errors };
     }
-    for ds in crate::contract::DATASETS {
+    for ds in crate::contract::DATASETS
+        .iter()
+        .filter(|d| names.contains(&d.name))
+    {
         match find_dataset(root, ds) {
             Ok(Some(f)) => {
                 found.insert(ds.name, f);

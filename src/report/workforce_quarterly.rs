@@ -179,8 +179,9 @@ fn rag(value: f64, target: &crate::config::Target) -> &'static str {
     }
 }
 
-fn is_pct(id: &str) -> bool {
-    id.ends_with("_pct")
+/// Proportions carry a denominator; value-only figures do not.
+fn is_pct(m: &Metric) -> bool {
+    m.denominator.is_some()
 }
 
 impl<'a> Builder<'a> {
@@ -305,8 +306,9 @@ impl<'a> Builder<'a> {
             };
             let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
             let change = |other: Option<f64>| match (m.value, other) {
-                (Some(a), Some(b)) if is_pct(id) && !self.hidden(m) => pp(a - b),
-                (Some(a), Some(b)) if !is_pct(id) && !self.hidden(m) => format!("{:+.0}", a - b),
+                (Some(a), Some(b)) if is_pct(m) && !self.hidden(m) => pp(a - b),
+                (Some(a), Some(b)) if *id == "wf.fte" => format!("{:+.1}", a - b),
+                (Some(a), Some(b)) if !self.hidden(m) => format!("{:+.0}", a - b),
                 _ => "-".into(),
             };
             let prev_change = match prev {
@@ -320,7 +322,7 @@ impl<'a> Builder<'a> {
             };
             let status = match (self.settings.targets.get(*id), m.value) {
                 (Some(tg), Some(val)) if !self.hidden(m) => {
-                    let shown_target = if is_pct(id) {
+                    let shown_target = if is_pct(m) {
                         pct(tg.value)
                     } else {
                         format!("{:.0}", tg.value)

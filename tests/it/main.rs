@@ -1,1 +1,8 @@
-//! Integration tests: one binary, a module per concern.
+//! Integration tests: one binary, a module per concern. They run the real program
+//! (`CARGO_BIN_EXE_equity-reports`) on real Parquet files.
+
+mod errors;
+mod figures;
+mod helpers;
+mod pipeline;
+mod smtp;

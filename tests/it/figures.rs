@@ -1,0 +1,273 @@
+//! Figures of workforce-quarterly on a hand-made fixture, each worked out by hand.
+
+use std::path::Path;
+
+use crate::helpers::*;
+
+fn s(
+    date: &'static str,
+    id: &'static str,
+    partner: &'static str,
+    band: &'static str,
+    ethnic: &'static str,
+    sex: &'static str,
+    disability: &'static str,
+    clinical: bool,
+    fte: f64,
+) -> Staff {
+    Staff {
+        date,
+        id,
+        partner,
+        band,
+        ethnic,
+        sex,
+        disability,
+        clinical,
+        fte,
+    }
+}
+
+/// 12 staff at 2026-09-30 (one sent twice), 3 at 2026-06-30.
+pub fn fixture_staff() -> Vec<Staff> {
+    let q3 = "2026-09-30";
+    let q2 = "2026-06-30";
+    vec![
+        s(q3, "s1", "LCH", "5", "A", "2", "N", true, 1.0),
+        s(q3, "s1", "LCH", "5", "A", "2", "N", true, 1.0), // duplicate key: left out
+        s(q3, "s2", "LCH", "6", "J", "1", "Y", true, 1.0),
+        s(q3, "s3", "LCH", "7", "N", "2", "N", true, 0.8),
+        s(q3, "s4", "LCH", "8a", "A", "2", "N", false, 1.0),
+        s(q3, "s5", "LCH", "8B", "M", "1", "N", false, 0.5),
+        s(q3, "s6", "LCH", "3", "Z", "2", "Z", false, 1.0),
+        s(q3, "s7", "CL", "4", "A", "2", "N", true, 0.6),
+        s(q3, "s8", "CL", "7", "A", "2", "Y", true, 1.0),
+        s(q3, "s9", "cl ", "Other", " j", "M", "N", true, 1.0), // codes normalised
+        s(q3, "s10", "CL", "2", "99", "F", "n", false, 0.4),
+        s(q3, "s11", "XYZ", "5", "C", "2", "N", true, 1.0), // unlisted partner
+        s(q3, "s12", "LCH", "6", "Q", "2", "N", true, 1.0), // unknown code -> Unknown
+        s(q2, "s1", "LCH", "5", "A", "2", "N", true, 1.0),
+        s(q2, "s2", "LCH", "6", "J", "1", "Y", true, 1.0),
+        s(q2, "s7", "CL", "4", "A", "2", "N", true, 0.6),
+    ]
+}
+
+pub fn write_fixture(dir: &Path) {
+    write_parquet(
+        &dir.join("staff_snapshot.parquet"),
+        staff_columns(&fixture_staff()),
+    );
+    write_parquet(
+        &dir.join("training.parquet"),
+        vec![
+            (
+                "staff_id",
+                strs(&["s1", "s2", "s7", "s4", "s1", "s4", "s9", "s10", "s3"]),
+            ),
+            (
+                "course",
+                strs(&[
+                    "interpreters",
+                    "interpreters",
+                    "interpreters",
+                    "interpreters",
+                    "cultural_competence",
+                    "cultural_competence",
+                    " Cultural_Competence ",
+                    "cultural_competence",
+                    "cpd_leadership",
+                ]),
+            ),
+            (
+                "completed_date",
+                dates(&[
+                    "2026-05-01",
+                    "2026-10-05",
+                    "2025-01-01",
+                    "2026-01-01",
+                    "2026-02-01",
+                    "2026-03-01",
+                    "2026-04-01",
+                    "2026-09-30",
+                    "2026-01-01",
+                ]),
+            ),
+            (
+                "mandatory",
+                bools(&[true, true, true, true, true, true, true, true, false]),
+            ),
+        ],
+    );
+    write_parquet(
+        &dir.join("mentoring.parquet"),
+        vec![
+            ("staff_id", strs(&["s2", "s3", "s1", "s5"])),
+            (
+                "programme",
+                strs(&[
+                    "bme_leadership",
+                    "bme_leadership",
+                    "bme_leadership",
+                    "BME_Leadership",
+                ]),
+            ),
+            (
+                "matched_date",
+                dates(&["2026-01-10", "2026-10-02", "2026-02-01", "2025-06-01"]),
+            ),
+        ],
+    );
+}
+
+fn assert_prop(m: &serde_json::Value, num: u64, den: u64) {
+    assert_eq!(m["numerator"], num, "{m}");
+    assert_eq!(m["denominator"], den, "{m}");
+    let v = (num as f64 / den as f64 * 10_000.0).round() / 10_000.0;
+    assert_eq!(m["value"].as_f64().unwrap(), v, "{m}");
+}
+
+#[test]
+fn workforce_quarterly_figures_match_hand_counts() {
+    let data = tempdir();
+    let out = tempdir();
+    write_fixture(data.path());
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            "2026-Q3",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+            "--no-send",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    let json = read_json(&folder.join("metrics.json"));
+    assert_eq!(json["period"]["start"], "2026-07-01");
+    assert_eq!(json["snapshot_date"], "2026-09-30");
+    let m = &json["metrics"];
+
+    // 12 distinct staff; FTE 1+1+0.8+1+0.5+1+0.6+1+1+0.4+1+1 = 10.3
+    assert_eq!(metric(m, "wf.headcount", &[])["value"], 12.0);
+    assert_eq!(metric(m, "wf.fte", &[])["value"], 10.3);
+    // BME: s2 (J), s3 (N), s5 (M), s9 (' j' -> J) = 4 of 12
+    let bme = metric(m, "wf.bme_pct", &[]);
+    assert_prop(bme, 4, 12);
+    // Wilson 95 % for 4/12, worked by hand: 0.1381 to 0.6094
+    assert_eq!(bme["ci_low"], 0.1381);
+    assert_eq!(bme["ci_high"], 0.6094);
+    // Unknown: s6 (Z), s10 (99), s12 (Q, not a code) = 3
+    assert_prop(metric(m, "wf.ethnicity_unknown_pct", &[]), 3, 12);
+    // Band 7+: s3 (7), s4 (8a), s5 (8B), s8 (7); BME among them s3, s5
+    assert_prop(metric(m, "wf.bme_pct_band7plus", &[]), 2, 4);
+    assert_prop(metric(m, "wf.disability_pct", &[]), 2, 12);
+    // Men: s2, s5 and s9 ('M' read as 1)
+    assert_prop(metric(m, "wf.male_pct", &[]), 3, 12);
+    // Clinical: s1 s2 s3 s7 s8 s9 s11 s12 = 8; interpreters by 30 Sep among them: s1, s7
+    // (s2's completion on 5 Oct is after the period; s4 is not clinical)
+    assert_prop(metric(m, "train.interpreters_clinical_pct", &[]), 2, 8);
+    // Cultural competence by 30 Sep: s1, s4, s9 (code trimmed, case ignored), s10 (on the day)
+    assert_prop(metric(m, "train.cultural_competence_pct", &[]), 4, 12);
+    // BME leadership mentees by 30 Sep: s2 and s5 (s3 matched in October, s1 is White)
+    assert_eq!(metric(m, "mentoring.bme_matched", &[])["value"], 2.0);
+    assert_eq!(
+        metric(m, "mentoring.bme_matched", &[("partner_org", "LCH")])["value"],
+        2.0
+    );
+    // Bands 5-7: s1 (A), s2 (J), s3 (N), s8 (A), s11 (C), s12 (Unknown) -> BME 2 of 6
+    assert_prop(
+        metric(
+            m,
+            "wres1.band_share",
+            &[("band_cluster", "Bands 5-7"), ("wres_group", "BME")],
+        ),
+        2,
+        6,
+    );
+    assert_prop(
+        metric(
+            m,
+            "wres1.band_share",
+            &[("band_cluster", "Bands 5-7"), ("wres_group", "White")],
+        ),
+        3,
+        6,
+    );
+    // 'Other' band cluster holds s9 only
+    assert_prop(
+        metric(
+            m,
+            "wres1.band_share",
+            &[("band_cluster", "Other"), ("wres_group", "BME")],
+        ),
+        1,
+        1,
+    );
+    // By partner: LCH s1-s6, s12 = 7 with BME s2 s3 s5; CL (s9's ' cl' normalised) 4; XYZ unlisted
+    assert_eq!(
+        metric(m, "wf.headcount", &[("partner_org", "LCH")])["value"],
+        7.0
+    );
+    assert_prop(metric(m, "wf.bme_pct", &[("partner_org", "LCH")]), 3, 7);
+    assert_eq!(
+        metric(m, "wf.headcount", &[("partner_org", "CL")])["value"],
+        4.0
+    );
+    assert_eq!(
+        metric(m, "wf.headcount", &[("partner_org", "Unlisted")])["value"],
+        1.0
+    );
+
+    // Previous quarter: s1 (A), s2 (J), s7 (A)
+    let prev = &json["previous_period"];
+    assert_eq!(prev["id"], "2026-Q2");
+    assert_prop(metric(&prev["metrics"], "wf.bme_pct", &[]), 1, 3);
+
+    // Every problem counted: the duplicate, the unlisted partner, the unknown code Q
+    let dq = std::fs::read_to_string(folder.join("tables/data_quality.csv")).unwrap();
+    assert!(
+        dq.contains("staff_snapshot,staff_id,duplicate key (row excluded),,LCH,1"),
+        "{dq}"
+    );
+    assert!(
+        dq.contains("staff_snapshot,partner_org,unlisted partner code,XYZ,Unlisted,1"),
+        "{dq}"
+    );
+    assert!(
+        dq.contains("staff_snapshot,ethnic_category,unknown code,Q,LCH,1"),
+        "{dq}"
+    );
+
+    // The PDF suppresses the small counts: LCH's 7 staff is shown, CL's 4 is not.
+    let text = pdf_text(&folder.join("report.pdf"));
+    assert!(text.contains("Summary of headline figures"), "{text}");
+    // BME is 4 of 12: a numerator below 5, so the PDF hides it (metrics.json keeps it).
+    let bme_row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("BME staff "))
+        .expect("BME row");
+    assert!(bme_row.contains('*') && !bme_row.contains("33.3"), "{bme_row}");
+    let head = text
+        .lines()
+        .find(|l| l.contains("Staff in post (headcount)"))
+        .expect("headcount row");
+    assert!(head.contains("12"), "{head}");
+    let partners = &text[text.find("Figures by partner organisation").unwrap()..];
+    let lch = partners
+        .lines()
+        .find(|l| l.contains("Leeds Community Healthcare"))
+        .expect("LCH row");
+    assert!(lch.contains(" 7 "), "{lch}");
+    let cl = partners
+        .lines()
+        .find(|l| l.contains("Community Links (CL)"))
+        .expect("CL row");
+    assert!(!cl.contains(" 4 ") && cl.contains('*'), "{cl}");
+}

@@ -1,0 +1,166 @@
+//! Shared test helpers: run the binary, write Parquet fixtures, read PDFs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
+use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
+
+/// What a run of the binary printed and returned.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run the program with `args`, with no settings from the calling environment
+/// except those in `envs`.
+pub fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_equity-reports"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("EQUITY_REPORTS") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.args(args).envs(envs.iter().copied());
+    let out = cmd.output().expect("run equity-reports");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn strs(v: &[&str]) -> ArrayRef {
+    Arc::new(StringArray::from(v.to_vec()))
+}
+pub fn dates(v: &[&str]) -> ArrayRef {
+    let epoch = date("1970-01-01");
+    Arc::new(Date32Array::from(
+        v.iter()
+            .map(|d| (date(d) - epoch).num_days() as i32)
+            .collect::<Vec<_>>(),
+    ))
+}
+pub fn bools(v: &[bool]) -> ArrayRef {
+    Arc::new(BooleanArray::from(v.to_vec()))
+}
+pub fn f64s(v: &[f64]) -> ArrayRef {
+    Arc::new(Float64Array::from(v.to_vec()))
+}
+
+/// Write one Parquet file from named columns.
+pub fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+/// One staff snapshot row of a fixture.
+#[derive(Clone)]
+pub struct Staff {
+    pub date: &'static str,
+    pub id: &'static str,
+    pub partner: &'static str,
+    pub band: &'static str,
+    pub ethnic: &'static str,
+    pub sex: &'static str,
+    pub disability: &'static str,
+    pub clinical: bool,
+    pub fte: f64,
+}
+
+/// The staff_snapshot columns of a set of rows, for writing or for altering.
+pub fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
+    let col = |f: fn(&Staff) -> &str| strs(&rows.iter().map(f).collect::<Vec<_>>());
+    vec![
+        (
+            "snapshot_date",
+            dates(&rows.iter().map(|r| r.date).collect::<Vec<_>>()),
+        ),
+        ("staff_id", col(|r| r.id)),
+        ("partner_org", col(|r| r.partner)),
+        ("service_line", strs(&vec!["talking_therapies"; rows.len()])),
+        (
+            "clinical",
+            bools(&rows.iter().map(|r| r.clinical).collect::<Vec<_>>()),
+        ),
+        ("afc_band", col(|r| r.band)),
+        ("fte", f64s(&rows.iter().map(|r| r.fte).collect::<Vec<_>>())),
+        ("sex", col(|r| r.sex)),
+        ("ethnic_category", col(|r| r.ethnic)),
+        ("disability", col(|r| r.disability)),
+    ]
+}
+
+/// A fresh temporary folder that lives as long as the value.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Text of a PDF, page by page, from pdftotext (poppler-utils).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The JSON file at `path`.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The figure with this id and breakdown in a metrics.json `metrics` array.
+pub fn metric<'a>(
+    metrics: &'a serde_json::Value,
+    id: &str,
+    by: &[(&str, &str)],
+) -> &'a serde_json::Value {
+    metrics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            let b = m["by"].as_object().unwrap();
+            m["id"] == id
+                && b.len() == by.len()
+                && by
+                    .iter()
+                    .all(|(k, v)| b.get(*k).and_then(|x| x.as_str()) == Some(*v))
+        })
+        .unwrap_or_else(|| panic!("no metric {id} by {by:?}"))
+}
+
+/// Sample data written once per test binary run and shared (read-only) by tests.
+pub fn sample_data() -> PathBuf {
+    static ONCE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("equity-reports-sample-{}", std::process::id()));
+        let out = run(
+            &["sample-data", "--out", dir.to_str().unwrap(), "--seed", "7"],
+            &[],
+        );
+        assert_eq!(out.code, 0, "sample-data failed: {}", out.stderr);
+        dir
+    })
+    .clone()
+}

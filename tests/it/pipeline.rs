@@ -1,0 +1,109 @@
+//! The README's first command, end to end on sample data: PDF text, outputs, outbox.
+
+use crate::helpers::*;
+
+#[test]
+fn sample_data_to_pdf_and_outbox() {
+    let sample = sample_data();
+    let out = tempdir();
+    let outbox = out.path().join("outbox");
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            "2026-Q3",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+        ],
+        &[("EQUITY_REPORTS__PATHS__OUTBOX", outbox.to_str().unwrap())],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("written to the outbox"), "{}", r.stdout);
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    for f in [
+        "report.pdf",
+        "metrics.json",
+        "manifest.json",
+        "tables/summary.csv",
+        "tables/by_partner.csv",
+        "tables/data_quality.csv",
+    ] {
+        assert!(folder.join(f).exists(), "{f} missing");
+    }
+    let text = pdf_text(&folder.join("report.pdf"));
+    for heading in [
+        "Workforce equality: quarterly update",
+        "Q2 2026/27 (July 2026 to September 2026)",
+        "Summary of headline figures",
+        "BME share of staff by band cluster",
+        "Chart description:",
+        "Figures by partner organisation",
+        "Women's Counselling and Therapy",
+        "Training and mentoring against targets",
+        "Methodology",
+        "Data quality",
+        "unlisted partner code: LHC",
+        "Page 1 of",
+        "OFFICIAL",
+    ] {
+        assert!(text.contains(heading), "PDF lacks {heading:?}");
+    }
+    // The headline in the PDF is the figure in metrics.json.
+    let json = read_json(&folder.join("metrics.json"));
+    let bme = metric(&json["metrics"], "wf.bme_pct", &[])["value"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        text.contains(&format!("{:.1}%", bme * 100.0)),
+        "BME % {bme} not in the PDF"
+    );
+    // No identifier leaves in the PDF.
+    assert!(!text.contains("ST0"), "a staff pseudonym is in the PDF");
+    // One outbox message with the PDF attached.
+    let emls: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(emls.len(), 1);
+    let eml = std::fs::read_to_string(&emls[0]).unwrap();
+    assert!(eml.contains("To: sdg@lmws.example.org"), "{eml}");
+    assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
+    let manifest = read_json(&folder.join("manifest.json"));
+    assert_eq!(manifest["delivery"]["status"], "delivered");
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 2);
+}
+
+#[test]
+fn sample_data_is_deterministic_for_a_seed() {
+    let a = tempdir();
+    let b = tempdir();
+    for d in [&a, &b] {
+        let r = run(
+            &[
+                "sample-data",
+                "--out",
+                d.path().to_str().unwrap(),
+                "--seed",
+                "3",
+            ],
+            &[],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for f in [
+        "referrals/LCH.parquet",
+        "appointments.parquet",
+        "staff_snapshot/snapshot_date=2026-09-30/LYPFT.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

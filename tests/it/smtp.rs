@@ -1,0 +1,203 @@
+//! Delivery through a real SMTP server on 127.0.0.1 (Python's aiosmtpd, installed by
+//! .ci/run), and what happens when the server is down.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::figures::write_fixture;
+use crate::helpers::*;
+
+struct Sink {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_sink(dir: &std::path::Path) -> Sink {
+    let port = free_port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .args([script, &port.to_string(), dir.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3 must be installed");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "the SMTP sink did not start: is aiosmtpd installed (pip install aiosmtpd)?"
+    );
+    Sink { child, port }
+}
+
+#[test]
+fn report_is_received_by_a_real_smtp_server_with_the_pdf_intact() {
+    let data = tempdir();
+    let out = tempdir();
+    let inbox = tempdir();
+    write_fixture(data.path());
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            "2026-Q3",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+        ],
+        &[
+            ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
+            ("EQUITY_REPORTS__SMTP__PORT", &port),
+            ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
+            (
+                "EQUITY_REPORTS__RECIPIENTS__SDG",
+                "[\"sdg-a@example.org\", \"sdg-b@example.org\"]",
+            ),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("E-mail sent to sdg-a@example.org (250"),
+        "{}",
+        r.stdout
+    );
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    let pdf = std::fs::read(folder.join("report.pdf")).unwrap();
+    let mut rcpts = Vec::new();
+    for n in 1..=2 {
+        assert_eq!(
+            std::fs::read(inbox.path().join(format!("{n}.pdf"))).unwrap(),
+            pdf,
+            "attachment {n} differs"
+        );
+        rcpts.push(std::fs::read_to_string(inbox.path().join(format!("{n}.rcpt"))).unwrap());
+        let eml = std::fs::read_to_string(inbox.path().join(format!("{n}.eml"))).unwrap();
+        assert!(
+            eml.contains("Subject: Workforce equality: quarterly update - Q2 2026/27"),
+            "{eml}"
+        );
+        assert!(
+            eml.contains("Message-ID:") && eml.contains("Date:"),
+            "{eml}"
+        );
+        // the body names the report and period and carries no figure
+        let body = eml
+            .split("Content-Type: text/plain")
+            .nth(1)
+            .unwrap()
+            .split("--")
+            .next()
+            .unwrap();
+        assert!(body.contains("Q2 2026/27"), "{body}");
+        assert!(
+            !body.contains('%') && !body.contains("33.3"),
+            "no figures in the body: {body}"
+        );
+    }
+    rcpts.sort();
+    assert_eq!(rcpts, ["sdg-a@example.org", "sdg-b@example.org"]);
+    let manifest = read_json(&folder.join("manifest.json"));
+    assert_eq!(manifest["delivery"]["status"], "delivered");
+    assert_eq!(manifest["delivery"]["recipients"][0]["status"], "sent");
+    assert!(
+        !std::fs::read_to_string(folder.join("manifest.json"))
+            .unwrap()
+            .contains("SMTP_PASSWORD=")
+    );
+}
+
+#[test]
+fn smtp_down_keeps_the_report_and_exits_one() {
+    let data = tempdir();
+    let out = tempdir();
+    write_fixture(data.path());
+    let port = free_port().to_string(); // nothing listens there
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            "2026-Q3",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+        ],
+        &[
+            ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
+            ("EQUITY_REPORTS__SMTP__PORT", &port),
+            ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
+            ("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("E-mail to sdg@lmws.example.org FAILED"),
+        "{}",
+        r.stderr
+    );
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    assert!(folder.join("report.pdf").exists());
+    let manifest = read_json(&folder.join("manifest.json"));
+    assert_eq!(manifest["delivery"]["status"], "failed");
+}
+
+#[test]
+fn smtp_password_comes_only_from_the_environment() {
+    let data = tempdir();
+    write_fixture(data.path());
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            "2026-Q3",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            tempdir().path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+        ],
+        &[
+            ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
+            ("EQUITY_REPORTS__SMTP__PORT", &free_port().to_string()),
+            ("EQUITY_REPORTS__SMTP__USERNAME", "reports"),
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(
+            "environment variable EQUITY_REPORTS_SMTP_PASSWORD holding the password is not"
+        ),
+        "{}",
+        r.stderr
+    );
+}
