@@ -253,7 +253,10 @@ fn workforce_quarterly_figures_match_hand_counts() {
         .lines()
         .find(|l| l.trim_start().starts_with("BME staff "))
         .expect("BME row");
-    assert!(bme_row.contains('*') && !bme_row.contains("33.3"), "{bme_row}");
+    assert!(
+        bme_row.contains('*') && !bme_row.contains("33.3"),
+        "{bme_row}"
+    );
     let head = text
         .lines()
         .find(|l| l.contains("Staff in post (headcount)"))

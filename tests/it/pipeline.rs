@@ -107,3 +107,39 @@ fn sample_data_is_deterministic_for_a_seed() {
         );
     }
 }
+
+#[test]
+fn bundled_sample_is_what_the_generator_writes() {
+    // The README's first command reads sample/; it must stay the generator's output.
+    let fresh = tempdir();
+    let r = run(
+        &["sample-data", "--out", fresh.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
+    let mut files = Vec::new();
+    collect_files(fresh.path(), fresh.path(), &mut files);
+    assert!(files.len() > 90, "{} files", files.len());
+    for rel in files {
+        let a = std::fs::read(fresh.path().join(&rel)).unwrap();
+        let b = std::fs::read(bundled.join(&rel)).unwrap_or_else(|_| {
+            panic!("sample/{rel} is not bundled: run `cargo run -- sample-data --out sample`")
+        });
+        assert!(
+            a == b,
+            "sample/{rel} differs from the generator's: run `cargo run -- sample-data --out sample`"
+        );
+    }
+}
+
+fn collect_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            collect_files(root, &p, out);
+        } else {
+            out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
