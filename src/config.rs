@@ -396,6 +396,20 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("not an e-mail address: {:?}", s.smtp.from),
         );
     }
+    let known = crate::report::METRIC_IDS;
+    for k in s.baseline.values.keys().chain(s.targets.keys()) {
+        if !known.contains(&k.as_str()) {
+            let section = if s.baseline.values.contains_key(k) {
+                "baseline"
+            } else {
+                "targets"
+            };
+            return err(
+                &format!("{section}.{k}"),
+                "not a metric id of docs/reports.md".into(),
+            );
+        }
+    }
     for (k, v) in &s.baseline.values {
         if !(0.0..=1.0).contains(v) {
             return err(
@@ -488,6 +502,19 @@ mod tests {
         let e = load_settings_from(None, &env(&[("EQUITY_REPORTS__SMTP__HOTS", "x")])).unwrap_err();
         let m = e.to_string();
         assert!(m.contains("smtp") && m.contains("hots"), "{m}");
+    }
+
+    #[test]
+    fn misspelt_metric_id_in_targets_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("site.toml");
+        std::fs::write(
+            &f,
+            "[targets.\"wf.bme_pc\"]\nvalue = 0.2\namber_margin = 0.01\n",
+        )
+        .unwrap();
+        let m = load_settings_from(Some(&f), &[]).unwrap_err().to_string();
+        assert!(m.contains("targets.wf.bme_pc"), "{m}");
     }
 
     #[test]

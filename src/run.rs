@@ -172,10 +172,12 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
             pdf: &pdf,
         };
         let d = deliver(settings, &settings.paths.outbox, &recipients, &letter).await;
-        let status = if d.iter().all(|x| x.status != "failed") {
-            "delivered"
-        } else {
+        let status = if d.iter().any(|x| x.status == "failed") {
             "failed"
+        } else if d.iter().all(|x| x.status == "written") {
+            "written to outbox"
+        } else {
+            "delivered"
         };
         manifest["delivery"] =
             json!({"status": status, "at": Utc::now().to_rfc3339(), "recipients": d});

@@ -30,7 +30,6 @@ pub enum Block {
     Paragraph(String),
     /// A smaller heading inside a section.
     Subheading(String),
-    Bullets(Vec<String>),
     Table(Table),
     BarChart(BarChart),
 }

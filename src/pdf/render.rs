@@ -435,17 +435,6 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
                     l.y -= 4.0;
                     l.paragraph(h, 11.5, true, 0.0);
                 }
-                Block::Bullets(items) => {
-                    for it in items {
-                        let y = l.y;
-                        l.need(BODY * 1.4);
-                        let y = if l.y == TOP { TOP } else { y };
-                        l.text(MARGIN_X + 2.0, y, "-", BODY, false, grey(0.0));
-                        l.paragraph(it, BODY, false, 12.0);
-                        l.y += BODY * 0.3;
-                    }
-                    l.y -= BODY * 0.4;
-                }
                 Block::Table(t) => l.table(t),
                 Block::BarChart(c) => l.bar_chart(c),
             }

@@ -729,7 +729,6 @@ impl<'a> Builder<'a> {
 
     fn tables(&self) -> Vec<CsvTable> {
         let mut out = Vec::new();
-        let num = |x: Option<u64>| x.map_or(String::new(), |v| v.to_string());
         let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
         let mut summary = CsvTable::new(
             "summary",
@@ -756,14 +755,9 @@ impl<'a> Builder<'a> {
                 .and_then(|(_, pm)| pm.get(id, &[]))
                 .and_then(|p| p.value);
             let target = self.settings.targets.get(*id);
-            summary.rows.push(vec![
-                id.to_string(),
-                label.to_string(),
-                num(m.numerator),
-                num(m.denominator),
-                val(m.value),
-                val(m.ci_low),
-                val(m.ci_high),
+            let mut row = vec![id.to_string(), label.to_string()];
+            row.extend(figure_cells(m));
+            row.extend([
                 val(prev),
                 val(self.settings.baseline.values.get(*id).copied()),
                 val(target.map(|t| t.value)),
@@ -772,6 +766,7 @@ impl<'a> Builder<'a> {
                     _ => String::new(),
                 },
             ]);
+            summary.rows.push(row);
         }
         out.push(summary);
         let mut partners = CsvTable::new(
@@ -792,15 +787,9 @@ impl<'a> Builder<'a> {
             .iter()
             .filter(|m| m.by.len() == 1 && m.by.contains_key("partner_org"))
         {
-            partners.rows.push(vec![
-                m.id.clone(),
-                m.by["partner_org"].clone(),
-                num(m.numerator),
-                num(m.denominator),
-                val(m.value),
-                val(m.ci_low),
-                val(m.ci_high),
-            ]);
+            let mut row = vec![m.id.clone(), m.by["partner_org"].clone()];
+            row.extend(figure_cells(m));
+            partners.rows.push(row);
         }
         out.push(partners);
         let mut bands = CsvTable::new(
@@ -821,15 +810,9 @@ impl<'a> Builder<'a> {
             .iter()
             .filter(|m| m.id == "wres1.band_share" && m.by.len() == 2)
         {
-            bands.rows.push(vec![
-                m.by["band_cluster"].clone(),
-                m.by["wres_group"].clone(),
-                num(m.numerator),
-                num(m.denominator),
-                val(m.value),
-                val(m.ci_low),
-                val(m.ci_high),
-            ]);
+            let mut row = vec![m.by["band_cluster"].clone(), m.by["wres_group"].clone()];
+            row.extend(figure_cells(m));
+            bands.rows.push(row);
         }
         out.push(bands);
         let mut dq = CsvTable::new(
@@ -865,6 +848,19 @@ impl<'a> Builder<'a> {
         out.push(rr);
         out
     }
+}
+
+/// Numerator, denominator, value and interval of a figure as CSV cells.
+fn figure_cells(m: &Metric) -> [String; 5] {
+    let num = |x: Option<u64>| x.map_or(String::new(), |v| v.to_string());
+    let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+    [
+        num(m.numerator),
+        num(m.denominator),
+        val(m.value),
+        val(m.ci_low),
+        val(m.ci_high),
+    ]
 }
 
 fn col(header: &str, width: f32, align: Align) -> TableColumn {

@@ -7,22 +7,7 @@ use crate::figures::{fixture_staff, write_fixture};
 use crate::helpers::*;
 
 fn run_q3(data: &Path, out: &Path, period: &str) -> Output {
-    run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            period,
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
-        &[],
-    )
+    run_workforce(period, data, out, &["--no-send"], &[])
 }
 
 fn staff_with(dir: &Path, alter: impl FnOnce(&mut Vec<(&'static str, arrow::array::ArrayRef)>)) {

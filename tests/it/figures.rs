@@ -131,22 +131,7 @@ fn workforce_quarterly_figures_match_hand_counts() {
     let data = tempdir();
     let out = tempdir();
     write_fixture(data.path());
-    let r = run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            "2026-Q3",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
-        &[],
-    );
+    let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let folder = out.path().join("workforce-quarterly/2026-Q3");
     let json = read_json(&folder.join("metrics.json"));

@@ -4,9 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
-};
+use arrow::array::{ArrayRef, BooleanArray, Date32Array, Float64Array, RecordBatch, StringArray};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 
@@ -33,6 +31,36 @@ pub fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// `run workforce-quarterly` for 2026-Q3 as of 2026-10-15 on `data` into `out`, with
+/// `extra` arguments (such as `--no-send`) and environment `envs`.
+pub fn run_quarterly(data: &Path, out: &Path, extra: &[&str], envs: &[(&str, &str)]) -> Output {
+    run_workforce("2026-Q3", data, out, extra, envs)
+}
+
+/// As [`run_quarterly`] for any period.
+pub fn run_workforce(
+    period: &str,
+    data: &Path,
+    out: &Path,
+    extra: &[&str],
+    envs: &[(&str, &str)],
+) -> Output {
+    let mut args = vec![
+        "run",
+        "workforce-quarterly",
+        "--period",
+        period,
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-10-15",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, envs)
 }
 
 pub fn date(s: &str) -> NaiveDate {

@@ -7,19 +7,10 @@ fn sample_data_to_pdf_and_outbox() {
     let sample = sample_data();
     let out = tempdir();
     let outbox = out.path().join("outbox");
-    let r = run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            "2026-Q3",
-            "--data",
-            sample.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
+    let r = run_quarterly(
+        &sample,
+        out.path(),
+        &[],
         &[("EQUITY_REPORTS__PATHS__OUTBOX", outbox.to_str().unwrap())],
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
@@ -74,7 +65,7 @@ fn sample_data_to_pdf_and_outbox() {
     assert!(eml.contains("To: sdg@lmws.example.org"), "{eml}");
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
     let manifest = read_json(&folder.join("manifest.json"));
-    assert_eq!(manifest["delivery"]["status"], "delivered");
+    assert_eq!(manifest["delivery"]["status"], "written to outbox");
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 2);
 }
 

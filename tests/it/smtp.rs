@@ -57,19 +57,10 @@ fn report_is_received_by_a_real_smtp_server_with_the_pdf_intact() {
     write_fixture(data.path());
     let sink = start_sink(inbox.path());
     let port = sink.port.to_string();
-    let r = run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            "2026-Q3",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &[],
         &[
             ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
             ("EQUITY_REPORTS__SMTP__PORT", &port),
@@ -137,19 +128,10 @@ fn smtp_down_keeps_the_report_and_exits_one() {
     let out = tempdir();
     write_fixture(data.path());
     let port = free_port().to_string(); // nothing listens there
-    let r = run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            "2026-Q3",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &[],
         &[
             ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
             ("EQUITY_REPORTS__SMTP__PORT", &port),
@@ -173,19 +155,10 @@ fn smtp_down_keeps_the_report_and_exits_one() {
 fn smtp_password_comes_only_from_the_environment() {
     let data = tempdir();
     write_fixture(data.path());
-    let r = run(
-        &[
-            "run",
-            "workforce-quarterly",
-            "--period",
-            "2026-Q3",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            tempdir().path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
+    let r = run_quarterly(
+        data.path(),
+        tempdir().path(),
+        &[],
         &[
             ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
             ("EQUITY_REPORTS__SMTP__PORT", &free_port().to_string()),
