@@ -227,7 +227,7 @@ impl<'a> Layout<'a> {
         self.need(60.0);
         self.y -= 6.0;
         self.paragraph(s, 15.0, true, 0.0);
-        let y = self.y + 6.0;
+        let y = self.y + 9.0;
         self.line(
             &[(MARGIN_X, y), (MARGIN_X + TEXT_W, y)],
             0.6,
@@ -351,6 +351,20 @@ impl<'a> Layout<'a> {
                 grey(0.3),
             );
         }
+        // The reference line goes under the bars' labels.
+        if let Some((v, label)) = &c.reference {
+            let x = scale(*v);
+            self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
+            let w = self.faces.width(label, SMALL, true);
+            self.text(
+                (x - w / 2.0).max(MARGIN_X),
+                top + 11.0,
+                label,
+                SMALL,
+                true,
+                grey(0.0),
+            );
+        }
         for (i, b) in c.bars.iter().enumerate() {
             let y0 = top - (i as f32 + 1.0) * (bar_h + gap) + gap / 2.0;
             let mid = y0 + bar_h / 2.0;
@@ -371,6 +385,9 @@ impl<'a> Layout<'a> {
                 self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
                 end = end.max(xh);
             }
+            // A white backing keeps the value readable where the reference line crosses it.
+            let w = self.faces.width(&b.annotation, SMALL, false);
+            self.rect(end + 2.0, mid - 5.5, w + 4.0, 11.0, grey(1.0));
             self.text(
                 end + 4.0,
                 mid - 3.0,
@@ -378,19 +395,6 @@ impl<'a> Layout<'a> {
                 SMALL,
                 false,
                 grey(0.15),
-            );
-        }
-        if let Some((v, label)) = &c.reference {
-            let x = scale(*v);
-            self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
-            let w = self.faces.width(label, SMALL, true);
-            self.text(
-                (x - w / 2.0).max(MARGIN_X),
-                top + 11.0,
-                label,
-                SMALL,
-                true,
-                grey(0.0),
             );
         }
         self.y = plot_bottom - 26.0;

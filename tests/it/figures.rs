@@ -259,3 +259,21 @@ fn workforce_quarterly_figures_match_hand_counts() {
         .expect("CL row");
     assert!(!cl.contains(" 4 ") && cl.contains('*'), "{cl}");
 }
+
+#[test]
+fn rerun_gives_the_same_metrics_json() {
+    let data = tempdir();
+    write_fixture(data.path());
+    let files: Vec<Vec<u8>> = (0..2)
+        .map(|_| {
+            let out = tempdir();
+            let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            std::fs::read(out.path().join("workforce-quarterly/2026-Q3/metrics.json")).unwrap()
+        })
+        .collect();
+    assert!(
+        files[0] == files[1],
+        "metrics.json differs between identical runs"
+    );
+}
