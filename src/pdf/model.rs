@@ -7,8 +7,9 @@ pub struct Document {
     pub title: String,
     pub period_label: String,
     pub organisation: String,
-    /// The production date shown on the cover (the run's as-of date).
-    pub produced: String,
+    /// The production date (the run's as-of date): shown on the cover and recorded as
+    /// the PDF's creation date, so reruns give the same bytes.
+    pub produced: chrono::NaiveDate,
     pub classification: String,
     /// Lines under the title on the cover.
     pub cover_lines: Vec<String>,

@@ -3,10 +3,12 @@
 //! across pages with their header repeated, and bar charts drawn as vector graphics.
 //! The only module that knows the PDF crate.
 
+use sha2::Digest;
+
 use printpdf::{
-    BuiltinFont, Color, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
-    TextItem, WindingOrder,
+    BuiltinFont, Color, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op,
+    PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
 use super::model::{Align, BarChart, Block, Document, Table};
@@ -485,10 +487,49 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         "workforce".into(),
         doc.organisation.clone(),
     ];
+    // Dates from --as-of, never the clock, so the same inputs give the same bytes.
+    let produced = doc
+        .produced
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
+    let stamp = OffsetDateTime::from_unix_timestamp(produced)
+        .unwrap_or_else(|_| OffsetDateTime::from_unix_timestamp(0).unwrap());
+    pdf.metadata.info.creation_date = stamp.clone();
+    pdf.metadata.info.modification_date = stamp.clone();
+    pdf.metadata.info.metadata_date = stamp;
     let mut warnings = Vec::new();
-    Ok(pdf
+    let bytes = pdf
         .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings))
+        .save(&PdfSaveOptions::default(), &mut warnings);
+    Ok(fix_document_id(bytes))
+}
+
+/// printpdf writes a random document ID into the trailer (`/ID[(..)(..)]`); replace it
+/// with one derived from the content, of the same length so no offset moves.
+fn fix_document_id(mut pdf: Vec<u8>) -> Vec<u8> {
+    let Some(start) = find(&pdf, b"/ID[(") else {
+        return pdf;
+    };
+    let Some(len) = find(&pdf[start..], b")]").map(|e| e + 2) else {
+        return pdf;
+    };
+    let inner: Vec<usize> = (start + 5..start + len)
+        .filter(|&i| pdf[i].is_ascii_alphanumeric())
+        .collect();
+    for &i in &inner {
+        pdf[i] = b'0';
+    }
+    let digest = crate::data::files::hex(&sha2::Sha256::digest(&pdf)).to_ascii_uppercase();
+    for (n, &i) in inner.iter().enumerate() {
+        pdf[i] = digest.as_bytes()[n % 32];
+    }
+    pdf
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn cover(l: &mut Layout, doc: &Document) {
@@ -513,7 +554,12 @@ fn cover(l: &mut Layout, doc: &Document) {
         l.paragraph(line, 11.0, false, 0.0);
     }
     l.y -= 10.0;
-    l.paragraph(&format!("Produced {}", doc.produced), 11.0, false, 0.0);
+    l.paragraph(
+        &format!("Produced {}", doc.produced.format("%-d %B %Y")),
+        11.0,
+        false,
+        0.0,
+    );
     l.paragraph(
         &format!("Classification: {}", doc.classification),
         11.0,

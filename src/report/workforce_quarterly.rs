@@ -466,7 +466,7 @@ impl<'a> Builder<'a> {
             title: t.text("title", &v)?,
             period_label: self.period.label(),
             organisation: self.settings.report.organisation.clone(),
-            produced: as_of.format("%-d %B %Y").to_string(),
+            produced: as_of,
             classification: self.settings.report.classification.clone(),
             cover_lines: t.texts("cover_lines", &v)?,
             sections,

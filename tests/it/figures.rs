@@ -261,19 +261,27 @@ fn workforce_quarterly_figures_match_hand_counts() {
 }
 
 #[test]
-fn rerun_gives_the_same_metrics_json() {
+fn rerun_gives_the_same_metrics_json_and_pdf_bytes() {
     let data = tempdir();
     write_fixture(data.path());
-    let files: Vec<Vec<u8>> = (0..2)
+    let runs: Vec<(Vec<u8>, Vec<u8>)> = (0..2)
         .map(|_| {
             let out = tempdir();
             let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
             assert_eq!(r.code, 0, "{}", r.stderr);
-            std::fs::read(out.path().join("workforce-quarterly/2026-Q3/metrics.json")).unwrap()
+            let folder = out.path().join("workforce-quarterly/2026-Q3");
+            (
+                std::fs::read(folder.join("metrics.json")).unwrap(),
+                std::fs::read(folder.join("report.pdf")).unwrap(),
+            )
         })
         .collect();
     assert!(
-        files[0] == files[1],
+        runs[0].0 == runs[1].0,
         "metrics.json differs between identical runs"
+    );
+    assert!(
+        runs[0].1 == runs[1].1,
+        "report.pdf differs between identical runs"
     );
 }
