@@ -88,17 +88,6 @@ impl Metrics {
         })
     }
 
-    /// All figures with this id broken down by exactly the dimension `dim`.
-    pub fn by_dim<'a>(
-        &'a self,
-        id: &'a str,
-        dim: &'a str,
-    ) -> impl Iterator<Item = &'a Metric> + 'a {
-        self.0
-            .iter()
-            .filter(move |m| m.id == id && m.by.len() == 1 && m.by.contains_key(dim))
-    }
-
     /// Drop every figure whose id starts with `prefix` (e.g. for a dataset not supplied).
     pub fn remove_prefix(&mut self, prefix: &str) {
         self.0.retain(|m| !m.id.starts_with(prefix));

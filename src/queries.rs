@@ -54,6 +54,9 @@ pub const QUALITY: &[(&str, &str)] = &[
     ),
 ];
 
+/// Rows read per dataset and partner, for the data-quality page.
+pub const ROWS_BY_PARTNER: &str = include_str!("../queries/quality/rows_by_partner.sql");
+
 /// Workforce queries.
 pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
 pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");

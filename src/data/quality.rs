@@ -44,24 +44,6 @@ impl QualityReport {
             .map(|p| p.rows)
             .sum()
     }
-
-    /// Only the datasets named.
-    pub fn restricted_to(&self, datasets: &[&str]) -> QualityReport {
-        QualityReport {
-            problems: self
-                .problems
-                .iter()
-                .filter(|p| datasets.contains(&p.dataset.as_str()))
-                .cloned()
-                .collect(),
-            rows_read: self
-                .rows_read
-                .iter()
-                .filter(|r| datasets.contains(&r.dataset.as_str()))
-                .cloned()
-                .collect(),
-        }
-    }
 }
 
 /// Count the problems of the given datasets (all of the contract's for `validate`).
@@ -109,7 +91,7 @@ pub async fn check_quality(
     let name = "quality/rows_by_partner.sql";
     let sql = format!(
         "SELECT * FROM ({}) q ORDER BY dataset, partner_org",
-        include_str!("../../queries/quality/rows_by_partner.sql")
+        queries::ROWS_BY_PARTNER
     );
     for b in collect(ctx, name, &sql).await? {
         let (d, o, n) = (
