@@ -449,7 +449,7 @@ impl<'a> Builder<'a> {
 
         sections.push(Section {
             heading: t.text("methodology.heading", &v)?,
-            new_page: true,
+            new_page: false,
             blocks: t
                 .texts("methodology.paragraphs", &v)?
                 .into_iter()
