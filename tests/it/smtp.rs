@@ -49,6 +49,17 @@ fn start_sink(dir: &std::path::Path) -> Sink {
     Sink { child, port }
 }
 
+/// Settings for plain SMTP to 127.0.0.1:`port`, plus `extra`.
+fn plain_smtp<'a>(port: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut v = vec![
+        ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
+        ("EQUITY_REPORTS__SMTP__PORT", port),
+        ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
 #[test]
 fn report_is_received_by_a_real_smtp_server_with_the_pdf_intact() {
     let data = tempdir();
@@ -61,15 +72,13 @@ fn report_is_received_by_a_real_smtp_server_with_the_pdf_intact() {
         data.path(),
         out.path(),
         &[],
-        &[
-            ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
-            ("EQUITY_REPORTS__SMTP__PORT", &port),
-            ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
-            (
+        &plain_smtp(
+            &port,
+            &[(
                 "EQUITY_REPORTS__RECIPIENTS__SDG",
                 "[\"sdg-a@example.org\", \"sdg-b@example.org\"]",
-            ),
-        ],
+            )],
+        ),
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
@@ -132,12 +141,7 @@ fn smtp_down_keeps_the_report_and_exits_one() {
         data.path(),
         out.path(),
         &[],
-        &[
-            ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
-            ("EQUITY_REPORTS__SMTP__PORT", &port),
-            ("EQUITY_REPORTS__SMTP__SECURITY", "none"),
-            ("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5"),
-        ],
+        &plain_smtp(&port, &[("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5")]),
     );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
