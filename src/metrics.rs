@@ -34,6 +34,18 @@ pub struct Metric {
     pub ci_low: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_high: Option<f64>,
+    /// For a relative likelihood: the two groups' counts it compares, first the
+    /// numerator group's rate, then the reference group's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupRate>,
+}
+
+/// One group's rate inside a relative likelihood.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GroupRate {
+    pub group: String,
+    pub numerator: u64,
+    pub denominator: u64,
 }
 
 impl Metric {
@@ -48,6 +60,29 @@ impl Metric {
             value: (den > 0).then(|| round4(num as f64 / den as f64)),
             ci_low: ci.map(|c| round4(c.0)),
             ci_high: ci.map(|c| round4(c.1)),
+            groups: Vec::new(),
+        }
+    }
+
+    /// A relative likelihood (a's rate over b's) with its log-scale interval; the value
+    /// is null when it is not computable (an empty group, or no events in b).
+    pub fn likelihood(
+        id: &str,
+        by: BTreeMap<String, String>,
+        a: GroupRate,
+        b: GroupRate,
+    ) -> Metric {
+        let r = stats::rate_ratio(a.numerator, a.denominator, b.numerator, b.denominator);
+        let ci = r.and_then(|x| x.1);
+        Metric {
+            id: id.to_string(),
+            by,
+            numerator: None,
+            denominator: None,
+            value: r.map(|x| round4(x.0)),
+            ci_low: ci.map(|c| round4(c.0)),
+            ci_high: ci.map(|c| round4(c.1)),
+            groups: vec![a, b],
         }
     }
 
@@ -61,6 +96,7 @@ impl Metric {
             value: Some(round4(v)),
             ci_low: None,
             ci_high: None,
+            groups: Vec::new(),
         }
     }
 }
@@ -131,6 +167,39 @@ pub async fn run_metric_query(
                 }
             };
             out.push(m);
+        }
+    }
+    let mut m = Metrics(out);
+    m.sort();
+    Ok(m)
+}
+
+/// Run a relative-likelihood query (`metric, by_key, group_a, num_a, den_a, group_b,
+/// num_b, den_b`) and read its rows.
+pub async fn run_likelihood_query(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+) -> Result<Metrics, QueryError> {
+    let mut out = Vec::new();
+    for b in collect(ctx, name, sql).await? {
+        let metric = string_column(&b, 0, name)?;
+        let by_key = string_column(&b, 1, name)?;
+        let groups = [string_column(&b, 2, name)?, string_column(&b, 5, name)?];
+        let nums = [i64_column(&b, 3, name)?, i64_column(&b, 6, name)?];
+        let dens = [i64_column(&b, 4, name)?, i64_column(&b, 7, name)?];
+        for i in 0..b.num_rows() {
+            let rate = |k: usize| GroupRate {
+                group: groups[k][i].clone().unwrap_or_default(),
+                numerator: nums[k][i].unwrap_or(0).max(0) as u64,
+                denominator: dens[k][i].unwrap_or(0).max(0) as u64,
+            };
+            out.push(Metric::likelihood(
+                metric[i].as_deref().unwrap_or_default(),
+                parse_by_key(by_key[i].as_deref().unwrap_or("")),
+                rate(0),
+                rate(1),
+            ));
         }
     }
     let mut m = Metrics(out);

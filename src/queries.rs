@@ -60,6 +60,9 @@ pub const ROWS_BY_PARTNER: &str = include_str!("../queries/quality/rows_by_partn
 /// Workforce queries.
 pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
 pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");
+pub const WORKFORCE_LIKELIHOODS: &str =
+    include_str!("../queries/workforce/relative_likelihoods.sql");
+pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
 
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {

@@ -1,6 +1,7 @@
 //! The reports: one module each, plus the run that every report shares (load, check,
 //! compute, write the output folder, deliver).
 
+pub mod indicators;
 pub mod workforce_quarterly;
 
 use std::path::PathBuf;

@@ -17,7 +17,14 @@ use crate::report::{Computed, CsvTable, ReportError, pct, pp};
 use crate::template::Template;
 
 /// Datasets this report reads (and whose data quality it shows).
-pub const DATASETS: &[&str] = &["staff_snapshot", "training", "mentoring"];
+pub const DATASETS: &[&str] = &[
+    "staff_snapshot",
+    "leavers",
+    "recruitment",
+    "training",
+    "disciplinary",
+    "mentoring",
+];
 
 /// The headline figures in summary order: (metric id, label).
 const HEADLINES: &[(&str, &str)] = &[
@@ -115,14 +122,20 @@ pub async fn compute(
             "dataset staff_snapshot has no snapshot dated in {} ({} to {}); a quarterly report needs the quarter-end snapshot",
             period.id, period.start, period.end
         )))?;
-    let metrics = snapshot_metrics(s, snapshot, period.end).await?;
+    let mut metrics = snapshot_metrics(s, snapshot, period.end).await?;
+    metrics.0.extend(
+        crate::report::indicators::compute_indicators(s, settings, period, snapshot)
+            .await?
+            .0,
+    );
+    metrics.sort();
     let prev_period = period.previous();
     let prev_snapshot = snapshot_on_or_before(s, prev_period.end).await?;
     let previous = match prev_snapshot {
         Some(d) => Some((d, snapshot_metrics(s, d, prev_period.end).await?)),
         None => None,
     };
-    let not_supplied: Vec<String> = ["training", "mentoring"]
+    let not_supplied: Vec<String> = DATASETS[1..]
         .iter()
         .filter(|d| !s.is_supplied(d))
         .map(|d| d.to_string())
@@ -239,6 +252,13 @@ impl<'a> Builder<'a> {
         v.insert("baseline_bme_pct", b("wf.bme_pct"));
         v.insert("baseline_bme_band7_pct", b("wf.bme_pct_band7plus"));
         v.insert("min_count", self.d().min_count.to_string());
+        v.insert(
+            "case_window",
+            self.settings
+                .workforce
+                .disciplinary_window_months
+                .to_string(),
+        );
         v.insert(
             "min_count_less_one",
             self.d().min_count.saturating_sub(1).to_string(),
@@ -448,6 +468,15 @@ impl<'a> Builder<'a> {
         });
 
         sections.push(Section {
+            heading: t.text("indicators.heading", &v)?,
+            new_page: false,
+            blocks: vec![
+                Block::Paragraph(t.text("indicators.intro", &v)?),
+                Block::Table(self.indicator_table(&v)?),
+                Block::Paragraph(t.text("indicators.outside", &v)?),
+            ],
+        });
+        sections.push(Section {
             heading: t.text("methodology.heading", &v)?,
             new_page: false,
             blocks: t
@@ -625,6 +654,147 @@ impl<'a> Builder<'a> {
             rows,
             note: None,
         }
+    }
+
+    /// A relative likelihood as the PDF shows it: value with interval and a reading in
+    /// words, or why it is not shown.
+    fn likelihood_cells(
+        &self,
+        m: &Metric,
+        v: &BTreeMap<&'static str, String>,
+    ) -> Result<[String; 3], ReportError> {
+        let t = &self.template;
+        let d = self.d();
+        let rates: Vec<String> = m
+            .groups
+            .iter()
+            .map(|g| {
+                let rate = if d.proportion_hidden(g.numerator, g.denominator) || g.denominator == 0
+                {
+                    "*".to_string()
+                } else {
+                    pct(g.numerator as f64 / g.denominator as f64)
+                };
+                format!(
+                    "{}: {} of {} ({rate})",
+                    group_label(&g.group),
+                    d.show_count(g.numerator),
+                    d.show_count(g.denominator)
+                )
+            })
+            .collect();
+        let hidden = m
+            .groups
+            .iter()
+            .any(|g| d.proportion_hidden(g.numerator, g.denominator));
+        let (shown, reading) = match m.value {
+            _ if hidden => ("*".to_string(), "Hidden: small numbers".to_string()),
+            None => ("-".to_string(), t.text("indicators.not_computable", v)?),
+            Some(r) => {
+                let ci = match (m.ci_low, m.ci_high) {
+                    (Some(lo), Some(hi)) => format!(" ({lo:.2} to {hi:.2})"),
+                    _ => String::new(),
+                };
+                let mut vv = v.clone();
+                vv.insert("first", group_label(&m.groups[0].group).to_string());
+                vv.insert("second", group_label(&m.groups[1].group).to_string());
+                vv.insert("ratio", format!("{r:.2}"));
+                let mut reading = if (0.8..=1.25).contains(&r) {
+                    t.text("indicators.no_adverse", &vv)?
+                } else if r > 1.25 {
+                    t.text("indicators.higher", &vv)?
+                } else {
+                    t.text("indicators.lower", &vv)?
+                };
+                let includes_one =
+                    matches!((m.ci_low, m.ci_high), (Some(lo), Some(hi)) if lo <= 1.0 && hi >= 1.0);
+                if includes_one && !(0.8..=1.25).contains(&r) {
+                    vv.insert("reading", reading);
+                    reading = t.text("indicators.chance", &vv)?;
+                }
+                (format!("{r:.2}{ci}"), reading)
+            }
+        };
+        Ok([rates.join("; "), shown, reading])
+    }
+
+    fn indicator_table(&self, v: &BTreeMap<&'static str, String>) -> Result<Table, ReportError> {
+        let t = &self.template;
+        let mut rows = Vec::new();
+        for (id, key, dataset) in [
+            (
+                "wres2.relative_likelihood",
+                "indicators.wres2",
+                "recruitment",
+            ),
+            (
+                "wres3.relative_likelihood",
+                "indicators.wres3",
+                "disciplinary",
+            ),
+            ("wres4.relative_likelihood", "indicators.wres4", "training"),
+            (
+                "wdes2.relative_likelihood",
+                "indicators.wdes2",
+                "recruitment",
+            ),
+        ] {
+            let label = t.text(key, v)?;
+            match self.metrics.get(id, &[]) {
+                Some(m) => {
+                    let [rates, shown, reading] = self.likelihood_cells(m, v)?;
+                    rows.push(vec![label, rates, shown, reading]);
+                }
+                None => rows.push(vec![
+                    label,
+                    format!("{dataset} not supplied"),
+                    "-".into(),
+                    String::new(),
+                ]),
+            }
+        }
+        let board = self.metrics.get("wres9.board_bme_pct", &[]);
+        rows.push(vec![
+            t.text("indicators.wres9", v)?,
+            board.map_or("no board members recorded".into(), |m| {
+                format!(
+                    "{} of {}",
+                    self.d().show_count(m.numerator.unwrap_or(0)),
+                    self.d().show_count(m.denominator.unwrap_or(0))
+                )
+            }),
+            self.shown(board, true),
+            String::new(),
+        ]);
+        let turnover =
+            |by: &[(&str, &str)]| self.shown(self.metrics.get("wf.turnover_pct", by), false);
+        rows.push(vec![
+            t.text("indicators.turnover", v)?,
+            format!(
+                "White: {}; BME: {}; disabled: {}; not disabled: {}",
+                turnover(&[("wres_group", "White")]),
+                turnover(&[("wres_group", "BME")]),
+                turnover(&[("disability", "Y")]),
+                turnover(&[("disability", "N")]),
+            ),
+            if self.metrics.get("wf.turnover_pct", &[]).is_some() {
+                turnover(&[])
+            } else {
+                "leavers not supplied".into()
+            },
+            String::new(),
+        ]);
+        Ok(Table {
+            columns: vec![
+                col("Indicator", 3.0, Align::Left),
+                col("Groups compared", 3.0, Align::Left),
+                col("Relative likelihood or share (95 % CI)", 1.8, Align::Right),
+                col("Reading", 2.2, Align::Left),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: None,
+        })
     }
 
     fn quality_blocks(
@@ -861,6 +1031,15 @@ fn figure_cells(m: &Metric) -> [String; 5] {
         val(m.ci_low),
         val(m.ci_high),
     ]
+}
+
+/// How a group code reads in a sentence.
+fn group_label(code: &str) -> &str {
+    match code {
+        "N" => "Non-disabled",
+        "Y" => "Disabled",
+        other => other,
+    }
 }
 
 fn col(header: &str, width: f32, align: Align) -> TableColumn {

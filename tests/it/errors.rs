@@ -56,7 +56,7 @@ fn misspelt_column_is_named_with_a_hint() {
 fn wrong_type_names_expected_and_found() {
     let data = tempdir();
     staff_with(data.path(), |c| {
-        c.iter_mut().find(|x| x.0 == "fte").unwrap().1 = strs(&["1.0"; 16])
+        c.iter_mut().find(|x| x.0 == "fte").unwrap().1 = strs(&vec!["1.0"; fixture_staff().len()])
     });
     let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
     assert_eq!(r.code, 2);
@@ -72,7 +72,10 @@ fn wrong_type_names_expected_and_found() {
 fn identifier_column_refuses_the_file() {
     let data = tempdir();
     staff_with(data.path(), |c| {
-        c.push(("NHS_Number", strs(&["9434765919"; 16])))
+        c.push((
+            "NHS_Number",
+            strs(&vec!["9434765919"; fixture_staff().len()]),
+        ))
     });
     let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
     assert_eq!(r.code, 2);

@@ -49,6 +49,9 @@ pub fn fixture_staff() -> Vec<Staff> {
         s(q2, "s1", "LCH", "5", "A", "2", "N", true, 1.0),
         s(q2, "s2", "LCH", "6", "J", "1", "Y", true, 1.0),
         s(q2, "s7", "CL", "4", "A", "2", "N", true, 0.6),
+        // s13 leaves in August: recorded Z in March, N (BME) and disabled by June
+        s(q2, "s13", "LCH", "5", "N", "2", "Y", true, 1.0),
+        s("2026-03-31", "s13", "LCH", "5", "Z", "2", "N", true, 1.0),
     ]
 }
 
@@ -57,45 +60,102 @@ pub fn write_fixture(dir: &Path) {
         &dir.join("staff_snapshot.parquet"),
         staff_columns(&fixture_staff()),
     );
+    // (staff, course, completed, mandatory)
+    let training = [
+        ("s1", "interpreters", "2026-05-01", true),
+        ("s2", "interpreters", "2026-10-05", true), // after the period end
+        ("s7", "interpreters", "2025-01-01", true),
+        ("s4", "interpreters", "2026-01-01", true), // not clinical
+        ("s1", "cultural_competence", "2026-02-01", true),
+        ("s4", "cultural_competence", "2026-03-01", true),
+        ("s9", " Cultural_Competence ", "2026-04-01", true),
+        ("s10", "cultural_competence", "2026-09-30", true),
+        ("s3", "cpd_leadership", "2026-01-01", false),
+        ("s1", "cpd_skills", "2026-06-01", false),
+        ("s4", "cpd_skills", "2025-09-01", false), // before the 12-month window
+        ("s8", "cpd_skills", "2026-10-03", false), // after the period end
+    ];
     write_parquet(
         &dir.join("training.parquet"),
         vec![
+            ("staff_id", strs(&training.map(|t| t.0))),
+            ("course", strs(&training.map(|t| t.1))),
+            ("completed_date", dates(&training.map(|t| t.2))),
+            ("mandatory", bools(&training.map(|t| t.3))),
+        ],
+    );
+    // Recruitment, 12 months to 30 Sep 2026: White 4 of 10 shortlisted appointed (3 of
+    // them disabled, 1 of those appointed), BME 2 of 8; two not shortlisted; one White
+    // appointment dated before the window.
+    let mut apps: Vec<(&str, &str, bool, bool, &str)> = Vec::new();
+    for i in 0..10 {
+        let disabled = i < 3;
+        let appointed = if disabled { i == 0 } else { i < 6 };
+        apps.push((
+            "A",
+            if disabled { "Y" } else { "N" },
+            true,
+            appointed,
+            "2026-02-01",
+        ));
+    }
+    for i in 0..8 {
+        apps.push(("N", "N", true, i < 2, "2026-05-01"));
+    }
+    apps.push(("A", "N", false, false, "2026-05-01"));
+    apps.push(("B", "N", false, false, "2026-05-01"));
+    apps.push(("A", "N", true, true, "2025-09-30"));
+    let ids: Vec<String> = (0..apps.len()).map(|i| format!("a{i}")).collect();
+    write_parquet(
+        &dir.join("recruitment.parquet"),
+        vec![
             (
-                "staff_id",
-                strs(&["s1", "s2", "s7", "s4", "s1", "s4", "s9", "s10", "s3"]),
+                "application_id",
+                strs(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
+            ),
+            ("partner_org", strs(&vec!["LCH"; apps.len()])),
+            (
+                "application_date",
+                dates(&apps.iter().map(|a| a.4).collect::<Vec<_>>()),
             ),
             (
-                "course",
-                strs(&[
-                    "interpreters",
-                    "interpreters",
-                    "interpreters",
-                    "interpreters",
-                    "cultural_competence",
-                    "cultural_competence",
-                    " Cultural_Competence ",
-                    "cultural_competence",
-                    "cpd_leadership",
-                ]),
+                "ethnic_category",
+                strs(&apps.iter().map(|a| a.0).collect::<Vec<_>>()),
             ),
             (
-                "completed_date",
-                dates(&[
-                    "2026-05-01",
-                    "2026-10-05",
-                    "2025-01-01",
-                    "2026-01-01",
-                    "2026-02-01",
-                    "2026-03-01",
-                    "2026-04-01",
-                    "2026-09-30",
-                    "2026-01-01",
-                ]),
+                "disability",
+                strs(&apps.iter().map(|a| a.1).collect::<Vec<_>>()),
             ),
             (
-                "mandatory",
-                bools(&[true, true, true, true, true, true, true, true, false]),
+                "shortlisted",
+                bools(&apps.iter().map(|a| a.2).collect::<Vec<_>>()),
             ),
+            (
+                "appointed",
+                bools(&apps.iter().map(|a| a.3).collect::<Vec<_>>()),
+            ),
+        ],
+    );
+    // Disciplinary: s2 (placed by its first snapshot after the case), s3 and s1 in the
+    // window; s5's case is before it.
+    write_parquet(
+        &dir.join("disciplinary.parquet"),
+        vec![
+            ("case_id", strs(&["c1", "c2", "c3", "c4"])),
+            ("staff_id", strs(&["s2", "s3", "s1", "s5"])),
+            (
+                "opened_date",
+                dates(&["2026-03-01", "2026-08-01", "2025-12-01", "2025-01-01"]),
+            ),
+        ],
+    );
+    // Leavers: s13 in the quarter, s14 before it.
+    write_parquet(
+        &dir.join("leavers.parquet"),
+        vec![
+            ("staff_id", strs(&["s13", "s14"])),
+            ("partner_org", strs(&["LCH", "CL"])),
+            ("leave_date", dates(&["2026-08-15", "2026-05-01"])),
         ],
     );
     write_parquet(
@@ -213,7 +273,47 @@ fn workforce_quarterly_figures_match_hand_counts() {
     // Previous quarter: s1 (A), s2 (J), s7 (A)
     let prev = &json["previous_period"];
     assert_eq!(prev["id"], "2026-Q2");
-    assert_prop(metric(&prev["metrics"], "wf.bme_pct", &[]), 1, 3);
+    // (s1 A, s2 J, s7 A, s13 N)
+    assert_prop(metric(&prev["metrics"], "wf.bme_pct", &[]), 2, 4);
+
+    // WRES 2: White 4/10 = 0.4 over BME 2/8 = 0.25 -> 1.6; log-scale CI:
+    // se = sqrt(1/4 - 1/10 + 1/2 - 1/8) = 0.724569, exp(0.470004 -/+ 1.420129) = exp(-0.950125) .. exp(1.890133) = 0.3867 .. 6.6202
+    let w2 = metric(m, "wres2.relative_likelihood", &[]);
+    assert_eq!(w2["value"], 1.6);
+    assert_eq!(w2["ci_low"], 0.3867);
+    assert_eq!(w2["ci_high"], 6.6202);
+    assert_eq!(w2["groups"][0]["numerator"], 4);
+    assert_eq!(w2["groups"][1]["denominator"], 8);
+    // WDES 2: not disabled (7 White + 8 BME shortlisted; 3 + 2 appointed) 5/15 over
+    // disabled 1/3 -> 1.0
+    assert_eq!(metric(m, "wdes2.relative_likelihood", &[])["value"], 1.0);
+    // WRES 3: BME cases s2, s3 over BME headcount 4 = 0.5; White case s1 over White
+    // headcount 5 (s1 s4 s7 s8 s11) = 0.2 -> 2.5 (s5's case is before the window)
+    let w3 = metric(m, "wres3.relative_likelihood", &[]);
+    assert_eq!(w3["value"], 2.5);
+    assert_eq!(w3["groups"][0]["numerator"], 2);
+    // Unlisted holds White s11 only: no BME staff, so not computable (null, not 0 or infinity)
+    assert!(
+        metric(
+            m,
+            "wres3.relative_likelihood",
+            &[("partner_org", "Unlisted")]
+        )["value"]
+            .is_null()
+    );
+    // WRES 4: White with a CPD course in the window: s1 only (s4's is before it, s8's
+    // after the period end) 1/5; BME: s3 1/4 -> 0.8
+    assert_eq!(metric(m, "wres4.relative_likelihood", &[])["value"], 0.8);
+    // Turnover in Q3: s13 left in August; one snapshot in the quarter, 12 staff.
+    // s13's demographics come from June (BME, disabled), not March (Z).
+    assert_prop(metric(m, "wf.turnover_pct", &[]), 1, 12);
+    assert_prop(metric(m, "wf.turnover_pct", &[("wres_group", "BME")]), 1, 4);
+    assert_prop(metric(m, "wf.turnover_pct", &[("disability", "Y")]), 1, 2);
+    assert_prop(
+        metric(m, "wf.turnover_pct", &[("wres_group", "Unknown")]),
+        0,
+        3,
+    );
 
     // Every problem counted: the duplicate, the unlisted partner, the unknown code Q
     let dq = std::fs::read_to_string(folder.join("tables/data_quality.csv")).unwrap();

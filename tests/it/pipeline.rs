@@ -36,6 +36,9 @@ fn sample_data_to_pdf_and_outbox() {
         "Figures by partner organisation",
         "Women's Counselling and Therapy",
         "Training and mentoring against targets",
+        "Workforce Race and Disability Equality Standard indicators",
+        "WRES 2: White applicants",
+        "No adverse impact",
         "Methodology",
         "Data quality",
         "unlisted partner code: LHC",
@@ -66,7 +69,8 @@ fn sample_data_to_pdf_and_outbox() {
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
     let manifest = read_json(&folder.join("manifest.json"));
     assert_eq!(manifest["delivery"]["status"], "written to outbox");
-    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 2);
+    // 8 snapshots x 11 partner files, plus leavers, recruitment, training, disciplinary, mentoring
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 5);
 }
 
 #[test]
