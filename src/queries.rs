@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::metrics::QueryError;
+
 /// Shared views, created in this order when a session opens.
 pub const VIEWS: &[(&str, &str)] = &[
     (
@@ -69,9 +71,10 @@ pub enum Param {
     Date(NaiveDate),
 }
 
-/// Fill the placeholders of `sql`. An unfilled placeholder is a programming error in
-/// the query set, reported with its name.
-pub fn fill(sql: &str, params: &[(&str, Param)]) -> Result<String, String> {
+/// Fill the placeholders of `sql`, the query named `query` (its file under queries/).
+/// An unfilled placeholder is a programming error in the query set, reported with the
+/// query and placeholder names.
+pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, QueryError> {
     let mut out = sql.to_string();
     for (name, p) in params {
         let v = match p {
@@ -82,7 +85,10 @@ pub fn fill(sql: &str, params: &[(&str, Param)]) -> Result<String, String> {
     if let Some(i) = out.find("{{") {
         let rest = &out[i..];
         let end = rest.find("}}").map_or(rest.len(), |e| e + 2);
-        return Err(format!("placeholder {} has no value", &rest[..end]));
+        return Err(QueryError {
+            query: query.to_string(),
+            message: format!("placeholder {} has no value", &rest[..end]),
+        });
     }
     Ok(out)
 }
@@ -94,9 +100,16 @@ mod tests {
     #[test]
     fn placeholders_are_filled_or_named() {
         let d = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
-        let s = fill("x <= {{period_end}}", &[("period_end", Param::Date(d))]).unwrap();
+        let s = fill(
+            "q.sql",
+            "x <= {{period_end}}",
+            &[("period_end", Param::Date(d))],
+        )
+        .unwrap();
         assert_eq!(s, "x <= DATE '2026-09-30'");
-        let e = fill("x <= {{as_of}}", &[("period_end", Param::Date(d))]).unwrap_err();
-        assert!(e.contains("{{as_of}}"), "{e}");
+        let e = fill("q.sql", "x <= {{as_of}}", &[("period_end", Param::Date(d))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("q.sql") && e.contains("{{as_of}}"), "{e}");
     }
 }

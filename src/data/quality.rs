@@ -58,11 +58,7 @@ pub async fn check_quality(
             continue;
         }
         let name = format!("quality/{dataset}.sql");
-        let body =
-            queries::fill(sql, &[("as_of", Param::Date(as_of))]).map_err(|message| QueryError {
-                query: name.clone(),
-                message,
-            })?;
+        let body = queries::fill(&name, sql, &[("as_of", Param::Date(as_of))])?;
         let wrapped = format!(
             "SELECT column_name, problem, value, partner_org, count(*) AS rows FROM ({body}) q \
              GROUP BY column_name, problem, value, partner_org \

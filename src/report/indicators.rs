@@ -34,6 +34,7 @@ pub async fn compute_indicators(
 ) -> Result<Metrics, QueryError> {
     let fill = |name: &str, sql: &str| {
         queries::fill(
+            name,
             sql,
             &[
                 ("snapshot_date", Param::Date(snapshot)),
@@ -49,10 +50,6 @@ pub async fn compute_indicators(
                 ),
             ],
         )
-        .map_err(|message| QueryError {
-            query: name.into(),
-            message,
-        })
     };
     let name = "workforce/relative_likelihoods.sql";
     let mut m =

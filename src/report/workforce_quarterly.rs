@@ -59,13 +59,10 @@ async fn snapshot_on_or_before(
 ) -> Result<Option<NaiveDate>, QueryError> {
     let name = "workforce/snapshot_date.sql";
     let sql = queries::fill(
+        name,
         queries::WORKFORCE_SNAPSHOT_DATE,
         &[("period_end", Param::Date(end))],
-    )
-    .map_err(|message| QueryError {
-        query: name.into(),
-        message,
-    })?;
+    )?;
     let batches = collect(
         &s.ctx,
         name,
@@ -87,16 +84,13 @@ async fn snapshot_metrics(
 ) -> Result<Metrics, QueryError> {
     let name = "workforce/snapshot.sql";
     let sql = queries::fill(
+        name,
         queries::WORKFORCE_SNAPSHOT,
         &[
             ("snapshot_date", Param::Date(snapshot)),
             ("period_end", Param::Date(end)),
         ],
-    )
-    .map_err(|message| QueryError {
-        query: name.into(),
-        message,
-    })?;
+    )?;
     let mut m = run_metric_query(&s.ctx, name, &sql).await?;
     if !s.is_supplied("training") {
         m.remove_prefix("train.");
