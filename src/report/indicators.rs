@@ -8,15 +8,7 @@ use crate::data::session::DataSession;
 use crate::metrics::{Metrics, QueryError, run_likelihood_query, run_metric_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
-
-/// The indicators, with the metric ids each dataset feeds (dropped when it is absent).
-pub const NEEDS: &[(&str, &str)] = &[
-    ("wres2.relative_likelihood", "recruitment"),
-    ("wdes2.relative_likelihood", "recruitment"),
-    ("wres3.relative_likelihood", "disciplinary"),
-    ("wres4.relative_likelihood", "training"),
-    ("wf.turnover_pct", "leavers"),
-];
+use crate::report::drop_unsupplied;
 
 /// First day of the `months` months that end on `end`.
 pub fn window_start(end: NaiveDate, months: u32) -> NaiveDate {
@@ -64,11 +56,7 @@ pub async fn compute_indicators(
         .await?
         .0,
     );
-    for (id, dataset) in NEEDS {
-        if !s.is_supplied(dataset) {
-            m.0.retain(|x| x.id != *id);
-        }
-    }
+    drop_unsupplied(&mut m, s);
     m.sort();
     Ok(m)
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
 use crate::metrics::{Metrics, QueryError};
 use crate::pdf::model::Document;
 
@@ -58,6 +59,36 @@ pub const METRIC_IDS: &[&str] = &[
     "tt.interpreter_pct",
     "tt.culturally_adapted_sessions",
 ];
+
+/// The optional dataset each figure is computed from, by metric id prefix: when that
+/// dataset is absent its figures are dropped and the report says "not supplied".
+const SOURCES: &[(&str, &str)] = &[
+    ("train.", "training"),
+    ("mentoring.", "mentoring"),
+    ("wres2.", "recruitment"),
+    ("wdes2.", "recruitment"),
+    ("wres3.", "disciplinary"),
+    ("wres4.", "training"),
+    ("wf.turnover_pct", "leavers"),
+];
+
+/// The optional dataset a figure needs, if any.
+pub fn source_of(id: &str) -> Option<&'static str> {
+    SOURCES
+        .iter()
+        .find(|(prefix, _)| id.starts_with(prefix))
+        .map(|(_, ds)| *ds)
+}
+
+/// Drop the figures whose dataset was not supplied (an absent dataset reads as an
+/// empty table, whose zeros must not pass for real figures).
+pub fn drop_unsupplied(m: &mut Metrics, s: &DataSession) {
+    for (prefix, dataset) in SOURCES {
+        if !s.is_supplied(dataset) {
+            m.remove_prefix(prefix);
+        }
+    }
+}
 
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -13,7 +13,7 @@ use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, str
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, TableColumn};
 use crate::period::Period;
 use crate::queries::{self, Param};
-use crate::report::{Computed, CsvTable, ReportError, pct, pp};
+use crate::report::{Computed, CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
 use crate::template::Template;
 
 /// Datasets this report reads (and whose data quality it shows).
@@ -92,12 +92,7 @@ async fn snapshot_metrics(
         ],
     )?;
     let mut m = run_metric_query(&s.ctx, name, &sql).await?;
-    if !s.is_supplied("training") {
-        m.remove_prefix("train.");
-    }
-    if !s.is_supplied("mentoring") {
-        m.remove_prefix("mentoring.");
-    }
+    drop_unsupplied(&mut m, s);
     Ok(m)
 }
 
@@ -129,7 +124,7 @@ pub async fn compute(
         Some(d) => Some((d, snapshot_metrics(s, d, prev_period.end).await?)),
         None => None,
     };
-    let not_supplied: Vec<String> = DATASETS[1..]
+    let not_supplied: Vec<String> = DATASETS
         .iter()
         .filter(|d| !s.is_supplied(d))
         .map(|d| d.to_string())
@@ -202,7 +197,7 @@ impl<'a> Builder<'a> {
             return "not available".into();
         };
         match (m.numerator, m.denominator, m.value) {
-            (Some(n), Some(dn), _) if self.d().proportion_hidden(n, dn) => "*".into(),
+            _ if self.hidden(m) => "*".into(),
             (Some(_), Some(_), None) => "none in group".into(),
             (Some(_), Some(_), Some(v)) => match (with_ci, m.ci_low, m.ci_high) {
                 (true, Some(lo), Some(hi)) => format!("{} ({} to {})", pct(v), pct(lo), pct(hi)),
@@ -279,6 +274,11 @@ impl<'a> Builder<'a> {
         v
     }
 
+    /// Whether a figure is missing because its dataset was not supplied.
+    fn is_unsupplied(&self, id: &str) -> bool {
+        source_of(id).is_some_and(|ds| self.not_supplied.iter().any(|n| n == ds))
+    }
+
     fn hidden(&self, m: &Metric) -> bool {
         matches!((m.numerator, m.denominator), (Some(n), Some(d)) if self.d().proportion_hidden(n, d))
     }
@@ -306,11 +306,10 @@ impl<'a> Builder<'a> {
         let mut rows = Vec::new();
         for (id, label) in HEADLINES {
             let Some(m) = self.metrics.get(id, &[]) else {
-                if id.starts_with("train.") || id.starts_with("mentoring.") {
+                if self.is_unsupplied(id) {
                     rows.push(vec![
                         label.to_string(),
                         "not supplied".into(),
-                        String::new(),
                         String::new(),
                         String::new(),
                         String::new(),
@@ -352,11 +351,7 @@ impl<'a> Builder<'a> {
                 prev_change,
                 base_change,
                 status,
-                String::new(),
             ]);
-        }
-        for r in &mut rows {
-            r.pop();
         }
         let summary = Table {
             columns: vec![
@@ -385,7 +380,7 @@ impl<'a> Builder<'a> {
 
         // Representation by band cluster.
         let overall = self.metrics.get("wf.bme_pct", &[]);
-        let bars = self
+        let bars: Vec<Bar> = self
             .bme_by_cluster()
             .into_iter()
             .map(|(c, m)| {
@@ -408,27 +403,18 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
+        let reference = match overall.and_then(|m| m.value) {
+            Some(x) => Some((x, t.text("representation.chart_reference", &v)?)),
+            None => None,
+        };
         let chart = BarChart {
             title: t.text("representation.chart_title", &v)?,
             axis_label: t.text("representation.chart_axis", &v)?,
+            axis_max: chart_max(&bars, reference.as_ref()),
             bars,
-            reference: overall
-                .and_then(|m| m.value)
-                .map(|x| (x, String::new()))
-                .map(|(x, _)| {
-                    (
-                        x,
-                        t.text("representation.chart_reference", &v)
-                            .unwrap_or_default(),
-                    )
-                }),
-            axis_max: 1.0,
+            reference,
             percent: true,
             alt_text: t.text("representation.chart_alt", &v)?,
-        };
-        let chart = BarChart {
-            axis_max: chart_max(&chart),
-            ..chart
         };
         sections.push(Section {
             heading: t.text("representation.heading", &v)?,
@@ -449,7 +435,11 @@ impl<'a> Builder<'a> {
         });
 
         let mut training_blocks = vec![Block::Paragraph(t.text("training.intro", &v)?)];
-        for ds in self.not_supplied {
+        for ds in self
+            .not_supplied
+            .iter()
+            .filter(|d| ["training", "mentoring"].contains(&d.as_str()))
+        {
             let mut vv = v.clone();
             vv.insert("dataset", ds.clone());
             training_blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
@@ -715,23 +705,11 @@ impl<'a> Builder<'a> {
     fn indicator_table(&self, v: &BTreeMap<&'static str, String>) -> Result<Table, ReportError> {
         let t = &self.template;
         let mut rows = Vec::new();
-        for (id, key, dataset) in [
-            (
-                "wres2.relative_likelihood",
-                "indicators.wres2",
-                "recruitment",
-            ),
-            (
-                "wres3.relative_likelihood",
-                "indicators.wres3",
-                "disciplinary",
-            ),
-            ("wres4.relative_likelihood", "indicators.wres4", "training"),
-            (
-                "wdes2.relative_likelihood",
-                "indicators.wdes2",
-                "recruitment",
-            ),
+        for (id, key) in [
+            ("wres2.relative_likelihood", "indicators.wres2"),
+            ("wres3.relative_likelihood", "indicators.wres3"),
+            ("wres4.relative_likelihood", "indicators.wres4"),
+            ("wdes2.relative_likelihood", "indicators.wdes2"),
         ] {
             let label = t.text(key, v)?;
             match self.metrics.get(id, &[]) {
@@ -741,7 +719,7 @@ impl<'a> Builder<'a> {
                 }
                 None => rows.push(vec![
                     label,
-                    format!("{dataset} not supplied"),
+                    format!("{} not supplied", source_of(id).unwrap_or("data")),
                     "-".into(),
                     String::new(),
                 ]),
@@ -1046,12 +1024,11 @@ fn col(header: &str, width: f32, align: Align) -> TableColumn {
 
 /// Axis end: the next multiple of 20 % at or above the largest interval end, so bars
 /// are not squashed and the quarter ticks fall on round percentages.
-fn chart_max(c: &BarChart) -> f64 {
-    let top = c
-        .bars
+fn chart_max(bars: &[Bar], reference: Option<&(f64, String)>) -> f64 {
+    let top = bars
         .iter()
         .filter_map(|b| b.ci.map(|x| x.1).or(b.value))
-        .chain(c.reference.as_ref().map(|r| r.0))
+        .chain(reference.map(|r| r.0))
         .fold(0.0f64, f64::max);
     ((top * 5.0).ceil() / 5.0).clamp(0.2, 1.0)
 }

@@ -385,3 +385,61 @@ fn rerun_gives_the_same_metrics_json_and_pdf_bytes() {
         "report.pdf differs between identical runs"
     );
 }
+
+#[test]
+fn absent_optional_datasets_say_not_supplied_and_never_pass_as_zero() {
+    let data = tempdir();
+    let out = tempdir();
+    write_parquet(
+        &data.path().join("staff_snapshot.parquet"),
+        staff_columns(&fixture_staff()),
+    );
+    let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    let json = read_json(&folder.join("metrics.json"));
+    let ids: Vec<&str> = json["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    for gone in [
+        "train.cultural_competence_pct",
+        "mentoring.bme_matched",
+        "wres2.relative_likelihood",
+        "wres3.relative_likelihood",
+        "wres4.relative_likelihood",
+        "wdes2.relative_likelihood",
+        "wf.turnover_pct",
+    ] {
+        assert!(
+            !ids.contains(&gone),
+            "{gone} computed from an absent dataset"
+        );
+    }
+    assert!(ids.contains(&"wf.bme_pct"));
+    assert_eq!(
+        json["not_supplied"],
+        serde_json::json!([
+            "leavers",
+            "recruitment",
+            "training",
+            "disciplinary",
+            "mentoring"
+        ])
+    );
+    let text = pdf_text(&folder.join("report.pdf"));
+    assert!(
+        text.contains("The training extract was not supplied"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("The recruitment extract was not supplied"),
+        "training section names only its own datasets"
+    );
+    assert!(
+        text.contains("recruitment not supplied") && text.contains("leavers not supplied"),
+        "{text}"
+    );
+}
