@@ -98,7 +98,6 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     let inputs: Vec<serde_json::Value> = inventory
         .found
         .values()
-        .filter(|f| workforce_quarterly::DATASETS.contains(&f.dataset.name))
         .map(|f| {
             let mut h = Sha256::new();
             for file in &f.files {
@@ -129,7 +128,6 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     let file_inputs: Vec<serde_json::Value> = inventory
         .found
         .values()
-        .filter(|f| workforce_quarterly::DATASETS.contains(&f.dataset.name))
         .flat_map(|f| {
             f.files
                 .iter()

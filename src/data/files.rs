@@ -215,9 +215,11 @@ fn check_file(
         file: path.to_path_buf(),
         message,
     };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let handle = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    // Hash by streaming, so a large extract is never held in memory whole.
+    let mut hasher = Sha256::new();
+    let mut handle = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    std::io::copy(&mut handle, &mut hasher).map_err(|e| unreadable(e.to_string()))?;
+    let sha256 = hex(&hasher.finalize());
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| unreadable(e.to_string()))?;
     let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
