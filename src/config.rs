@@ -46,6 +46,7 @@ pub struct Settings {
     pub training: Training,
     pub mentoring: Mentoring,
     pub workforce: Workforce,
+    pub benchmark: Benchmark,
     pub priority_groups: PriorityGroups,
     pub eastern_european: EasternEuropean,
     pub disclosure: Disclosure,
@@ -154,6 +155,24 @@ pub struct Mentoring {
 #[serde(deny_unknown_fields)]
 pub struct Workforce {
     pub disciplinary_window_months: u32,
+}
+
+/// The population the workforce mix is compared with: groups of ethnic category codes
+/// and how many residents each has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Benchmark {
+    pub label: String,
+    pub source: String,
+    pub groups: Vec<BenchmarkGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkGroup {
+    pub name: String,
+    pub codes: Vec<String>,
+    pub residents: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -335,6 +354,39 @@ fn merge(base: &mut toml::Value, over: toml::Value) {
 }
 
 /// Checks serde cannot express; returns (key, message).
+/// Every known ethnic code at most once, and residents in every group: the shares are
+/// residents over the groups' total.
+fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, g) in b.groups.iter().enumerate() {
+        if g.residents == 0 {
+            return Err((
+                format!("benchmark.groups[{i}].residents"),
+                "must be more than 0".into(),
+            ));
+        }
+        for c in &g.codes {
+            let known = crate::contract::ETHNIC_CODES
+                .iter()
+                .any(|e| e.code == c && e.wres != "Unknown");
+            if !known {
+                return Err((
+                    format!("benchmark.groups[{i}].codes"),
+                    format!("{c:?} is not an ethnic_category code A to S"),
+                ));
+            }
+            if seen.contains(&c.as_str()) {
+                return Err((
+                    format!("benchmark.groups[{i}].codes"),
+                    format!("{c:?} is in more than one group"),
+                ));
+            }
+            seen.push(c);
+        }
+    }
+    Ok(())
+}
+
 fn check_settings(s: &Settings) -> Result<(), (String, String)> {
     let err = |k: &str, m: String| Err((k.to_string(), m));
     if s.partners.is_empty() {
@@ -441,6 +493,7 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("{} is not 12 or 24", s.workforce.disciplinary_window_months),
         );
     }
+    check_benchmark(&s.benchmark)?;
     if s.priority_groups.older_age > 120 {
         return err(
             "priority_groups.older_age",

@@ -124,6 +124,27 @@ impl Period {
         Period::parse(&id).expect("previous period id is well formed")
     }
 
+    /// The calendar quarters that make up this period, in order (one for a quarter).
+    pub fn quarters(&self) -> Vec<Period> {
+        let mut out = Vec::new();
+        let mut start = self.start;
+        while start <= self.end {
+            let id = format!("{}-Q{}", start.year(), start.month0() / 3 + 1);
+            out.push(Period::parse(&id).expect("quarter id is well formed"));
+            start = add_months(start, 3);
+        }
+        out
+    }
+
+    /// The label without the months, for chart axes: "Q2 2026/27", "2025/26".
+    pub fn short_label(&self) -> String {
+        let label = self.label();
+        match label.split_once(" (") {
+            Some((short, _)) => short.to_string(),
+            None => label,
+        }
+    }
+
     /// How the period is shown in a document, e.g. "Q2 2026/27 (July to September 2026)".
     pub fn label(&self) -> String {
         let fy = if self.start.month() >= 4 {
@@ -209,6 +230,26 @@ mod tests {
             Period::parse("FY2025-26").unwrap().previous().id,
             "FY2024-25"
         );
+    }
+
+    #[test]
+    fn a_year_is_four_quarters() {
+        let ids: Vec<String> = Period::parse("FY2025-26")
+            .unwrap()
+            .quarters()
+            .iter()
+            .map(|q| format!("{} {}", q.id, q.short_label()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "2025-Q2 Q1 2025/26",
+                "2025-Q3 Q2 2025/26",
+                "2025-Q4 Q3 2025/26",
+                "2026-Q1 Q4 2025/26"
+            ]
+        );
+        assert_eq!(Period::parse("FY2025-26").unwrap().short_label(), "2025/26");
     }
 
     #[test]

@@ -65,6 +65,7 @@ pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot
 pub const WORKFORCE_LIKELIHOODS: &str =
     include_str!("../queries/workforce/relative_likelihoods.sql");
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
+pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
 
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {

@@ -17,7 +17,8 @@ use crate::delivery::{Delivery, Letter, deliver, recipients_for};
 use crate::output::{csv_bytes, replace_file, write_output_folder};
 use crate::pdf::render::render_pdf;
 use crate::period::{Period, PeriodKind};
-use crate::report::{RunRequest, workforce_quarterly};
+use crate::report::RunRequest;
+use crate::report::workforce::{self, annual, quarterly};
 
 /// What a run produced.
 #[derive(Debug)]
@@ -37,11 +38,15 @@ impl RunOutcome {
 pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result<RunOutcome> {
     let started = Utc::now();
     let period = Period::parse(&req.period)?;
-    let expected = match req.report.as_str() {
-        "workforce-quarterly" => PeriodKind::Quarter,
-        "workforce-annual" | "access-biannual" | "equity-annual" => {
+    let (expected, example) = match req.report.as_str() {
+        "workforce-quarterly" => (PeriodKind::Quarter, "a calendar quarter such as 2026-Q3"),
+        "workforce-annual" => (
+            PeriodKind::FinancialYear,
+            "a financial year such as FY2025-26",
+        ),
+        "access-biannual" | "equity-annual" => {
             bail!(
-                "report {} is not available in this version; available: workforce-quarterly",
+                "report {} is not available in this version; available: workforce-quarterly, workforce-annual",
                 req.report
             )
         }
@@ -51,11 +56,7 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         ),
     };
     if period.kind != expected {
-        bail!(
-            "report {} takes a calendar quarter such as 2026-Q3, not {}",
-            req.report,
-            period.id
-        );
+        bail!("report {} takes {example}, not {}", req.report, period.id);
     }
     let data_root = req
         .data
@@ -66,7 +67,7 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         .clone()
         .unwrap_or_else(|| settings.paths.out.clone());
 
-    let inventory = take_inventory(&data_root, workforce_quarterly::DATASETS);
+    let inventory = take_inventory(&data_root, workforce::DATASETS);
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
             .errors
@@ -87,12 +88,16 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let quality = check_quality(&session.ctx, workforce_quarterly::DATASETS, req.as_of)
+    let quality = check_quality(&session.ctx, workforce::DATASETS, req.as_of)
         .await
         .context("counting data-quality problems")?;
-    let computed = workforce_quarterly::compute(&session, settings, &period, req.as_of, quality)
-        .await
-        .with_context(|| format!("computing {} for {}", req.report, period.id))?;
+    let computed = match expected {
+        PeriodKind::Quarter => {
+            quarterly::compute(&session, settings, &period, req.as_of, quality).await
+        }
+        _ => annual::compute(&session, settings, &period, req.as_of, quality).await,
+    }
+    .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     let pdf = render_pdf(&computed.document).context("drawing the PDF")?;
 
     let inputs: Vec<serde_json::Value> = inventory

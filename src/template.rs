@@ -17,64 +17,90 @@ pub enum TemplateError {
     },
 }
 
-/// A report's wording.
+/// A report's wording: its own file, then any shared file it builds on (a key in the
+/// report's file wins).
 pub struct Template {
-    file: String,
+    layers: Vec<Layer>,
+}
+
+struct Layer {
+    file: &'static str,
     source: &'static str,
     root: toml::Table,
 }
 
-/// The templates built into the program.
-pub fn builtin(report: &str) -> Option<(&'static str, &'static str)> {
+const WORKFORCE_COMMON: (&str, &str) = (
+    "report_templates/workforce-common.toml",
+    include_str!("../report_templates/workforce-common.toml"),
+);
+
+/// The template files built into the program for a report, most specific first.
+pub fn builtin(report: &str) -> Option<Vec<(&'static str, &'static str)>> {
     match report {
-        "workforce-quarterly" => Some((
-            "report_templates/workforce-quarterly.toml",
-            include_str!("../report_templates/workforce-quarterly.toml"),
-        )),
+        "workforce-quarterly" => Some(vec![
+            (
+                "report_templates/workforce-quarterly.toml",
+                include_str!("../report_templates/workforce-quarterly.toml"),
+            ),
+            WORKFORCE_COMMON,
+        ]),
+        "workforce-annual" => Some(vec![
+            (
+                "report_templates/workforce-annual.toml",
+                include_str!("../report_templates/workforce-annual.toml"),
+            ),
+            WORKFORCE_COMMON,
+        ]),
         _ => None,
     }
 }
 
 impl Template {
-    /// Parse a built-in template.
+    /// Parse a report's built-in template files.
     pub fn load(report: &str) -> Result<Template, TemplateError> {
-        let (file, source) = builtin(report).ok_or_else(|| TemplateError::Invalid {
+        let files = builtin(report).ok_or_else(|| TemplateError::Invalid {
             file: format!("report_templates/{report}.toml"),
             message: "no template for this report".into(),
         })?;
-        let root = toml::from_str(source).map_err(|e| TemplateError::Invalid {
-            file: file.into(),
-            message: e.to_string(),
-        })?;
-        Ok(Template {
-            file: file.into(),
-            source,
-            root,
-        })
+        let layers = files
+            .into_iter()
+            .map(|(file, source)| {
+                let root = toml::from_str(source).map_err(|e| TemplateError::Invalid {
+                    file: file.into(),
+                    message: e.to_string(),
+                })?;
+                Ok(Layer { file, source, root })
+            })
+            .collect::<Result<_, TemplateError>>()?;
+        Ok(Template { layers })
     }
 
-    fn raw(&self, key: &str) -> Result<&toml::Value, TemplateError> {
-        let mut cur: Option<&toml::Value> = None;
-        for part in key.split('.') {
-            cur = match cur {
-                None => self.root.get(part),
-                Some(v) => v.get(part),
-            };
+    /// The value at a dotted key and the layer it came from.
+    fn raw(&self, key: &str) -> Result<(&toml::Value, &Layer), TemplateError> {
+        for layer in &self.layers {
+            let mut parts = key.split('.');
+            let mut cur = parts.next().and_then(|p| layer.root.get(p));
+            for part in parts {
+                cur = cur.and_then(|v| v.get(part));
+            }
+            if let Some(v) = cur {
+                return Ok((v, layer));
+            }
         }
-        cur.ok_or_else(|| TemplateError::Invalid {
-            file: self.file.clone(),
+        Err(TemplateError::Invalid {
+            file: self.layers[0].file.into(),
             message: format!("missing key `{key}`"),
         })
     }
 
     /// The text at `key` (e.g. `summary.intro`) with its placeholders filled.
     pub fn text(&self, key: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
-        let v = self.raw(key)?;
+        let (v, layer) = self.raw(key)?;
         let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
-            file: self.file.clone(),
+            file: layer.file.into(),
             message: format!("`{key}` is not text"),
         })?;
-        self.fill(key, s, vars)
+        layer.fill(key, s, vars)
     }
 
     /// The list of texts at `key`, each filled.
@@ -83,23 +109,25 @@ impl Template {
         key: &str,
         vars: &BTreeMap<&str, String>,
     ) -> Result<Vec<String>, TemplateError> {
-        let v = self.raw(key)?;
+        let (v, layer) = self.raw(key)?;
         let items = v.as_array().ok_or_else(|| TemplateError::Invalid {
-            file: self.file.clone(),
+            file: layer.file.into(),
             message: format!("`{key}` is not a list"),
         })?;
         items
             .iter()
             .map(|i| {
                 let s = i.as_str().ok_or_else(|| TemplateError::Invalid {
-                    file: self.file.clone(),
+                    file: layer.file.into(),
                     message: format!("`{key}` holds a value that is not text"),
                 })?;
-                self.fill(key, s, vars)
+                layer.fill(key, s, vars)
             })
             .collect()
     }
+}
 
+impl Layer {
     fn fill(
         &self,
         key: &str,
@@ -112,7 +140,7 @@ impl Template {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
             let close = after.find('}').ok_or_else(|| TemplateError::Invalid {
-                file: self.file.clone(),
+                file: self.file.into(),
                 message: format!("`{key}` has an unclosed {{"),
             })?;
             let name = &after[..close];
@@ -120,7 +148,7 @@ impl Template {
                 Some(v) => out.push_str(v),
                 None => {
                     return Err(TemplateError::UnknownPlaceholder {
-                        file: self.file.clone(),
+                        file: self.file.into(),
                         line: self.line_of(&format!("{{{name}}}")),
                         key: key.into(),
                         name: name.into(),

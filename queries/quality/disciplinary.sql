@@ -7,4 +7,4 @@ SELECT 'case_id' AS column_name, 'missing key' AS problem, CAST(NULL AS VARCHAR)
 UNION ALL SELECT 'case_id', 'duplicate key (row excluded)', NULL, partner FROM d WHERE key_rank > 1 AND case_id IS NOT NULL
 UNION ALL SELECT 'staff_id', 'no matching staff_id in staff_snapshot', NULL, partner FROM d WHERE partner = 'Unknown'
 UNION ALL SELECT 'opened_date', 'missing value', NULL, partner FROM d WHERE opened_date IS NULL
-UNION ALL SELECT 'opened_date', 'date in the future', CAST(opened_date AS VARCHAR), partner FROM d WHERE opened_date > {{as_of}}
+UNION ALL SELECT 'opened_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE opened_date > {{as_of}}

@@ -5,4 +5,4 @@ WITH d AS (
 SELECT 'staff_id' AS column_name, 'no matching staff_id in staff_snapshot' AS problem, CAST(NULL AS VARCHAR) AS value, partner AS partner_org FROM d WHERE partner = 'Unknown'
 UNION ALL SELECT 'programme', 'missing value', NULL, partner FROM d WHERE programme IS NULL
 UNION ALL SELECT 'matched_date', 'missing value', NULL, partner FROM d WHERE matched_date IS NULL
-UNION ALL SELECT 'matched_date', 'date in the future', CAST(matched_date AS VARCHAR), partner FROM d WHERE matched_date > {{as_of}}
+UNION ALL SELECT 'matched_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE matched_date > {{as_of}}

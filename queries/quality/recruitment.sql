@@ -8,7 +8,7 @@ UNION ALL SELECT 'application_id', 'duplicate key (row excluded)', NULL, partner
 UNION ALL SELECT 'partner_org', 'unlisted partner code', COALESCE(partner_org, '(empty)'), partner FROM d WHERE partner = 'Unlisted'
 UNION ALL SELECT 'afc_band', 'unknown code', afc_band, partner FROM d WHERE afc_band NOT IN (SELECT afc_band FROM ref_afc_band)
 UNION ALL SELECT 'application_date', 'missing value', NULL, partner FROM d WHERE application_date IS NULL
-UNION ALL SELECT 'application_date', 'date in the future', CAST(application_date AS VARCHAR), partner FROM d WHERE application_date > {{as_of}}
+UNION ALL SELECT 'application_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE application_date > {{as_of}}
 UNION ALL SELECT 'sex', 'unknown code', sex, partner FROM d WHERE sex NOT IN ('1', '2', '9', 'X')
 UNION ALL SELECT 'ethnic_category', 'unknown code', ethnic_category, partner FROM d WHERE ethnic_category NOT IN (SELECT code FROM ref_ethnic_category)
 UNION ALL SELECT 'disability', 'unknown code', disability, partner FROM d WHERE disability NOT IN ('Y', 'N', 'Z')

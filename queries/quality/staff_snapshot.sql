@@ -6,7 +6,7 @@ WITH d AS (
 SELECT 'snapshot_date' AS column_name, 'missing key (row excluded)' AS problem, CAST(NULL AS VARCHAR) AS value, partner AS partner_org FROM d WHERE snapshot_date IS NULL
 UNION ALL SELECT 'staff_id', 'missing key (row excluded)', NULL, partner FROM d WHERE staff_id IS NULL
 UNION ALL SELECT 'staff_id', 'duplicate key (row excluded)', NULL, partner FROM d WHERE key_rank > 1 AND snapshot_date IS NOT NULL AND staff_id IS NOT NULL
-UNION ALL SELECT 'snapshot_date', 'date in the future', CAST(snapshot_date AS VARCHAR), partner FROM d WHERE snapshot_date > {{as_of}}
+UNION ALL SELECT 'snapshot_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE snapshot_date > {{as_of}}
 UNION ALL SELECT 'partner_org', 'unlisted partner code', COALESCE(partner_org, '(empty)'), partner FROM d WHERE partner = 'Unlisted'
 UNION ALL SELECT 'service_line', 'unknown code', COALESCE(service_line, '(empty)'), partner FROM d WHERE service_line IS NULL OR service_line NOT IN ('talking_therapies', 'pcmh', 'shared')
 UNION ALL SELECT 'clinical', 'missing value', NULL, partner FROM d WHERE clinical IS NULL

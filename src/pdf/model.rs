@@ -33,6 +33,7 @@ pub enum Block {
     Subheading(String),
     Table(Table),
     BarChart(BarChart),
+    LineChart(LineChart),
 }
 
 /// Horizontal alignment of a table column.
@@ -84,4 +85,31 @@ pub struct Bar {
     pub ci: Option<(f64, f64)>,
     /// Text printed at the end of the bar (the value, or why there is none).
     pub annotation: String,
+    /// Fill tone, 0 (darkest) to 2 (lightest), so groups differ in grey-scale print too;
+    /// the label always names the group as well.
+    pub tone: u8,
+}
+
+/// A trend over time: one or more series of points with intervals, and horizontal
+/// reference lines such as a target and a baseline.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    pub title: String,
+    pub axis_label: String,
+    /// Labels of the points along the horizontal axis, e.g. quarters.
+    pub x_labels: Vec<String>,
+    pub series: Vec<Series>,
+    /// Horizontal lines (value, label), drawn dashed with their label at the right.
+    pub references: Vec<(f64, String)>,
+    /// Values are fractions shown as percentages.
+    pub percent: bool,
+    pub alt_text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub label: String,
+    /// One per x label; None: no figure (hidden or no data), the line breaks there.
+    pub points: Vec<Option<f64>>,
+    pub ci: Vec<Option<(f64, f64)>>,
 }

@@ -11,7 +11,7 @@ use printpdf::{
     PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
-use super::model::{Align, BarChart, Block, Document, Table};
+use super::model::{Align, BarChart, Block, Document, LineChart, Table};
 
 /// Why a document could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,11 @@ const SMALL: f32 = 8.5;
 
 /// Dark blue for bars: reads as dark grey in black-and-white print.
 const BAR: (f32, f32, f32) = (0.12, 0.28, 0.49);
+/// Bar fills from dark to light: blue, orange, pale grey (told apart by colour-blind
+/// readers and in grey-scale print alike).
+const TONES: [(f32, f32, f32); 3] = [BAR, (0.90, 0.62, 0.0), (0.86, 0.86, 0.86)];
+/// Dash patterns of a line chart's reference lines, in order (target, baseline, ...).
+const REFERENCE_DASHES: [&[f32]; 3] = [&[4.0, 2.0], &[1.0, 2.0], &[6.0, 2.0, 1.0, 2.0]];
 
 /// Widths of the two faces used, for wrapping and right-aligning.
 struct Faces {
@@ -196,10 +201,16 @@ impl<'a> Layout<'a> {
     }
 
     fn line(&mut self, points: &[(f32, f32)], width: f32, colour: Color, dashed: bool) {
-        let dash = if dashed {
-            LineDashPattern::new(0.0, &[3.0, 2.0])
-        } else {
+        let dash: &[f32] = if dashed { &[3.0, 2.0] } else { &[] };
+        self.dash_line(points, width, colour, dash);
+    }
+
+    /// A line with a dash pattern (on, off lengths; empty for solid).
+    fn dash_line(&mut self, points: &[(f32, f32)], width: f32, colour: Color, dash: &[f32]) {
+        let dash = if dash.is_empty() {
             LineDashPattern::solid()
+        } else {
+            LineDashPattern::new(0.0, dash)
         };
         self.ops().extend([
             Op::SetOutlineColor { col: colour },
@@ -378,7 +389,18 @@ impl<'a> Layout<'a> {
             let mut end = plot_x;
             if let Some(v) = b.value {
                 end = scale(v);
-                self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(BAR));
+                let tone = TONES[usize::from(b.tone).min(TONES.len() - 1)];
+                self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(tone));
+                if b.tone > 0 {
+                    // an outline keeps light bars visible on white paper
+                    let (x1, y1) = ((end).max(plot_x + 0.5), y0 + bar_h);
+                    self.line(
+                        &[(plot_x, y0), (x1, y0), (x1, y1), (plot_x, y1), (plot_x, y0)],
+                        0.5,
+                        grey(0.2),
+                        false,
+                    );
+                }
             }
             if let Some((lo, hi)) = b.ci {
                 let (xl, xh) = (scale(lo), scale(hi));
@@ -400,22 +422,122 @@ impl<'a> Layout<'a> {
             );
         }
         self.y = plot_bottom - 26.0;
-        let axis_w = self.faces.width(&c.axis_label, SMALL, false);
+        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
+    }
+
+    /// The axis label centred under the plot, then the chart's text alternative.
+    fn chart_footer(&mut self, plot_x: f32, plot_w: f32, axis_label: &str, alt_text: &str) {
+        let axis_w = self.faces.width(axis_label, SMALL, false);
         self.text(
             plot_x + (plot_w - axis_w) / 2.0,
             self.y + 2.0,
-            &c.axis_label,
+            axis_label,
             SMALL,
             false,
             grey(0.3),
         );
         self.y -= 14.0;
-        self.paragraph(
-            &format!("Chart description: {}", c.alt_text),
-            SMALL,
-            false,
-            0.0,
-        );
+        self.paragraph(&format!("Chart description: {alt_text}"), SMALL, false, 0.0);
+    }
+
+    fn line_chart(&mut self, c: &LineChart) {
+        let plot_h = 110.0;
+        let plot_x = MARGIN_X + 42.0;
+        let plot_w = TEXT_W - 42.0 - 120.0;
+        self.need(plot_h + 110.0);
+        self.paragraph(&c.title, 11.0, true, 0.0);
+        let top = self.y - 8.0;
+        let bottom = top - plot_h;
+        let (lo, hi, step) = axis_range(c);
+        let sy = |v: f64| bottom + ((v - lo) / (hi - lo)) as f32 * plot_h;
+        let n = c.x_labels.len().max(1);
+        let sx = |i: usize| plot_x + plot_w * (i as f32 + 0.5) / n as f32;
+        let ticks = ((hi - lo) / step).round() as i32;
+        for i in 0..=ticks {
+            let v = lo + step * f64::from(i);
+            let y = sy(v);
+            self.line(&[(plot_x, y), (plot_x + plot_w, y)], 0.3, grey(0.8), false);
+            let label = if c.percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            };
+            self.text_right(plot_x - 4.0, y - 3.0, &label, SMALL, false, grey(0.3));
+        }
+        for (i, x_label) in c.x_labels.iter().enumerate() {
+            let w = self.faces.width(x_label, SMALL, false);
+            self.text(
+                sx(i) - w / 2.0,
+                bottom - 12.0,
+                x_label,
+                SMALL,
+                false,
+                grey(0.2),
+            );
+        }
+        for (k, (v, label)) in c.references.iter().enumerate() {
+            let y = sy(*v);
+            let dash = REFERENCE_DASHES[k % REFERENCE_DASHES.len()];
+            self.dash_line(
+                &[(plot_x, y), (plot_x + plot_w + 4.0, y)],
+                1.1,
+                grey(0.1),
+                dash,
+            );
+            let lines = self.faces.wrap(label, SMALL, false, 112.0);
+            for (li, l) in lines.iter().take(2).enumerate() {
+                let ly = y - 3.0 + (lines.len().min(2) as f32 - 1.0) * 4.5 - li as f32 * 9.0;
+                self.text(plot_x + plot_w + 8.0, ly, l, SMALL, false, grey(0.1));
+            }
+        }
+        for (k, series) in c.series.iter().enumerate() {
+            let colour = rgb(TONES[k % 2]);
+            // the line breaks where a point is missing, so a gap is not drawn as a trend
+            let mut run: Vec<(f32, f32)> = Vec::new();
+            for (i, p) in series.points.iter().enumerate() {
+                match p {
+                    Some(v) => run.push((sx(i), sy(*v))),
+                    None => {
+                        if run.len() > 1 {
+                            self.line(&run, 1.8, colour.clone(), false);
+                        }
+                        run.clear();
+                    }
+                }
+            }
+            if run.len() > 1 {
+                self.line(&run, 1.8, colour.clone(), false);
+            }
+            for (i, p) in series.points.iter().enumerate() {
+                let x = sx(i);
+                if let Some(Some((l, h))) = series.ci.get(i) {
+                    let (yl, yh) = (sy(*l), sy(*h));
+                    self.line(&[(x, yl), (x, yh)], 0.8, grey(0.0), false);
+                    self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
+                    self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
+                }
+                match p {
+                    Some(v) => {
+                        let y = sy(*v);
+                        self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
+                        let label = if c.percent {
+                            pct_label(*v)
+                        } else {
+                            format!("{v:.2}")
+                        };
+                        let w = self.faces.width(&label, SMALL, true);
+                        self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
+                        self.text(x + 6.5, y + 3.0, &label, SMALL, true, grey(0.0));
+                    }
+                    None => {
+                        let w = self.faces.width("*", SMALL, false);
+                        self.text(x - w / 2.0, bottom + 4.0, "*", SMALL, false, grey(0.2));
+                    }
+                }
+            }
+        }
+        self.y = bottom - 28.0;
+        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
     }
 }
 
@@ -443,6 +565,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
                 }
                 Block::Table(t) => l.table(t),
                 Block::BarChart(c) => l.bar_chart(c),
+                Block::LineChart(c) => l.line_chart(c),
             }
         }
     }
@@ -508,6 +631,49 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
 
 /// printpdf writes a random document ID into the trailer (`/ID[(..)(..)]`); replace it
 /// with one derived from the content, of the same length so no offset moves.
+/// A share as the chart labels it: one decimal.
+fn pct_label(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// The vertical range of a line chart: every point, interval and reference line inside,
+/// on round steps, so a small change is visible without the axis hiding where it sits.
+fn axis_range(c: &LineChart) -> (f64, f64, f64) {
+    let values = c
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .flatten()
+                .copied()
+                .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
+        })
+        .chain(c.references.iter().map(|r| r.0));
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, if c.percent { 1.0 } else { 1.0 });
+    }
+    let span = (hi - lo).max(1e-9);
+    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
+    let step = steps
+        .iter()
+        .copied()
+        .find(|s| span / s <= 5.0)
+        .unwrap_or(10.0);
+    let mut low = (lo / step).floor() * step;
+    let mut high = (hi / step).ceil() * step;
+    if high - low < step * 1.5 {
+        high += step;
+    }
+    if c.percent || lo >= 0.0 {
+        low = low.max(0.0);
+    }
+    (low, high, step)
+}
+
 fn fix_document_id(mut pdf: Vec<u8>) -> Vec<u8> {
     let Some(start) = find(&pdf, b"/ID[(") else {
         return pdf;

@@ -2,7 +2,7 @@
 //! compute, write the output folder, deliver).
 
 pub mod indicators;
-pub mod workforce_quarterly;
+pub mod workforce;
 
 use std::path::PathBuf;
 

@@ -1,5 +1,9 @@
-//! `workforce-quarterly`: the staff snapshot at quarter end, change since the previous
-//! quarter and since the baseline, training and mentoring against targets.
+//! The workforce reports: what `workforce-quarterly` and `workforce-annual` share
+//! (gathering a period's figures, the sections both show, the CSV tables), with each
+//! report's own composition in its module.
+
+pub mod annual;
+pub mod quarterly;
 
 use std::collections::BTreeMap;
 
@@ -13,10 +17,10 @@ use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, str
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, TableColumn};
 use crate::period::Period;
 use crate::queries::{self, Param};
-use crate::report::{Computed, CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
+use crate::report::{CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
 use crate::template::Template;
 
-/// Datasets this report reads (and whose data quality it shows).
+/// Datasets the workforce reports read (and whose data quality they show).
 pub const DATASETS: &[&str] = &[
     "staff_snapshot",
     "leavers",
@@ -96,21 +100,35 @@ async fn snapshot_metrics(
     Ok(m)
 }
 
-/// Compute the report's figures and tables and compose its document.
-pub async fn compute(
+/// The figures of one period at its snapshot, gathered the same way by both reports.
+struct Gathered {
+    snapshot: NaiveDate,
+    metrics: Metrics,
+    previous: Option<Previous>,
+    not_supplied: Vec<String>,
+}
+
+/// The period before, for change figures: its snapshot figures only.
+struct Previous {
+    period: Period,
+    snapshot: NaiveDate,
+    metrics: Metrics,
+}
+
+/// The snapshot in the period, its figures and indicators, and the previous period's
+/// snapshot figures if its data is present. `needs` says which snapshot is missing.
+async fn gather(
     s: &DataSession,
     settings: &Settings,
     period: &Period,
-    as_of: NaiveDate,
-    quality: QualityReport,
-) -> Result<Computed, ReportError> {
-    let snapshot = snapshot_on_or_before(s, period.end)
-        .await?
-        .filter(|d| *d >= period.start)
-        .ok_or_else(|| ReportError::NoData(format!(
-            "dataset staff_snapshot has no snapshot dated in {} ({} to {}); a quarterly report needs the quarter-end snapshot",
+    needs: &str,
+) -> Result<Gathered, ReportError> {
+    let snapshot = snapshot_in(s, period).await?.ok_or_else(|| {
+        ReportError::NoData(format!(
+            "dataset staff_snapshot has no snapshot dated in {} ({} to {}); {needs}",
             period.id, period.start, period.end
-        )))?;
+        ))
+    })?;
     let mut metrics = snapshot_metrics(s, snapshot, period.end).await?;
     metrics.0.extend(
         crate::report::indicators::compute_indicators(s, settings, period, snapshot)
@@ -119,9 +137,12 @@ pub async fn compute(
     );
     metrics.sort();
     let prev_period = period.previous();
-    let prev_snapshot = snapshot_on_or_before(s, prev_period.end).await?;
-    let previous = match prev_snapshot {
-        Some(d) => Some((d, snapshot_metrics(s, d, prev_period.end).await?)),
+    let previous = match snapshot_in(s, &prev_period).await? {
+        Some(d) => Some(Previous {
+            metrics: snapshot_metrics(s, d, prev_period.end).await?,
+            period: prev_period,
+            snapshot: d,
+        }),
         None => None,
     };
     let not_supplied: Vec<String> = DATASETS
@@ -129,42 +150,70 @@ pub async fn compute(
         .filter(|d| !s.is_supplied(d))
         .map(|d| d.to_string())
         .collect();
-    let b = Builder {
-        settings,
-        period,
+    Ok(Gathered {
         snapshot,
-        metrics: &metrics,
-        previous: previous.as_ref(),
-        not_supplied: &not_supplied,
-        quality: &quality,
-        template: Template::load("workforce-quarterly")?,
-    };
-    let document = b.document(as_of)?;
-    let tables = b.tables();
-    let mut extra = serde_json::Map::new();
-    extra.insert("snapshot_date".into(), snapshot.to_string().into());
-    if let Some((d, m)) = &previous {
-        extra.insert(
-            "previous_period".into(),
-            serde_json::json!({"id": prev_period.id, "snapshot_date": d.to_string(), "metrics": m}),
-        );
-    }
-    extra.insert("not_supplied".into(), serde_json::json!(not_supplied));
-    Ok(Computed {
         metrics,
-        extra,
-        tables,
-        document,
-        quality,
+        previous,
+        not_supplied,
     })
 }
 
+/// The latest snapshot dated inside a period, if any.
+async fn snapshot_in(s: &DataSession, period: &Period) -> Result<Option<NaiveDate>, QueryError> {
+    Ok(snapshot_on_or_before(s, period.end)
+        .await?
+        .filter(|d| *d >= period.start))
+}
+
+impl Gathered {
+    /// Entries of `metrics.json` beside the figures: snapshot, previous period, gaps.
+    fn extra(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut extra = serde_json::Map::new();
+        extra.insert("snapshot_date".into(), self.snapshot.to_string().into());
+        if let Some(p) = &self.previous {
+            extra.insert(
+                "previous_period".into(),
+                serde_json::json!({
+                    "id": p.period.id,
+                    "snapshot_date": p.snapshot.to_string(),
+                    "metrics": p.metrics,
+                }),
+            );
+        }
+        extra.insert("not_supplied".into(), serde_json::json!(self.not_supplied));
+        extra
+    }
+
+    fn builder<'a>(
+        &'a self,
+        settings: &'a Settings,
+        period: &'a Period,
+        quality: &'a QualityReport,
+        report: &str,
+    ) -> Result<Builder<'a>, ReportError> {
+        Ok(Builder {
+            settings,
+            period,
+            snapshot: self.snapshot,
+            metrics: &self.metrics,
+            previous: self.previous.as_ref(),
+            not_supplied: &self.not_supplied,
+            quality,
+            template: Template::load(report)?,
+        })
+    }
+}
+
+/// Template values by placeholder name.
+type Vars = BTreeMap<&'static str, String>;
+
+/// What composes a workforce document: the figures, settings and wording.
 struct Builder<'a> {
     settings: &'a Settings,
     period: &'a Period,
     snapshot: NaiveDate,
     metrics: &'a Metrics,
-    previous: Option<&'a (NaiveDate, Metrics)>,
+    previous: Option<&'a Previous>,
     not_supplied: &'a [String],
     quality: &'a QualityReport,
     template: Template,
@@ -212,7 +261,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn vars(&self) -> BTreeMap<&'static str, String> {
+    fn vars(&self) -> Vars {
         let m = self.metrics;
         let base = &self.settings.baseline;
         let target = |id: &str| self.settings.targets.get(id).map(|t| t.value);
@@ -225,6 +274,17 @@ impl<'a> Builder<'a> {
             "period_end",
             self.period.end.format("%-d %B %Y").to_string(),
         );
+        v.insert(
+            "period_noun",
+            match self.period.kind {
+                crate::period::PeriodKind::Quarter => "quarter",
+                crate::period::PeriodKind::HalfYear => "half year",
+                crate::period::PeriodKind::FinancialYear => "year",
+            }
+            .to_string(),
+        );
+        v.insert("period_label", self.period.short_label());
+        v.insert("previous_label", self.period.previous().short_label());
         v.insert(
             "previous_end",
             self.period.previous().end.format("%-d %B %Y").to_string(),
@@ -297,12 +357,9 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    fn document(&self, as_of: NaiveDate) -> Result<Document, ReportError> {
+    /// Headline figures against the previous period, the baseline and their targets.
+    fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let v = self.vars();
-        let mut sections = Vec::new();
-
-        // Summary: headline figures against baseline, previous quarter and target.
         let mut rows = Vec::new();
         for (id, label) in HEADLINES {
             let Some(m) = self.metrics.get(id, &[]) else {
@@ -317,7 +374,7 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             };
-            let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
+            let prev = self.previous.and_then(|p| p.metrics.get(id, &[]));
             let change = |other: Option<f64>| match (m.value, other) {
                 (Some(a), Some(b)) if is_pct(m) && !self.hidden(m) => pp(a - b),
                 (Some(a), Some(b)) if *id == "wf.fte" => format!("{:+.1}", a - b),
@@ -357,7 +414,7 @@ impl<'a> Builder<'a> {
             columns: vec![
                 col("Figure", 3.2, Align::Left),
                 col("Value (95 % CI)", 2.6, Align::Right),
-                col("Change since last quarter", 1.5, Align::Right),
+                col(&t.text("summary.change_header", v)?, 1.5, Align::Right),
                 col(
                     &format!("Change since {}", self.settings.baseline.label),
                     2.0,
@@ -367,18 +424,23 @@ impl<'a> Builder<'a> {
             ],
             rows,
             bold_rows: vec![],
-            note: Some(t.text("summary.rag_note", &v)?),
+            note: Some(t.text("summary.rag_note", v)?),
         };
-        sections.push(Section {
-            heading: t.text("summary.heading", &v)?,
+        let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
+        if self.previous.is_none() {
+            blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
+        }
+        blocks.push(Block::Table(summary));
+        Ok(Section {
+            heading: t.text("summary.heading", v)?,
             new_page: true,
-            blocks: vec![
-                Block::Paragraph(t.text("summary.intro", &v)?),
-                Block::Table(summary),
-            ],
-        });
+            blocks,
+        })
+    }
 
-        // Representation by band cluster.
+    /// The BME share of each band cluster against the overall share.
+    fn bme_cluster_chart(&self, v: &Vars) -> Result<BarChart, ReportError> {
+        let t = &self.template;
         let overall = self.metrics.get("wf.bme_pct", &[]);
         let bars: Vec<Bar> = self
             .bme_by_cluster()
@@ -392,6 +454,7 @@ impl<'a> Builder<'a> {
                         value: None,
                         ci: None,
                         annotation: "* (small numbers)".into(),
+                        tone: 0,
                     }
                 } else {
                     Bar {
@@ -399,42 +462,42 @@ impl<'a> Builder<'a> {
                         value: m.value,
                         ci: m.ci_low.zip(m.ci_high),
                         annotation: m.value.map_or("none".into(), pct),
+                        tone: 0,
                     }
                 }
             })
             .collect();
         let reference = match overall.and_then(|m| m.value) {
-            Some(x) => Some((x, t.text("representation.chart_reference", &v)?)),
+            Some(x) => Some((x, t.text("representation.chart_reference", v)?)),
             None => None,
         };
         let chart = BarChart {
-            title: t.text("representation.chart_title", &v)?,
-            axis_label: t.text("representation.chart_axis", &v)?,
+            title: t.text("representation.chart_title", v)?,
+            axis_label: t.text("representation.chart_axis", v)?,
             axis_max: chart_max(&bars, reference.as_ref()),
             bars,
             reference,
             percent: true,
-            alt_text: t.text("representation.chart_alt", &v)?,
+            alt_text: t.text("representation.chart_alt", v)?,
         };
-        sections.push(Section {
-            heading: t.text("representation.heading", &v)?,
-            new_page: false,
-            blocks: vec![
-                Block::Paragraph(t.text("representation.intro", &v)?),
-                Block::BarChart(chart),
-            ],
-        });
+        Ok(chart)
+    }
 
-        sections.push(Section {
-            heading: t.text("partners.heading", &v)?,
+    fn partners_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        Ok(Section {
+            heading: t.text("partners.heading", v)?,
             new_page: true,
             blocks: vec![
-                Block::Paragraph(t.text("partners.intro", &v)?),
+                Block::Paragraph(t.text("partners.intro", v)?),
                 Block::Table(self.partner_table()),
             ],
-        });
+        })
+    }
 
-        let mut training_blocks = vec![Block::Paragraph(t.text("training.intro", &v)?)];
+    fn training_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let mut blocks = vec![Block::Paragraph(t.text("training.intro", v)?)];
         for ds in self
             .not_supplied
             .iter()
@@ -442,46 +505,65 @@ impl<'a> Builder<'a> {
         {
             let mut vv = v.clone();
             vv.insert("dataset", ds.clone());
-            training_blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
+            blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
         }
-        training_blocks.push(Block::Table(self.training_table()));
-        sections.push(Section {
-            heading: t.text("training.heading", &v)?,
+        blocks.push(Block::Table(self.training_table()));
+        Ok(Section {
+            heading: t.text("training.heading", v)?,
             new_page: false,
-            blocks: training_blocks,
-        });
+            blocks,
+        })
+    }
 
-        sections.push(Section {
-            heading: t.text("indicators.heading", &v)?,
-            new_page: false,
+    fn indicators_section(&self, v: &Vars, new_page: bool) -> Result<Section, ReportError> {
+        let t = &self.template;
+        Ok(Section {
+            heading: t.text("indicators.heading", v)?,
+            new_page,
             blocks: vec![
-                Block::Paragraph(t.text("indicators.intro", &v)?),
-                Block::Table(self.indicator_table(&v)?),
-                Block::Paragraph(t.text("indicators.outside", &v)?),
+                Block::Paragraph(t.text("indicators.intro", v)?),
+                Block::Table(self.indicator_table(v)?),
+                Block::Paragraph(t.text("indicators.outside", v)?),
             ],
-        });
-        sections.push(Section {
-            heading: t.text("methodology.heading", &v)?,
-            new_page: false,
+        })
+    }
+
+    fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        Ok(Section {
+            heading: t.text("methodology.heading", v)?,
+            new_page: true,
             blocks: t
-                .texts("methodology.paragraphs", &v)?
+                .texts("methodology.paragraphs", v)?
                 .into_iter()
                 .map(Block::Paragraph)
                 .collect(),
-        });
-        sections.push(Section {
-            heading: t.text("quality.heading", &v)?,
-            new_page: true,
-            blocks: self.quality_blocks(&v)?,
-        });
+        })
+    }
 
+    fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        Ok(Section {
+            heading: self.template.text("quality.heading", v)?,
+            new_page: true,
+            blocks: self.quality_blocks(v)?,
+        })
+    }
+
+    /// The document around its sections: title, cover and production date.
+    fn document(
+        &self,
+        v: &Vars,
+        sections: Vec<Section>,
+        as_of: NaiveDate,
+    ) -> Result<Document, ReportError> {
+        let t = &self.template;
         Ok(Document {
-            title: t.text("title", &v)?,
+            title: t.text("title", v)?,
             period_label: self.period.label(),
             organisation: self.settings.report.organisation.clone(),
             produced: as_of,
             classification: self.settings.report.classification.clone(),
-            cover_lines: t.texts("cover_lines", &v)?,
+            cover_lines: t.texts("cover_lines", v)?,
             sections,
         })
     }
@@ -509,6 +591,12 @@ impl<'a> Builder<'a> {
 
     /// A column of partner proportions with primary and secondary suppression.
     fn partner_pct_column(&self, id: &str, keys: &[(String, String)]) -> Vec<String> {
+        self.partner_column(id, keys, false)
+    }
+
+    /// Partner proportions, with their intervals when `with_ci`, suppressed as in
+    /// [`Self::partner_pct_column`] so every page hides the same cells.
+    fn partner_column(&self, id: &str, keys: &[(String, String)], with_ci: bool) -> Vec<String> {
         let ms: Vec<Option<&Metric>> = keys
             .iter()
             .map(|(k, _)| self.metrics.get(id, &[("partner_org", k)]))
@@ -526,13 +614,14 @@ impl<'a> Builder<'a> {
             .map(|(m, mark)| match (m, mark) {
                 (None, _) => "-".into(),
                 (Some(_), Cell::Suppressed) => "*".into(),
-                (Some(m), Cell::Shown) => m.value.map_or("-".into(), pct),
+                (Some(m), Cell::Shown) if m.value.is_none() => "-".into(),
+                (Some(m), Cell::Shown) => self.shown(Some(m), with_ci),
             })
             .collect()
     }
 
-    fn partner_table(&self) -> Table {
-        let keys = self.partner_keys();
+    /// Each partner's headcount as shown, with primary and secondary suppression.
+    fn partner_headcounts(&self, keys: &[(String, String)]) -> Vec<String> {
         let heads: Vec<Option<u64>> = keys
             .iter()
             .map(|(k, _)| {
@@ -546,7 +635,21 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|h| (h.unwrap_or(0), self.d().count_hidden(h.unwrap_or(0))))
             .collect();
-        let head_marks = self.d().secondary(&head_cells);
+        let marks = self.d().secondary(&head_cells);
+        heads
+            .iter()
+            .zip(marks)
+            .map(|(h, mark)| match (h, mark) {
+                (None, _) => "0".into(),
+                (Some(_), Cell::Suppressed) => "*".into(),
+                (Some(h), Cell::Shown) => self.d().show_count(*h),
+            })
+            .collect()
+    }
+
+    fn partner_table(&self) -> Table {
+        let keys = self.partner_keys();
+        let staff = self.partner_headcounts(&keys);
         let ids = [
             "wf.bme_pct",
             "wf.bme_pct_band7plus",
@@ -560,12 +663,7 @@ impl<'a> Builder<'a> {
             .collect();
         let mut rows = Vec::new();
         for (i, (code, name)) in keys.iter().enumerate() {
-            let staff = match (heads[i], head_marks[i]) {
-                (None, _) => "0".into(),
-                (Some(_), Cell::Suppressed) => "*".into(),
-                (Some(h), Cell::Shown) => self.d().show_count(h),
-            };
-            let mut row = vec![format!("{name} ({code})"), staff];
+            let mut row = vec![format!("{name} ({code})"), staff[i].clone()];
             row.extend(cols.iter().map(|c| c[i].clone()));
             rows.push(row);
         }
@@ -642,11 +740,7 @@ impl<'a> Builder<'a> {
 
     /// A relative likelihood as the PDF shows it: value with interval and a reading in
     /// words, or why it is not shown.
-    fn likelihood_cells(
-        &self,
-        m: &Metric,
-        v: &BTreeMap<&'static str, String>,
-    ) -> Result<[String; 3], ReportError> {
+    fn likelihood_cells(&self, m: &Metric, v: &Vars) -> Result<[String; 3], ReportError> {
         let t = &self.template;
         let d = self.d();
         let rates: Vec<String> = m
@@ -702,7 +796,7 @@ impl<'a> Builder<'a> {
         Ok([rates.join("; "), shown, reading])
     }
 
-    fn indicator_table(&self, v: &BTreeMap<&'static str, String>) -> Result<Table, ReportError> {
+    fn indicator_table(&self, v: &Vars) -> Result<Table, ReportError> {
         let t = &self.template;
         let mut rows = Vec::new();
         for (id, key) in [
@@ -769,10 +863,7 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn quality_blocks(
-        &self,
-        v: &BTreeMap<&'static str, String>,
-    ) -> Result<Vec<Block>, ReportError> {
+    fn quality_blocks(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
         let t = &self.template;
         let d = self.d();
         let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
@@ -894,7 +985,7 @@ impl<'a> Builder<'a> {
             };
             let prev = self
                 .previous
-                .and_then(|(_, pm)| pm.get(id, &[]))
+                .and_then(|p| p.metrics.get(id, &[]))
                 .and_then(|p| p.value);
             let target = self.settings.targets.get(*id);
             let mut row = vec![id.to_string(), label.to_string()];

@@ -1,0 +1,675 @@
+//! `workforce-annual`: the financial year's workforce report for the Partnership Board:
+//! year-end figures with their four-quarter trend against target and baseline, WRES
+//! indicator 1 by band cluster, the workforce beside the population it serves, every
+//! WRES and WDES indicator the extracts carry, and a page per partner organisation.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Builder, Gathered, Vars, col, gather, snapshot_in, snapshot_metrics};
+use crate::config::Settings;
+use crate::contract::BAND_CLUSTERS;
+use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
+use crate::disclosure::Cell;
+use crate::metrics::{Metric, Metrics, collect, i64_column, string_column};
+use crate::pdf::model::{Align, Bar, BarChart, Block, LineChart, Section, Series, Table};
+use crate::period::Period;
+use crate::queries::{self, Param};
+use crate::report::{Computed, CsvTable, ReportError, pct};
+
+pub const REPORT: &str = "workforce-annual";
+
+/// Headlines drawn as a four-quarter trend (the proportions of the summary).
+const TRENDS: &[&str] = &[
+    "wf.bme_pct",
+    "wf.bme_pct_band7plus",
+    "wf.disability_pct",
+    "wf.male_pct",
+    "wf.ethnicity_unknown_pct",
+    "train.interpreters_clinical_pct",
+    "train.cultural_competence_pct",
+];
+
+/// Proportions on a partner's page: the trend headlines, turnover and the board.
+fn partner_rows() -> impl Iterator<Item = &'static str> {
+    TRENDS
+        .iter()
+        .copied()
+        .chain(["wf.turnover_pct", "wres9.board_bme_pct"])
+}
+
+/// How a figure is named in a table or chart title.
+fn label_of(id: &str) -> &'static str {
+    match id {
+        "wf.turnover_pct" => "Turnover in the year",
+        "wres9.board_bme_pct" => "BME share of board members",
+        _ => super::HEADLINES
+            .iter()
+            .find(|(h, _)| *h == id)
+            .map_or("", |(_, label)| label),
+    }
+}
+
+/// One quarter of the year: its snapshot and figures, if the extracts hold one.
+#[derive(Serialize)]
+struct Quarter {
+    period: String,
+    #[serde(skip)]
+    label: String,
+    snapshot_date: Option<String>,
+    metrics: Option<Metrics>,
+}
+
+/// One row of the population comparison.
+#[derive(Serialize)]
+struct MixRow {
+    group: String,
+    codes: Vec<String>,
+    residents: u64,
+    population_share: f64,
+    staff: u64,
+    staff_known_ethnicity: u64,
+    staff_share: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+/// Compute the report's figures and tables and compose its document.
+pub async fn compute(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    as_of: NaiveDate,
+    quality: QualityReport,
+) -> Result<Computed, ReportError> {
+    let g = gather(
+        s,
+        settings,
+        period,
+        "the annual report needs a snapshot in the year (normally the one at 31 March)",
+    )
+    .await?;
+    let mut quarters = Vec::new();
+    for q in period.quarters() {
+        let snapshot = snapshot_in(s, &q).await?;
+        let metrics = match snapshot {
+            Some(d) => Some(snapshot_metrics(s, d, q.end).await?),
+            None => None,
+        };
+        quarters.push(Quarter {
+            period: q.id.clone(),
+            label: q.short_label(),
+            snapshot_date: snapshot.map(|d| d.to_string()),
+            metrics,
+        });
+    }
+    let mix = ethnic_mix(s, settings, g.snapshot).await?;
+    let a = Annual {
+        b: g.builder(settings, period, &quality, REPORT)?,
+        quarters: &quarters,
+        mix: &mix,
+    };
+    let mut v = a.b.vars();
+    a.add_vars(&mut v);
+    let sections = a.sections(&v)?;
+    let document = a.b.document(&v, sections, as_of)?;
+    let mut tables = a.b.tables();
+    tables.push(a.trend_csv());
+    tables.push(a.mix_csv());
+    let mut extra = g.extra();
+    extra.insert(
+        "trend".into(),
+        serde_json::to_value(&quarters).unwrap_or_default(),
+    );
+    extra.insert(
+        "benchmark".into(),
+        serde_json::json!({
+            "label": settings.benchmark.label,
+            "source": settings.benchmark.source,
+            "groups": mix,
+        }),
+    );
+    let Gathered { metrics, .. } = g;
+    Ok(Computed {
+        metrics,
+        extra,
+        tables,
+        document,
+        quality,
+    })
+}
+
+/// The workforce at the snapshot by the benchmark's groups, beside the population.
+async fn ethnic_mix(
+    s: &DataSession,
+    settings: &Settings,
+    snapshot: NaiveDate,
+) -> Result<Vec<MixRow>, ReportError> {
+    let name = "workforce/ethnic_mix.sql";
+    let sql = queries::fill(
+        name,
+        queries::WORKFORCE_ETHNIC_MIX,
+        &[("snapshot_date", Param::Date(snapshot))],
+    )?;
+    let mut by_code: Vec<(String, u64)> = Vec::new();
+    for b in collect(&s.ctx, name, &sql).await? {
+        let codes = string_column(&b, 0, name)?;
+        let counts = i64_column(&b, 1, name)?;
+        for (c, n) in codes.into_iter().zip(counts) {
+            by_code.push((c.unwrap_or_default(), n.unwrap_or(0).max(0) as u64));
+        }
+    }
+    let known: u64 = by_code
+        .iter()
+        .filter(|(c, _)| c != "Unknown")
+        .map(|x| x.1)
+        .sum();
+    let groups = &settings.benchmark.groups;
+    let residents: u64 = groups.iter().map(|g| g.residents).sum();
+    Ok(groups
+        .iter()
+        .map(|g| {
+            let staff: u64 = by_code
+                .iter()
+                .filter(|(c, _)| g.codes.contains(c))
+                .map(|x| x.1)
+                .sum();
+            let m = Metric::proportion("mix", Default::default(), staff, known);
+            MixRow {
+                group: g.name.clone(),
+                codes: g.codes.clone(),
+                residents: g.residents,
+                population_share: crate::metrics::round4(g.residents as f64 / residents as f64),
+                staff,
+                staff_known_ethnicity: known,
+                staff_share: m.value,
+                ci_low: m.ci_low,
+                ci_high: m.ci_high,
+            }
+        })
+        .collect())
+}
+
+struct Annual<'a> {
+    b: Builder<'a>,
+    quarters: &'a [Quarter],
+    mix: &'a [MixRow],
+}
+
+impl Annual<'_> {
+    fn add_vars(&self, v: &mut Vars) {
+        let with_data = self.quarters.iter().filter(|q| q.metrics.is_some()).count();
+        v.insert("quarters_with_data", with_data.to_string());
+        v.insert(
+            "missing_quarters",
+            self.quarters
+                .iter()
+                .filter(|q| q.metrics.is_none())
+                .map(|q| q.label.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        v.insert("benchmark_label", self.b.settings.benchmark.label.clone());
+        v.insert("benchmark_source", self.b.settings.benchmark.source.clone());
+        let unknown = self.b.metrics.get("wf.ethnicity_unknown_pct", &[]);
+        v.insert("unknown_pct", self.b.shown(unknown, false));
+    }
+
+    fn sections(&self, v: &Vars) -> Result<Vec<Section>, ReportError> {
+        let b = &self.b;
+        let mut sections = vec![
+            b.summary_section(v)?,
+            self.trend_section(v)?,
+            self.representation_section(v)?,
+            self.population_section(v)?,
+            b.indicators_section(v, true)?,
+            self.outside_section(v)?,
+            b.training_section(v)?,
+            b.partners_section(v)?,
+        ];
+        sections.extend(self.partner_pages(v)?);
+        sections.push(b.methodology_section(v)?);
+        sections.push(b.quality_section(v)?);
+        Ok(sections)
+    }
+
+    /// A headline's figure in each quarter, as the charts and tables show it.
+    fn quarter_figures(&self, id: &str) -> Vec<Option<&Metric>> {
+        self.quarters
+            .iter()
+            .map(|q| q.metrics.as_ref().and_then(|m| m.get(id, &[])))
+            .collect()
+    }
+
+    fn trend_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let mut blocks = vec![Block::Paragraph(t.text("trend.intro", v)?)];
+        if self.quarters.iter().any(|q| q.metrics.is_none()) {
+            blocks.push(Block::Paragraph(t.text("trend.missing", v)?));
+        }
+        let x_labels: Vec<String> = self.quarters.iter().map(|q| q.label.clone()).collect();
+        for id in TRENDS {
+            let title = label_of(id);
+            let figures = self.quarter_figures(id);
+            if figures.iter().all(Option::is_none) {
+                if b.is_unsupplied(id) {
+                    let mut vv = v.clone();
+                    vv.insert("figure", title.to_string());
+                    blocks.push(Block::Paragraph(t.text("trend.not_supplied", &vv)?));
+                }
+                continue;
+            }
+            let shown: Vec<Option<&Metric>> = figures
+                .iter()
+                .map(|m| m.filter(|m| !b.hidden(m) && m.value.is_some()))
+                .collect();
+            let points: Vec<Option<f64>> = shown.iter().map(|m| m.and_then(|m| m.value)).collect();
+            let ci = shown
+                .iter()
+                .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
+                .collect();
+            let mut references = Vec::new();
+            if let Some(target) = b.settings.targets.get(*id) {
+                references.push((target.value, format!("Target {}", pct(target.value))));
+            }
+            if let Some(base) = b.settings.baseline.values.get(*id) {
+                references.push((
+                    *base,
+                    format!("{} baseline {}", b.settings.baseline.label, pct(*base)),
+                ));
+            }
+            let mut vv = v.clone();
+            vv.insert("figure", title.to_string());
+            vv.insert(
+                "first",
+                points
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map_or("not shown".into(), |x| pct(*x)),
+            );
+            vv.insert(
+                "last",
+                points
+                    .iter()
+                    .rev()
+                    .flatten()
+                    .next()
+                    .map_or("not shown".into(), |x| pct(*x)),
+            );
+            vv.insert(
+                "references",
+                if references.is_empty() {
+                    "no target or baseline is set".into()
+                } else {
+                    references
+                        .iter()
+                        .map(|r| r.1.clone())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                },
+            );
+            blocks.push(Block::LineChart(LineChart {
+                title: t.text("trend.chart_title", &vv)?,
+                axis_label: t.text("trend.chart_axis", &vv)?,
+                x_labels: x_labels.clone(),
+                series: vec![Series {
+                    label: "All partners".into(),
+                    points,
+                    ci,
+                }],
+                references,
+                percent: true,
+                alt_text: t.text("trend.chart_alt", &vv)?,
+            }));
+        }
+        Ok(Section {
+            heading: t.text("trend.heading", v)?,
+            new_page: true,
+            blocks,
+        })
+    }
+
+    /// WRES indicator 1: White, BME and Unknown shares of each band cluster.
+    fn representation_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let d = b.d();
+        let mut bars = Vec::new();
+        let mut rows = Vec::new();
+        for cluster in BAND_CLUSTERS {
+            let groups: Vec<(&str, &Metric)> = ["White", "BME", "Unknown"]
+                .into_iter()
+                .filter_map(|g| {
+                    b.metrics
+                        .get(
+                            "wres1.band_share",
+                            &[("band_cluster", cluster), ("wres_group", g)],
+                        )
+                        .map(|m| (g, m))
+                })
+                .collect();
+            let Some(total) = groups.first().and_then(|(_, m)| m.denominator) else {
+                continue;
+            };
+            // The cluster's total is shown, so one hidden group would be recoverable
+            // from the other two: hide the next smallest as well.
+            let cells: Vec<(u64, bool)> = groups
+                .iter()
+                .map(|(_, m)| (m.numerator.unwrap_or(0), b.hidden(m)))
+                .collect();
+            let marks = d.secondary(&cells);
+            let mut row = vec![cluster.to_string(), d.show_count(total)];
+            for (tone, ((group, m), mark)) in groups.iter().zip(marks).enumerate() {
+                let hidden = mark == Cell::Suppressed;
+                bars.push(Bar {
+                    label: format!("{cluster}: {group}"),
+                    value: if hidden { None } else { m.value },
+                    ci: if hidden {
+                        None
+                    } else {
+                        m.ci_low.zip(m.ci_high)
+                    },
+                    annotation: if hidden {
+                        "* (small numbers)".into()
+                    } else {
+                        m.value.map_or("none".into(), pct)
+                    },
+                    tone: tone as u8,
+                });
+                row.push(if hidden {
+                    "*".into()
+                } else {
+                    b.shown(Some(m), true)
+                });
+            }
+            rows.push(row);
+        }
+        let chart = BarChart {
+            title: t.text("wres1.chart_title", v)?,
+            axis_label: t.text("wres1.chart_axis", v)?,
+            axis_max: 1.0,
+            bars,
+            reference: None,
+            percent: true,
+            alt_text: t.text("wres1.chart_alt", v)?,
+        };
+        let table = Table {
+            columns: vec![
+                col("Band cluster", 1.6, Align::Left),
+                col("Staff", 0.8, Align::Right),
+                col("White (95 % CI)", 2.0, Align::Right),
+                col("BME (95 % CI)", 2.0, Align::Right),
+                col("Unknown (95 % CI)", 2.0, Align::Right),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: None,
+        };
+        Ok(Section {
+            heading: t.text("wres1.heading", v)?,
+            new_page: true,
+            blocks: vec![
+                Block::Paragraph(t.text("wres1.intro", v)?),
+                Block::BarChart(chart),
+                Block::Table(table),
+            ],
+        })
+    }
+
+    /// The workforce's ethnic mix beside the population's.
+    fn population_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let d = b.d();
+        let rows = self
+            .mix
+            .iter()
+            .map(|r| {
+                let hidden = d.proportion_hidden(r.staff, r.staff_known_ethnicity);
+                let share = match (hidden, r.staff_share, r.ci_low, r.ci_high) {
+                    (true, ..) => "*".to_string(),
+                    (false, Some(s), Some(lo), Some(hi)) => {
+                        format!("{} ({} to {})", pct(s), pct(lo), pct(hi))
+                    }
+                    _ => "-".to_string(),
+                };
+                let reading = match (hidden, r.ci_low, r.ci_high) {
+                    (false, Some(lo), _) if lo > r.population_share => {
+                        t.text("population.higher", v)?
+                    }
+                    (false, _, Some(hi)) if hi < r.population_share => {
+                        t.text("population.lower", v)?
+                    }
+                    (false, Some(_), Some(_)) => t.text("population.similar", v)?,
+                    _ => String::new(),
+                };
+                Ok(vec![
+                    r.group.clone(),
+                    pct(r.population_share),
+                    d.show_count(r.staff),
+                    share,
+                    reading,
+                ])
+            })
+            .collect::<Result<Vec<_>, ReportError>>()?;
+        let table = Table {
+            columns: vec![
+                col("Ethnic group", 2.6, Align::Left),
+                col("Population", 1.1, Align::Right),
+                col("Staff", 0.8, Align::Right),
+                col("Staff share (95 % CI)", 2.1, Align::Right),
+                col("Reading", 2.2, Align::Left),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: Some(t.text("population.note", v)?),
+        };
+        Ok(Section {
+            heading: t.text("population.heading", v)?,
+            new_page: false,
+            blocks: vec![
+                Block::Paragraph(t.text("population.intro", v)?),
+                Block::Table(table),
+            ],
+        })
+    }
+
+    /// The WRES and WDES indicators these extracts cannot give, named so the board sees
+    /// all of them and where each is reported.
+    fn outside_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.b.template;
+        let rows = t
+            .texts("outside.indicators", v)?
+            .into_iter()
+            .map(|line| match line.split_once(" | ") {
+                Some((name, source)) => vec![name.to_string(), source.to_string()],
+                None => vec![line, String::new()],
+            })
+            .collect();
+        Ok(Section {
+            heading: t.text("outside.heading", v)?,
+            new_page: false,
+            blocks: vec![
+                Block::Paragraph(t.text("outside.intro", v)?),
+                Block::Table(Table {
+                    columns: vec![
+                        col("Indicator", 4.0, Align::Left),
+                        col("Where it is reported", 2.4, Align::Left),
+                    ],
+                    rows,
+                    bold_rows: vec![],
+                    note: None,
+                }),
+            ],
+        })
+    }
+
+    /// A page per partner organisation: its figures beside the partnership's. A small
+    /// partner keeps its page, with its small figures hidden.
+    fn partner_pages(&self, v: &Vars) -> Result<Vec<Section>, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let keys = b.partner_keys();
+        let heads = b.partner_headcounts(&keys);
+        // The same suppression as the partner table, so no page shows what it hides.
+        let columns: Vec<Vec<String>> = partner_rows()
+            .map(|id| b.partner_column(id, &keys, true))
+            .collect();
+        let mut pages = Vec::new();
+        for (i, (code, name)) in keys.iter().enumerate() {
+            let by = [("partner_org", code.as_str())];
+            let mut vv = v.clone();
+            vv.insert("partner", format!("{name} ({code})"));
+            vv.insert("partner_staff", heads[i].clone());
+            let mut blocks = Vec::new();
+            let present = b.metrics.get("wf.headcount", &by).is_some();
+            blocks.push(Block::Paragraph(if !present {
+                t.text("partner_page.no_staff", &vv)?
+            } else if heads[i] == "*" {
+                t.text("partner_page.small", &vv)?
+            } else {
+                t.text("partner_page.intro", &vv)?
+            }));
+            let mut rows = vec![vec![
+                "Staff in post (headcount)".to_string(),
+                heads[i].clone(),
+                b.shown(b.metrics.get("wf.headcount", &[]), false),
+            ]];
+            for (k, id) in partner_rows().enumerate() {
+                let label = label_of(id);
+                if b.is_unsupplied(id) && b.metrics.get(id, &[]).is_none() {
+                    rows.push(vec![
+                        label.to_string(),
+                        "not supplied".into(),
+                        String::new(),
+                    ]);
+                    continue;
+                }
+                rows.push(vec![
+                    label.to_string(),
+                    columns[k][i].clone(),
+                    b.shown(b.metrics.get(id, &[]), true),
+                ]);
+            }
+            let mentees = b
+                .metrics
+                .get("mentoring.bme_matched", &by)
+                .and_then(|m| m.value)
+                .map_or("-".into(), |x| b.d().show_count(x as u64));
+            rows.push(vec![
+                "BME staff matched on leadership mentoring".into(),
+                mentees,
+                b.shown(b.metrics.get("mentoring.bme_matched", &[]), false),
+            ]);
+            for (id, key) in [
+                ("wres2.relative_likelihood", "indicators.wres2"),
+                ("wres3.relative_likelihood", "indicators.wres3"),
+                ("wres4.relative_likelihood", "indicators.wres4"),
+                ("wdes2.relative_likelihood", "indicators.wdes2"),
+            ] {
+                let label = t.text(key, v)?;
+                let cell = |m: Option<&Metric>| -> Result<String, ReportError> {
+                    Ok(match m {
+                        Some(m) => {
+                            let [_, shown, reading] = b.likelihood_cells(m, v)?;
+                            if reading.is_empty() || shown == "*" || shown == "-" {
+                                if shown == "-" { reading } else { shown }
+                            } else {
+                                format!("{shown}: {reading}")
+                            }
+                        }
+                        None if b.is_unsupplied(id) => "not supplied".into(),
+                        None => "-".into(),
+                    })
+                };
+                rows.push(vec![
+                    label,
+                    cell(b.metrics.get(id, &by))?,
+                    cell(b.metrics.get(id, &[]))?,
+                ]);
+            }
+            blocks.push(Block::Table(Table {
+                columns: vec![
+                    col("Figure", 3.0, Align::Left),
+                    col(&format!("{name} (95 % CI)"), 2.4, Align::Right),
+                    col("All partners (95 % CI)", 2.4, Align::Right),
+                ],
+                rows,
+                bold_rows: vec![],
+                note: Some(t.text("partner_page.note", &vv)?),
+            }));
+            pages.push(Section {
+                heading: t.text("partner_page.heading", &vv)?,
+                new_page: true,
+                blocks,
+            });
+        }
+        Ok(pages)
+    }
+
+    fn trend_csv(&self) -> CsvTable {
+        let mut out = CsvTable::new(
+            "trend",
+            &[
+                "metric",
+                "period",
+                "snapshot_date",
+                "numerator",
+                "denominator",
+                "value",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for id in TRENDS {
+            for (q, m) in self.quarters.iter().zip(self.quarter_figures(id)) {
+                let mut row = vec![
+                    id.to_string(),
+                    q.period.clone(),
+                    q.snapshot_date.clone().unwrap_or_default(),
+                ];
+                match m {
+                    Some(m) => row.extend(super::figure_cells(m)),
+                    None => row.extend(std::iter::repeat_n(String::new(), 5)),
+                }
+                out.rows.push(row);
+            }
+        }
+        out
+    }
+
+    fn mix_csv(&self) -> CsvTable {
+        let mut out = CsvTable::new(
+            "population_comparison",
+            &[
+                "group",
+                "codes",
+                "residents",
+                "population_share",
+                "staff",
+                "staff_known_ethnicity",
+                "staff_share",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        for r in self.mix {
+            out.rows.push(vec![
+                r.group.clone(),
+                r.codes.join(" "),
+                r.residents.to_string(),
+                r.population_share.to_string(),
+                r.staff.to_string(),
+                r.staff_known_ethnicity.to_string(),
+                val(r.staff_share),
+                val(r.ci_low),
+                val(r.ci_high),
+            ]);
+        }
+        out
+    }
+}

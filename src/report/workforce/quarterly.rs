@@ -1,0 +1,61 @@
+//! `workforce-quarterly`: the staff snapshot at quarter end, change since the previous
+//! quarter and since the baseline, the WRES and WDES indicators for the 12 months to
+//! quarter end, training and mentoring against targets.
+
+use chrono::NaiveDate;
+
+use super::gather;
+use crate::config::Settings;
+use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
+use crate::pdf::model::{Block, Section};
+use crate::period::Period;
+use crate::report::{Computed, ReportError};
+
+pub const REPORT: &str = "workforce-quarterly";
+
+/// Compute the report's figures and tables and compose its document.
+pub async fn compute(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    as_of: NaiveDate,
+    quality: QualityReport,
+) -> Result<Computed, ReportError> {
+    let g = gather(
+        s,
+        settings,
+        period,
+        "a quarterly report needs the quarter-end snapshot",
+    )
+    .await?;
+    let b = g.builder(settings, period, &quality, REPORT)?;
+    let v = b.vars();
+    let t = &b.template;
+    let representation = Section {
+        heading: t.text("representation.heading", &v)?,
+        new_page: false,
+        blocks: vec![
+            Block::Paragraph(t.text("representation.intro", &v)?),
+            Block::BarChart(b.bme_cluster_chart(&v)?),
+        ],
+    };
+    let sections = vec![
+        b.summary_section(&v)?,
+        representation,
+        b.partners_section(&v)?,
+        b.training_section(&v)?,
+        b.indicators_section(&v, false)?,
+        b.methodology_section(&v)?,
+        b.quality_section(&v)?,
+    ];
+    let document = b.document(&v, sections, as_of)?;
+    let tables = b.tables();
+    Ok(Computed {
+        extra: g.extra(),
+        tables,
+        document,
+        metrics: g.metrics,
+        quality,
+    })
+}
