@@ -571,6 +571,34 @@ mod tests {
     }
 
     #[test]
+    fn benchmark_codes_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("site.toml");
+        for (codes, expected) in [
+            (
+                r#"["A", "Z"]"#,
+                "\"Z\" is not an ethnic_category code A to S",
+            ),
+            (r#"["A", "B"]"#, "\"A\" is in more than one group"),
+        ] {
+            std::fs::write(
+                &f,
+                format!(
+                    "[benchmark]\nlabel = \"x\"\nsource = \"y\"\ngroups = [\n\
+                     {{ name = \"one\", codes = {codes}, residents = 10 }},\n\
+                     {{ name = \"two\", codes = [\"A\"], residents = 5 }},\n]\n"
+                ),
+            )
+            .unwrap();
+            let m = load_settings_from(Some(&f), &[]).unwrap_err().to_string();
+            assert!(
+                m.contains("benchmark.groups") && m.contains(expected),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
     fn wrong_value_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("site.toml");

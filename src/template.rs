@@ -184,4 +184,32 @@ mod tests {
         );
         assert!(e.contains("{snapshot_date}"), "{e}");
     }
+
+    #[test]
+    fn a_report_file_overrides_the_shared_one_and_errors_name_the_right_file() {
+        let t = Template::load("workforce-annual").unwrap();
+        let mut vars = BTreeMap::new();
+        vars.insert("period_noun", "year".to_string());
+        // only in the shared file
+        assert_eq!(
+            t.text("indicators.turnover", &vars).unwrap(),
+            "Turnover in the year: leavers as a share of the mean number of staff in post"
+        );
+        // in both: the report's own wins
+        let q = Template::load("workforce-quarterly").unwrap();
+        assert_ne!(
+            t.text("summary.change_header", &vars).unwrap(),
+            q.text("summary.change_header", &vars).unwrap()
+        );
+        let e = t.text("quality.intro", &BTreeMap::new());
+        assert!(e.is_ok(), "quality.intro has no placeholder");
+        let e = t
+            .text("training.intro", &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("report_templates/workforce-common.toml line"),
+            "{e}"
+        );
+    }
 }

@@ -179,13 +179,6 @@ pub fn write_fixture(dir: &Path) {
     );
 }
 
-fn assert_prop(m: &serde_json::Value, num: u64, den: u64) {
-    assert_eq!(m["numerator"], num, "{m}");
-    assert_eq!(m["denominator"], den, "{m}");
-    let v = (num as f64 / den as f64 * 10_000.0).round() / 10_000.0;
-    assert_eq!(m["value"].as_f64().unwrap(), v, "{m}");
-}
-
 #[test]
 fn workforce_quarterly_figures_match_hand_counts() {
     let data = tempdir();

@@ -39,7 +39,7 @@ pub fn run_quarterly(data: &Path, out: &Path, extra: &[&str], envs: &[(&str, &st
     run_workforce("2026-Q3", data, out, extra, envs)
 }
 
-/// As [`run_quarterly`] for any period.
+/// As [`run_quarterly`] for any period: `workforce-annual` for a financial year.
 pub fn run_workforce(
     period: &str,
     data: &Path,
@@ -47,9 +47,14 @@ pub fn run_workforce(
     extra: &[&str],
     envs: &[(&str, &str)],
 ) -> Output {
+    let report = if period.starts_with("FY") {
+        "workforce-annual"
+    } else {
+        "workforce-quarterly"
+    };
     let mut args = vec![
         "run",
-        "workforce-quarterly",
+        report,
         "--period",
         period,
         "--data",
@@ -61,6 +66,14 @@ pub fn run_workforce(
     ];
     args.extend_from_slice(extra);
     run(&args, envs)
+}
+
+/// Numerator, denominator and value (rounded to 4 places) of a proportion.
+pub fn assert_prop(m: &serde_json::Value, num: u64, den: u64) {
+    assert_eq!(m["numerator"], num, "{m}");
+    assert_eq!(m["denominator"], den, "{m}");
+    let v = (num as f64 / den as f64 * 10_000.0).round() / 10_000.0;
+    assert_eq!(m["value"].as_f64().unwrap(), v, "{m}");
 }
 
 pub fn date(s: &str) -> NaiveDate {

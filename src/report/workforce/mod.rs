@@ -766,8 +766,9 @@ impl<'a> Builder<'a> {
             .iter()
             .any(|g| d.proportion_hidden(g.numerator, g.denominator));
         let (shown, reading) = match m.value {
-            _ if hidden => ("*".to_string(), "Hidden: small numbers".to_string()),
+            // An empty group or no events is not a small number: say why there is no ratio.
             None => ("-".to_string(), t.text("indicators.not_computable", v)?),
+            _ if hidden => ("*".to_string(), "Hidden: small numbers".to_string()),
             Some(r) => {
                 let ci = match (m.ci_low, m.ci_high) {
                     (Some(lo), Some(hi)) => format!(" ({lo:.2} to {hi:.2})"),
