@@ -90,39 +90,15 @@ fn write_year(dir: &Path) {
     );
     // Recruitment in the year: White 3 of 6 shortlisted appointed, BME 1 of 4, nobody
     // disabled; one White appointment dated before the year.
-    let mut apps: Vec<(&str, bool, &str)> = Vec::new();
+    let mut apps: Vec<Application> = Vec::new();
     for i in 0..6 {
-        apps.push(("A", i < 3, "2025-10-01"));
+        apps.push(("A", "N", true, i < 3, "2025-10-01"));
     }
     for i in 0..4 {
-        apps.push(("N", i < 1, "2025-10-01"));
+        apps.push(("N", "N", true, i < 1, "2025-10-01"));
     }
-    apps.push(("A", true, "2025-03-01"));
-    let ids: Vec<String> = (0..apps.len()).map(|i| format!("r{i}")).collect();
-    write_parquet(
-        &dir.join("recruitment.parquet"),
-        vec![
-            (
-                "application_id",
-                strs(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
-            ),
-            ("partner_org", strs(&vec!["LCH"; apps.len()])),
-            (
-                "application_date",
-                dates(&apps.iter().map(|a| a.2).collect::<Vec<_>>()),
-            ),
-            (
-                "ethnic_category",
-                strs(&apps.iter().map(|a| a.0).collect::<Vec<_>>()),
-            ),
-            ("disability", strs(&vec!["N"; apps.len()])),
-            ("shortlisted", bools(&vec![true; apps.len()])),
-            (
-                "appointed",
-                bools(&apps.iter().map(|a| a.1).collect::<Vec<_>>()),
-            ),
-        ],
-    );
+    apps.push(("A", "N", true, true, "2025-03-01"));
+    write_recruitment(dir, &apps);
     write_parquet(
         &dir.join("disciplinary.parquet"),
         vec![

@@ -87,7 +87,7 @@ pub fn write_fixture(dir: &Path) {
     // Recruitment, 12 months to 30 Sep 2026: White 4 of 10 shortlisted appointed (3 of
     // them disabled, 1 of those appointed), BME 2 of 8; two not shortlisted; one White
     // appointment dated before the window.
-    let mut apps: Vec<(&str, &str, bool, bool, &str)> = Vec::new();
+    let mut apps: Vec<Application> = Vec::new();
     for i in 0..10 {
         let disabled = i < 3;
         let appointed = if disabled { i == 0 } else { i < 6 };
@@ -105,37 +105,7 @@ pub fn write_fixture(dir: &Path) {
     apps.push(("A", "N", false, false, "2026-05-01"));
     apps.push(("B", "N", false, false, "2026-05-01"));
     apps.push(("A", "N", true, true, "2025-09-30"));
-    let ids: Vec<String> = (0..apps.len()).map(|i| format!("a{i}")).collect();
-    write_parquet(
-        &dir.join("recruitment.parquet"),
-        vec![
-            (
-                "application_id",
-                strs(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
-            ),
-            ("partner_org", strs(&vec!["LCH"; apps.len()])),
-            (
-                "application_date",
-                dates(&apps.iter().map(|a| a.4).collect::<Vec<_>>()),
-            ),
-            (
-                "ethnic_category",
-                strs(&apps.iter().map(|a| a.0).collect::<Vec<_>>()),
-            ),
-            (
-                "disability",
-                strs(&apps.iter().map(|a| a.1).collect::<Vec<_>>()),
-            ),
-            (
-                "shortlisted",
-                bools(&apps.iter().map(|a| a.2).collect::<Vec<_>>()),
-            ),
-            (
-                "appointed",
-                bools(&apps.iter().map(|a| a.3).collect::<Vec<_>>()),
-            ),
-        ],
-    );
+    write_recruitment(dir, &apps);
     // Disciplinary: s2 (placed by its first snapshot after the case), s3 and s1 in the
     // window; s5's case is before it.
     write_parquet(

@@ -108,6 +108,45 @@ pub fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
     w.close().unwrap();
 }
 
+/// One job application of a fixture: (ethnic category, disability, shortlisted,
+/// appointed, application date).
+pub type Application = (&'static str, &'static str, bool, bool, &'static str);
+
+/// Write `recruitment.parquet` under `dir`: all applications to LCH, ids r0, r1, ...
+pub fn write_recruitment(dir: &Path, apps: &[Application]) {
+    let ids: Vec<String> = (0..apps.len()).map(|i| format!("r{i}")).collect();
+    write_parquet(
+        &dir.join("recruitment.parquet"),
+        vec![
+            (
+                "application_id",
+                strs(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
+            ),
+            ("partner_org", strs(&vec!["LCH"; apps.len()])),
+            (
+                "application_date",
+                dates(&apps.iter().map(|a| a.4).collect::<Vec<_>>()),
+            ),
+            (
+                "ethnic_category",
+                strs(&apps.iter().map(|a| a.0).collect::<Vec<_>>()),
+            ),
+            (
+                "disability",
+                strs(&apps.iter().map(|a| a.1).collect::<Vec<_>>()),
+            ),
+            (
+                "shortlisted",
+                bools(&apps.iter().map(|a| a.2).collect::<Vec<_>>()),
+            ),
+            (
+                "appointed",
+                bools(&apps.iter().map(|a| a.3).collect::<Vec<_>>()),
+            ),
+        ],
+    );
+}
+
 /// One staff snapshot row of a fixture.
 #[derive(Clone)]
 pub struct Staff {
