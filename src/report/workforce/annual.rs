@@ -223,7 +223,7 @@ impl Annual<'_> {
             self.trend_section(v)?,
             self.representation_section(v)?,
             self.population_section(v)?,
-            b.indicators_section(v, true)?,
+            b.indicators_section(v, false)?,
             self.outside_section(v)?,
             b.training_section(v)?,
             b.partners_section(v)?,
@@ -469,7 +469,7 @@ impl Annual<'_> {
         };
         Ok(Section {
             heading: t.text("population.heading", v)?,
-            new_page: false,
+            new_page: true,
             blocks: vec![
                 Block::Paragraph(t.text("population.intro", v)?),
                 Block::Table(table),
