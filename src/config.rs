@@ -182,6 +182,18 @@ pub struct PriorityGroups {
     pub ethnic_codes: Vec<PriorityEthnicCode>,
 }
 
+impl PriorityGroups {
+    /// Every priority group's name in report order: the configured ethnic groups, then
+    /// Eastern European, Men and the older-age group.
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.ethnic_codes.iter().map(|g| g.name.clone()).collect();
+        v.push("Eastern European".into());
+        v.push("Men".into());
+        v.push(format!("Aged {}+", self.older_age));
+        v
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityEthnicCode {

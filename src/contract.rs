@@ -379,6 +379,37 @@ pub const BAND_CLUSTERS: &[&str] = &[
 /// Age bands of the population dataset.
 pub const AGE_BANDS: &[&str] = &["17-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"];
 
+/// The ethnic groups in report order.
+pub const ETHNIC_GROUPS: &[&str] = &["White", "Mixed", "Asian", "Black", "Other", "Unknown"];
+
+/// Every value each service-user breakdown is reported for, in report order, so a group
+/// with no referrals still shows (as 0) rather than vanishing: (dimension, value).
+pub fn breakdown_values(priority_groups: &[String]) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = Vec::new();
+    v.extend(
+        ETHNIC_GROUPS
+            .iter()
+            .map(|g| ("ethnic_group", g.to_string())),
+    );
+    v.extend(
+        ETHNIC_CODES
+            .iter()
+            .filter(|c| c.group != "Unknown")
+            .map(|c| ("ethnic_category", c.code.to_string())),
+    );
+    v.push(("ethnic_category", "Unknown".into()));
+    v.extend(
+        priority_groups
+            .iter()
+            .map(|g| ("priority_group", g.clone())),
+    );
+    v.extend(AGE_BANDS.iter().map(|b| ("age_band", b.to_string())));
+    v.extend(["1", "2", "9", "X"].map(|x| ("sex", x.to_string())));
+    v.extend(["Y", "N", "Z"].map(|x| ("disability", x.to_string())));
+    v.extend(["1", "2", "3", "4", "5", "Unknown"].map(|x| ("imd_quintile", x.to_string())));
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

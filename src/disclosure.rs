@@ -68,6 +68,68 @@ impl Disclosure {
         }
         out
     }
+
+    /// Secondary suppression in a two-way table whose row and column totals are shown
+    /// (e.g. ethnic group by sex): repeated along every row and column until no line has
+    /// exactly one hidden cell, so no hidden count can be found by subtracting the
+    /// others from its row or column total. A line whose other cells are all zero or
+    /// hidden gives up a zero cell instead. With rounding on, nothing more is hidden.
+    pub fn secondary_grid(&self, counts: &[Vec<u64>]) -> Vec<Vec<Cell>> {
+        let mut out: Vec<Vec<Cell>> = counts
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|n| {
+                        if self.count_hidden(*n) {
+                            Cell::Suppressed
+                        } else {
+                            Cell::Shown
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        if self.round_to > 0 {
+            return out;
+        }
+        let rows = counts.len();
+        let cols = counts.iter().map(Vec::len).max().unwrap_or(0);
+        let lines: Vec<Vec<(usize, usize)>> = (0..rows)
+            .map(|r| (0..counts[r].len()).map(|c| (r, c)).collect())
+            .chain((0..cols).map(|c| {
+                (0..rows)
+                    .filter(|r| c < counts[*r].len())
+                    .map(|r| (r, c))
+                    .collect()
+            }))
+            .collect();
+        loop {
+            let mut changed = false;
+            for line in &lines {
+                let hidden = line
+                    .iter()
+                    .filter(|(r, c)| out[*r][*c] == Cell::Suppressed)
+                    .count();
+                if hidden != 1 {
+                    continue;
+                }
+                let shown = line.iter().filter(|(r, c)| out[*r][*c] == Cell::Shown);
+                // the smallest non-zero cell, else a zero one
+                let pick = shown
+                    .clone()
+                    .filter(|(r, c)| counts[*r][*c] > 0)
+                    .min_by_key(|(r, c)| (counts[*r][*c], *r, *c))
+                    .or_else(|| shown.min_by_key(|(r, c)| (*r, *c)));
+                if let Some(&(r, c)) = pick {
+                    out[r][c] = Cell::Suppressed;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return out;
+            }
+        }
+    }
 }
 
 /// 12345 as "12,345".
@@ -155,5 +217,70 @@ mod tests {
             .secondary(&[(3, true), (50, false)]),
             [Cell::Suppressed, Cell::Shown]
         );
+    }
+
+    /// Every row and column of the result holds no hidden cell or at least two.
+    fn no_line_has_one_hidden(cells: &[Vec<Cell>]) -> bool {
+        let rows_ok = cells
+            .iter()
+            .all(|r| r.iter().filter(|c| **c == Cell::Suppressed).count() != 1);
+        let cols = cells.first().map_or(0, Vec::len);
+        let cols_ok =
+            (0..cols).all(|c| cells.iter().filter(|r| r[c] == Cell::Suppressed).count() != 1);
+        rows_ok && cols_ok
+    }
+
+    #[test]
+    fn a_hidden_cell_cannot_be_recovered_from_its_row_or_column_total() {
+        // Ethnic group by sex: Mixed men 3 is hidden. Row: the next smallest (Mixed
+        // women 12) goes too; column: then Male holds one hidden cell (3), so its next
+        // smallest (Other men 9) goes; then the Other row has one hidden, so Other
+        // women 20 goes; the Female column then holds two.
+        let counts = vec![
+            vec![120, 150], // White
+            vec![3, 12],    // Mixed
+            vec![40, 55],   // Asian
+            vec![9, 20],    // Other
+        ];
+        let cells = d(0).secondary_grid(&counts);
+        let hidden: Vec<(usize, usize)> = (0..4)
+            .flat_map(|r| (0..2).map(move |c| (r, c)))
+            .filter(|(r, c)| cells[*r][*c] == Cell::Suppressed)
+            .collect();
+        assert_eq!(hidden, [(1, 0), (1, 1), (3, 0), (3, 1)]);
+        assert!(no_line_has_one_hidden(&cells));
+        // With rounding on, only the small cell itself is hidden.
+        let rounded = d(5).secondary_grid(&counts);
+        assert_eq!(
+            rounded
+                .iter()
+                .flatten()
+                .filter(|c| **c == Cell::Suppressed)
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn no_grid_leaves_a_line_with_one_hidden_cell() {
+        // Every 3 x 3 grid of counts drawn from {0, 2, 5, 9}: whatever is hidden, no row
+        // or column is left with exactly one hidden cell.
+        let values = [0u64, 2, 5, 9];
+        for code in 0..4usize.pow(9) {
+            let mut k = code;
+            let grid: Vec<Vec<u64>> = (0..3)
+                .map(|_| {
+                    (0..3)
+                        .map(|_| {
+                            let v = values[k % 4];
+                            k /= 4;
+                            v
+                        })
+                        .collect()
+                })
+                .collect();
+            let cells = d(0).secondary_grid(&grid);
+            assert!(no_line_has_one_hidden(&cells), "{grid:?} -> {cells:?}");
+        }
     }
 }

@@ -86,6 +86,22 @@ impl Metric {
         }
     }
 
+    /// A rate per 1,000 (`num` events in a population of `den`) with its Byar interval;
+    /// the value is null when the population is 0.
+    pub fn rate_per_1000(id: &str, by: BTreeMap<String, String>, num: u64, den: u64) -> Metric {
+        let ci = stats::byar_rate(num, den, 1000.0);
+        Metric {
+            id: id.to_string(),
+            by,
+            numerator: Some(num),
+            denominator: Some(den),
+            value: (den > 0).then(|| round4(num as f64 / den as f64 * 1000.0)),
+            ci_low: ci.map(|c| round4(c.0)),
+            ci_high: ci.map(|c| round4(c.1)),
+            groups: Vec::new(),
+        }
+    }
+
     /// A value-only figure.
     pub fn value(id: &str, by: BTreeMap<String, String>, v: f64) -> Metric {
         Metric {
@@ -157,8 +173,11 @@ pub async fn run_metric_query(
                     Metric::proportion(&id, by, n.max(0) as u64, d.max(0) as u64)
                 }
                 (_, _, Some(v)) => Metric::value(&id, by, v),
-                // A value-only figure over no rows (sum of nothing) is 0.
-                (None, None, None) => Metric::value(&id, by, 0.0),
+                // A value-only figure with nothing to give it (a median of no waits).
+                (None, None, None) => Metric {
+                    value: None,
+                    ..Metric::value(&id, by, 0.0)
+                },
                 _ => {
                     return Err(QueryError {
                         query: name.into(),

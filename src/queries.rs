@@ -19,6 +19,14 @@ pub const VIEWS: &[(&str, &str)] = &[
         "views/referral_partner.sql",
         include_str!("../queries/views/referral_partner.sql"),
     ),
+    (
+        "views/referral_facts.sql",
+        include_str!("../queries/views/referral_facts.sql"),
+    ),
+    (
+        "views/referral_groups.sql",
+        include_str!("../queries/views/referral_groups.sql"),
+    ),
 ];
 
 /// Data-quality checks, one per dataset (see `queries/quality/README.md`).
@@ -66,6 +74,10 @@ pub const WORKFORCE_LIKELIHOODS: &str =
     include_str!("../queries/workforce/relative_likelihoods.sql");
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
 pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
+
+/// Service-user queries.
+pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
+pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
 
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {

@@ -39,6 +39,25 @@ pub fn rate_ratio(a: u64, n_a: u64, b: u64, n_b: u64) -> Option<(f64, Option<(f6
     Some((ratio, Some(((l - Z95 * se).exp(), (l + Z95 * se).exp()))))
 }
 
+/// Byar's approximation to the 95 % Poisson interval for an observed count, as a rate
+/// per `per` of `population` (public-health convention for rates). `None` when the
+/// population is 0.
+pub fn byar_rate(count: u64, population: u64, per: f64) -> Option<(f64, f64)> {
+    if population == 0 {
+        return None;
+    }
+    let o = count as f64;
+    let lower = if count == 0 {
+        0.0
+    } else {
+        o * (1.0 - 1.0 / (9.0 * o) - Z95 / (3.0 * o.sqrt())).powi(3)
+    };
+    let o1 = o + 1.0;
+    let upper = o1 * (1.0 - 1.0 / (9.0 * o1) + Z95 / (3.0 * o1.sqrt())).powi(3);
+    let scale = per / population as f64;
+    Some((lower * scale, upper * scale))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +90,22 @@ mod tests {
         let (lo, hi) = wilson(41, 93).unwrap();
         assert!((lo - 0.3443).abs() < 5e-5, "{lo}");
         assert!((hi - 0.5421).abs() < 5e-5, "{hi}");
+    }
+
+    #[test]
+    fn byar_by_hand() {
+        // 100 referrals from 20,000 registered, per 1,000: rate 5.0;
+        // lower 100 (1 - 1/900 - 1.959964/30)^3 = 100 x 0.933557^3 = 81.36,
+        // upper 101 (1 - 1/909 + 1.959964/(3 sqrt 101))^3 = 101 x 1.063907^3 = 121.63;
+        // per 1,000 of 20,000: 4.068 to 6.081
+        let (lo, hi) = byar_rate(100, 20_000, 1000.0).unwrap();
+        assert!((lo - 4.068).abs() < 1e-3, "{lo}");
+        assert!((hi - 6.081).abs() < 1e-3, "{hi}");
+        let (lo, hi) = byar_rate(0, 1000, 1000.0).unwrap();
+        assert_eq!(lo, 0.0);
+        // upper for 0 observed: 1 x (1 - 1/9 + 1.959964/3)^3 = 1.542210^3 = 3.6680
+        assert!((hi - 3.6680).abs() < 1e-3, "{hi}");
+        assert_eq!(byar_rate(3, 0, 1000.0), None);
     }
 
     #[test]

@@ -218,6 +218,22 @@ fn mem_table(
     Ok(())
 }
 
+/// How each priority group is recognised: (kind, code), in the order of
+/// [`crate::config::PriorityGroups::names`]. Kinds: `ethnic` (an ethnic_category code),
+/// `eastern_european` (the detail mapping), `sex`, `age` (age_years at least `code`).
+fn priority_rows(s: &Settings) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = s
+        .priority_groups
+        .ethnic_codes
+        .iter()
+        .map(|g| ("ethnic".to_string(), g.code.to_uppercase()))
+        .collect();
+    rows.push(("eastern_european".into(), String::new()));
+    rows.push(("sex".into(), "1".into()));
+    rows.push(("age".into(), s.priority_groups.older_age.to_string()));
+    rows
+}
+
 /// Code lists and settings as small tables that queries join to.
 fn register_reference_tables(ctx: &SessionContext, s: &Settings) -> datafusion::error::Result<()> {
     let e = contract::ETHNIC_CODES;
@@ -297,6 +313,32 @@ fn register_reference_tables(ctx: &SessionContext, s: &Settings) -> datafusion::
         ctx,
         "ref_eastern_european",
         vec![("detail", string_col(s.eastern_european.detail_values()))],
+    )?;
+    let (kinds, codes): (Vec<String>, Vec<String>) = priority_rows(s).into_iter().unzip();
+    let names = s.priority_groups.names();
+    mem_table(
+        ctx,
+        "ref_priority",
+        vec![
+            ("name", string_col(names)),
+            ("kind", string_col(kinds)),
+            ("code", string_col(codes)),
+        ],
+    )?;
+    let breakdown = contract::breakdown_values(&s.priority_groups.names());
+    mem_table(
+        ctx,
+        "ref_breakdown",
+        vec![
+            (
+                "dimension",
+                string_col(breakdown.iter().map(|b| b.0.to_string()).collect()),
+            ),
+            (
+                "value",
+                string_col(breakdown.iter().map(|b| b.1.clone()).collect()),
+            ),
+        ],
     )?;
     mem_table(
         ctx,

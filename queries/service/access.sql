@@ -1,0 +1,75 @@
+-- Referrals aged 17+ in {{period_start}}..{{period_end}} against the GP-registered
+-- population aged 17+ (the population rows of the latest period_start on or before
+-- {{period_start}}), overall and by every breakdown the population carries, as one row
+-- per group: metric, by_key, 'referrals', group referrals, all referrals, 'registered',
+-- group registered, all registered. From these the program gives the access rate per
+-- 1,000 (group referrals / group registered) and the representation ratio
+-- ((group referrals / all referrals) / (group registered / all registered)).
+-- Disability and Eastern European are not in the population extract: no row for them.
+WITH refs AS (
+  SELECT rg.by_key, count(*) AS referrals
+  FROM referral_facts f
+  JOIN referral_groups rg ON rg.referral_id = f.referral_id
+  WHERE f.referral_date BETWEEN {{period_start}} AND {{period_end}} AND f.age_years >= 17
+  GROUP BY rg.by_key
+),
+pop AS (
+  SELECT
+    CASE WHEN p.age_band IN ('17-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+') THEN p.age_band ELSE 'Unknown' END AS age_band,
+    CASE WHEN p.sex IN ('1', '2', '9', 'X') THEN p.sex ELSE 'X' END AS sex,
+    CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
+    COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
+    CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST((p.imd_decile + 1) / 2 AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+    CAST(p.registered AS BIGINT) AS registered
+  FROM population p
+  LEFT JOIN ref_ethnic_category e ON e.code = p.ethnic_category
+  WHERE p.registered > 0
+    AND p.period_start = (SELECT max(period_start) FROM population WHERE period_start <= {{period_start}})
+),
+-- the first age of each band, to place the older-age priority group (only when its age
+-- is where a band starts: otherwise the population cannot give its denominator)
+pop_age AS (
+  SELECT *, CASE WHEN age_band = '75+' THEN 75 WHEN age_band = 'Unknown' THEN NULL ELSE CAST(substr(age_band, 1, 2) AS BIGINT) END AS band_from
+  FROM pop
+),
+pop_keyed AS (
+  SELECT '' AS by_key, registered FROM pop
+  UNION ALL SELECT 'ethnic_group=' || ethnic_group, registered FROM pop
+  UNION ALL SELECT 'ethnic_category=' || ethnic_category, registered FROM pop
+  UNION ALL SELECT 'age_band=' || age_band, registered FROM pop
+  UNION ALL SELECT 'sex=' || sex, registered FROM pop
+  UNION ALL SELECT 'imd_quintile=' || imd_quintile, registered FROM pop
+  UNION ALL SELECT 'ethnic_group=' || ethnic_group || ';sex=' || sex, registered FROM pop
+  UNION ALL
+  SELECT 'priority_group=' || r.name, p.registered
+  FROM pop p JOIN ref_priority r ON r.kind = 'ethnic' AND r.code = p.ethnic_category
+  UNION ALL
+  SELECT 'priority_group=' || r.name, p.registered
+  FROM pop p JOIN ref_priority r ON r.kind = 'sex' AND r.code = p.sex
+  UNION ALL
+  SELECT 'priority_group=' || r.name, p.registered
+  FROM pop_age p JOIN ref_priority r ON r.kind = 'age' AND p.band_from >= CAST(r.code AS BIGINT)
+  WHERE CAST(r.code AS BIGINT) IN (17, 25, 35, 45, 55, 65, 75)
+),
+pop_sum AS (
+  SELECT by_key, sum(registered) AS registered FROM pop_keyed GROUP BY by_key
+),
+keys AS (
+  SELECT by_key FROM pop_sum
+  UNION SELECT dimension || '=' || value FROM ref_breakdown
+  WHERE dimension NOT IN ('disability')
+    AND dimension || '=' || value NOT IN (SELECT 'priority_group=' || name FROM ref_priority WHERE kind = 'eastern_european')
+),
+totals AS (
+  SELECT
+    (SELECT referrals FROM refs WHERE by_key = '') AS all_referrals,
+    (SELECT registered FROM pop_sum WHERE by_key = '') AS all_registered
+)
+SELECT 'tt.access' AS metric, k.by_key,
+  'referrals' AS group_a, COALESCE(r.referrals, 0) AS num_a, COALESCE(t.all_referrals, 0) AS den_a,
+  'registered' AS group_b, COALESCE(p.registered, 0) AS num_b, COALESCE(t.all_registered, 0) AS den_b
+FROM keys k
+CROSS JOIN totals t
+LEFT JOIN refs r ON r.by_key = k.by_key
+LEFT JOIN pop_sum p ON p.by_key = k.by_key
+WHERE k.by_key NOT LIKE 'age_band=Under 17%'

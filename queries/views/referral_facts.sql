@@ -1,0 +1,86 @@
+-- One row per referral with what every service-user figure needs: the person's groups
+-- at referral and the facts of their care. Definitions in docs/reports.md:
+--   first treatment    earliest attended `treatment` appointment
+--   treatment sessions attended `treatment` appointments
+--   first/last score   PHQ-9 and GAD-7 each from the earliest and latest measure in which
+--                      that score is present (and in range); `*_n` counts the distinct
+--                      dates it was measured on, so 2 or more means a paired score
+-- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
+-- are counted on the data-quality page and left out here.
+CREATE VIEW referral_facts AS
+WITH r AS (
+  SELECT *,
+    row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id) AS key_rank
+  FROM referrals
+  WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
+),
+appts AS (
+  SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date) AS key_rank
+    FROM appointments
+    WHERE appointment_id IS NOT NULL AND appointment_date IS NOT NULL
+  ) a
+  WHERE key_rank = 1
+),
+treatment AS (
+  SELECT referral_id, min(appointment_date) AS first_treatment, count(*) AS treatment_sessions
+  FROM appts
+  WHERE appointment_type = 'treatment' AND attendance = 'attended'
+  GROUP BY referral_id
+),
+phq AS (
+  SELECT referral_id,
+    first_value(phq9 ORDER BY measured_date, phq9) AS phq_first,
+    last_value(phq9 ORDER BY measured_date, phq9) AS phq_last,
+    count(DISTINCT measured_date) AS phq_n
+  FROM measures
+  WHERE phq9 BETWEEN 0 AND 27 AND measured_date IS NOT NULL
+  GROUP BY referral_id
+),
+gad AS (
+  SELECT referral_id,
+    first_value(gad7 ORDER BY measured_date, gad7) AS gad_first,
+    last_value(gad7 ORDER BY measured_date, gad7) AS gad_last,
+    count(DISTINCT measured_date) AS gad_n
+  FROM measures
+  WHERE gad7 BETWEEN 0 AND 21 AND measured_date IS NOT NULL
+  GROUP BY referral_id
+)
+SELECT
+  r.referral_id,
+  COALESCE(p.code, 'Unlisted') AS partner_org,
+  r.referral_date,
+  r.end_date,
+  CASE WHEN r.age_years BETWEEN 0 AND 110 THEN r.age_years END AS age_years,
+  CASE
+    WHEN r.age_years IS NULL OR r.age_years < 0 OR r.age_years > 110 THEN 'Unknown'
+    WHEN r.age_years < 17 THEN 'Under 17'
+    WHEN r.age_years < 25 THEN '17-24'
+    WHEN r.age_years < 35 THEN '25-34'
+    WHEN r.age_years < 45 THEN '35-44'
+    WHEN r.age_years < 55 THEN '45-54'
+    WHEN r.age_years < 65 THEN '55-64'
+    WHEN r.age_years < 75 THEN '65-74'
+    ELSE '75+'
+  END AS age_band,
+  CASE WHEN r.sex IN ('1', '2', '9', 'X') THEN r.sex ELSE 'X' END AS sex,
+  CASE WHEN r.disability IN ('Y', 'N', 'Z') THEN r.disability ELSE 'Z' END AS disability,
+  CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
+  COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
+  -- quintile 1 = deciles 1-2 (most deprived) ... 5 = deciles 9-10
+  CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST((r.imd_decile + 1) / 2 AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+  ee.detail IS NOT NULL AS eastern_european,
+  COALESCE(r.interpreter_required, false) AS interpreter_required,
+  CASE WHEN r.referral_source IN ('self', 'gp', 'other_professional', 'other') THEN r.referral_source ELSE 'not recorded' END AS referral_source,
+  t.first_treatment,
+  COALESCE(t.treatment_sessions, 0) AS treatment_sessions,
+  phq.phq_first, phq.phq_last, COALESCE(phq.phq_n, 0) AS phq_n,
+  gad.gad_first, gad.gad_last, COALESCE(gad.gad_n, 0) AS gad_n
+FROM r
+LEFT JOIN ref_partner p ON p.code = r.partner_org
+LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
+LEFT JOIN ref_eastern_european ee ON ee.detail = upper(trim(r.ethnic_category_detail))
+LEFT JOIN treatment t ON t.referral_id = r.referral_id
+LEFT JOIN phq ON phq.referral_id = r.referral_id
+LEFT JOIN gad ON gad.referral_id = r.referral_id
+WHERE r.key_rank = 1
