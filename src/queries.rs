@@ -19,14 +19,6 @@ pub const VIEWS: &[(&str, &str)] = &[
         "views/referral_partner.sql",
         include_str!("../queries/views/referral_partner.sql"),
     ),
-    (
-        "views/referral_facts.sql",
-        include_str!("../queries/views/referral_facts.sql"),
-    ),
-    (
-        "views/referral_groups.sql",
-        include_str!("../queries/views/referral_groups.sql"),
-    ),
 ];
 
 /// Data-quality checks, one per dataset (see `queries/quality/README.md`).
@@ -75,9 +67,26 @@ pub const WORKFORCE_LIKELIHOODS: &str =
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
 pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
 
+/// Per-referral tables every service-user figure reads, built once per run in this
+/// order (CREATE TABLE ... AS: held in memory, so the many breakdowns do not recompute
+/// them).
+pub const SERVICE_TABLES: &[(&str, &str)] = &[
+    (
+        "service/referral_facts.sql",
+        include_str!("../queries/service/referral_facts.sql"),
+    ),
+    (
+        "service/referral_groups.sql",
+        include_str!("../queries/service/referral_groups.sql"),
+    ),
+];
+
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
 pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
+pub const SERVICE_REFERRAL_SOURCES: &str = include_str!("../queries/service/referral_sources.sql");
+pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
+    include_str!("../queries/service/ethnicity_by_partner.sql");
 
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {

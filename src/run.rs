@@ -18,6 +18,7 @@ use crate::output::{csv_bytes, replace_file, write_output_folder};
 use crate::pdf::render::render_pdf;
 use crate::period::{Period, PeriodKind};
 use crate::report::RunRequest;
+use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
 
 /// What a run produced.
@@ -44,12 +45,11 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
             PeriodKind::FinancialYear,
             "a financial year such as FY2025-26",
         ),
-        "access-biannual" | "equity-annual" => {
-            bail!(
-                "report {} is not available in this version; available: workforce-quarterly, workforce-annual",
-                req.report
-            )
-        }
+        "access-biannual" => (PeriodKind::HalfYear, "a half year such as FY2026-27-H1"),
+        "equity-annual" => (
+            PeriodKind::FinancialYear,
+            "a financial year such as FY2025-26",
+        ),
         other => bail!(
             "unknown report {other:?}; reports are {}",
             crate::report::REPORT_IDS.join(", ")
@@ -58,6 +58,11 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     if period.kind != expected {
         bail!("report {} takes {example}, not {}", req.report, period.id);
     }
+    let datasets = if req.report.starts_with("workforce") {
+        workforce::DATASETS
+    } else {
+        service::DATASETS
+    };
     let data_root = req
         .data
         .clone()
@@ -67,7 +72,7 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         .clone()
         .unwrap_or_else(|| settings.paths.out.clone());
 
-    let inventory = take_inventory(&data_root, workforce::DATASETS);
+    let inventory = take_inventory(&data_root, datasets);
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
             .errors
@@ -88,14 +93,18 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let quality = check_quality(&session.ctx, workforce::DATASETS, req.as_of)
+    let quality = check_quality(&session.ctx, datasets, req.as_of)
         .await
         .context("counting data-quality problems")?;
-    let computed = match expected {
-        PeriodKind::Quarter => {
+    let computed = match req.report.as_str() {
+        "workforce-quarterly" => {
             quarterly::compute(&session, settings, &period, req.as_of, quality).await
         }
-        _ => annual::compute(&session, settings, &period, req.as_of, quality).await,
+        "workforce-annual" => {
+            annual::compute(&session, settings, &period, req.as_of, quality).await
+        }
+        "access-biannual" => access::compute(&session, settings, &period, req.as_of, quality).await,
+        _ => equity::compute(&session, settings, &period, req.as_of, quality).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     let pdf = render_pdf(&computed.document).context("drawing the PDF")?;

@@ -34,6 +34,11 @@ const WORKFORCE_COMMON: (&str, &str) = (
     include_str!("../report_templates/workforce-common.toml"),
 );
 
+const SERVICE_COMMON: (&str, &str) = (
+    "report_templates/service-common.toml",
+    include_str!("../report_templates/service-common.toml"),
+);
+
 /// The template files built into the program for a report, most specific first.
 pub fn builtin(report: &str) -> Option<Vec<(&'static str, &'static str)>> {
     match report {
@@ -50,6 +55,20 @@ pub fn builtin(report: &str) -> Option<Vec<(&'static str, &'static str)>> {
                 include_str!("../report_templates/workforce-annual.toml"),
             ),
             WORKFORCE_COMMON,
+        ]),
+        "access-biannual" => Some(vec![
+            (
+                "report_templates/access-biannual.toml",
+                include_str!("../report_templates/access-biannual.toml"),
+            ),
+            SERVICE_COMMON,
+        ]),
+        "equity-annual" => Some(vec![
+            (
+                "report_templates/equity-annual.toml",
+                include_str!("../report_templates/equity-annual.toml"),
+            ),
+            SERVICE_COMMON,
         ]),
         _ => None,
     }

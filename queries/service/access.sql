@@ -48,8 +48,8 @@ pop_keyed AS (
   FROM pop p JOIN ref_priority r ON r.kind = 'sex' AND r.code = p.sex
   UNION ALL
   SELECT 'priority_group=' || r.name, p.registered
-  FROM pop_age p JOIN ref_priority r ON r.kind = 'age' AND p.band_from >= CAST(r.code AS BIGINT)
-  WHERE CAST(r.code AS BIGINT) IN (17, 25, 35, 45, 55, 65, 75)
+  FROM pop_age p JOIN ref_priority r ON r.kind = 'age'
+  WHERE p.band_from >= r.min_age AND r.min_age IN (17, 25, 35, 45, 55, 65, 75)
 ),
 pop_sum AS (
   SELECT by_key, sum(registered) AS registered FROM pop_keyed GROUP BY by_key

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
@@ -220,7 +220,7 @@ fn mem_table(
 
 /// How each priority group is recognised: (kind, code), in the order of
 /// [`crate::config::PriorityGroups::names`]. Kinds: `ethnic` (an ethnic_category code),
-/// `eastern_european` (the detail mapping), `sex`, `age` (age_years at least `code`).
+/// `eastern_european` (the detail mapping), `sex`, `age` (age_years at least `min_age`).
 fn priority_rows(s: &Settings) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = s
         .priority_groups
@@ -315,6 +315,11 @@ fn register_reference_tables(ctx: &SessionContext, s: &Settings) -> datafusion::
         vec![("detail", string_col(s.eastern_european.detail_values()))],
     )?;
     let (kinds, codes): (Vec<String>, Vec<String>) = priority_rows(s).into_iter().unzip();
+    // the older-age group's age as a number, so no query casts text
+    let min_age: Vec<Option<i64>> = kinds
+        .iter()
+        .map(|k| (k == "age").then_some(i64::from(s.priority_groups.older_age)))
+        .collect();
     let names = s.priority_groups.names();
     mem_table(
         ctx,
@@ -323,6 +328,7 @@ fn register_reference_tables(ctx: &SessionContext, s: &Settings) -> datafusion::
             ("name", string_col(names)),
             ("kind", string_col(kinds)),
             ("code", string_col(codes)),
+            ("min_age", Arc::new(Int64Array::from(min_age))),
         ],
     )?;
     let breakdown = contract::breakdown_values(&s.priority_groups.names());

@@ -51,6 +51,15 @@ pub struct TableColumn {
     pub align: Align,
 }
 
+/// A column of a table: header, share of the width, alignment.
+pub fn col(header: &str, width: f32, align: Align) -> TableColumn {
+    TableColumn {
+        header: header.into(),
+        width,
+        align,
+    }
+}
+
 /// A table; it breaks across pages with its header repeated.
 #[derive(Debug, Clone)]
 pub struct Table {

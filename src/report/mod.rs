@@ -2,8 +2,11 @@
 //! compute, write the output folder, deliver).
 
 pub mod indicators;
+pub mod quality_page;
+pub mod service;
 pub mod workforce;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -11,7 +14,8 @@ use chrono::NaiveDate;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::metrics::{Metrics, QueryError};
-use crate::pdf::model::Document;
+use crate::pdf::model::{Block, Document, Section};
+use crate::template::Template;
 
 /// Every report id the configuration may route.
 pub const REPORT_IDS: &[&str] = &[
@@ -138,6 +142,44 @@ pub struct RunRequest {
     pub out: Option<PathBuf>,
     pub as_of: NaiveDate,
     pub send: bool,
+}
+
+/// The section of a template's `{key}.paragraphs` under `{key}.heading`, on a new page
+/// (the methodology page of every report).
+pub fn paragraphs_section(
+    t: &Template,
+    key: &str,
+    v: &BTreeMap<&'static str, String>,
+) -> Result<Section, ReportError> {
+    Ok(Section {
+        heading: t.text(&format!("{key}.heading"), v)?,
+        new_page: true,
+        blocks: t
+            .texts(&format!("{key}.paragraphs"), v)?
+            .into_iter()
+            .map(Block::Paragraph)
+            .collect(),
+    })
+}
+
+/// A report's document: its sections under the template's title and cover lines.
+pub fn document(
+    t: &Template,
+    v: &BTreeMap<&'static str, String>,
+    settings: &crate::config::Settings,
+    period: &crate::period::Period,
+    sections: Vec<Section>,
+    as_of: NaiveDate,
+) -> Result<Document, ReportError> {
+    Ok(Document {
+        title: t.text("title", v)?,
+        period_label: period.label(),
+        organisation: settings.report.organisation.clone(),
+        produced: as_of,
+        classification: settings.report.classification.clone(),
+        cover_lines: t.texts("cover_lines", v)?,
+        sections,
+    })
 }
 
 /// A fraction as a percentage with one decimal: 0.1984 -> "19.8%".

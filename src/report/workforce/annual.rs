@@ -6,14 +6,14 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Builder, Gathered, Vars, col, gather, snapshot_in, snapshot_metrics};
+use super::{Builder, Gathered, Vars, gather, snapshot_in, snapshot_metrics};
 use crate::config::Settings;
 use crate::contract::BAND_CLUSTERS;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::metrics::{Metric, Metrics, collect, i64_column, string_column};
-use crate::pdf::model::{Align, Bar, BarChart, Block, LineChart, Section, Series, Table};
+use crate::pdf::model::{Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{Computed, CsvTable, ReportError, pct};

@@ -14,7 +14,7 @@ use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, string_column};
-use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, TableColumn};
+use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
@@ -529,16 +529,7 @@ impl<'a> Builder<'a> {
     }
 
     fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        let t = &self.template;
-        Ok(Section {
-            heading: t.text("methodology.heading", v)?,
-            new_page: true,
-            blocks: t
-                .texts("methodology.paragraphs", v)?
-                .into_iter()
-                .map(Block::Paragraph)
-                .collect(),
-        })
+        crate::report::paragraphs_section(&self.template, "methodology", v)
     }
 
     fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {
@@ -554,18 +545,16 @@ impl<'a> Builder<'a> {
         &self,
         v: &Vars,
         sections: Vec<Section>,
-        as_of: NaiveDate,
+        as_of: chrono::NaiveDate,
     ) -> Result<Document, ReportError> {
-        let t = &self.template;
-        Ok(Document {
-            title: t.text("title", v)?,
-            period_label: self.period.label(),
-            organisation: self.settings.report.organisation.clone(),
-            produced: as_of,
-            classification: self.settings.report.classification.clone(),
-            cover_lines: t.texts("cover_lines", v)?,
+        crate::report::document(
+            &self.template,
+            v,
+            self.settings,
+            self.period,
             sections,
-        })
+            as_of,
+        )
     }
 
     /// Partners in configured order, then Unlisted if any rows carry it, then the total.
@@ -868,75 +857,14 @@ impl<'a> Builder<'a> {
         let t = &self.template;
         let d = self.d();
         let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
-        blocks.push(Block::Subheading(t.text("quality.rows_heading", v)?));
-        let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
-        for r in &self.quality.rows_read {
-            by_ds
-                .entry(&r.dataset)
-                .or_default()
-                .push((&r.partner_org, r.rows));
-        }
-        let rows: Vec<Vec<String>> = DATASETS
-            .iter()
-            .map(|ds| {
-                let parts = by_ds.get(ds).cloned().unwrap_or_default();
-                let total: u64 = parts.iter().map(|p| p.1).sum();
-                let detail = if self.not_supplied.iter().any(|n| n == ds) {
-                    "not supplied".to_string()
-                } else {
-                    parts
-                        .iter()
-                        .map(|(p, n)| format!("{p} {}", d.show_count(*n)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                vec![ds.to_string(), d.show_count(total), detail]
-            })
-            .collect();
-        blocks.push(Block::Table(Table {
-            columns: vec![
-                col("Dataset", 1.4, Align::Left),
-                col("Rows", 0.9, Align::Right),
-                col("By partner", 5.0, Align::Left),
-            ],
-            rows,
-            bold_rows: vec![],
-            note: None,
-        }));
-        blocks.push(Block::Subheading(t.text("quality.problems_heading", v)?));
-        if self.quality.problems.is_empty() {
-            blocks.push(Block::Paragraph(t.text("quality.no_problems", v)?));
-        } else {
-            let rows = self
-                .quality
-                .problems
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.dataset.clone(),
-                        p.column.clone(),
-                        match &p.value {
-                            Some(val) => format!("{}: {val}", p.problem),
-                            None => p.problem.clone(),
-                        },
-                        p.partner_org.clone(),
-                        d.show_count(p.rows),
-                    ]
-                })
-                .collect();
-            blocks.push(Block::Table(Table {
-                columns: vec![
-                    col("Dataset", 1.5, Align::Left),
-                    col("Column", 1.4, Align::Left),
-                    col("Problem", 3.2, Align::Left),
-                    col("Partner", 1.0, Align::Left),
-                    col("Rows", 0.8, Align::Right),
-                ],
-                rows,
-                bold_rows: vec![],
-                note: None,
-            }));
-        }
+        blocks.extend(crate::report::quality_page::rows_and_problems(
+            self.quality,
+            DATASETS,
+            self.not_supplied,
+            d,
+            t,
+            v,
+        )?);
         blocks.push(Block::Subheading(t.text("quality.ethnicity_heading", v)?));
         let keys = self.partner_keys();
         let col_unknown = self.partner_pct_column("wf.ethnicity_unknown_pct", &keys);
@@ -1049,37 +977,7 @@ impl<'a> Builder<'a> {
             bands.rows.push(row);
         }
         out.push(bands);
-        let mut dq = CsvTable::new(
-            "data_quality",
-            &[
-                "dataset",
-                "column",
-                "problem",
-                "value",
-                "partner_org",
-                "rows",
-            ],
-        );
-        for p in &self.quality.problems {
-            dq.rows.push(vec![
-                p.dataset.clone(),
-                p.column.clone(),
-                p.problem.clone(),
-                p.value.clone().unwrap_or_default(),
-                p.partner_org.clone(),
-                p.rows.to_string(),
-            ]);
-        }
-        out.push(dq);
-        let mut rr = CsvTable::new("rows_read", &["dataset", "partner_org", "rows"]);
-        for r in &self.quality.rows_read {
-            rr.rows.push(vec![
-                r.dataset.clone(),
-                r.partner_org.clone(),
-                r.rows.to_string(),
-            ]);
-        }
-        out.push(rr);
+        out.extend(crate::report::quality_page::csv_tables(self.quality));
         out
     }
 }
@@ -1103,14 +1001,6 @@ fn group_label(code: &str) -> &str {
         "N" => "Non-disabled",
         "Y" => "Disabled",
         other => other,
-    }
-}
-
-fn col(header: &str, width: f32, align: Align) -> TableColumn {
-    TableColumn {
-        header: header.into(),
-        width,
-        align,
     }
 }
 

@@ -1,5 +1,5 @@
--- One row per referral with what every service-user figure needs: the person's groups
--- at referral and the facts of their care. Definitions in docs/reports.md:
+-- One row per referral, built once per run as a table in memory, with what every
+-- service-user figure needs: the person's groups at referral and the facts of their care. Definitions in docs/reports.md:
 --   first treatment    earliest attended `treatment` appointment
 --   treatment sessions attended `treatment` appointments
 --   first/last score   PHQ-9 and GAD-7 each from the earliest and latest measure in which
@@ -7,7 +7,7 @@
 --                      dates it was measured on, so 2 or more means a paired score
 -- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
 -- are counted on the data-quality page and left out here.
-CREATE VIEW referral_facts AS
+CREATE TABLE referral_facts AS
 WITH r AS (
   SELECT *,
     row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id) AS key_rank

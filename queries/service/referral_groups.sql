@@ -2,7 +2,7 @@
 -- breakdown of docs/reports.md ('ethnic_group=Asian', 'age_band=25-34', ...), one per
 -- priority group the person is in (a person can be in several), and the ethnic group by
 -- sex cross ('ethnic_group=Asian;sex=1'). Priority groups come from ref_priority.
-CREATE VIEW referral_groups AS
+CREATE TABLE referral_groups AS
 SELECT referral_id, '' AS by_key FROM referral_facts
 UNION ALL SELECT referral_id, 'ethnic_group=' || ethnic_group FROM referral_facts
 UNION ALL SELECT referral_id, 'ethnic_category=' || ethnic_category FROM referral_facts
@@ -19,6 +19,9 @@ SELECT f.referral_id, 'priority_group=' || p.name
 FROM referral_facts f JOIN ref_priority p ON p.kind = 'sex' AND p.code = f.sex
 UNION ALL
 SELECT f.referral_id, 'priority_group=' || p.name
-FROM referral_facts f CROSS JOIN ref_priority p
-WHERE (p.kind = 'eastern_european' AND f.eastern_european)
-   OR (p.kind = 'age' AND f.age_years >= CAST(p.code AS BIGINT))
+FROM referral_facts f JOIN ref_priority p ON p.kind = 'eastern_european'
+WHERE f.eastern_european
+UNION ALL
+SELECT f.referral_id, 'priority_group=' || p.name
+FROM referral_facts f JOIN ref_priority p ON p.kind = 'age'
+WHERE f.age_years >= p.min_age

@@ -1,0 +1,125 @@
+//! The part of every data-quality page that does not depend on the report: rows read
+//! per dataset and partner, and every problem counted.
+
+use std::collections::BTreeMap;
+
+use crate::config::Disclosure;
+use crate::data::quality::QualityReport;
+use crate::pdf::model::{Align, Block, Table, col};
+use crate::report::{CsvTable, ReportError};
+use crate::template::Template;
+
+/// Rows read and problems found in `datasets`, as subheadings and tables.
+pub fn rows_and_problems(
+    quality: &QualityReport,
+    datasets: &[&str],
+    not_supplied: &[String],
+    d: &Disclosure,
+    t: &Template,
+    v: &BTreeMap<&'static str, String>,
+) -> Result<Vec<Block>, ReportError> {
+    let mut blocks = Vec::new();
+    blocks.push(Block::Subheading(t.text("quality.rows_heading", v)?));
+    let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
+    for r in &quality.rows_read {
+        by_ds
+            .entry(&r.dataset)
+            .or_default()
+            .push((&r.partner_org, r.rows));
+    }
+    let rows: Vec<Vec<String>> = datasets
+        .iter()
+        .map(|ds| {
+            let parts = by_ds.get(ds).cloned().unwrap_or_default();
+            let total: u64 = parts.iter().map(|p| p.1).sum();
+            let detail = if not_supplied.iter().any(|n| n == ds) {
+                "not supplied".to_string()
+            } else {
+                parts
+                    .iter()
+                    .map(|(p, n)| format!("{p} {}", d.show_count(*n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            vec![ds.to_string(), d.show_count(total), detail]
+        })
+        .collect();
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            col("Dataset", 1.4, Align::Left),
+            col("Rows", 0.9, Align::Right),
+            col("By partner", 5.0, Align::Left),
+        ],
+        rows,
+        bold_rows: vec![],
+        note: None,
+    }));
+    blocks.push(Block::Subheading(t.text("quality.problems_heading", v)?));
+    if quality.problems.is_empty() {
+        blocks.push(Block::Paragraph(t.text("quality.no_problems", v)?));
+    } else {
+        let rows = quality
+            .problems
+            .iter()
+            .map(|p| {
+                vec![
+                    p.dataset.clone(),
+                    p.column.clone(),
+                    match &p.value {
+                        Some(val) => format!("{}: {val}", p.problem),
+                        None => p.problem.clone(),
+                    },
+                    p.partner_org.clone(),
+                    d.show_count(p.rows),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                col("Dataset", 1.5, Align::Left),
+                col("Column", 1.4, Align::Left),
+                col("Problem", 3.2, Align::Left),
+                col("Partner", 1.0, Align::Left),
+                col("Rows", 0.8, Align::Right),
+            ],
+            rows,
+            bold_rows: vec![],
+            note: None,
+        }));
+    }
+    Ok(blocks)
+}
+
+/// The data-quality CSV tables: every problem counted, and rows read per partner.
+pub fn csv_tables(quality: &QualityReport) -> Vec<CsvTable> {
+    let mut dq = CsvTable::new(
+        "data_quality",
+        &[
+            "dataset",
+            "column",
+            "problem",
+            "value",
+            "partner_org",
+            "rows",
+        ],
+    );
+    for p in &quality.problems {
+        dq.rows.push(vec![
+            p.dataset.clone(),
+            p.column.clone(),
+            p.problem.clone(),
+            p.value.clone().unwrap_or_default(),
+            p.partner_org.clone(),
+            p.rows.to_string(),
+        ]);
+    }
+    let mut rr = CsvTable::new("rows_read", &["dataset", "partner_org", "rows"]);
+    for r in &quality.rows_read {
+        rr.rows.push(vec![
+            r.dataset.clone(),
+            r.partner_org.clone(),
+            r.rows.to_string(),
+        ]);
+    }
+    vec![dq, rr]
+}

@@ -1,0 +1,86 @@
+//! `access-biannual`: who is referred and who reaches treatment in a half year, against
+//! the GP-registered population aged 17+, for every group, priority groups first.
+
+use chrono::NaiveDate;
+
+use super::{
+    ACCESS_COLUMNS, Builder, Kind, column, ethnicity_unknown_by_partner, extra, gather,
+    referral_sources,
+};
+use crate::config::Settings;
+use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
+use crate::pdf::model::{Block, Section};
+use crate::period::Period;
+use crate::report::{Computed, ReportError};
+
+pub const REPORT: &str = "access-biannual";
+
+const HEADLINES: &[(&str, Kind)] = &[
+    ("tt.referrals", Kind::Count),
+    ("tt.access_rate_per_1000", Kind::Rate),
+    ("tt.entered_treatment", Kind::Count),
+    ("tt.uptake_pct", Kind::Pct),
+    ("tt.interpreter_pct", Kind::Pct),
+];
+
+/// Compute the report's figures and tables and compose its document.
+pub async fn compute(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    as_of: NaiveDate,
+    quality: QualityReport,
+) -> Result<Computed, ReportError> {
+    let mut g = gather(s, period).await?;
+    // ethnic group by sex is an equity-annual breakdown
+    g.metrics.0.retain(|m| m.by.len() < 2);
+    if let Some((_, pm)) = &mut g.previous {
+        pm.0.retain(|m| m.by.len() < 2);
+    }
+    let unknown = ethnicity_unknown_by_partner(s, period).await?;
+    let sources = referral_sources(s, period).await?;
+    let b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let v = b.vars();
+    let t = &b.template;
+    let mut sections = vec![b.summary_section(&v, HEADLINES)?];
+    sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
+    sections.push(Section {
+        heading: t.text("sources.heading", &v)?,
+        new_page: true,
+        blocks: vec![
+            Block::Paragraph(t.text("sources.intro", &v)?),
+            Block::Table(b.sources_table(&sources)),
+        ],
+    });
+    sections.push(Section {
+        heading: t.text("interpreter.heading", &v)?,
+        new_page: false,
+        blocks: vec![
+            Block::Paragraph(t.text("interpreter.intro", &v)?),
+            Block::Table(b.breakdown_table(
+                "ethnic_category",
+                &[
+                    column("tt.referrals", "Referrals", Kind::Count),
+                    column(
+                        "tt.interpreter_pct",
+                        "Interpreter needed (95 % CI)",
+                        Kind::Pct,
+                    ),
+                ],
+                Some("tt.interpreter_pct"),
+            )?),
+        ],
+    });
+    sections.push(b.methodology_section(&v)?);
+    sections.push(b.quality_section(&v, &unknown)?);
+    let document = b.document(&v, sections, as_of)?;
+    let tables = b.tables(&sources, &unknown);
+    Ok(Computed {
+        extra: extra(&g, &unknown),
+        tables,
+        document,
+        metrics: g.metrics,
+        quality,
+    })
+}

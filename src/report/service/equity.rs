@@ -1,0 +1,360 @@
+//! `equity-annual`: access, uptake, engagement, outcomes and waiting times for every
+//! protected characteristic over a financial year, priority groups first, with the
+//! deprivation gradient and ethnic group by sex.
+
+use chrono::NaiveDate;
+
+use super::{
+    ACCESS_COLUMNS, Builder, Column, DIMENSIONS, Kind, Vars, column, ethnicity_unknown_by_partner,
+    extra, gather, group_label, referral_sources,
+};
+use crate::config::Settings;
+use crate::data::quality::QualityReport;
+use crate::data::session::DataSession;
+use crate::disclosure::Cell;
+use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col};
+use crate::period::Period;
+use crate::report::{Computed, ReportError, pct};
+
+pub const REPORT: &str = "equity-annual";
+
+const HEADLINES: &[(&str, Kind)] = &[
+    ("tt.referrals", Kind::Count),
+    ("tt.access_rate_per_1000", Kind::Rate),
+    ("tt.entered_treatment", Kind::Count),
+    ("tt.uptake_pct", Kind::Pct),
+    ("tt.dna_pct", Kind::Pct),
+    ("tt.ended_without_treatment_pct", Kind::Pct),
+    ("tt.finished_treatment", Kind::Count),
+    ("tt.recovery_pct", Kind::Pct),
+    ("tt.reliable_improvement_pct", Kind::Pct),
+    ("tt.reliable_recovery_pct", Kind::Pct),
+    ("tt.reliable_deterioration_pct", Kind::Pct),
+    ("tt.wait_6wk_pct", Kind::Pct),
+    ("tt.wait_18wk_pct", Kind::Pct),
+    ("tt.wait_median_days", Kind::Days),
+    ("tt.interpreter_pct", Kind::Pct),
+    ("tt.culturally_adapted_sessions", Kind::Count),
+];
+
+/// The tables of each breakdown after access: (template key, columns, figure compared).
+const THEMES: &[(&str, &[Column], &str)] = &[
+    (
+        "engagement",
+        &[
+            column("tt.referrals", "Referrals", Kind::Count),
+            column("tt.uptake_pct", "Treated by year end (95 % CI)", Kind::Pct),
+            column("tt.dna_pct", "Appointments missed (95 % CI)", Kind::Pct),
+            column(
+                "tt.ended_without_treatment_pct",
+                "Ended without treatment (95 % CI)",
+                Kind::Pct,
+            ),
+        ],
+        "tt.uptake_pct",
+    ),
+    (
+        "outcomes",
+        &[
+            column("tt.finished_treatment", "Finished treatment", Kind::Count),
+            column("tt.recovery_pct", "Recovery (95 % CI)", Kind::Pct),
+            column(
+                "tt.reliable_improvement_pct",
+                "Reliable improvement (95 % CI)",
+                Kind::Pct,
+            ),
+            column(
+                "tt.reliable_recovery_pct",
+                "Reliable recovery (95 % CI)",
+                Kind::Pct,
+            ),
+        ],
+        "tt.recovery_pct",
+    ),
+    (
+        "waits",
+        &[
+            column("tt.finished_treatment", "Finished treatment", Kind::Count),
+            column(
+                "tt.wait_6wk_pct",
+                "Treated within 6 weeks (95 % CI)",
+                Kind::Pct,
+            ),
+            column("tt.wait_18wk_pct", "Within 18 weeks (95 % CI)", Kind::Pct),
+            column("tt.wait_median_days", "Median wait (days)", Kind::Days),
+        ],
+        "tt.wait_6wk_pct",
+    ),
+];
+
+/// Figures on the priority-groups page: (metric id, kind).
+const PRIORITY_FIGURES: &[(&str, Kind)] = &[
+    ("tt.representation_ratio", Kind::Ratio),
+    ("tt.uptake_pct", Kind::Pct),
+    ("tt.recovery_pct", Kind::Pct),
+    ("tt.wait_6wk_pct", Kind::Pct),
+];
+
+/// Compute the report's figures and tables and compose its document.
+pub async fn compute(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    as_of: NaiveDate,
+    quality: QualityReport,
+) -> Result<Computed, ReportError> {
+    let g = gather(s, period).await?;
+    let unknown = ethnicity_unknown_by_partner(s, period).await?;
+    let sources = referral_sources(s, period).await?;
+    let b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let v = b.vars();
+    let mut sections = vec![b.summary_section(&v, HEADLINES)?, b.priority_section(&v)?];
+    sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
+    let t = &b.template;
+    for (key, columns, compare) in THEMES {
+        let mut blocks = vec![Block::Paragraph(t.text(&format!("{key}.intro"), &v)?)];
+        for (dim, heading) in DIMENSIONS {
+            blocks.push(Block::Subheading(heading.to_string()));
+            blocks.push(Block::Table(b.breakdown_table(
+                dim,
+                columns,
+                Some(compare),
+            )?));
+        }
+        sections.push(Section {
+            heading: t.text(&format!("{key}.heading"), &v)?,
+            new_page: true,
+            blocks,
+        });
+    }
+    sections.push(b.deprivation_section(&v)?);
+    sections.push(b.ethnic_sex_section(&v)?);
+    sections.push(b.methodology_section(&v)?);
+    sections.push(b.quality_section(&v, &unknown)?);
+    let document = b.document(&v, sections, as_of)?;
+    let tables = b.tables(&sources, &unknown);
+    Ok(Computed {
+        extra: extra(&g, &unknown),
+        tables,
+        document,
+        metrics: g.metrics,
+        quality,
+    })
+}
+
+impl Builder<'_> {
+    /// Each priority group's figures beside the service's, with the gap in words.
+    fn priority_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let mut blocks = vec![Block::Paragraph(t.text("priority.intro", v)?)];
+        let mut rows = Vec::new();
+        for x in self.values("priority_group") {
+            let by = [("priority_group", x.as_str())];
+            let referrals = self.metrics.get("tt.referrals", &by);
+            let mut row = vec![x.clone(), self.shown(referrals, Kind::Count, false)];
+            for (id, kind) in PRIORITY_FIGURES {
+                row.push(self.shown(self.metrics.get(id, &by), *kind, true));
+            }
+            rows.push(row);
+            blocks.push(Block::Paragraph(self.priority_sentence(&x)?));
+        }
+        let mut service = vec![
+            "Service".to_string(),
+            self.shown(self.metrics.get("tt.referrals", &[]), Kind::Count, false),
+        ];
+        for (id, kind) in PRIORITY_FIGURES {
+            service.push(if *id == "tt.representation_ratio" {
+                "1.00".into()
+            } else {
+                self.shown(self.metrics.get(id, &[]), *kind, true)
+            });
+        }
+        rows.push(service);
+        blocks.insert(
+            1,
+            Block::Table(Table {
+                columns: vec![
+                    col("Priority group", 1.6, Align::Left),
+                    col("Referrals", 1.0, Align::Right),
+                    col("Representation ratio (95 % CI)", 1.8, Align::Right),
+                    col("Treated by year end (95 % CI)", 1.8, Align::Right),
+                    col("Recovery (95 % CI)", 1.8, Align::Right),
+                    col("Treated within 6 weeks (95 % CI)", 1.8, Align::Right),
+                ],
+                bold_rows: vec![rows.len() - 1],
+                rows,
+                note: Some(t.text("priority.note", v)?),
+            }),
+        );
+        Ok(Section {
+            heading: t.text("priority.heading", v)?,
+            new_page: true,
+            blocks,
+        })
+    }
+
+    /// "Pakistani: recovery 41.2% against 49.0% for the service, 7.8 points lower; the
+    /// interval (...) lies below the service's figure, so the gap is unlikely to be chance."
+    fn priority_sentence(&self, group: &str) -> Result<String, ReportError> {
+        let t = &self.template;
+        let by = [("priority_group", group)];
+        let mut vv = Vars::new();
+        vv.insert("group", group.to_string());
+        let ratio = self.metrics.get("tt.representation_ratio", &by);
+        vv.insert("ratio", self.shown(ratio, Kind::Ratio, true));
+        vv.insert(
+            "ratio_reading",
+            match ratio.and_then(|m| self.compared(m, Some(1.0))) {
+                Some(std::cmp::Ordering::Less) => t.text("priority.under", &vv)?,
+                Some(std::cmp::Ordering::Greater) => t.text("priority.over", &vv)?,
+                Some(std::cmp::Ordering::Equal) => t.text("priority.in_line", &vv)?,
+                None if ratio.is_some_and(|m| self.hidden(m)) => t.text("priority.hidden", &vv)?,
+                None => t.text("priority.no_population", &vv)?,
+            },
+        );
+        let rec = self.metrics.get("tt.recovery_pct", &by);
+        let service = self.metrics.get("tt.recovery_pct", &[]);
+        let recovery = match (rec, service.and_then(|m| m.value)) {
+            (Some(m), Some(sv)) if !self.hidden(m) && m.value.is_some() => {
+                let gv = m.value.unwrap_or_default();
+                vv.insert("recovery", self.shown(Some(m), Kind::Pct, true));
+                vv.insert("service_recovery", pct(sv));
+                vv.insert("gap", format!("{:.1}", ((gv - sv) * 100.0).abs()));
+                vv.insert(
+                    "direction",
+                    if gv < sv {
+                        "lower".into()
+                    } else {
+                        "higher".into()
+                    },
+                );
+                vv.insert(
+                    "significance",
+                    self.reading(Some(m), Some(sv))?.to_lowercase(),
+                );
+                t.text("priority.recovery", &vv)?
+            }
+            _ => t.text("priority.recovery_hidden", &vv)?,
+        };
+        vv.insert("recovery_sentence", recovery);
+        Ok(t.text("priority.sentence", &vv)?)
+    }
+
+    /// Access and recovery by deprivation quintile, most deprived first.
+    fn deprivation_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let quintiles = ["1", "2", "3", "4", "5"];
+        let x_labels: Vec<String> = quintiles
+            .iter()
+            .map(|q| group_label("imd_quintile", q))
+            .collect();
+        let mut blocks = vec![Block::Paragraph(t.text("deprivation.intro", v)?)];
+        for (id, key, percent) in [
+            ("tt.access_rate_per_1000", "deprivation.access", false),
+            ("tt.recovery_pct", "deprivation.recovery", true),
+        ] {
+            let ms: Vec<_> = quintiles
+                .iter()
+                .map(|q| {
+                    self.metrics
+                        .get(id, &[("imd_quintile", q)])
+                        .filter(|m| !self.hidden(m) && m.value.is_some())
+                })
+                .collect();
+            let overall = self.metrics.get(id, &[]).and_then(|m| m.value);
+            let shown = |x: f64| if percent { pct(x) } else { format!("{x:.1}") };
+            let mut vv = v.clone();
+            vv.insert(
+                "first",
+                ms[0].and_then(|m| m.value).map_or("hidden".into(), shown),
+            );
+            vv.insert(
+                "last",
+                ms[4].and_then(|m| m.value).map_or("hidden".into(), shown),
+            );
+            vv.insert("overall", overall.map_or("-".into(), shown));
+            blocks.push(Block::LineChart(LineChart {
+                title: t.text(&format!("{key}_title"), &vv)?,
+                axis_label: t.text(&format!("{key}_axis"), &vv)?,
+                x_labels: x_labels.clone(),
+                series: vec![Series {
+                    label: "Service".into(),
+                    points: ms.iter().map(|m| m.and_then(|m| m.value)).collect(),
+                    ci: ms
+                        .iter()
+                        .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
+                        .collect(),
+                }],
+                references: overall
+                    .map(|o| vec![(o, format!("Service {}", shown(o)))])
+                    .unwrap_or_default(),
+                percent,
+                alt_text: t.text(&format!("{key}_alt"), &vv)?,
+            }));
+        }
+        Ok(Section {
+            heading: t.text("deprivation.heading", v)?,
+            new_page: true,
+            blocks,
+        })
+    }
+
+    /// Referrals and recovery by ethnic group and sex, with two-way suppression.
+    fn ethnic_sex_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let d = self.d();
+        let groups = crate::contract::ETHNIC_GROUPS;
+        let sexes = ["1", "2"];
+        let get =
+            |id: &str, g: &str, s: &str| self.metrics.get(id, &[("ethnic_group", g), ("sex", s)]);
+        let grid: Vec<Vec<u64>> = groups
+            .iter()
+            .map(|g| {
+                sexes
+                    .iter()
+                    .map(|s| {
+                        get("tt.referrals", g, s)
+                            .and_then(|m| m.value)
+                            .unwrap_or(0.0) as u64
+                    })
+                    .collect()
+            })
+            .collect();
+        let marks = d.secondary_grid(&grid);
+        let rows: Vec<Vec<String>> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let mut row = vec![group_label("ethnic_group", g)];
+                for (j, s) in sexes.iter().enumerate() {
+                    if marks[i][j] == Cell::Suppressed {
+                        row.extend(["*".to_string(), "*".to_string()]);
+                    } else {
+                        row.push(d.show_count(grid[i][j]));
+                        row.push(self.shown(get("tt.recovery_pct", g, s), Kind::Pct, true));
+                    }
+                }
+                row
+            })
+            .collect();
+        Ok(Section {
+            heading: t.text("ethnic_sex.heading", v)?,
+            new_page: true,
+            blocks: vec![
+                Block::Paragraph(t.text("ethnic_sex.intro", v)?),
+                Block::Table(Table {
+                    columns: vec![
+                        col("Ethnic group", 1.8, Align::Left),
+                        col("Men: referrals", 1.1, Align::Right),
+                        col("Men: recovery (95 % CI)", 2.0, Align::Right),
+                        col("Women: referrals", 1.1, Align::Right),
+                        col("Women: recovery (95 % CI)", 2.0, Align::Right),
+                    ],
+                    rows,
+                    bold_rows: vec![],
+                    note: Some(t.text("ethnic_sex.note", v)?),
+                }),
+            ],
+        })
+    }
+}
