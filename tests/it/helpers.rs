@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, Date32Array, Float64Array, RecordBatch, StringArray};
+use arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
 use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 
@@ -93,6 +95,23 @@ pub fn dates(v: &[&str]) -> ArrayRef {
 }
 pub fn bools(v: &[bool]) -> ArrayRef {
     Arc::new(BooleanArray::from(v.to_vec()))
+}
+/// Nullable integers (an empty score, an age not recorded).
+pub fn ints(v: &[Option<i64>]) -> ArrayRef {
+    Arc::new(Int64Array::from(v.to_vec()))
+}
+/// Nullable strings.
+pub fn opt_strs(v: &[Option<&str>]) -> ArrayRef {
+    Arc::new(StringArray::from(v.to_vec()))
+}
+/// Nullable dates (a referral still open has no end date).
+pub fn opt_dates(v: &[Option<&str>]) -> ArrayRef {
+    let epoch = date("1970-01-01");
+    Arc::new(Date32Array::from(
+        v.iter()
+            .map(|d| d.map(|d| (date(d) - epoch).num_days() as i32))
+            .collect::<Vec<_>>(),
+    ))
 }
 pub fn f64s(v: &[f64]) -> ArrayRef {
     Arc::new(Float64Array::from(v.to_vec()))

@@ -6,4 +6,5 @@ mod errors;
 mod figures;
 mod helpers;
 mod pipeline;
+mod service;
 mod smtp;

@@ -213,7 +213,10 @@ impl Builder<'_> {
             },
         );
         let rec = self.metrics.get("tt.recovery_pct", &by);
-        let service = self.metrics.get("tt.recovery_pct", &[]);
+        let service = self
+            .metrics
+            .get("tt.recovery_pct", &[])
+            .filter(|m| !self.hidden(m));
         let recovery = match (rec, service.and_then(|m| m.value)) {
             (Some(m), Some(sv)) if !self.hidden(m) && m.value.is_some() => {
                 let gv = m.value.unwrap_or_default();
@@ -261,7 +264,12 @@ impl Builder<'_> {
                         .filter(|m| !self.hidden(m) && m.value.is_some())
                 })
                 .collect();
-            let overall = self.metrics.get(id, &[]).and_then(|m| m.value);
+            // the service's line is a figure too: hidden when its counts are small
+            let overall = self
+                .metrics
+                .get(id, &[])
+                .filter(|m| !self.hidden(m))
+                .and_then(|m| m.value);
             let shown = |x: f64| if percent { pct(x) } else { format!("{x:.1}") };
             let mut vv = v.clone();
             vv.insert(

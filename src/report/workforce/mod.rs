@@ -467,7 +467,7 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
-        let reference = match overall.and_then(|m| m.value) {
+        let reference = match overall.filter(|m| !self.hidden(m)).and_then(|m| m.value) {
             Some(x) => Some((x, t.text("representation.chart_reference", v)?)),
             None => None,
         };

@@ -1,0 +1,531 @@
+//! The service-user reports: every NHS Talking Therapies definition on a hand-made set
+//! of referrals whose figures are worked out by hand, and both reports on the sample.
+
+use std::path::Path;
+
+use crate::helpers::*;
+
+/// (id, age, sex, ethnic category, detail, imd decile, referral date, end date,
+/// interpreter)
+type Referral = (
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<i64>,
+    &'static str,
+    Option<&'static str>,
+    bool,
+);
+
+/// r1 recovers; r2 is not at caseness at the start; r3 has one treatment session; r4
+/// misses an appointment, then attends, and has an empty last measure (Black African
+/// and a man: two priority groups); r5 ends untreated (Eastern European by its detail,
+/// needs an interpreter); r6 was referred before the year and finishes in it; r7 is 16.
+const REFERRALS: &[Referral] = &[
+    (
+        "r1",
+        30,
+        "1",
+        "A",
+        None,
+        Some(1),
+        "2025-05-01",
+        Some("2025-08-01"),
+        false,
+    ),
+    (
+        "r2",
+        40,
+        "2",
+        "A",
+        None,
+        Some(3),
+        "2025-05-01",
+        Some("2025-09-01"),
+        false,
+    ),
+    (
+        "r3",
+        70,
+        "2",
+        "J",
+        None,
+        Some(1),
+        "2025-06-01",
+        Some("2025-08-01"),
+        false,
+    ),
+    (
+        "r4",
+        30,
+        "1",
+        "N",
+        None,
+        Some(9),
+        "2025-07-01",
+        Some("2025-10-01"),
+        false,
+    ),
+    (
+        "r5",
+        20,
+        "2",
+        "Z",
+        Some(" polish"),
+        None,
+        "2025-08-01",
+        Some("2025-09-15"),
+        true,
+    ),
+    (
+        "r6",
+        50,
+        "1",
+        "C",
+        None,
+        Some(5),
+        "2024-12-01",
+        Some("2025-04-20"),
+        false,
+    ),
+    ("r7", 16, "2", "A", None, Some(5), "2026-03-01", None, false),
+];
+
+/// (referral, date, type, attendance, culturally adapted)
+const APPOINTMENTS: &[(&str, &str, &str, &str, bool)] = &[
+    ("r1", "2025-05-10", "assessment", "attended", false),
+    ("r1", "2025-06-12", "treatment", "attended", false), // 42 days after referral
+    ("r1", "2025-06-20", "treatment", "attended", false),
+    ("r2", "2025-06-13", "treatment", "attended", false), // 43 days after referral
+    ("r2", "2025-06-20", "treatment", "attended", false),
+    ("r3", "2025-07-01", "treatment", "attended", false),
+    ("r4", "2025-07-10", "treatment", "dna", true),
+    ("r4", "2025-07-17", "treatment", "attended", true),
+    ("r4", "2025-07-24", "treatment", "attended", false),
+    ("r6", "2025-01-10", "treatment", "attended", false),
+    ("r6", "2025-02-01", "treatment", "attended", false),
+];
+
+/// (referral, date, PHQ-9, GAD-7)
+const MEASURES: &[(&str, &str, Option<i64>, Option<i64>)] = &[
+    ("r1", "2025-05-10", Some(15), Some(10)),
+    ("r1", "2025-08-01", Some(5), Some(4)),
+    ("r2", "2025-05-10", Some(8), Some(5)),
+    ("r2", "2025-09-01", Some(4), Some(3)),
+    ("r4", "2025-07-10", Some(20), Some(15)),
+    ("r4", "2025-07-24", Some(18), Some(14)),
+    ("r4", "2025-10-01", None, None),
+    ("r6", "2024-12-10", Some(12), Some(9)),
+    ("r6", "2025-04-20", Some(12), Some(9)),
+];
+
+fn write_service(dir: &Path) {
+    let r = REFERRALS;
+    write_parquet(
+        &dir.join("referrals.parquet"),
+        vec![
+            (
+                "referral_id",
+                strs(&r.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "person_id",
+                strs(&r.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            ("partner_org", strs(&vec!["LCH"; r.len()])),
+            ("service_line", strs(&vec!["talking_therapies"; r.len()])),
+            (
+                "referral_date",
+                dates(&r.iter().map(|x| x.6).collect::<Vec<_>>()),
+            ),
+            (
+                "age_years",
+                ints(&r.iter().map(|x| Some(x.1)).collect::<Vec<_>>()),
+            ),
+            ("sex", strs(&r.iter().map(|x| x.2).collect::<Vec<_>>())),
+            (
+                "ethnic_category",
+                strs(&r.iter().map(|x| x.3).collect::<Vec<_>>()),
+            ),
+            (
+                "ethnic_category_detail",
+                opt_strs(&r.iter().map(|x| x.4).collect::<Vec<_>>()),
+            ),
+            (
+                "imd_decile",
+                ints(&r.iter().map(|x| x.5).collect::<Vec<_>>()),
+            ),
+            (
+                "interpreter_required",
+                bools(&r.iter().map(|x| x.8).collect::<Vec<_>>()),
+            ),
+            (
+                "end_date",
+                opt_dates(&r.iter().map(|x| x.7).collect::<Vec<_>>()),
+            ),
+        ],
+    );
+    let a = APPOINTMENTS;
+    let ids: Vec<String> = (0..a.len()).map(|i| format!("p{i}")).collect();
+    write_parquet(
+        &dir.join("appointments.parquet"),
+        vec![
+            (
+                "appointment_id",
+                strs(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
+            ),
+            (
+                "referral_id",
+                strs(&a.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "appointment_date",
+                dates(&a.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            (
+                "appointment_type",
+                strs(&a.iter().map(|x| x.2).collect::<Vec<_>>()),
+            ),
+            (
+                "attendance",
+                strs(&a.iter().map(|x| x.3).collect::<Vec<_>>()),
+            ),
+            (
+                "culturally_adapted",
+                bools(&a.iter().map(|x| x.4).collect::<Vec<_>>()),
+            ),
+        ],
+    );
+    let m = MEASURES;
+    write_parquet(
+        &dir.join("measures.parquet"),
+        vec![
+            (
+                "referral_id",
+                strs(&m.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "measured_date",
+                dates(&m.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            ("phq9", ints(&m.iter().map(|x| x.2).collect::<Vec<_>>())),
+            ("gad7", ints(&m.iter().map(|x| x.3).collect::<Vec<_>>())),
+        ],
+    );
+    // Registered population: 3,000 in April 2025 (Black African men a cell of zero);
+    // an older count and a later one that must not be used.
+    let pop: &[(&str, &str, &str, &str, Option<i64>, i64)] = &[
+        ("2025-04-01", "25-34", "1", "A", Some(1), 1000),
+        ("2025-04-01", "25-34", "2", "A", Some(3), 1000),
+        ("2025-04-01", "65-74", "2", "J", Some(1), 500),
+        ("2025-04-01", "25-34", "1", "N", Some(9), 0),
+        ("2025-04-01", "17-24", "2", "Z", None, 500),
+        ("2024-04-01", "25-34", "1", "A", Some(1), 9999),
+        ("2025-07-01", "25-34", "1", "A", Some(1), 7777),
+    ];
+    write_parquet(
+        &dir.join("population.parquet"),
+        vec![
+            (
+                "period_start",
+                dates(&pop.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "age_band",
+                strs(&pop.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            ("sex", strs(&pop.iter().map(|x| x.2).collect::<Vec<_>>())),
+            (
+                "ethnic_category",
+                strs(&pop.iter().map(|x| x.3).collect::<Vec<_>>()),
+            ),
+            (
+                "imd_decile",
+                ints(&pop.iter().map(|x| x.4).collect::<Vec<_>>()),
+            ),
+            (
+                "registered",
+                ints(&pop.iter().map(|x| Some(x.5)).collect::<Vec<_>>()),
+            ),
+        ],
+    );
+}
+
+fn run_service(report: &str, period: &str, data: &Path, out: &Path) -> Output {
+    run(
+        &[
+            "run",
+            report,
+            "--period",
+            period,
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+            "--no-send",
+        ],
+        &[],
+    )
+}
+
+fn value(m: &serde_json::Value, id: &str, by: &[(&str, &str)]) -> serde_json::Value {
+    metric(m, id, by)["value"].clone()
+}
+
+#[test]
+fn equity_annual_figures_match_hand_counts() {
+    let data = tempdir();
+    let out = tempdir();
+    write_service(data.path());
+    let r = run_service("equity-annual", "FY2025-26", data.path(), out.path());
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let folder = out.path().join("equity-annual/FY2025-26");
+    let json = read_json(&folder.join("metrics.json"));
+    let m = &json["metrics"];
+
+    // Referred in the year: r1-r5 and r7 (r6 came before it); 17+: all but r7.
+    assert_eq!(value(m, "tt.referrals", &[]), 6.0);
+    // Access: 5 referrals aged 17+ of 3,000 registered (the April 2025 counts only):
+    // 1.6667 per 1,000; Byar 95 % by hand 0.5371 to 3.8894.
+    let access = metric(m, "tt.access_rate_per_1000", &[]);
+    assert_eq!(access["numerator"], 5);
+    assert_eq!(access["denominator"], 3000);
+    assert_eq!(access["value"], 1.6667);
+    assert_eq!(
+        (access["ci_low"].clone(), access["ci_high"].clone()),
+        (0.5371.into(), 3.8894.into())
+    );
+    // Entering treatment in the year: r1, r2, r3, r4 (r6's first treatment was in January).
+    assert_eq!(value(m, "tt.entered_treatment", &[]), 4.0);
+    // Treated by the year end, of those referred in it: 4 of 6.
+    assert_prop(metric(m, "tt.uptake_pct", &[]), 4, 6);
+    // Appointments in the year: 8 attended, 1 missed (r4's, before it attended).
+    assert_prop(metric(m, "tt.dna_pct", &[]), 1, 9);
+    // Ended in the year: r1-r6; without any treatment: r5.
+    assert_prop(metric(m, "tt.ended_without_treatment_pct", &[]), 1, 6);
+    // Finished (two or more sessions): r1, r2, r4, r6; r3 had one.
+    assert_eq!(value(m, "tt.finished_treatment", &[]), 4.0);
+    // At caseness at the start: r1, r4, r6 (r2's 8 and 5 are below 10 and 8); recovered:
+    // r1 (15/10 -> 5/4); r4's last measure is empty, so its last scores are 18/14.
+    assert_prop(metric(m, "tt.recovery_pct", &[]), 1, 3);
+    // Paired scores: all four finished; reliable improvement: r1 only (r2's PHQ-9 fell 4)
+    assert_prop(metric(m, "tt.reliable_improvement_pct", &[]), 1, 4);
+    assert_prop(metric(m, "tt.reliable_recovery_pct", &[]), 1, 3);
+    assert_prop(metric(m, "tt.reliable_deterioration_pct", &[]), 0, 4);
+    // Waits of those finishing: r1 42 days (counts), r2 43 (does not), r4 16, r6 40.
+    assert_prop(metric(m, "tt.wait_6wk_pct", &[]), 3, 4);
+    assert_prop(metric(m, "tt.wait_18wk_pct", &[]), 4, 4);
+    // Median wait of those entering treatment in the year: 16, 30, 42, 43 -> 36.
+    assert_eq!(value(m, "tt.wait_median_days", &[]), 36.0);
+    assert_prop(metric(m, "tt.interpreter_pct", &[]), 1, 6);
+    // Culturally adapted and attended: r4's 17 July (its missed one does not count).
+    assert_eq!(value(m, "tt.culturally_adapted_sessions", &[]), 1.0);
+
+    // Priority groups. Pakistani: r3, 1 of 5 referrals, 500 of 3,000 registered:
+    // ratio (1/5)/(500/3000) = 1.2, log-scale interval by hand 0.2075 to 6.9392.
+    let pak = metric(
+        m,
+        "tt.representation_ratio",
+        &[("priority_group", "Pakistani")],
+    );
+    assert_eq!(pak["value"], 1.2);
+    assert_eq!(
+        (pak["ci_low"].clone(), pak["ci_high"].clone()),
+        (0.2075.into(), 6.9392.into())
+    );
+    assert_eq!(
+        value(
+            m,
+            "tt.access_rate_per_1000",
+            &[("priority_group", "Pakistani")]
+        ),
+        2.0
+    );
+    // r4 is in two priority groups: Black African and Men.
+    assert_eq!(
+        value(m, "tt.referrals", &[("priority_group", "Black African")]),
+        1.0
+    );
+    assert_eq!(value(m, "tt.referrals", &[("priority_group", "Men")]), 2.0);
+    // Black African's registered cell is zero: no rate, no ratio (not 0, not infinity).
+    let ba = metric(
+        m,
+        "tt.access_rate_per_1000",
+        &[("priority_group", "Black African")],
+    );
+    assert!(ba["value"].is_null(), "{ba}");
+    let ba = metric(
+        m,
+        "tt.representation_ratio",
+        &[("priority_group", "Black African")],
+    );
+    assert!(ba["value"].is_null(), "{ba}");
+    // Men: 2 of 5 referrals, 1,000 of 3,000 registered -> 1.2 (0.4097 to 3.515).
+    let men = metric(m, "tt.representation_ratio", &[("priority_group", "Men")]);
+    assert_eq!(
+        (
+            men["value"].clone(),
+            men["ci_low"].clone(),
+            men["ci_high"].clone()
+        ),
+        (1.2.into(), 0.4097.into(), 3.515.into())
+    );
+    // Eastern European by the detail " polish"; the population has no detail.
+    assert_eq!(
+        value(m, "tt.referrals", &[("priority_group", "Eastern European")]),
+        1.0
+    );
+    assert!(
+        json["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| !(x["id"] == "tt.access_rate_per_1000"
+                && x["by"]["priority_group"] == "Eastern European")),
+        "an access rate for Eastern European without a population"
+    );
+    assert_eq!(
+        value(m, "tt.referrals", &[("priority_group", "Aged 65+")]),
+        1.0
+    );
+    // A group with no referrals is still reported, as 0.
+    assert_eq!(
+        value(m, "tt.referrals", &[("priority_group", "Chinese")]),
+        0.0
+    );
+    // Ethnic group White: r1, r2, r7; 17+ r1, r2 of 2,000 registered White.
+    assert_eq!(value(m, "tt.referrals", &[("ethnic_group", "White")]), 3.0);
+    assert_eq!(
+        value(m, "tt.representation_ratio", &[("ethnic_group", "White")]),
+        0.6
+    );
+    // Deprivation quintile 1 (deciles 1-2): r1, r3; registered 1,000 + 500.
+    assert_eq!(
+        value(m, "tt.access_rate_per_1000", &[("imd_quintile", "1")]),
+        1.3333
+    );
+    assert_eq!(value(m, "tt.referrals", &[("age_band", "Under 17")]), 1.0);
+    // Recovery of men: r1, r4, r6 at caseness; r1 recovered.
+    assert_prop(metric(m, "tt.recovery_pct", &[("sex", "1")]), 1, 3);
+    assert_prop(
+        metric(
+            m,
+            "tt.recovery_pct",
+            &[("ethnic_group", "White"), ("sex", "1")],
+        ),
+        1,
+        2,
+    );
+
+    // The previous year holds only r6's referral (December): only part of it.
+    assert!(json["previous_period"].is_null());
+    let text = pdf_text(&folder.join("report.pdf"));
+    for s in [
+        "Health equity: annual report",
+        "The extracts hold referrals for only part of 2024/25",
+        "Priority groups",
+        "Pakistani: referred at",
+        "Uptake and engagement",
+        "Outcomes",
+        "Waiting times",
+        "The deprivation gradient",
+        "Ethnic group by sex",
+        "Ethnicity not stated or not known, by partner",
+        "Methodology",
+    ] {
+        assert!(text.contains(s), "PDF lacks {s:?}");
+    }
+    // Every count here is below 5: none is shown.
+    let leaks: Vec<&str> = text.lines().filter(|l| l.contains("33.3%")).collect();
+    assert!(
+        leaks.is_empty(),
+        "1 of 3 recovery shown despite small numbers: {leaks:?}"
+    );
+}
+
+#[test]
+fn both_service_reports_run_on_sample_data() {
+    let ids = [
+        "tt.referrals",
+        "tt.access_rate_per_1000",
+        "tt.representation_ratio",
+        "tt.entered_treatment",
+        "tt.uptake_pct",
+        "tt.dna_pct",
+        "tt.ended_without_treatment_pct",
+        "tt.finished_treatment",
+        "tt.recovery_pct",
+        "tt.reliable_improvement_pct",
+        "tt.reliable_recovery_pct",
+        "tt.reliable_deterioration_pct",
+        "tt.wait_6wk_pct",
+        "tt.wait_18wk_pct",
+        "tt.wait_median_days",
+        "tt.interpreter_pct",
+        "tt.culturally_adapted_sessions",
+    ];
+    let breakdowns: &[&[(&str, &str)]] = &[
+        &[],
+        &[("ethnic_group", "Asian")],
+        &[("ethnic_category", "J")],
+        &[("priority_group", "Black Caribbean")],
+        &[("age_band", "65-74")],
+        &[("sex", "2")],
+        &[("imd_quintile", "1")],
+    ];
+    for (report, period, headings) in [
+        (
+            "access-biannual",
+            "FY2026-27-H1",
+            &["Who is referred", "Referral sources", "Interpreter need"][..],
+        ),
+        (
+            "equity-annual",
+            "FY2025-26",
+            &["Priority groups", "Outcomes", "The deprivation gradient"][..],
+        ),
+    ] {
+        let out = tempdir();
+        let r = run_service(report, period, &sample_data(), out.path());
+        assert_eq!(r.code, 0, "{report}: {}\n{}", r.stdout, r.stderr);
+        let folder = out.path().join(report).join(period);
+        let json = read_json(&folder.join("metrics.json"));
+        let m = &json["metrics"];
+        for id in ids {
+            for by in breakdowns {
+                metric(m, id, by);
+            }
+            // by disability for everything the population does not decide
+            if !id.starts_with("tt.access") && id != "tt.representation_ratio" {
+                metric(m, id, &[("disability", "Y")]);
+            }
+        }
+        // ethnic group by sex only in the annual report
+        let crossed = m.as_array().unwrap().iter().any(|x| {
+            x["by"].as_object().unwrap().len() == 2 && x["by"].get("ethnic_group").is_some()
+        });
+        assert_eq!(crossed, report == "equity-annual", "{report}");
+        let text = pdf_text(&folder.join("report.pdf"));
+        for h in headings {
+            assert!(text.contains(h), "{report} PDF lacks {h:?}");
+        }
+        // The Pakistani representation ratio in the PDF is the one in metrics.json.
+        let pak = metric(
+            m,
+            "tt.representation_ratio",
+            &[("priority_group", "Pakistani")],
+        );
+        let shown = format!(
+            "{:.2} ({:.2} to {:.2})",
+            pak["value"].as_f64().unwrap(),
+            pak["ci_low"].as_f64().unwrap(),
+            pak["ci_high"].as_f64().unwrap()
+        );
+        assert!(text.contains(&shown), "{report} PDF lacks {shown}");
+        assert!(!text.contains("P0"), "a person pseudonym is in the PDF");
+    }
+}
