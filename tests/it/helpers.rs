@@ -54,6 +54,18 @@ pub fn run_workforce(
     } else {
         "workforce-quarterly"
     };
+    run_report(report, period, data, out, extra, envs)
+}
+
+/// `run REPORT --period PERIOD` as of 2026-10-15 on `data` into `out`.
+pub fn run_report(
+    report: &str,
+    period: &str,
+    data: &Path,
+    out: &Path,
+    extra: &[&str],
+    envs: &[(&str, &str)],
+) -> Output {
     let mut args = vec![
         "run",
         report,

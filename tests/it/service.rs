@@ -254,22 +254,7 @@ fn write_service(dir: &Path) {
 }
 
 fn run_service(report: &str, period: &str, data: &Path, out: &Path) -> Output {
-    run(
-        &[
-            "run",
-            report,
-            "--period",
-            period,
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
-        &[],
-    )
+    run_report(report, period, data, out, &["--no-send"], &[])
 }
 
 fn value(m: &serde_json::Value, id: &str, by: &[(&str, &str)]) -> serde_json::Value {
