@@ -201,17 +201,22 @@ impl Builder<'_> {
         let mut vv = Vars::new();
         vv.insert("group", group.to_string());
         let ratio = self.metrics.get("tt.representation_ratio", &by);
-        vv.insert("ratio", self.shown(ratio, Kind::Ratio, true));
-        vv.insert(
-            "ratio_reading",
-            match ratio.and_then(|m| self.compared(m, Some(1.0))) {
-                Some(std::cmp::Ordering::Less) => t.text("priority.under", &vv)?,
-                Some(std::cmp::Ordering::Greater) => t.text("priority.over", &vv)?,
-                Some(std::cmp::Ordering::Equal) => t.text("priority.in_line", &vv)?,
-                None if ratio.is_some_and(|m| self.hidden(m)) => t.text("priority.hidden", &vv)?,
-                None => t.text("priority.no_population", &vv)?,
-            },
-        );
+        let reading = match ratio.and_then(|m| self.compared(m, Some(1.0))) {
+            Some(std::cmp::Ordering::Less) => Some("priority.under"),
+            Some(std::cmp::Ordering::Greater) => Some("priority.over"),
+            Some(std::cmp::Ordering::Equal) => Some("priority.in_line"),
+            None if ratio.is_some_and(|m| self.hidden(m)) => Some("priority.hidden"),
+            None => None,
+        };
+        let ratio_sentence = match (ratio.filter(|m| m.value.is_some()), reading) {
+            (Some(m), Some(key)) => {
+                vv.insert("ratio", self.shown(Some(m), Kind::Ratio, true));
+                vv.insert("ratio_reading", t.text(key, &vv)?);
+                t.text("priority.ratio", &vv)?
+            }
+            _ => t.text("priority.no_population", &vv)?,
+        };
+        vv.insert("ratio_sentence", ratio_sentence);
         let rec = self.metrics.get("tt.recovery_pct", &by);
         let service = self
             .metrics
