@@ -228,6 +228,28 @@ impl EasternEuropean {
 pub struct Disclosure {
     pub min_count: u64,
     pub round_to: u64,
+    /// Rounding for the PDF a recipient list gets, in place of `round_to` (e.g. counts
+    /// rounded to 5 for a wider audience); a list not named here gets `round_to`.
+    #[serde(default)]
+    pub round_to_by_list: BTreeMap<String, u64>,
+}
+
+impl Disclosure {
+    /// The rounding of the PDF a recipient list gets.
+    pub fn round_to_for(&self, list: &str) -> u64 {
+        self.round_to_by_list
+            .get(list)
+            .copied()
+            .unwrap_or(self.round_to)
+    }
+
+    /// These rules with another rounding.
+    pub fn with_round_to(&self, round_to: u64) -> Disclosure {
+        Disclosure {
+            round_to,
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -498,6 +520,18 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             "disclosure.round_to",
             format!("{} is not 0, 5 or 10", s.disclosure.round_to),
         );
+    }
+    for (list, r) in &s.disclosure.round_to_by_list {
+        let key = format!("disclosure.round_to_by_list.{list}");
+        if s.recipients.list(list).is_none() {
+            return err(
+                &key,
+                "not a recipient list (sdg, partnership_board, admins)".into(),
+            );
+        }
+        if ![0, 5, 10].contains(r) {
+            return err(&key, format!("{r} is not 0, 5 or 10"));
+        }
     }
     if !matches!(s.workforce.disciplinary_window_months, 12 | 24) {
         return err(

@@ -22,6 +22,10 @@ pub struct Delivery {
     pub status: String,
     /// SMTP reply, outbox file, or the error.
     pub detail: String,
+    /// The file of the output folder that was attached (audiences may get copies with
+    /// different rounding).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub attachment: String,
 }
 
 /// What goes into each message.
@@ -30,6 +34,41 @@ pub struct Letter<'a> {
     pub body: String,
     pub attachment_name: String,
     pub pdf: &'a [u8],
+}
+
+/// The recipients of a report grouped by the rounding of the copy each gets:
+/// (round_to, addresses). A person on two lists gets the coarser rounding.
+pub fn recipients_by_rounding(settings: &Settings, report: &str) -> Vec<(u64, Vec<String>)> {
+    let lists = settings
+        .reports
+        .get(report)
+        .map(|r| r.recipients.clone())
+        .unwrap_or_default();
+    let rounding = |addr: &str| {
+        lists
+            .iter()
+            .filter(|l| {
+                settings
+                    .recipients
+                    .list(l)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(addr))
+            })
+            .map(|l| settings.disclosure.round_to_for(l))
+            .max()
+            .unwrap_or(settings.disclosure.round_to)
+    };
+    let mut groups: Vec<(u64, Vec<String>)> = Vec::new();
+    for addr in recipients_for(settings, report) {
+        let r = rounding(&addr);
+        match groups.iter_mut().find(|g| g.0 == r) {
+            Some(g) => g.1.push(addr),
+            None => groups.push((r, vec![addr])),
+        }
+    }
+    groups.sort_by_key(|g| g.0);
+    groups
 }
 
 /// The recipients of a report: the addresses of its configured lists, without repeats.
@@ -88,6 +127,7 @@ pub async fn deliver(
                     recipient: r.clone(),
                     status: "failed".into(),
                     detail: format!("cannot create outbox {}: {e}", outbox.display()),
+                    attachment: String::new(),
                 })
                 .collect();
         }
@@ -99,6 +139,7 @@ pub async fn deliver(
                         recipient: r.clone(),
                         status: "written".into(),
                         detail: outbox.join(format!("{id}.eml")).display().to_string(),
+                        attachment: String::new(),
                     },
                     Err(e) => failed(r, e.to_string()),
                 },
@@ -123,6 +164,7 @@ pub async fn deliver(
                         resp.code(),
                         resp.message().collect::<Vec<_>>().join(" ")
                     ),
+                    attachment: String::new(),
                 },
                 Err(e) => failed(
                     r,
@@ -141,6 +183,7 @@ fn failed(r: &str, detail: String) -> Delivery {
         recipient: r.to_string(),
         status: "failed".into(),
         detail,
+        attachment: String::new(),
     }
 }
 

@@ -153,6 +153,7 @@ mod tests {
         Disclosure {
             min_count: 5,
             round_to,
+            round_to_by_list: Default::default(),
         }
     }
 
@@ -210,9 +211,10 @@ mod tests {
         let two = d.secondary(&[(2, true), (3, true), (50, false)]);
         assert_eq!(two, [Cell::Suppressed, Cell::Suppressed, Cell::Shown]);
         assert_eq!(
-            super::Disclosure {
+            Disclosure {
                 min_count: 5,
-                round_to: 5
+                round_to: 5,
+                round_to_by_list: Default::default(),
             }
             .secondary(&[(3, true), (50, false)]),
             [Cell::Suppressed, Cell::Shown]

@@ -13,7 +13,7 @@ use crate::contract::CONTRACT_VERSION;
 use crate::data::files::{hex, take_inventory};
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
-use crate::delivery::{Delivery, Letter, deliver, recipients_for};
+use crate::delivery::{Delivery, Letter, deliver, recipients_by_rounding};
 use crate::output::{csv_bytes, replace_file, write_output_folder};
 use crate::pdf::render::render_pdf;
 use crate::period::{Period, PeriodKind};
@@ -108,6 +108,12 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     let pdf = render_pdf(&computed.document).context("drawing the PDF")?;
+    // the copies for audiences with their own rounding, beside report.pdf
+    let mut copies: Vec<(u64, String, Vec<u8>)> = Vec::new();
+    for (r, doc) in &computed.variants {
+        let bytes = render_pdf(doc).context("drawing the PDF")?;
+        copies.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
+    }
 
     let inputs: Vec<serde_json::Value> = inventory
         .found
@@ -169,6 +175,9 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         ),
         ("manifest.json".to_string(), pretty(&manifest)?),
     ];
+    for (_, name, bytes) in &copies {
+        files.push((name.clone(), bytes.clone()));
+    }
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
     }
@@ -176,14 +185,21 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     tracing::info!(folder = %folder.display(), "output written");
 
     let deliveries = if req.send {
-        let recipients = recipients_for(settings, &req.report);
-        let letter = Letter {
-            subject: format!("{} - {}", computed.document.title, period.label()),
-            body: letter_body(settings, &computed.document.title, &period, req.as_of),
-            attachment_name: format!("{}-{}.pdf", req.report, period.id),
-            pdf: &pdf,
-        };
-        let d = deliver(settings, &settings.paths.outbox, &recipients, &letter).await;
+        let mut d = Vec::new();
+        for (r, recipients) in recipients_by_rounding(settings, &req.report) {
+            let copy = copies.iter().find(|c| c.0 == r);
+            let letter = Letter {
+                subject: format!("{} - {}", computed.document.title, period.label()),
+                body: letter_body(settings, &computed.document.title, &period, req.as_of),
+                attachment_name: format!("{}-{}.pdf", req.report, period.id),
+                pdf: copy.map_or(&pdf, |c| &c.2),
+            };
+            let file = copy.map_or("report.pdf", |c| c.1.as_str());
+            for mut x in deliver(settings, &settings.paths.outbox, &recipients, &letter).await {
+                x.attachment = file.to_string();
+                d.push(x);
+            }
+        }
         let status = if d.iter().any(|x| x.status == "failed") {
             "failed"
         } else if d.iter().all(|x| x.status == "written") {

@@ -129,7 +129,10 @@ pub struct Computed {
     /// Report-specific entries added to `metrics.json` (snapshot date, previous period).
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub tables: Vec<CsvTable>,
+    /// The document under the default disclosure rules.
     pub document: Document,
+    /// The document again for each other rounding an audience gets: (round_to, document).
+    pub variants: Vec<(u64, Document)>,
     pub quality: QualityReport,
 }
 
@@ -180,6 +183,38 @@ pub fn document(
         cover_lines: t.texts("cover_lines", v)?,
         sections,
     })
+}
+
+/// The document under the default disclosure rules, and again for each other rounding
+/// some audience of the report gets: `compose` draws the document under given rules.
+pub fn documents(
+    settings: &crate::config::Settings,
+    report: &str,
+    mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
+) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
+    let document = compose(&settings.disclosure)?;
+    let mut variants = Vec::new();
+    for r in audience_roundings(settings, report) {
+        variants.push((r, compose(&settings.disclosure.with_round_to(r))?));
+    }
+    Ok((document, variants))
+}
+
+/// The roundings other than the default that some audience of a report gets, each
+/// once, in order: a document is composed for each.
+fn audience_roundings(settings: &crate::config::Settings, report: &str) -> Vec<u64> {
+    let mut out: Vec<u64> = settings
+        .reports
+        .get(report)
+        .map(|r| r.recipients.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|list| settings.disclosure.round_to_for(list))
+        .filter(|r| *r != settings.disclosure.round_to)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// A fraction as a percentage with one decimal: 0.1984 -> "19.8%".

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use equity_reports::disclosure::thousands;
+
 use crate::helpers::*;
 
 /// (id, age, sex, ethnic category, detail, imd decile, referral date, end date,
@@ -513,4 +515,74 @@ fn both_service_reports_run_on_sample_data() {
         assert!(text.contains(&shown), "{report} PDF lacks {shown}");
         assert!(!text.contains("P0"), "a person pseudonym is in the PDF");
     }
+}
+
+#[test]
+fn an_audience_with_its_own_rounding_gets_its_own_copy() {
+    let out = tempdir();
+    let outbox = out.path().join("outbox");
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        &sample_data(),
+        out.path(),
+        &[],
+        &[
+            ("EQUITY_REPORTS__PATHS__OUTBOX", outbox.to_str().unwrap()),
+            (
+                "EQUITY_REPORTS__DISCLOSURE__ROUND_TO_BY_LIST",
+                "{ partnership_board = 5 }",
+            ),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let folder = out.path().join("equity-annual/FY2025-26");
+    let json = read_json(&folder.join("metrics.json"));
+    let referrals = metric(&json["metrics"], "tt.referrals", &[])["value"]
+        .as_f64()
+        .unwrap() as u64;
+    assert_ne!(
+        referrals % 5,
+        0,
+        "pick data whose total is not a multiple of 5"
+    );
+    let exact = thousands(referrals);
+    let rounded = thousands((referrals + 2) / 5 * 5);
+    let full = pdf_text(&folder.join("report.pdf"));
+    let board = pdf_text(&folder.join("report-rounded-to-5.pdf"));
+    assert!(
+        full.contains(&format!("received {exact} referrals")),
+        "{exact}"
+    );
+    assert!(
+        board.contains(&format!("received {rounded} referrals")),
+        "{rounded}"
+    );
+    assert!(
+        !board.contains(&exact),
+        "the exact total is in the rounded copy"
+    );
+    // Each recipient's line in the manifest names the copy attached.
+    let manifest = read_json(&folder.join("manifest.json"));
+    let copies: Vec<(String, String)> = manifest["delivery"]["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["recipient"].as_str().unwrap().to_string(),
+                d["attachment"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        copies,
+        [
+            ("sdg@lmws.example.org".to_string(), "report.pdf".to_string()),
+            (
+                "partnership-board@lmws.example.org".to_string(),
+                "report-rounded-to-5.pdf".to_string()
+            ),
+        ]
+    );
 }

@@ -10,9 +10,9 @@ use super::{
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Section};
+use crate::pdf::model::{Block, Document, Section};
 use crate::period::Period;
-use crate::report::{Computed, ReportError};
+use crate::report::{Computed, ReportError, documents};
 
 pub const REPORT: &str = "access-biannual";
 
@@ -40,7 +40,29 @@ pub async fn compute(
     }
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
-    let b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let (document, variants) = documents(settings, REPORT, |d| {
+        b.disclosure = d.clone();
+        compose(&b, &sources, &unknown, as_of)
+    })?;
+    let tables = b.tables(&sources, &unknown);
+    Ok(Computed {
+        extra: extra(&g, &unknown),
+        tables,
+        document,
+        variants,
+        metrics: g.metrics,
+        quality,
+    })
+}
+
+/// The document under the builder's disclosure rules.
+fn compose(
+    b: &Builder,
+    sources: &[(String, String, u64)],
+    unknown: &[(String, u64, u64)],
+    as_of: NaiveDate,
+) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
     let mut sections = vec![b.summary_section(&v, HEADLINES)?];
@@ -50,7 +72,7 @@ pub async fn compute(
         new_page: true,
         blocks: vec![
             Block::Paragraph(t.text("sources.intro", &v)?),
-            Block::Table(b.sources_table(&sources)),
+            Block::Table(b.sources_table(sources)),
         ],
     });
     sections.push(Section {
@@ -73,14 +95,6 @@ pub async fn compute(
         ],
     });
     sections.push(b.methodology_section(&v)?);
-    sections.push(b.quality_section(&v, &unknown)?);
-    let document = b.document(&v, sections, as_of)?;
-    let tables = b.tables(&sources, &unknown);
-    Ok(Computed {
-        extra: extra(&g, &unknown),
-        tables,
-        document,
-        metrics: g.metrics,
-        quality,
-    })
+    sections.push(b.quality_section(&v, unknown)?);
+    b.document(&v, sections, as_of)
 }

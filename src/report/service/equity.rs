@@ -14,7 +14,7 @@ use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col};
 use crate::period::Period;
-use crate::report::{Computed, ReportError, pct};
+use crate::report::{Computed, ReportError, documents, pct};
 
 pub const REPORT: &str = "equity-annual";
 
@@ -106,7 +106,28 @@ pub async fn compute(
     let g = gather(s, period).await?;
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
-    let b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let (document, variants) = documents(settings, REPORT, |d| {
+        b.disclosure = d.clone();
+        compose(&b, &unknown, as_of)
+    })?;
+    let tables = b.tables(&sources, &unknown);
+    Ok(Computed {
+        extra: extra(&g, &unknown),
+        tables,
+        document,
+        variants,
+        metrics: g.metrics,
+        quality,
+    })
+}
+
+/// The document under the builder's disclosure rules.
+fn compose(
+    b: &Builder,
+    unknown: &[(String, u64, u64)],
+    as_of: NaiveDate,
+) -> Result<crate::pdf::model::Document, ReportError> {
     let v = b.vars();
     let mut sections = vec![b.summary_section(&v, HEADLINES)?, b.priority_section(&v)?];
     sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
@@ -130,16 +151,8 @@ pub async fn compute(
     sections.push(b.deprivation_section(&v)?);
     sections.push(b.ethnic_sex_section(&v)?);
     sections.push(b.methodology_section(&v)?);
-    sections.push(b.quality_section(&v, &unknown)?);
-    let document = b.document(&v, sections, as_of)?;
-    let tables = b.tables(&sources, &unknown);
-    Ok(Computed {
-        extra: extra(&g, &unknown),
-        tables,
-        document,
-        metrics: g.metrics,
-        quality,
-    })
+    sections.push(b.quality_section(&v, unknown)?);
+    b.document(&v, sections, as_of)
 }
 
 impl Builder<'_> {

@@ -230,6 +230,8 @@ struct Builder<'a> {
     span: (NaiveDate, NaiveDate),
     quality: &'a QualityReport,
     not_supplied: Vec<String>,
+    /// The disclosure rules this copy of the document follows (its audience's rounding).
+    disclosure: Disclosure,
     template: Template,
 }
 
@@ -255,12 +257,13 @@ impl<'a> Builder<'a> {
                 .filter(|d| !s.is_supplied(d))
                 .map(|d| d.to_string())
                 .collect(),
+            disclosure: settings.disclosure.clone(),
             template: Template::load(report)?,
         })
     }
 
     fn d(&self) -> &Disclosure {
-        &self.settings.disclosure
+        &self.disclosure
     }
 
     fn hidden(&self, m: &Metric) -> bool {
@@ -338,12 +341,12 @@ impl<'a> Builder<'a> {
                 .map(|(_, v)| v)
                 .collect();
         for m in &self.metrics.0 {
-            if m.id == "tt.referrals" && m.by.len() == 1 {
-                if let Some(x) = m.by.get(dim) {
-                    if !v.contains(x) {
-                        v.push(x.clone());
-                    }
-                }
+            if m.id == "tt.referrals"
+                && m.by.len() == 1
+                && let Some(x) = m.by.get(dim)
+                && !v.contains(x)
+            {
+                v.push(x.clone());
             }
         }
         v

@@ -16,7 +16,7 @@ use crate::metrics::{Metric, Metrics, collect, i64_column, string_column};
 use crate::pdf::model::{Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col};
 use crate::period::Period;
 use crate::queries::{self, Param};
-use crate::report::{Computed, CsvTable, ReportError, pct};
+use crate::report::{Computed, CsvTable, ReportError, documents, pct};
 
 pub const REPORT: &str = "workforce-annual";
 
@@ -105,15 +105,15 @@ pub async fn compute(
         });
     }
     let mix = ethnic_mix(s, settings, g.snapshot).await?;
-    let a = Annual {
+    let mut a = Annual {
         b: g.builder(settings, period, &quality, REPORT)?,
         quarters: &quarters,
         mix: &mix,
     };
-    let mut v = a.b.vars();
-    a.add_vars(&mut v);
-    let sections = a.sections(&v)?;
-    let document = a.b.document(&v, sections, as_of)?;
+    let (document, variants) = documents(settings, REPORT, |d| {
+        a.b.disclosure = d.clone();
+        a.compose(as_of)
+    })?;
     let mut tables = a.b.tables();
     tables.push(a.trend_csv());
     tables.push(a.mix_csv());
@@ -136,6 +136,7 @@ pub async fn compute(
         extra,
         tables,
         document,
+        variants,
         quality,
     })
 }
@@ -198,6 +199,14 @@ struct Annual<'a> {
 }
 
 impl Annual<'_> {
+    /// The document under the builder's disclosure rules.
+    fn compose(&self, as_of: NaiveDate) -> Result<crate::pdf::model::Document, ReportError> {
+        let mut v = self.b.vars();
+        self.add_vars(&mut v);
+        let sections = self.sections(&v)?;
+        self.b.document(&v, sections, as_of)
+    }
+
     fn add_vars(&self, v: &mut Vars) {
         let with_data = self.quarters.iter().filter(|q| q.metrics.is_some()).count();
         v.insert("quarters_with_data", with_data.to_string());

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::config::Settings;
+use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
@@ -199,6 +199,7 @@ impl Gathered {
             previous: self.previous.as_ref(),
             not_supplied: &self.not_supplied,
             quality,
+            disclosure: settings.disclosure.clone(),
             template: Template::load(report)?,
         })
     }
@@ -216,6 +217,8 @@ struct Builder<'a> {
     previous: Option<&'a Previous>,
     not_supplied: &'a [String],
     quality: &'a QualityReport,
+    /// The disclosure rules this copy of the document follows (its audience's rounding).
+    disclosure: Disclosure,
     template: Template,
 }
 
@@ -236,8 +239,8 @@ fn is_pct(m: &Metric) -> bool {
 }
 
 impl<'a> Builder<'a> {
-    fn d(&self) -> &crate::config::Disclosure {
-        &self.settings.disclosure
+    fn d(&self) -> &Disclosure {
+        &self.disclosure
     }
 
     /// A figure as the PDF shows it, suppressed where disclosure control says.

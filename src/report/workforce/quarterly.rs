@@ -4,13 +4,13 @@
 
 use chrono::NaiveDate;
 
-use super::gather;
+use super::{Builder, gather};
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Section};
+use crate::pdf::model::{Block, Document, Section};
 use crate::period::Period;
-use crate::report::{Computed, ReportError};
+use crate::report::{Computed, ReportError, documents};
 
 pub const REPORT: &str = "workforce-quarterly";
 
@@ -29,7 +29,24 @@ pub async fn compute(
         "a quarterly report needs the quarter-end snapshot",
     )
     .await?;
-    let b = g.builder(settings, period, &quality, REPORT)?;
+    let mut b = g.builder(settings, period, &quality, REPORT)?;
+    let (document, variants) = documents(settings, REPORT, |d| {
+        b.disclosure = d.clone();
+        compose(&b, as_of)
+    })?;
+    let tables = b.tables();
+    Ok(Computed {
+        extra: g.extra(),
+        tables,
+        document,
+        variants,
+        metrics: g.metrics,
+        quality,
+    })
+}
+
+/// The document under the builder's disclosure rules.
+fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
     let representation = Section {
@@ -49,13 +66,5 @@ pub async fn compute(
         b.methodology_section(&v)?,
         b.quality_section(&v)?,
     ];
-    let document = b.document(&v, sections, as_of)?;
-    let tables = b.tables();
-    Ok(Computed {
-        extra: g.extra(),
-        tables,
-        document,
-        metrics: g.metrics,
-        quality,
-    })
+    b.document(&v, sections, as_of)
 }
