@@ -427,6 +427,17 @@ fn equity_annual_figures_match_hand_counts() {
         assert!(text.contains(s), "PDF lacks {s:?}");
     }
     // Every count here is below 5: none is shown.
+    // A rerun on the same inputs gives the same bytes.
+    let again = tempdir();
+    let r = run_service("equity-annual", "FY2025-26", data.path(), again.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in ["report.pdf", "metrics.json", "tables/figures.csv"] {
+        let second = again.path().join("equity-annual/FY2025-26").join(f);
+        assert!(
+            std::fs::read(folder.join(f)).unwrap() == std::fs::read(second).unwrap(),
+            "{f} differs on a rerun"
+        );
+    }
     let leaks: Vec<&str> = text.lines().filter(|l| l.contains("33.3%")).collect();
     assert!(
         leaks.is_empty(),
