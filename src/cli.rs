@@ -29,7 +29,19 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Produce a report for a period, write its folder and e-mail it.
+    ///
+    /// A report and period already delivered is not sent again unless --resend is given.
     Run(RunArgs),
+    /// Run every report on its schedule until stopped (SIGTERM or Ctrl-C).
+    ///
+    /// Catches up, once, a run missed while stopped (within schedule.catch_up_days).
+    Serve(ServeArgs),
+    /// List each report's next run times and the period each covers.
+    Schedule(ScheduleArgs),
+    /// Print the run ledger: every run, its status and each recipient's delivery.
+    History(HistoryArgs),
+    /// Send an archived run's PDF again, without computing it again.
+    Resend(ResendArgs),
     /// Check the extracts against the data contract and count row-level problems.
     ///
     /// Exit code 0: clean; 1: row-level problems only; 2: structural errors.
@@ -40,8 +52,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Report id: workforce-quarterly (workforce-annual, access-biannual and
-    /// equity-annual are routed in config/ and arrive in later versions).
+    /// Report id: workforce-quarterly, workforce-annual, access-biannual or equity-annual.
     pub report: String,
     /// Period id: 2026-Q3 (quarter), FY2026-27-H1 (half year), FY2025-26 (year).
     #[arg(long)]
@@ -56,8 +67,56 @@ pub struct RunArgs {
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
     /// Write the outputs but send no e-mail.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resend")]
     pub no_send: bool,
+    /// Send even though this report and period were delivered before.
+    #[arg(long)]
+    pub resend: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Data root (default: paths.data in the settings).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output root, where the ledger lives too (default: paths.out in the settings).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// List run times after this instant (default: now), e.g. 2027-03-01T00:00:00Z.
+    #[arg(long, value_parser = parse_instant)]
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many run times per report.
+    #[arg(long, default_value_t = 4)]
+    pub count: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this report.
+    #[arg(long)]
+    pub report: Option<String>,
+    /// Only this period.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Output root whose ledger to read (default: paths.out in the settings).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResendArgs {
+    /// The run whose PDF to send (see `history`).
+    pub run_id: i64,
+    /// Send to this address only (default: everyone the run sent to).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Output root whose ledger and archive to read (default: paths.out).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +140,13 @@ pub struct SampleArgs {
     /// Multiplies volumes (staff, referrals, population) for load tests.
     #[arg(long, default_value_t = 1)]
     pub scale: u32,
+}
+
+/// An instant in RFC 3339 form, 2027-03-01T00:00:00Z.
+pub fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("{s:?} is not an instant of the form 2027-03-01T00:00:00Z"))
 }
 
 /// A date in ISO form, 2026-10-15.

@@ -51,6 +51,7 @@ pub struct Settings {
     pub eastern_european: EasternEuropean,
     pub disclosure: Disclosure,
     pub smtp: Smtp,
+    pub schedule: Schedule,
     /// SHA-256 of the effective settings (defaults, site file and environment laid
     /// together), recorded in each manifest.
     #[serde(skip)]
@@ -63,6 +64,19 @@ pub struct Paths {
     pub data: PathBuf,
     pub out: PathBuf,
     pub outbox: PathBuf,
+    /// The run ledger; empty means `ledger.sqlite` in the output root.
+    pub ledger: PathBuf,
+}
+
+impl Paths {
+    /// The ledger file for outputs under `out`.
+    pub fn ledger_for(&self, out: &Path) -> PathBuf {
+        if self.ledger.as_os_str().is_empty() {
+            out.join("ledger.sqlite")
+        } else {
+            self.ledger.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,6 +284,21 @@ pub struct Smtp {
     pub password_env: String,
     pub from: String,
     pub timeout_seconds: u64,
+    /// Waits before each further try of a transient failure, in seconds.
+    pub retry_seconds: Vec<u64>,
+    /// Larger PDFs are not attached; the e-mail says where they are archived.
+    pub max_attachment_bytes: u64,
+}
+
+/// Automatic runs: cron patterns per report, read in `timezone`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub timezone: String,
+    pub catch_up_days: u32,
+    pub data_retry_minutes: Vec<u64>,
+    pub heartbeat_seconds: u32,
+    pub reports: BTreeMap<String, String>,
 }
 
 impl Smtp {
@@ -540,6 +569,7 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         );
     }
     check_benchmark(&s.benchmark)?;
+    crate::schedule::check_schedule(&s.schedule)?;
     if s.priority_groups.older_age > 120 {
         return err(
             "priority_groups.older_age",

@@ -1,8 +1,13 @@
 //! E-mailing a report: one message per recipient with the PDF attached and a short
 //! plain-text body that carries no figures. With no SMTP host configured the messages
 //! are written as `.eml` files into the outbox folder instead.
+//!
+//! Each recipient is tried on their own: a transient failure (4xx, connection refused,
+//! timeout) is tried again after each wait of `smtp.retry_seconds`; a permanent one
+//! (5xx, bad address) is not. Every message carries a Message-ID chosen by the caller,
+//! the same on every try, so a copy accepted twice can be told apart in mail logs.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
@@ -13,6 +18,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use crate::config::{Security, Settings};
+use crate::ledger::{Ledger, delivery_status};
 
 /// How one recipient's copy went.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -26,6 +32,14 @@ pub struct Delivery {
     /// different rounding).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub attachment: String,
+    /// The message's Message-ID header.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message_id: String,
+    /// How many times the server was asked.
+    pub attempts: u32,
+    /// A failure that trying again will not mend (5xx, bad address).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub permanent: bool,
 }
 
 /// What goes into each message.
@@ -34,6 +48,30 @@ pub struct Letter<'a> {
     pub body: String,
     pub attachment_name: String,
     pub pdf: &'a [u8],
+    /// Where the PDF is archived, for the e-mail that cannot attach it.
+    pub archived_at: String,
+}
+
+/// A Message-ID for the `n`-th recipient of what `tag` names (a run: report, period and
+/// run id): unique across runs and ledgers, and the same on every try of that recipient.
+pub fn message_id(settings: &Settings, tag: &str, n: usize) -> String {
+    let domain = settings
+        .smtp
+        .from
+        .parse::<Mailbox>()
+        .map(|m| m.email.domain().to_string())
+        .unwrap_or_else(|_| "localhost".into());
+    let tag: String = tag
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    format!("<{tag}.{n}.{}@{domain}>", chrono::Utc::now().timestamp())
 }
 
 /// The recipients of a report grouped by the rounding of the copy each gets:
@@ -86,20 +124,44 @@ pub fn recipients_for(settings: &Settings, report: &str) -> Vec<String> {
     out
 }
 
-fn build(settings: &Settings, to: &str, letter: &Letter) -> Result<Message, String> {
+fn build(
+    settings: &Settings,
+    to: &str,
+    letter: &Letter,
+    message_id: &str,
+) -> Result<Message, String> {
     let from: Mailbox = settings
         .smtp
         .from
         .parse()
         .map_err(|e| format!("smtp.from: {e}"))?;
     let to: Mailbox = to.parse().map_err(|e| format!("address {to:?}: {e}"))?;
-    let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
         .subject(letter.subject.clone())
         // A Message-ID lets an administrator trace the message through mail logs.
-        .message_id(None)
+        .message_id(Some(message_id.to_string()));
+    if letter.attachment_name.is_empty() {
+        return builder.body(letter.body.clone()).map_err(|e| e.to_string());
+    }
+    let size = letter.pdf.len() as u64;
+    let limit = settings.smtp.max_attachment_bytes;
+    if size > limit {
+        // Mail servers refuse large messages: say where the report is instead.
+        let body = format!(
+            "{}\nThe report ({}) is larger than the e-mail attachment limit ({}), so it is \
+             not attached. It is archived at {} on the reporting server; ask the reporting \
+             team for a copy.\n",
+            letter.body,
+            megabytes(size),
+            megabytes(limit),
+            letter.archived_at
+        );
+        return builder.body(body).map_err(|e| e.to_string());
+    }
+    let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+    builder
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(letter.body.clone()))
@@ -110,81 +172,194 @@ fn build(settings: &Settings, to: &str, letter: &Letter) -> Result<Message, Stri
         .map_err(|e| e.to_string())
 }
 
-/// Send the letter to every recipient; each gets its own result, and one failure
-/// does not stop the others.
-pub async fn deliver(
-    settings: &Settings,
-    outbox: &Path,
-    recipients: &[String],
-    letter: &Letter<'_>,
-) -> Vec<Delivery> {
-    let mut results = Vec::new();
-    if settings.smtp.host.trim().is_empty() {
-        if let Err(e) = std::fs::create_dir_all(outbox) {
-            return recipients
-                .iter()
-                .map(|r| Delivery {
-                    recipient: r.clone(),
-                    status: "failed".into(),
-                    detail: format!("cannot create outbox {}: {e}", outbox.display()),
-                    attachment: String::new(),
-                })
-                .collect();
+fn megabytes(b: u64) -> String {
+    format!("{:.1} MB", b as f64 / 1_048_576.0)
+}
+
+/// Where messages go: SMTP, or `.eml` files in the outbox.
+pub enum Mailer {
+    Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, String),
+}
+
+/// Why one try failed, and whether trying again may help.
+struct SendFailure {
+    detail: String,
+    transient: bool,
+}
+
+impl Mailer {
+    /// The mailer the settings ask for: SMTP with a host, else the outbox.
+    pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
+        if settings.smtp.host.trim().is_empty() {
+            let outbox = settings.paths.outbox.clone();
+            std::fs::create_dir_all(&outbox)
+                .map_err(|e| format!("cannot create outbox {}: {e}", outbox.display()))?;
+            return Ok(Mailer::Outbox(
+                AsyncFileTransport::<Tokio1Executor>::new(&outbox),
+                outbox,
+            ));
         }
-        let transport = AsyncFileTransport::<Tokio1Executor>::new(outbox);
-        for r in recipients {
-            let d = match build(settings, r, letter) {
-                Ok(m) => match transport.send(m).await {
-                    Ok(id) => Delivery {
-                        recipient: r.clone(),
-                        status: "written".into(),
-                        detail: outbox.join(format!("{id}.eml")).display().to_string(),
-                        attachment: String::new(),
-                    },
-                    Err(e) => failed(r, e.to_string()),
-                },
-                Err(e) => failed(r, e),
-            };
-            results.push(d);
-        }
-        return results;
+        let where_ = format!("SMTP {}:{}", settings.smtp.host, settings.smtp.port);
+        Ok(Mailer::Smtp(smtp_transport(settings)?, where_))
     }
-    let transport = match smtp_transport(settings) {
-        Ok(t) => t,
-        Err(e) => return recipients.iter().map(|r| failed(r, e.clone())).collect(),
-    };
-    for r in recipients {
-        let d = match build(settings, r, letter) {
-            Ok(m) => match transport.send(m).await {
-                Ok(resp) => Delivery {
-                    recipient: r.clone(),
-                    status: "sent".into(),
-                    detail: format!(
+
+    async fn send_once(&self, m: Message) -> Result<(String, String), SendFailure> {
+        match self {
+            Mailer::Outbox(t, dir) => match t.send(m).await {
+                Ok(id) => Ok((
+                    delivery_status::WRITTEN.into(),
+                    dir.join(format!("{id}.eml")).display().to_string(),
+                )),
+                Err(e) => Err(SendFailure {
+                    detail: e.to_string(),
+                    transient: false,
+                }),
+            },
+            Mailer::Smtp(t, where_) => match t.send(m).await {
+                Ok(resp) => Ok((
+                    delivery_status::SENT.into(),
+                    format!(
                         "{} {}",
                         resp.code(),
                         resp.message().collect::<Vec<_>>().join(" ")
                     ),
-                    attachment: String::new(),
-                },
-                Err(e) => failed(
-                    r,
-                    format!("SMTP {}:{}: {e}", settings.smtp.host, settings.smtp.port),
-                ),
+                )),
+                // 5xx and malformed requests will fail the same way again; 4xx,
+                // refused connections, timeouts and broken TLS may not.
+                Err(e) => Err(SendFailure {
+                    transient: !(e.is_permanent() || e.is_client()),
+                    detail: format!("{where_}: {e}"),
+                }),
             },
-            Err(e) => failed(r, e),
+        }
+    }
+}
+
+/// Where a run records its deliveries as they happen.
+pub struct Record<'a> {
+    pub ledger: &'a Ledger,
+    pub run_id: i64,
+}
+
+/// One recipient: (address, Message-ID).
+pub type Addressee = (String, String);
+
+/// Send the letter to every recipient; each gets its own result, and one failure
+/// does not stop the others. With `record`, each message is marked `sending` in the
+/// ledger before it goes and its result after.
+pub async fn deliver(
+    settings: &Settings,
+    mailer: &Mailer,
+    recipients: &[Addressee],
+    letter: &Letter<'_>,
+    attachment: &str,
+    record: Option<&Record<'_>>,
+) -> Vec<Delivery> {
+    let mut results = Vec::new();
+    for (to, id) in recipients {
+        let mut d = Delivery {
+            recipient: to.clone(),
+            status: delivery_status::FAILED.into(),
+            detail: String::new(),
+            attachment: attachment.to_string(),
+            message_id: id.clone(),
+            attempts: 0,
+            permanent: false,
         };
+        let row = match record {
+            Some(r) => match r.ledger.delivery_started(r.run_id, to, attachment, id) {
+                Ok(row) => Some(row),
+                Err(e) => {
+                    // Without a trace in the ledger a crash could send twice: do not send.
+                    d.detail = format!("not sent: {e}");
+                    results.push(d);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        match build(settings, to, letter, id) {
+            Err(e) => {
+                d.detail = e;
+                d.permanent = true;
+            }
+            Ok(m) => {
+                let mut waits = settings.smtp.retry_seconds.iter();
+                loop {
+                    d.attempts += 1;
+                    match mailer.send_once(m.clone()).await {
+                        Ok((status, detail)) => {
+                            d.status = status;
+                            d.detail = detail;
+                            break;
+                        }
+                        Err(f) => {
+                            d.detail = f.detail;
+                            d.permanent = !f.transient;
+                            let next = if f.transient { waits.next() } else { None };
+                            let Some(wait) = next else { break };
+                            tracing::warn!(
+                                recipient = %to,
+                                attempt = d.attempts,
+                                "delivery failed, trying again in {wait} s: {}",
+                                d.detail
+                            );
+                            tokio::time::sleep(Duration::from_secs(*wait)).await;
+                        }
+                    }
+                }
+            }
+        }
+        if d.status == delivery_status::FAILED {
+            let kind = if d.permanent { "permanent" } else { "gave up" };
+            d.detail = format!("{kind} after {} attempt(s): {}", d.attempts, d.detail);
+        }
+        if let (Some(r), Some(row)) = (record, row)
+            && let Err(e) = r
+                .ledger
+                .delivery_result(row, &d.status, d.attempts, &d.detail)
+        {
+            tracing::error!(recipient = %to, "cannot record the delivery: {e}");
+        }
         results.push(d);
     }
     results
 }
 
-fn failed(r: &str, detail: String) -> Delivery {
-    Delivery {
-        recipient: r.to_string(),
-        status: "failed".into(),
-        detail,
-        attachment: String::new(),
+/// Tell the `admins` list about a run that needs a person (its reason, never a
+/// figure). Failures to reach them are logged: there is no one else to tell.
+pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Vec<Delivery> {
+    let admins: Vec<Addressee> = settings
+        .recipients
+        .admins
+        .iter()
+        .enumerate()
+        .map(|(n, a)| (a.clone(), message_id(settings, "admin-notice", n + 1)))
+        .collect();
+    if admins.is_empty() {
+        tracing::error!("no admins list to tell: {subject}");
+        return Vec::new();
     }
+    let mailer = match Mailer::from_settings(settings) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!("cannot tell the admins ({e}): {subject}");
+            return Vec::new();
+        }
+    };
+    let letter = Letter {
+        subject: subject.to_string(),
+        body: format!("{body}\n\nThis message was sent automatically by equity-reports.\n"),
+        attachment_name: String::new(),
+        pdf: &[],
+        archived_at: String::new(),
+    };
+    let sent = deliver(settings, &mailer, &admins, &letter, "", None).await;
+    for d in sent.iter().filter(|d| d.status == delivery_status::FAILED) {
+        tracing::error!(recipient = %d.recipient, "cannot tell an admin: {}", d.detail);
+    }
+    sent
 }
 
 fn smtp_transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {

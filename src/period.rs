@@ -97,6 +97,27 @@ impl Period {
         })
     }
 
+    /// The period of this kind that holds `day`.
+    pub fn containing(kind: PeriodKind, day: NaiveDate) -> Period {
+        let (y, m) = (day.year(), day.month());
+        let fy = if m >= 4 { y } else { y - 1 };
+        let id = match kind {
+            PeriodKind::Quarter => format!("{y}-Q{}", (m - 1) / 3 + 1),
+            PeriodKind::HalfYear => {
+                let h = if (4..=9).contains(&m) { 1 } else { 2 };
+                format!("FY{fy}-{:02}-H{h}", (fy + 1) % 100)
+            }
+            PeriodKind::FinancialYear => format!("FY{fy}-{:02}", (fy + 1) % 100),
+        };
+        Period::parse(&id).expect("period id is well formed")
+    }
+
+    /// The last whole period of this kind that ended before `day`: what a report
+    /// scheduled on `day` covers.
+    pub fn closed_before(kind: PeriodKind, day: NaiveDate) -> Period {
+        Period::containing(kind, day).previous()
+    }
+
     /// The period of the same kind just before this one.
     pub fn previous(&self) -> Period {
         let months = match self.kind {
@@ -230,6 +251,20 @@ mod tests {
             Period::parse("FY2025-26").unwrap().previous().id,
             "FY2024-25"
         );
+    }
+
+    #[test]
+    fn the_period_just_closed() {
+        let closed = |k, day: &str| Period::closed_before(k, d(day)).id;
+        assert_eq!(closed(PeriodKind::Quarter, "2027-01-15"), "2026-Q4");
+        assert_eq!(closed(PeriodKind::Quarter, "2026-10-15"), "2026-Q3");
+        assert_eq!(closed(PeriodKind::Quarter, "2026-04-01"), "2026-Q1");
+        assert_eq!(closed(PeriodKind::Quarter, "2026-03-31"), "2025-Q4");
+        assert_eq!(closed(PeriodKind::HalfYear, "2026-10-15"), "FY2026-27-H1");
+        assert_eq!(closed(PeriodKind::HalfYear, "2027-04-15"), "FY2026-27-H2");
+        assert_eq!(closed(PeriodKind::HalfYear, "2027-01-15"), "FY2026-27-H1");
+        assert_eq!(closed(PeriodKind::FinancialYear, "2026-05-15"), "FY2025-26");
+        assert_eq!(closed(PeriodKind::FinancialYear, "2026-03-15"), "FY2024-25");
     }
 
     #[test]

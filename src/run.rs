@@ -1,22 +1,30 @@
-//! One run of one report: check the extracts, compute, write the output folder whole,
-//! then deliver and record the delivery in the manifest.
+//! One run of one report: ask the ledger whether it is due, check the extracts,
+//! compute, write the output folder whole, archive what is attached, then deliver and
+//! record each delivery in the ledger and the manifest. Also `resend`, which sends an
+//! archived run's PDF again without computing anything.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
 use crate::contract::CONTRACT_VERSION;
+use crate::data::files::StructuralError;
 use crate::data::files::{hex, take_inventory};
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
-use crate::delivery::{Delivery, Letter, deliver, recipients_by_rounding};
+use crate::delivery::{
+    Addressee, Delivery, Letter, Mailer, Record, deliver, message_id, notify_admins,
+    recipients_by_rounding,
+};
+use crate::ledger::{Ledger, NextAction, Trigger, delivery_status, status};
 use crate::output::{csv_bytes, replace_file, write_output_folder};
 use crate::pdf::render::render_pdf;
-use crate::period::{Period, PeriodKind};
+use crate::period::Period;
+use crate::report::ReportError;
 use crate::report::RunRequest;
 use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
@@ -24,6 +32,7 @@ use crate::report::workforce::{self, annual, quarterly};
 /// What a run produced.
 #[derive(Debug)]
 pub struct RunOutcome {
+    pub run_id: i64,
     pub folder: PathBuf,
     pub deliveries: Vec<Delivery>,
 }
@@ -31,33 +40,196 @@ pub struct RunOutcome {
 impl RunOutcome {
     /// Whether every recipient's copy went (or none was asked for).
     pub fn all_delivered(&self) -> bool {
-        self.deliveries.iter().all(|d| d.status != "failed")
+        self.deliveries
+            .iter()
+            .all(|d| d.status != delivery_status::FAILED)
     }
 }
 
-/// Run a report. Any error means nothing was written or sent.
-pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result<RunOutcome> {
-    let started = Utc::now();
-    let period = Period::parse(&req.period)?;
-    let (expected, example) = match req.report.as_str() {
-        "workforce-quarterly" => (PeriodKind::Quarter, "a calendar quarter such as 2026-Q3"),
-        "workforce-annual" => (
-            PeriodKind::FinancialYear,
-            "a financial year such as FY2025-26",
-        ),
-        "access-biannual" => (PeriodKind::HalfYear, "a half year such as FY2026-27-H1"),
-        "equity-annual" => (
-            PeriodKind::FinancialYear,
-            "a financial year such as FY2025-26",
-        ),
-        other => bail!(
-            "unknown report {other:?}; reports are {}",
+/// How a run ended.
+#[derive(Debug)]
+pub enum Executed {
+    Done(RunOutcome),
+    /// Already delivered: nothing computed or sent.
+    AlreadyDelivered {
+        run_id: i64,
+        finished: String,
+    },
+    /// An earlier run stopped while sending: nothing computed or sent.
+    InDoubt {
+        run_id: i64,
+        recipients: Vec<(String, String)>,
+    },
+}
+
+/// A run as the command line or the scheduler asks for it.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub req: RunRequest,
+    pub trigger: Trigger,
+    /// The scheduled time a scheduled or catch-up run answers.
+    pub scheduled_for: Option<DateTime<Utc>>,
+    /// Send even if the report and period were delivered before.
+    pub resend: bool,
+}
+
+/// The extracts have structural errors; `data_missing` when every one of them is a
+/// dataset (or the data root) not there yet, which waiting may mend.
+#[derive(Debug, thiserror::Error)]
+#[error("the extracts in {root} cannot be used:\n{list}")]
+pub struct ExtractsUnusable {
+    pub root: String,
+    pub list: String,
+    pub data_missing: bool,
+}
+
+/// Whether a failed run failed for data not yet arrived (a dataset missing, or no rows
+/// for the period) rather than for bad input.
+pub fn is_data_missing(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<ExtractsUnusable>()
+            .is_some_and(|x| x.data_missing)
+            || matches!(
+                c.downcast_ref::<ReportError>(),
+                Some(ReportError::NoData(_))
+            )
+    })
+}
+
+/// The period of a report, checked against the kind the report takes.
+pub fn report_period(report: &str, period: &str) -> anyhow::Result<Period> {
+    let period = Period::parse(period)?;
+    let Some((expected, example)) = crate::report::period_kind(report) else {
+        bail!(
+            "unknown report {report:?}; reports are {}",
             crate::report::REPORT_IDS.join(", ")
-        ),
+        );
     };
     if period.kind != expected {
-        bail!("report {} takes {example}, not {}", req.report, period.id);
+        bail!("report {report} takes {example}, not {}", period.id);
     }
+    Ok(period)
+}
+
+/// The output root of a request.
+fn out_root(settings: &Settings, req: &RunRequest) -> PathBuf {
+    req.out
+        .clone()
+        .unwrap_or_else(|| settings.paths.out.clone())
+}
+
+/// Open the ledger that belongs to an output root.
+pub fn open_ledger(settings: &Settings, out: &Path) -> anyhow::Result<Ledger> {
+    Ok(Ledger::open(&settings.paths.ledger_for(out))?)
+}
+
+/// Run a report as planned: ask the ledger, take the lock, compute, write, deliver,
+/// record. Any error means nothing was sent (and nothing written unless the output
+/// folder was complete).
+pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Executed> {
+    let req = &plan.req;
+    let period = report_period(&req.report, &req.period)?;
+    let out = out_root(settings, req);
+    let mut ledger = open_ledger(settings, &out)?;
+    if req.send {
+        match ledger.next_action(&req.report, &period.id)? {
+            NextAction::Run => {}
+            NextAction::AlreadyDelivered { run_id, finished } if !plan.resend => {
+                return Ok(Executed::AlreadyDelivered { run_id, finished });
+            }
+            NextAction::InDoubt { run_id, recipients } if !plan.resend => {
+                return Ok(Executed::InDoubt { run_id, recipients });
+            }
+            // --resend: a person has decided to send again.
+            _ => ledger.resolve_in_doubt(&req.report, &period.id)?,
+        }
+    }
+    let run_id = ledger.begin(
+        &req.report,
+        &period.id,
+        plan.trigger,
+        plan.scheduled_for,
+        None,
+    )?;
+    match produce_and_send(settings, req, &period, &out, &ledger, run_id).await {
+        Ok(outcome) => {
+            let s = if !req.send {
+                status::NOT_SENT
+            } else if outcome.all_delivered() {
+                status::DELIVERED
+            } else if outcome
+                .deliveries
+                .iter()
+                .any(|d| d.status != delivery_status::FAILED)
+            {
+                status::PARTLY_DELIVERED
+            } else {
+                status::UNDELIVERED
+            };
+            ledger.finish(run_id, s, None)?;
+            if !outcome.all_delivered() {
+                tell_admins_of_failed_recipients(settings, req, &period, &outcome).await;
+                ledger.admins_told(run_id)?;
+            }
+            Ok(Executed::Done(outcome))
+        }
+        Err(e) => {
+            let s = if is_data_missing(&e) {
+                status::DATA_MISSING
+            } else {
+                status::FAILED
+            };
+            ledger.finish(run_id, s, Some(&format!("{e:#}")))?;
+            Err(e)
+        }
+    }
+}
+
+/// The admins hear which recipients did not get a report and why.
+async fn tell_admins_of_failed_recipients(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+    outcome: &RunOutcome,
+) {
+    let lines: Vec<String> = outcome
+        .deliveries
+        .iter()
+        .filter(|d| d.status == delivery_status::FAILED)
+        .map(|d| format!("  - {}: {}", d.recipient, d.detail))
+        .collect();
+    let body = format!(
+        "Run {} of {} for {} could not deliver the report to every recipient:\n\n{}\n\n\
+         The others have it. The report is kept in {}. Once the cause is fixed, send it \
+         with:\n\n  equity-reports resend {} --to ADDRESS\n",
+        outcome.run_id,
+        req.report,
+        period.id,
+        lines.join("\n"),
+        outcome.folder.display(),
+        outcome.run_id,
+    );
+    notify_admins(
+        settings,
+        &format!(
+            "equity-reports: {} {} not delivered to everyone",
+            req.report, period.id
+        ),
+        &body,
+    )
+    .await;
+}
+
+/// Compute the report, write its folder, archive the attachments and deliver.
+async fn produce_and_send(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+    out_root: &Path,
+    ledger: &Ledger,
+    run_id: i64,
+) -> anyhow::Result<RunOutcome> {
+    let started = Utc::now();
     let datasets = if req.report.starts_with("workforce") {
         workforce::DATASETS
     } else {
@@ -67,11 +239,6 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         .data
         .clone()
         .unwrap_or_else(|| settings.paths.data.clone());
-    let out_root = req
-        .out
-        .clone()
-        .unwrap_or_else(|| settings.paths.out.clone());
-
     let inventory = take_inventory(&data_root, datasets);
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
@@ -79,11 +246,19 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
             .iter()
             .map(|e| format!("  - {e}"))
             .collect();
-        bail!(
-            "the extracts in {} cannot be used:\n{}",
-            data_root.display(),
-            list.join("\n")
-        );
+        return Err(ExtractsUnusable {
+            root: data_root.display().to_string(),
+            list: list.join("\n"),
+            data_missing: inventory.errors.iter().all(|e| {
+                matches!(
+                    e,
+                    StructuralError::NoRoot(_)
+                        | StructuralError::Missing { .. }
+                        | StructuralError::EmptyFolder { .. }
+                )
+            }),
+        }
+        .into());
     }
     for f in inventory.found.values() {
         for w in &f.warnings {
@@ -98,13 +273,11 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
         .context("counting data-quality problems")?;
     let computed = match req.report.as_str() {
         "workforce-quarterly" => {
-            quarterly::compute(&session, settings, &period, req.as_of, quality).await
+            quarterly::compute(&session, settings, period, req.as_of, quality).await
         }
-        "workforce-annual" => {
-            annual::compute(&session, settings, &period, req.as_of, quality).await
-        }
-        "access-biannual" => access::compute(&session, settings, &period, req.as_of, quality).await,
-        _ => equity::compute(&session, settings, &period, req.as_of, quality).await,
+        "workforce-annual" => annual::compute(&session, settings, period, req.as_of, quality).await,
+        "access-biannual" => access::compute(&session, settings, period, req.as_of, quality).await,
+        _ => equity::compute(&session, settings, period, req.as_of, quality).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     let pdf = render_pdf(&computed.document).context("drawing the PDF")?;
@@ -145,23 +318,32 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     metrics_json.insert("metrics".into(), serde_json::to_value(&computed.metrics)?);
     metrics_json.extend(computed.extra.clone());
 
-    let file_inputs: Vec<serde_json::Value> = inventory
+    let file_inputs: Vec<(String, String, u64, String)> = inventory
         .found
         .values()
         .flat_map(|f| {
-            f.files
-                .iter()
-                .map(|x| json!({"dataset": f.dataset.name, "file": x.relative, "rows": x.rows, "sha256": x.sha256}))
+            f.files.iter().map(|x| {
+                (
+                    f.dataset.name.to_string(),
+                    x.relative.clone(),
+                    x.rows,
+                    x.sha256.clone(),
+                )
+            })
         })
         .collect();
+    ledger.record_inputs(run_id, &file_inputs)?;
     let mut manifest = json!({
         "report": req.report,
         "period": period.id,
+        "run_id": run_id,
         "as_of": req.as_of.to_string(),
         "generator": generator,
         "config_sha256": settings.digest,
         "data_root": data_root.display().to_string(),
-        "inputs": file_inputs,
+        "inputs": file_inputs.iter().map(|(dataset, file, rows, sha)| {
+            json!({"dataset": dataset, "file": file, "rows": rows, "sha256": sha})
+        }).collect::<Vec<_>>(),
         "started": started.to_rfc3339(),
         "finished": Utc::now().to_rfc3339(),
         "delivery": {"status": "not yet sent", "recipients": []},
@@ -181,41 +363,262 @@ pub async fn run_report(settings: &Settings, req: &RunRequest) -> anyhow::Result
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
     }
-    let folder = write_output_folder(&out_root, &req.report, &period.id, &files)?;
+    let folder = write_output_folder(out_root, &req.report, &period.id, &files)?;
     tracing::info!(folder = %folder.display(), "output written");
 
+    let letter = ArchivedLetter {
+        subject: format!("{} - {}", computed.document.title, period.label()),
+        body: letter_body(settings, &computed.document.title, period, req.as_of),
+        attachment_name: format!("{}-{}.pdf", req.report, period.id),
+    };
+    // What is e-mailed is archived per run, so `resend` sends exactly these bytes even
+    // after a later run has replaced the output folder.
+    let mut attached = vec![("report.pdf".to_string(), pdf.clone())];
+    attached.extend(
+        copies
+            .iter()
+            .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
+    );
+    let archive = archive_run(out_root, run_id, &letter, &attached)?;
+    ledger.record_output(
+        run_id,
+        &folder,
+        &archive,
+        &attached
+            .iter()
+            .map(|(n, b)| (n.clone(), sha_hex(b)))
+            .collect::<Vec<_>>(),
+    )?;
+
     let deliveries = if req.send {
+        // Settings that cannot make a mailer (a password not in the environment) fail
+        // every recipient, with the report kept for a resend.
+        let mailer = Mailer::from_settings(settings);
+        let record = Record { ledger, run_id };
         let mut d = Vec::new();
+        let mut n = 0;
         for (r, recipients) in recipients_by_rounding(settings, &req.report) {
             let copy = copies.iter().find(|c| c.0 == r);
-            let letter = Letter {
-                subject: format!("{} - {}", computed.document.title, period.label()),
-                body: letter_body(settings, &computed.document.title, &period, req.as_of),
-                attachment_name: format!("{}-{}.pdf", req.report, period.id),
-                pdf: copy.map_or(&pdf, |c| &c.2),
-            };
             let file = copy.map_or("report.pdf", |c| c.1.as_str());
-            for mut x in deliver(settings, &settings.paths.outbox, &recipients, &letter).await {
-                x.attachment = file.to_string();
-                d.push(x);
+            let to: Vec<Addressee> = recipients
+                .into_iter()
+                .map(|a| {
+                    n += 1;
+                    let tag = format!("{}.{}.run{run_id}", req.report, period.id);
+                    (a, message_id(settings, &tag, n))
+                })
+                .collect();
+            let l = letter.letter(copy.map_or(&pdf, |c| &c.2), &archive.join(file));
+            match &mailer {
+                Ok(m) => d.extend(deliver(settings, m, &to, &l, file, Some(&record)).await),
+                Err(e) => d.extend(to.into_iter().map(|(recipient, message_id)| Delivery {
+                    recipient,
+                    status: delivery_status::FAILED.into(),
+                    detail: e.clone(),
+                    attachment: file.into(),
+                    message_id,
+                    attempts: 0,
+                    permanent: true,
+                })),
             }
         }
-        let status = if d.iter().any(|x| x.status == "failed") {
-            "failed"
-        } else if d.iter().all(|x| x.status == "written") {
-            "written to outbox"
-        } else {
-            "delivered"
-        };
-        manifest["delivery"] =
-            json!({"status": status, "at": Utc::now().to_rfc3339(), "recipients": d});
+        manifest["delivery"] = json!({
+            "status": delivery_summary(&d),
+            "at": Utc::now().to_rfc3339(),
+            "recipients": d,
+        });
         d
     } else {
         manifest["delivery"] = json!({"status": "not sent (--no-send)", "recipients": []});
         Vec::new()
     };
     replace_file(&folder.join("manifest.json"), &pretty(&manifest)?)?;
-    Ok(RunOutcome { folder, deliveries })
+    Ok(RunOutcome {
+        run_id,
+        folder,
+        deliveries,
+    })
+}
+
+/// The manifest's word for a set of deliveries.
+fn delivery_summary(d: &[Delivery]) -> &'static str {
+    if d.iter().any(|x| x.status == delivery_status::FAILED) {
+        "failed"
+    } else if d.iter().all(|x| x.status == delivery_status::WRITTEN) {
+        "written to outbox"
+    } else {
+        "delivered"
+    }
+}
+
+/// Subject, body and attachment name of a run's e-mail, archived with its PDFs.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ArchivedLetter {
+    subject: String,
+    body: String,
+    attachment_name: String,
+}
+
+impl ArchivedLetter {
+    fn letter<'a>(&self, pdf: &'a [u8], archived_at: &Path) -> Letter<'a> {
+        Letter {
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            attachment_name: self.attachment_name.clone(),
+            pdf,
+            archived_at: archived_at.display().to_string(),
+        }
+    }
+}
+
+fn sha_hex(b: &[u8]) -> String {
+    hex(&Sha256::digest(b))
+}
+
+/// `<out>/archive/run-<id>/`: the attachments and the letter of a run, written whole.
+fn archive_run(
+    out_root: &Path,
+    run_id: i64,
+    letter: &ArchivedLetter,
+    attached: &[(String, Vec<u8>)],
+) -> anyhow::Result<PathBuf> {
+    let mut files = attached.to_vec();
+    files.push((
+        "letter.json".into(),
+        pretty(&serde_json::to_value(letter)?)?,
+    ));
+    Ok(write_output_folder(
+        out_root,
+        "archive",
+        &format!("run-{run_id}"),
+        &files,
+    )?)
+}
+
+/// What `resend` did.
+#[derive(Debug)]
+pub struct Resent {
+    pub run_id: i64,
+    pub deliveries: Vec<Delivery>,
+}
+
+/// Send an archived run's PDF again, to its recipients or to `to`, without computing
+/// anything. Recorded as a run of its own (trigger `resend`).
+pub async fn resend(
+    settings: &Settings,
+    out: Option<&Path>,
+    original: i64,
+    to: Option<&str>,
+) -> anyhow::Result<Resent> {
+    let out = out.map_or_else(|| settings.paths.out.clone(), Path::to_path_buf);
+    let mut ledger = open_ledger(settings, &out)?;
+    let Some(run) = ledger.run(original)? else {
+        bail!(
+            "run {original} is not in the ledger {}",
+            ledger.path().display()
+        );
+    };
+    let Some(archive) = run.archive.as_deref().map(PathBuf::from) else {
+        bail!(
+            "run {original} ({} {}, {}) archived no report: there is nothing to resend; \
+             run the report instead",
+            run.report,
+            run.period,
+            run.status
+        );
+    };
+    let letter: ArchivedLetter = serde_json::from_slice(
+        &std::fs::read(archive.join("letter.json"))
+            .with_context(|| format!("reading the archive of run {original}"))?,
+    )
+    .with_context(|| format!("reading the archive of run {original}"))?;
+    // Who gets which file: the original recipients with their copies, or one address
+    // with the copy it had (report.pdf if it was not a recipient).
+    let before = ledger.deliveries(original)?;
+    let mut plan: Vec<(String, String)> = Vec::new();
+    match to {
+        Some(addr) => {
+            let file = before
+                .iter()
+                .find(|d| d.recipient.eq_ignore_ascii_case(addr))
+                .map_or("report.pdf".to_string(), |d| d.attachment.clone());
+            plan.push((addr.to_string(), file));
+        }
+        None if before.is_empty() => {
+            bail!("run {original} sent nothing; give --to ADDRESS to say who gets it")
+        }
+        None => {
+            for d in &before {
+                if !plan.iter().any(|p| p.0.eq_ignore_ascii_case(&d.recipient)) {
+                    plan.push((d.recipient.clone(), d.attachment.clone()));
+                }
+            }
+        }
+    }
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (_, file) in &plan {
+        if files.iter().any(|f| &f.0 == file) {
+            continue;
+        }
+        let bytes = std::fs::read(archive.join(file))
+            .with_context(|| format!("reading {file} archived by run {original}"))?;
+        let recorded = ledger.attachment_sha(original, file)?;
+        if recorded.as_deref() != Some(sha_hex(&bytes).as_str()) {
+            bail!(
+                "{} is not the file run {original} archived (its SHA-256 differs from the \
+                 ledger's); nothing sent",
+                archive.join(file).display()
+            );
+        }
+        files.push((file.clone(), bytes));
+    }
+    let run_id = ledger.begin(
+        &run.report,
+        &run.period,
+        Trigger::Resend,
+        None,
+        Some(original),
+    )?;
+    // Sending again is the person's decision about any message left in doubt.
+    ledger.resolve_in_doubt(&run.report, &run.period)?;
+    let result = async {
+        let mailer = Mailer::from_settings(settings).map_err(anyhow::Error::msg)?;
+        let record = Record {
+            ledger: &ledger,
+            run_id,
+        };
+        let mut out = Vec::new();
+        for (n, (addr, file)) in plan.iter().enumerate() {
+            let bytes = &files.iter().find(|f| &f.0 == file).expect("read above").1;
+            let tag = format!("{}.{}.run{run_id}", run.report, run.period);
+            let to = [(addr.clone(), message_id(settings, &tag, n + 1))];
+            let l = letter.letter(bytes, &archive.join(file));
+            out.extend(deliver(settings, &mailer, &to, &l, file, Some(&record)).await);
+        }
+        anyhow::Ok(out)
+    }
+    .await;
+    match result {
+        Ok(deliveries) => {
+            let ok = deliveries
+                .iter()
+                .filter(|d| d.status != delivery_status::FAILED)
+                .count();
+            let s = if ok == deliveries.len() {
+                status::DELIVERED
+            } else if ok > 0 {
+                status::PARTLY_DELIVERED
+            } else {
+                status::UNDELIVERED
+            };
+            ledger.finish(run_id, s, None)?;
+            Ok(Resent { run_id, deliveries })
+        }
+        Err(e) => {
+            ledger.finish(run_id, status::FAILED, Some(&format!("{e:#}")))?;
+            Err(e)
+        }
+    }
 }
 
 fn pretty(v: &serde_json::Value) -> anyhow::Result<Vec<u8>> {

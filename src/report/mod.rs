@@ -25,6 +25,19 @@ pub const REPORT_IDS: &[&str] = &[
     "equity-annual",
 ];
 
+/// The kind of period a report takes, and how to say it in an error.
+pub fn period_kind(report: &str) -> Option<(crate::period::PeriodKind, &'static str)> {
+    use crate::period::PeriodKind::*;
+    match report {
+        "workforce-quarterly" => Some((Quarter, "a calendar quarter such as 2026-Q3")),
+        "workforce-annual" | "equity-annual" => {
+            Some((FinancialYear, "a financial year such as FY2025-26"))
+        }
+        "access-biannual" => Some((HalfYear, "a half year such as FY2026-27-H1")),
+        _ => None,
+    }
+}
+
 /// Every metric id of docs/reports.md; baselines and targets in the settings must
 /// name one of these.
 pub const METRIC_IDS: &[&str] = &[

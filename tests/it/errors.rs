@@ -28,6 +28,18 @@ fn missing_dataset_is_named() {
         "{}",
         r.stderr
     );
+    // The ledger keeps the failed run and why: data not yet arrived, worth a retry.
+    let h = run(&["history", "--out", out.path().to_str().unwrap()], &[]);
+    assert!(
+        h.stdout.lines().nth(1).unwrap().ends_with("data missing"),
+        "{}",
+        h.stdout
+    );
+    assert!(
+        h.stdout.contains("error: the extracts in") && h.stdout.contains("staff_snapshot"),
+        "{}",
+        h.stdout
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod annual;
 mod errors;
 mod figures;
 mod helpers;
+mod ledger;
 mod pipeline;
 mod service;
 mod smtp;

@@ -7,9 +7,11 @@ use std::process::{Child, Command, Stdio};
 use crate::figures::write_fixture;
 use crate::helpers::*;
 
-struct Sink {
-    child: Child,
-    port: u16,
+pub struct Sink {
+    pub child: Child,
+    pub port: u16,
+    /// What the server prints after "ready" ("data" in hang mode).
+    pub lines: Option<BufReader<std::process::ChildStdout>>,
 }
 
 impl Drop for Sink {
@@ -19,7 +21,7 @@ impl Drop for Sink {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -27,30 +29,53 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_sink(dir: &std::path::Path) -> Sink {
+pub fn start_sink(dir: &std::path::Path) -> Sink {
+    start_sink_mode(dir, &[])
+}
+
+/// A sink in one of the modes of smtp_sink.py: `["tempfail-first"]`,
+/// `["reject", address]`, `["hang"]`.
+pub fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Sink {
     let port = free_port();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
     let mut child = Command::new("python3")
         .args([script, &port.to_string(), dir.to_str().unwrap()])
+        .args(mode)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("python3 must be installed");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    lines.read_line(&mut line).unwrap();
     assert_eq!(
         line.trim(),
         "ready",
         "the SMTP sink did not start: is aiosmtpd installed (pip install aiosmtpd)?"
     );
-    Sink { child, port }
+    Sink {
+        child,
+        port,
+        lines: Some(lines),
+    }
+}
+
+/// The messages a sink has saved so far: (recipients, whole message), in order.
+pub fn received(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in 1.. {
+        let Ok(eml) = std::fs::read_to_string(dir.join(format!("{n}.eml"))) else {
+            break;
+        };
+        let rcpt = std::fs::read_to_string(dir.join(format!("{n}.rcpt"))).unwrap_or_default();
+        out.push((rcpt, eml));
+    }
+    out
 }
 
 /// Settings for plain SMTP to 127.0.0.1:`port`, plus `extra`.
-fn plain_smtp<'a>(port: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub fn plain_smtp<'a>(port: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut v = vec![
         ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
         ("EQUITY_REPORTS__SMTP__PORT", port),
@@ -141,7 +166,13 @@ fn smtp_down_keeps_the_report_and_exits_one() {
         data.path(),
         out.path(),
         &[],
-        &plain_smtp(&port, &[("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5")]),
+        &plain_smtp(
+            &port,
+            &[
+                ("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5"),
+                ("EQUITY_REPORTS__SMTP__RETRY_SECONDS", "[1]"),
+            ],
+        ),
     );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(

@@ -1,0 +1,246 @@
+//! `equity-reports serve`: the long-running service. tokio-cron-scheduler gives a
+//! heartbeat; at each beat [`run_due`] asks the [`Scheduler`] what is due and runs it
+//! through the same [`run::execute`] as the command line, so the ledger's exactly-once
+//! rule holds for both.
+//!
+//! The heartbeat is a UTC job on purpose: tokio-cron-scheduler 0.15 turns a time zone
+//! into the fixed UTC offset of the day the job is added, so a 07:00 Europe/London job
+//! added in winter would fire at 08:00 all summer. The London times are computed by
+//! [`Scheduler`] instead, which reads the zone at every run time.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::config::Settings;
+use crate::delivery::notify_admins;
+use crate::ledger::Ledger;
+use crate::report::RunRequest;
+use crate::run::{self, Executed, RunPlan};
+use crate::schedule::{Due, Scheduler};
+
+/// Where the service reads and writes (from `serve --data/--out` or the settings).
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    pub data: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+}
+
+/// One pass: run everything due at `now`. Returns one line per run for the log.
+/// `told` holds the in-doubt runs the admins already heard about in this service's
+/// life, so a blocked report does not mail them every heartbeat.
+pub async fn run_due(
+    settings: &Settings,
+    places: &Places,
+    scheduler: &Scheduler,
+    now: DateTime<Utc>,
+    started: DateTime<Utc>,
+    told: &mut BTreeSet<i64>,
+) -> anyhow::Result<Vec<String>> {
+    let out = places
+        .out
+        .clone()
+        .unwrap_or_else(|| settings.paths.out.clone());
+    let plan = {
+        let ledger = Ledger::open(&settings.paths.ledger_for(&out))?;
+        scheduler.plan_due(&ledger, now, started)?
+    };
+    let mut lines = Vec::new();
+    for b in plan.blocked {
+        if told.insert(b.run_id) {
+            let who: Vec<String> = b
+                .recipients
+                .iter()
+                .map(|(r, id)| format!("  - {r} (Message-ID {id})"))
+                .collect();
+            let body = format!(
+                "Run {} of {} for {} stopped while handing the report to the mail server, \
+                 so these recipients may or may not have it:\n\n{}\n\n\
+                 Nothing more is sent for this report and period until someone decides. Check \
+                 the mail server's log for the Message-IDs, then either send it again with\n\n  \
+                 equity-reports resend {} --to ADDRESS\n\nor rerun with --resend.\n",
+                b.run_id,
+                b.report,
+                b.period,
+                who.join("\n"),
+                b.run_id
+            );
+            notify_admins(
+                settings,
+                &format!(
+                    "equity-reports: {} {} delivery in doubt",
+                    b.report, b.period
+                ),
+                &body,
+            )
+            .await;
+        }
+        lines.push(format!(
+            "{} {}: in doubt since run {} stopped while sending; waiting for a person",
+            b.report, b.period, b.run_id
+        ));
+    }
+    for due in plan.due {
+        lines.push(run_one(settings, places, &due, now, scheduler.tz).await);
+    }
+    Ok(lines)
+}
+
+async fn run_one(
+    settings: &Settings,
+    places: &Places,
+    due: &Due,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> String {
+    // The production date on the cover is the local date of the run.
+    let as_of = now.with_timezone(&tz).date_naive();
+    let plan = RunPlan {
+        req: RunRequest {
+            report: due.report.clone(),
+            period: due.period.id.clone(),
+            data: places.data.clone(),
+            out: places.out.clone(),
+            as_of,
+            send: true,
+        },
+        trigger: due.trigger,
+        scheduled_for: Some(due.scheduled),
+        resend: false,
+    };
+    let what = format!(
+        "{} {} ({}, scheduled {}{})",
+        due.report,
+        due.period.id,
+        due.trigger.as_str(),
+        due.scheduled.to_rfc3339(),
+        if due.retry > 0 {
+            format!(", retry {}", due.retry)
+        } else {
+            String::new()
+        }
+    );
+    match run::execute(settings, &plan).await {
+        Ok(Executed::Done(o)) => {
+            let sent = o
+                .deliveries
+                .iter()
+                .filter(|d| d.status != crate::ledger::delivery_status::FAILED)
+                .count();
+            format!(
+                "{what}: run {} delivered to {sent} of {} recipient(s); report in {}",
+                o.run_id,
+                o.deliveries.len(),
+                o.folder.display()
+            )
+        }
+        Ok(Executed::AlreadyDelivered { run_id, .. }) => {
+            format!("{what}: already delivered by run {run_id}; nothing sent")
+        }
+        Ok(Executed::InDoubt { run_id, .. }) => {
+            format!("{what}: in doubt since run {run_id}; nothing sent")
+        }
+        Err(e) => {
+            let missing = run::is_data_missing(&e);
+            let reason = format!("{e:#}");
+            if missing && !due.last_try {
+                tracing::warn!(report = %due.report, period = %due.period.id, "data not yet arrived; will try again: {reason}");
+                return format!("{what}: data not yet arrived, will try again: {reason}");
+            }
+            let why = if missing {
+                "The data had still not arrived after the last try."
+            } else {
+                "The run failed; it is not tried again by itself."
+            };
+            let body = format!(
+                "The scheduled run of {} for {} did not produce a report. {why}\n\n\
+                 Reason:\n{reason}\n\nNothing was sent. Once the cause is fixed, run it with:\n\n  \
+                 equity-reports run {} --period {}\n",
+                due.report, due.period.id, due.report, due.period.id
+            );
+            notify_admins(
+                settings,
+                &format!("equity-reports: {} {} failed", due.report, due.period.id),
+                &body,
+            )
+            .await;
+            tracing::error!(error.message = %reason, report = %due.report, period = %due.period.id, "scheduled run failed");
+            format!("{what}: FAILED, admins told: {reason}")
+        }
+    }
+}
+
+/// Run until SIGTERM or SIGINT: a first pass at once (catch-up), then a pass at every
+/// heartbeat. A signal stops new runs; a run in flight finishes first. A process
+/// killed outright leaves its run to be marked interrupted by the next start.
+pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let scheduler = Scheduler::from_settings(settings).map_err(anyhow::Error::msg)?;
+    let started = Utc::now();
+    let (tx, mut beats) = tokio::sync::mpsc::channel::<()>(1);
+    let every = settings.schedule.heartbeat_seconds;
+    let pattern = if every == 60 {
+        "0 * * * * *".to_string()
+    } else {
+        format!("*/{every} * * * * *")
+    };
+    let mut cron = JobScheduler::new().await?;
+    cron.add(Job::new_async(pattern.as_str(), move |_, _| {
+        let tx = tx.clone();
+        // A beat while a pass is running is dropped: the next pass sees it all anyway.
+        Box::pin(async move {
+            let _ = tx.try_send(());
+        })
+    })?)
+    .await?;
+    cron.start().await?;
+    for (report, t, period) in scheduler.upcoming(started, 1) {
+        let p = period.map_or(String::new(), |p| format!(" for {}", p.id));
+        println!("{report}: next run {}{p}", t.to_rfc3339());
+    }
+    println!("Serving; SIGTERM or Ctrl-C stops.");
+
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut told = BTreeSet::new();
+    let mut first = true;
+    loop {
+        if !first {
+            tokio::select! {
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+                _ = beats.recv() => {}
+            }
+        }
+        first = false;
+        let pass = run_due(settings, places, &scheduler, Utc::now(), started, &mut told);
+        tokio::pin!(pass);
+        let stopping = tokio::select! {
+            r = &mut pass => { report_pass(r); false }
+            _ = term.recv() => true,
+            _ = int.recv() => true,
+        };
+        if stopping {
+            println!("Stopping: letting the run in flight finish.");
+            report_pass(pass.await);
+            break;
+        }
+    }
+    cron.shutdown().await?;
+    println!("Stopped.");
+    Ok(())
+}
+
+fn report_pass(r: anyhow::Result<Vec<String>>) {
+    match r {
+        Ok(lines) => {
+            for l in lines {
+                println!("{l}");
+            }
+        }
+        Err(e) => tracing::error!(error.message = %format!("{e:#}"), "scheduling pass failed"),
+    }
+}

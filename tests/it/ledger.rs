@@ -1,0 +1,496 @@
+//! Exactly once, retries and resends against real SMTP servers on 127.0.0.1: the run
+//! ledger, `history`, `resend`, two processes at once, a crash while sending, and the
+//! scheduler (`serve`) sending a report at its time.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::figures::{fixture_staff, write_fixture};
+use crate::helpers::*;
+use crate::smtp::{free_port, plain_smtp, received, start_sink, start_sink_mode};
+
+/// SMTP to `port` with one retry after a second, and the lists of these tests.
+fn smtp_env(port: &str) -> Vec<(&str, &str)> {
+    plain_smtp(
+        port,
+        &[
+            ("EQUITY_REPORTS__SMTP__RETRY_SECONDS", "[1]"),
+            ("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "5"),
+            (
+                "EQUITY_REPORTS__RECIPIENTS__SDG",
+                "[\"sdg-a@example.org\", \"sdg-b@example.org\"]",
+            ),
+            (
+                "EQUITY_REPORTS__RECIPIENTS__ADMINS",
+                "[\"admin@example.org\"]",
+            ),
+        ],
+    )
+}
+
+fn history(out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["history", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let r = run(&args, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+}
+
+/// A message as a reader sees it: quoted-printable soft breaks and folded headers joined.
+fn unfold(eml: &str) -> String {
+    eml.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("\r\n ", " ")
+        .replace("\n ", " ")
+}
+
+/// A workforce fixture, an output folder and an SMTP server in `mode` (see
+/// smtp_sink.py) saving into `inbox`.
+struct Case {
+    data: tempfile::TempDir,
+    out: tempfile::TempDir,
+    inbox: tempfile::TempDir,
+    sink: crate::smtp::Sink,
+}
+
+impl Case {
+    fn new(mode: &[&str]) -> Case {
+        let (data, out, inbox) = (tempdir(), tempdir(), tempdir());
+        write_fixture(data.path());
+        let sink = start_sink_mode(inbox.path(), mode);
+        Case {
+            data,
+            out,
+            inbox,
+            sink,
+        }
+    }
+
+    fn port(&self) -> String {
+        self.sink.port.to_string()
+    }
+
+    /// `run workforce-quarterly` for 2026-Q3, to completion.
+    fn run(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
+        run_quarterly(self.data.path(), self.out.path(), extra, env)
+    }
+
+    /// The same run started in the background.
+    fn spawn(&self, env: &[(&str, &str)]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_equity-reports"))
+            .args([
+                "run",
+                "workforce-quarterly",
+                "--period",
+                "2026-Q3",
+                "--data",
+                self.data.path().to_str().unwrap(),
+                "--out",
+                self.out.path().to_str().unwrap(),
+                "--as-of",
+                "2026-10-15",
+            ])
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}
+
+/// The messages to one address.
+fn to<'a>(msgs: &'a [(String, String)], addr: &str) -> Vec<&'a (String, String)> {
+    msgs.iter().filter(|m| m.0 == addr).collect()
+}
+
+#[test]
+fn a_second_run_sends_nothing_and_resend_sends_the_archived_pdf() {
+    let c = Case::new(&[]);
+    let (data, out, inbox) = (&c.data, &c.out, &c.inbox);
+    let port = c.port();
+    let env = smtp_env(&port);
+
+    let first = run_quarterly(data.path(), out.path(), &[], &env);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.contains("Run 1: report written"),
+        "{}",
+        first.stdout
+    );
+    assert_eq!(received(inbox.path()).len(), 2);
+
+    let second = run_quarterly(data.path(), out.path(), &[], &env);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stdout.contains(
+            "Nothing sent: workforce-quarterly for 2026-Q3 was already delivered by run 1"
+        ),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(received(inbox.path()).len(), 2, "the second run sent mail");
+
+    let h = history(out.path(), &["--report", "workforce-quarterly"]);
+    let line = h.lines().find(|l| l.starts_with("1 ")).unwrap();
+    assert!(
+        line.contains("workforce-quarterly  2026-Q3  command line") && line.ends_with("delivered"),
+        "{h}"
+    );
+    assert!(
+        h.contains("sdg-a@example.org sent after 1 attempt(s)")
+            && h.contains("Message-ID <workforce-quarterly.2026-Q3.run1.1."),
+        "{h}"
+    );
+    // the SMTP message id the server saw is the one the ledger holds
+    let msgs = received(inbox.path());
+    let eml = &to(&msgs, "sdg-a@example.org")[0].1;
+    let id = eml
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .unwrap()
+        .trim();
+    assert!(h.contains(id), "{id} not in\n{h}");
+
+    // The output folder is replaced by a --no-send rerun with other settings; resend
+    // still sends the PDF run 1 archived.
+    let pdf1 = std::fs::read(out.path().join("workforce-quarterly/2026-Q3/report.pdf")).unwrap();
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        &[(
+            "EQUITY_REPORTS__REPORT__CLASSIFICATION",
+            "OFFICIAL-SENSITIVE",
+        )],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_ne!(
+        std::fs::read(out.path().join("workforce-quarterly/2026-Q3/report.pdf")).unwrap(),
+        pdf1
+    );
+    let r = run(
+        &[
+            "resend",
+            "1",
+            "--to",
+            "sdg-b@example.org",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Run 3: resent the PDF of run 1"),
+        "{}",
+        r.stdout
+    );
+    let msgs = received(inbox.path());
+    assert_eq!(msgs.len(), 3);
+    assert_eq!(std::fs::read(inbox.path().join("3.pdf")).unwrap(), pdf1);
+    assert_eq!(msgs[2].0, "sdg-b@example.org");
+    let h = history(out.path(), &["--period", "2026-Q3"]);
+    assert!(h.contains("resend of run 1"), "{h}");
+    assert!(h.contains("written, not sent"), "{h}");
+
+    // --resend computes and sends again, to everyone.
+    let r = run_quarterly(data.path(), out.path(), &["--resend"], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(received(inbox.path()).len(), 5);
+}
+
+#[test]
+fn a_451_is_tried_again_and_delivered() {
+    let c = Case::new(&["tempfail-first"]);
+    let (out, inbox) = (&c.out, &c.inbox);
+    let r = c.run(&[], &smtp_env(&c.port()));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let msgs = received(inbox.path());
+    assert_eq!(msgs.len(), 2, "each recipient once");
+    assert_eq!(to(&msgs, "sdg-a@example.org").len(), 1);
+    assert_eq!(to(&msgs, "sdg-b@example.org").len(), 1);
+    let h = history(out.path(), &[]);
+    assert!(
+        h.contains("sdg-a@example.org sent after 2 attempt(s)"),
+        "{h}"
+    );
+    assert!(
+        h.contains("sdg-b@example.org sent after 1 attempt(s)"),
+        "{h}"
+    );
+}
+
+#[test]
+fn a_550_fails_one_recipient_the_others_get_it_and_the_admins_are_told() {
+    let c = Case::new(&["reject", "sdg-a@example.org"]);
+    let (out, inbox) = (&c.out, &c.inbox);
+    let port = c.port();
+    let r = c.run(&[], &smtp_env(&port));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("E-mail to sdg-a@example.org FAILED: permanent after 1 attempt(s)")
+            && r.stderr.contains("550"),
+        "{}",
+        r.stderr
+    );
+    let msgs = received(inbox.path());
+    assert_eq!(to(&msgs, "sdg-b@example.org").len(), 1);
+    let admin = to(&msgs, "admin@example.org");
+    assert_eq!(admin.len(), 1, "{msgs:?}");
+    let note = unfold(&admin[0].1);
+    assert!(
+        note.contains(
+            "Subject: equity-reports: workforce-quarterly 2026-Q3 not delivered to everyone"
+        ),
+        "{note}"
+    );
+    assert!(
+        note.contains("sdg-a@example.org") && note.contains("550"),
+        "{note}"
+    );
+    assert!(
+        !note.contains("application/pdf"),
+        "the notice carries no report"
+    );
+    let h = history(out.path(), &[]);
+    assert!(
+        h.lines().nth(1).unwrap().ends_with("partly delivered"),
+        "{h}"
+    );
+    // partly delivered counts as delivered: no second send
+    let again = c.run(&[], &smtp_env(&port));
+    assert!(
+        again.stdout.contains("already delivered by run 1"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn no_server_is_tried_again_then_recorded_undelivered() {
+    let data = tempdir();
+    let out = tempdir();
+    write_fixture(data.path());
+    let port = free_port().to_string(); // nothing listens
+    let r = run_quarterly(data.path(), out.path(), &[], &smtp_env(&port));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("E-mail to sdg-a@example.org FAILED: gave up after 2 attempt(s)"),
+        "{}",
+        r.stderr
+    );
+    let h = history(out.path(), &[]);
+    assert!(h.lines().nth(1).unwrap().ends_with("undelivered"), "{h}");
+    // nothing was delivered, so a later run may send
+    let inbox = tempdir();
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    let r = run_quarterly(data.path(), out.path(), &[], &smtp_env(&port));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(received(inbox.path()).len(), 2);
+}
+
+#[test]
+fn two_processes_at_once_send_once() {
+    let c = Case::new(&[]);
+    let inbox = &c.inbox;
+    let port = c.port();
+    let env = smtp_env(&port);
+    let (a, b) = (c.spawn(&env), c.spawn(&env));
+    let outs: Vec<_> = [a, b].map(|c| c.wait_with_output().unwrap()).into();
+    let said: String = outs
+        .iter()
+        .map(|o| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+        .collect();
+    let msgs = received(inbox.path());
+    assert_eq!(to(&msgs, "sdg-a@example.org").len(), 1, "{said}");
+    assert_eq!(to(&msgs, "sdg-b@example.org").len(), 1, "{said}");
+    // one delivered; the other was refused (lock) or found it delivered
+    assert!(
+        said.contains("is being run by process") || said.contains("already delivered by run"),
+        "{said}"
+    );
+    let delivered = outs.iter().filter(|o| o.status.code() == Some(0)).count();
+    assert!(delivered >= 1, "{said}");
+}
+
+#[test]
+fn a_crash_while_sending_is_reported_not_repeated() {
+    let mut c = Case::new(&["hang"]);
+    let port = c.port();
+    let mut env = smtp_env(&port);
+    env.push(("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "120"));
+    let mut child = c.spawn(&env);
+    // the server has the first message when it says "data": kill the run there
+    let mut line = String::new();
+    c.sink.lines.as_mut().unwrap().read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "data");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let inbox2 = tempdir();
+    let sink2 = start_sink(inbox2.path());
+    let port2 = sink2.port.to_string();
+    let r = c.run(&[], &smtp_env(&port2));
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("Nothing sent: run 1 of workforce-quarterly for 2026-Q3 stopped while")
+            && r.stderr
+                .contains("sdg-a@example.org (Message-ID <workforce-quarterly.2026-Q3.run1.1."),
+        "{}",
+        r.stderr
+    );
+    assert!(received(inbox2.path()).is_empty());
+    let h = history(c.out.path(), &[]);
+    assert!(h.lines().nth(1).unwrap().ends_with("interrupted"), "{h}");
+    assert!(h.contains("sdg-a@example.org sending"), "{h}");
+    // a person decides: resend to the one in doubt
+    let r = run(
+        &[
+            "resend",
+            "1",
+            "--to",
+            "sdg-a@example.org",
+            "--out",
+            c.out.path().to_str().unwrap(),
+        ],
+        &smtp_env(&port2),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(received(inbox2.path()).len(), 1);
+}
+
+/// The quarter a report scheduled today covers, and a staff fixture dated at its end.
+fn write_staff_for_last_quarter(dir: &Path) -> String {
+    use equity_reports::period::{Period, PeriodKind};
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive();
+    let q = Period::closed_before(PeriodKind::Quarter, today);
+    let end: &'static str = Box::leak(q.end.to_string().into_boxed_str());
+    let rows: Vec<Staff> = fixture_staff()
+        .into_iter()
+        .filter(|s| s.date == "2026-09-30")
+        .map(|s| Staff { date: end, ..s })
+        .collect();
+    write_parquet(&dir.join("staff_snapshot.parquet"), staff_columns(&rows));
+    q.id
+}
+
+#[test]
+fn serve_sends_at_the_scheduled_time_once_then_stops_on_sigterm() {
+    let data = tempdir();
+    let out = tempdir();
+    let inbox = tempdir();
+    let period = write_staff_for_last_quarter(data.path());
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    // A few seconds ahead, in London time.
+    // A few seconds ahead, in London time; the other reports' schedules are dropped so
+    // that none of them catches up on the test's data.
+    let at =
+        chrono::Utc::now().with_timezone(&chrono_tz::Europe::London) + chrono::Duration::seconds(8);
+    let reports = at
+        .format("{ workforce-quarterly = \"%-S %-M %-H %-d %-m *\" }")
+        .to_string();
+    let mut env = smtp_env(&port);
+    env.extend([
+        ("EQUITY_REPORTS__SCHEDULE__HEARTBEAT_SECONDS", "1"),
+        ("EQUITY_REPORTS__SCHEDULE__REPORTS", reports.as_str()),
+    ]);
+    let child = Command::new(env!("CARGO_BIN_EXE_equity-reports"))
+        .args([
+            "serve",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while received(inbox.path()).len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // a few more beats: nothing is sent twice
+    std::thread::sleep(Duration::from_secs(3));
+    let pid = child.id().to_string();
+    // the shell's own kill: no procps needed
+    let term = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
+    let msgs = received(inbox.path());
+    assert_eq!(msgs.len(), 2, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "workforce-quarterly {period} (schedule, scheduled "
+        )) && stdout.contains("delivered to 2 of 2 recipient(s)")
+            && stdout.contains("Stopped."),
+        "{stdout}\n{stderr}"
+    );
+    let h = history(out.path(), &[]);
+    assert!(
+        h.contains(&format!("workforce-quarterly  {period}  schedule")),
+        "{h}"
+    );
+    // the command line agrees it is delivered
+    let r = run(
+        &[
+            "run",
+            "workforce-quarterly",
+            "--period",
+            &period,
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert!(
+        r.stdout.contains("already delivered by run 1"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn schedule_lists_next_runs_with_their_periods() {
+    let r = run(
+        &["schedule", "--from", "2026-11-25T12:00:00Z", "--count", "2"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("Times in Europe/London"),
+        "{}",
+        r.stdout
+    );
+    for line in [
+        "workforce-quarterly  Fri 15 Jan 2027 07:00:00 GMT  2026-Q4 (Q3 2026/27)",
+        "workforce-quarterly  Thu 15 Apr 2027 07:00:00 BST  2027-Q1 (Q4 2026/27)",
+        "equity-annual        Sat 15 May 2027 07:00:00 BST  FY2026-27 (2026/27)",
+    ] {
+        assert!(r.stdout.contains(line), "{line:?} not in\n{}", r.stdout);
+    }
+}
