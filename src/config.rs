@@ -284,6 +284,8 @@ pub struct Smtp {
     pub password_env: String,
     pub from: String,
     pub timeout_seconds: u64,
+    /// A PEM certificate authority trusted besides the system's (empty: none).
+    pub ca_file: PathBuf,
     /// Waits before each further try of a transient failure, in seconds.
     pub retry_seconds: Vec<u64>,
     /// Larger PDFs are not attached; the e-mail says where they are archived.

@@ -13,6 +13,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -179,7 +180,8 @@ fn megabytes(b: u64) -> String {
 /// Where messages go: SMTP, or `.eml` files in the outbox.
 pub enum Mailer {
     Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
-    Smtp(AsyncSmtpTransport<Tokio1Executor>, String),
+    /// The transport, where it goes (for messages), and how long one try may take.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, String, Duration),
 }
 
 /// Why one try failed, and whether trying again may help.
@@ -201,7 +203,8 @@ impl Mailer {
             ));
         }
         let where_ = format!("SMTP {}:{}", settings.smtp.host, settings.smtp.port);
-        Ok(Mailer::Smtp(smtp_transport(settings)?, where_))
+        let limit = Duration::from_secs(settings.smtp.timeout_seconds);
+        Ok(Mailer::Smtp(smtp_transport(settings)?, where_, limit))
     }
 
     async fn send_once(&self, m: Message) -> Result<(String, String), SendFailure> {
@@ -216,8 +219,14 @@ impl Mailer {
                     transient: false,
                 }),
             },
-            Mailer::Smtp(t, where_) => match t.send(m).await {
-                Ok(resp) => Ok((
+            Mailer::Smtp(t, where_, limit) => match tokio::time::timeout(*limit, t.send(m)).await {
+                // lettre's own timeout covers connecting only: a server that stops
+                // answering mid-message would otherwise hold the run for good.
+                Err(_) => Err(SendFailure {
+                    detail: format!("{where_}: no answer within {} s", limit.as_secs()),
+                    transient: true,
+                }),
+                Ok(Ok(resp)) => Ok((
                     delivery_status::SENT.into(),
                     format!(
                         "{} {}",
@@ -227,7 +236,7 @@ impl Mailer {
                 )),
                 // 5xx and malformed requests will fail the same way again; 4xx,
                 // refused connections, timeouts and broken TLS may not.
-                Err(e) => Err(SendFailure {
+                Ok(Err(e)) => Err(SendFailure {
                     transient: !(e.is_permanent() || e.is_client()),
                     detail: format!("{where_}: {e}"),
                 }),
@@ -365,14 +374,25 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ve
 fn smtp_transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     let s = &settings.smtp;
     let host = s.host.trim();
-    let mut b = match s.security {
-        Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-        Security::Starttls => {
-            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host).map_err(|e| e.to_string())?
+    // TLS parameters for the host, trusting `smtp.ca_file` too when it is set (a relay
+    // with a certificate from the organisation's own authority).
+    let tls = || -> Result<TlsParameters, String> {
+        let mut p = TlsParameters::builder(host.to_string());
+        if !s.ca_file.as_os_str().is_empty() {
+            let pem = std::fs::read(&s.ca_file)
+                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
+            p = p.add_root_certificate(cert);
         }
-        Security::Tls => {
-            AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?
-        }
+        p.build()
+            .map_err(|e| format!("TLS settings for {host}: {e}"))
+    };
+    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host);
+    b = match s.security {
+        Security::None => b,
+        Security::Starttls => b.tls(Tls::Required(tls()?)),
+        Security::Tls => b.tls(Tls::Wrapper(tls()?)),
     };
     b = b
         .port(s.port)

@@ -396,57 +396,26 @@ fn serve_sends_at_the_scheduled_time_once_then_stops_on_sigterm() {
     let period = write_staff_for_last_quarter(data.path());
     let sink = start_sink(inbox.path());
     let port = sink.port.to_string();
-    // A few seconds ahead, in London time.
-    // A few seconds ahead, in London time; the other reports' schedules are dropped so
-    // that none of them catches up on the test's data.
-    let at =
-        chrono::Utc::now().with_timezone(&chrono_tz::Europe::London) + chrono::Duration::seconds(8);
-    let reports = at
-        .format("{ workforce-quarterly = \"%-S %-M %-H %-d %-m *\" }")
-        .to_string();
-    let mut env = smtp_env(&port);
-    env.extend([
-        ("EQUITY_REPORTS__SCHEDULE__HEARTBEAT_SECONDS", "1"),
-        ("EQUITY_REPORTS__SCHEDULE__REPORTS", reports.as_str()),
-    ]);
-    let child = Command::new(env!("CARGO_BIN_EXE_equity-reports"))
-        .args([
-            "serve",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while received(inbox.path()).len() < 2 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let env = smtp_env(&port);
+    // a few seconds ahead, so that it is a scheduled run, not a catch-up
+    let child = start_serve(
+        data.path(),
+        out.path(),
+        london_now() + chrono::Duration::seconds(8),
+        &env,
+    );
+    wait_for(|| received(inbox.path()).len() >= 2);
     // a few more beats: nothing is sent twice
     std::thread::sleep(Duration::from_secs(3));
-    let pid = child.id().to_string();
-    // the shell's own kill: no procps needed
-    let term = Command::new("sh")
-        .args(["-c", &format!("kill -TERM {pid}")])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    let o = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
-    let msgs = received(inbox.path());
-    assert_eq!(msgs.len(), 2, "{stdout}\n{stderr}");
+    let (code, said) = stop(child);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(received(inbox.path()).len(), 2, "{said}");
     assert!(
-        stdout.contains(&format!(
+        said.contains(&format!(
             "workforce-quarterly {period} (schedule, scheduled "
-        )) && stdout.contains("delivered to 2 of 2 recipient(s)")
-            && stdout.contains("Stopped."),
-        "{stdout}\n{stderr}"
+        )) && said.contains("delivered to 2 of 2 recipient(s)")
+            && said.contains("Stopped."),
+        "{said}"
     );
     let h = history(out.path(), &[]);
     assert!(
@@ -493,4 +462,212 @@ fn schedule_lists_next_runs_with_their_periods() {
     ] {
         assert!(r.stdout.contains(line), "{line:?} not in\n{}", r.stdout);
     }
+}
+
+#[test]
+fn starttls_and_implicit_tls_log_in_with_the_password_from_the_environment() {
+    for mode in ["starttls", "tls"] {
+        let c = Case::new(&[mode, "s3cret-pw"]);
+        let port = c.port();
+        let ca = c.inbox.path().join("ca.pem");
+        let mut env = smtp_env(&port);
+        env.extend([
+            ("EQUITY_REPORTS__SMTP__SECURITY", mode),
+            ("EQUITY_REPORTS__SMTP__USERNAME", "reports"),
+            ("EQUITY_REPORTS__SMTP__CA_FILE", ca.to_str().unwrap()),
+        ]);
+        env.push(("EQUITY_REPORTS_SMTP_PASSWORD", "s3cret-pw"));
+        let r = c.run(&[], &env);
+        assert_eq!(r.code, 0, "{mode}: {}\n{}", r.stdout, r.stderr);
+        assert_eq!(received(c.inbox.path()).len(), 2, "{mode}");
+        // the password is in no output, manifest or ledger
+        let ledger = std::fs::read(c.out.path().join("ledger.sqlite")).unwrap();
+        let manifest = std::fs::read_to_string(
+            c.out
+                .path()
+                .join("workforce-quarterly/2026-Q3/manifest.json"),
+        )
+        .unwrap();
+        for (what, text) in [
+            ("stdout", r.stdout.as_str()),
+            ("stderr", r.stderr.as_str()),
+            ("manifest", manifest.as_str()),
+            ("ledger", &String::from_utf8_lossy(&ledger)),
+        ] {
+            assert!(
+                !text.contains("s3cret-pw"),
+                "{mode}: password in the {what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_pdf_over_the_size_limit_is_not_attached_and_the_mail_says_where_it_is() {
+    let data = tempdir();
+    let out = tempdir();
+    write_fixture(data.path());
+    let outbox = out.path().join("outbox");
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &[],
+        &[
+            ("EQUITY_REPORTS__PATHS__OUTBOX", outbox.to_str().unwrap()),
+            ("EQUITY_REPORTS__SMTP__MAX_ATTACHMENT_BYTES", "10000"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let eml = std::fs::read_dir(&outbox)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let eml = unfold(&std::fs::read_to_string(eml).unwrap());
+    assert!(!eml.contains("application/pdf"), "{eml}");
+    let archived = out.path().join("archive/run-1/report.pdf");
+    assert!(archived.exists());
+    assert!(
+        eml.contains("larger than the e-mail attachment limit (0.0 MB)")
+            && eml.contains(&format!("It is archived at {}", archived.display())),
+        "{eml}"
+    );
+}
+
+/// `serve` on `data` into `out` with `env`; its schedule holds workforce-quarterly only,
+/// at the London time `at`.
+fn start_serve(
+    data: &Path,
+    out: &Path,
+    at: chrono::DateTime<chrono_tz::Tz>,
+    env: &[(&str, &str)],
+) -> std::process::Child {
+    // The other reports' schedules are dropped so that none of them catches up.
+    let reports = at
+        .format("{ workforce-quarterly = \"%-S %-M %-H %-d %-m *\" }")
+        .to_string();
+    Command::new(env!("CARGO_BIN_EXE_equity-reports"))
+        .args([
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .envs(env.iter().copied())
+        .env("EQUITY_REPORTS__SCHEDULE__HEARTBEAT_SECONDS", "1")
+        .env("EQUITY_REPORTS__SCHEDULE__REPORTS", reports)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// SIGTERM, then what the service printed and its exit code.
+fn stop(child: std::process::Child) -> (Option<i32>, String) {
+    let term = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let o = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code(), said)
+}
+
+fn wait_for(what: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !what() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn london_now() -> chrono::DateTime<chrono_tz::Tz> {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::London)
+}
+
+#[test]
+fn serve_catches_up_a_missed_run_and_tells_the_admins_when_data_never_came() {
+    let data = tempdir(); // no extracts at all
+    let out = tempdir();
+    let inbox = tempdir();
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    let mut env = smtp_env(&port);
+    env.push(("EQUITY_REPORTS__SCHEDULE__DATA_RETRY_MINUTES", "[]"));
+    // scheduled a minute ago, while the service was not running
+    let child = start_serve(
+        data.path(),
+        out.path(),
+        london_now() - chrono::Duration::seconds(60),
+        &env,
+    );
+    wait_for(|| !received(inbox.path()).is_empty());
+    std::thread::sleep(Duration::from_secs(2));
+    let (code, said) = stop(child);
+    assert_eq!(code, Some(0), "{said}");
+    let msgs = received(inbox.path());
+    assert_eq!(msgs.len(), 1, "{said}");
+    assert_eq!(msgs[0].0, "admin@example.org");
+    let note = unfold(&msgs[0].1);
+    assert!(
+        note.contains("The data had still not arrived after the last try")
+            && note.contains("dataset staff_snapshot: required dataset is missing"),
+        "{note}"
+    );
+    let h = history(out.path(), &[]);
+    let first = h.lines().nth(1).unwrap();
+    assert!(
+        first.contains("catch-up") && first.ends_with("data missing"),
+        "{h}"
+    );
+    assert_eq!(
+        h.lines().filter(|l| l.contains("catch-up")).count(),
+        1,
+        "{h}"
+    );
+}
+
+#[test]
+fn sigterm_lets_the_run_in_flight_finish() {
+    let data = tempdir();
+    let out = tempdir();
+    let period = write_staff_for_last_quarter(data.path());
+    let inbox = tempdir();
+    let mut sink = start_sink_mode(inbox.path(), &["hang"]);
+    let port = sink.port.to_string();
+    let mut env = smtp_env(&port);
+    env.extend([
+        ("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "3"),
+        ("EQUITY_REPORTS__SMTP__RETRY_SECONDS", "[]"),
+        ("EQUITY_REPORTS__RECIPIENTS__SDG", "[\"sdg-a@example.org\"]"),
+        ("EQUITY_REPORTS__RECIPIENTS__ADMINS", "[]"),
+    ]);
+    let child = start_serve(
+        data.path(),
+        out.path(),
+        london_now() + chrono::Duration::seconds(6),
+        &env,
+    );
+    // the run is sending when the signal comes
+    let mut line = String::new();
+    sink.lines.as_mut().unwrap().read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "data");
+    let (code, said) = stop(child);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("Stopping: letting the run in flight finish.")
+            && said.contains(&format!("workforce-quarterly {period} (schedule"))
+            && said.contains("delivered to 0 of 1 recipient(s)")
+            && said.contains("Stopped."),
+        "{said}"
+    );
+    // finished and recorded, not left running or interrupted
+    let h = history(out.path(), &[]);
+    assert!(h.lines().nth(1).unwrap().ends_with("undelivered"), "{h}");
 }
