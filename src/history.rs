@@ -72,12 +72,19 @@ pub fn history_table(
     // Deliveries and errors below the table, so the table stays readable.
     for r in &runs {
         let deliveries = ledger.deliveries(r.id)?;
-        if deliveries.is_empty() && r.error.is_none() {
+        let (files, rows) = ledger.input_summary(r.id)?;
+        if deliveries.is_empty() && r.error.is_none() && files == 0 {
             continue;
         }
         let _ = writeln!(out, "\nrun {}:", r.id);
         if let Some(when) = &r.scheduled_for {
             let _ = writeln!(out, "  scheduled for {when}");
+        }
+        if files > 0 {
+            let _ = writeln!(
+                out,
+                "  read {files} input file(s), {rows} row(s); their SHA-256 are in the ledger's inputs table"
+            );
         }
         if let Some(e) = &r.error {
             let _ = writeln!(out, "  error: {}", e.replace('\n', "\n    "));

@@ -608,6 +608,17 @@ impl Ledger {
         .map_err(self.sql())
     }
 
+    /// How many input files and rows a run read.
+    pub fn input_summary(&self, run_id: i64) -> Result<(i64, i64), LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(rows), 0) FROM inputs WHERE run_id = ?1",
+                params![run_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.sql())
+    }
+
     /// The SHA-256 recorded for an archived attachment of a run.
     pub fn attachment_sha(&self, run_id: i64, file: &str) -> Result<Option<String>, LedgerError> {
         self.conn

@@ -11,7 +11,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
@@ -70,10 +70,16 @@ pub fn occurrences(
     after: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Vec<DateTime<Utc>> {
-    cron.iter_after(after.with_timezone(&tz))
+    cron.iter_after(whole_seconds(after).with_timezone(&tz))
         .map(|t| t.with_timezone(&Utc))
         .take_while(|t| *t <= until)
         .collect()
+}
+
+/// The instant without its fraction of a second: croner keeps the fraction of the
+/// instant it starts from in every time it gives.
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(0).unwrap_or(t)
 }
 
 /// A scheduled run that is due now.
@@ -154,7 +160,10 @@ impl Scheduler {
     ) -> Vec<(String, DateTime<Tz>, Option<Period>)> {
         let mut out = Vec::new();
         for (report, cron) in &self.reports {
-            for t in cron.iter_after(from.with_timezone(&self.tz)).take(count) {
+            for t in cron
+                .iter_after(whole_seconds(from).with_timezone(&self.tz))
+                .take(count)
+            {
                 let period = self.period_at(report, t.with_timezone(&Utc));
                 out.push((report.clone(), t, period));
             }
@@ -272,6 +281,22 @@ mod tests {
                 "2026-10-15T06:00:00+00:00",
             ]
         );
+    }
+
+    #[test]
+    fn times_are_whole_seconds_whatever_the_clock_reads() {
+        let after = utc("2026-11-25T03:35:09.962626669Z");
+        assert_eq!(
+            fires(
+                "19 36 3 * * *",
+                "2026-11-25T03:35:09.962626669Z",
+                "2026-11-26T00:00:00Z"
+            ),
+            ["2026-11-25T03:36:19+00:00"]
+        );
+        let s = quarterly_only();
+        let (_, t, _) = &s.upcoming(after, 1)[0];
+        assert_eq!(t.to_rfc3339(), "2027-01-15T07:00:00+00:00");
     }
 
     #[test]

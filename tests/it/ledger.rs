@@ -138,6 +138,9 @@ fn a_second_run_sends_nothing_and_resend_sends_the_archived_pdf() {
         line.contains("workforce-quarterly  2026-Q3  command line") && line.ends_with("delivered"),
         "{h}"
     );
+    // the fixture's files: staff snapshot, training, recruitment, disciplinary,
+    // mentoring, leavers
+    assert!(h.contains("  read 6 input file(s), "), "{h}");
     assert!(
         h.contains("sdg-a@example.org sent after 1 attempt(s)")
             && h.contains("Message-ID <workforce-quarterly.2026-Q3.run1.1."),
