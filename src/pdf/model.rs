@@ -13,6 +13,8 @@ pub struct Document {
     pub classification: String,
     /// Lines under the title on the cover.
     pub cover_lines: Vec<String>,
+    /// The PDF's keywords (its document properties).
+    pub keywords: Vec<String>,
     pub sections: Vec<Section>,
 }
 

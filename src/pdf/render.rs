@@ -1,14 +1,17 @@
-//! Lays a [`Document`] out on A4 pages with printpdf: cover, running header, footer
-//! with "page N of M" and the classification, flowing paragraphs, tables that break
-//! across pages with their header repeated, and bar charts drawn as vector graphics.
-//! The only module that knows the PDF crate.
+//! Lays a [`Document`] out on A4 pages with printpdf: cover, contents with page numbers,
+//! running header, footer with "page N of M" and the classification, flowing
+//! paragraphs, tables that break across pages with their header repeated, and charts
+//! drawn as vector graphics; a bookmark per section. Text is set in Liberation Sans
+//! (SIL Open Font License, `report_templates/fonts/`), embedded as a subset, so every
+//! reader sees the same letters and can select and search them. The only module that
+//! knows the PDF crate.
 
 use sha2::Digest;
 
 use printpdf::{
-    BuiltinFont, Color, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op,
-    PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon,
-    PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
+    Pt, Rgb, TextItem, WindingOrder,
 };
 
 use super::model::{Align, BarChart, Block, Document, LineChart, Table};
@@ -16,9 +19,17 @@ use super::model::{Align, BarChart, Block, Document, LineChart, Table};
 /// Why a document could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("font metrics for {0} are not available")]
+    #[error("the embedded font {0} cannot be read")]
     Font(&'static str),
 }
+
+/// The two faces, built into the program (the licence is beside them).
+const REGULAR_TTF: &[u8] =
+    include_bytes!("../../report_templates/fonts/LiberationSans-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../report_templates/fonts/LiberationSans-Bold.ttf");
+/// Fixed resource names: printpdf would pick random ones, and the bytes must not vary.
+const REGULAR_ID: &str = "LiberationSans";
+const BOLD_ID: &str = "LiberationSans-Bold";
 
 const PAGE_W: f32 = 595.28; // A4 in points
 const PAGE_H: f32 = 841.89;
@@ -38,7 +49,8 @@ const TONES: [(f32, f32, f32); 3] = [BAR, (0.90, 0.62, 0.0), (0.86, 0.86, 0.86)]
 /// Dash patterns of a line chart's reference lines, in order (target, baseline, ...).
 const REFERENCE_DASHES: [&[f32]; 3] = [&[4.0, 2.0], &[1.0, 2.0], &[6.0, 2.0, 1.0, 2.0]];
 
-/// Widths of the two faces used, for wrapping and right-aligning.
+/// The two faces used: their metrics for wrapping and right-aligning, and the names
+/// the pages refer to them by.
 struct Faces {
     regular: ParsedFont,
     bold: ParsedFont,
@@ -46,14 +58,17 @@ struct Faces {
 
 impl Faces {
     fn load() -> Result<Faces, RenderError> {
+        let parse = |bytes: &[u8], name: &'static str| {
+            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(RenderError::Font(name))
+        };
         Ok(Faces {
-            regular: BuiltinFont::Helvetica
-                .get_parsed_font()
-                .ok_or(RenderError::Font("Helvetica"))?,
-            bold: BuiltinFont::HelveticaBold
-                .get_parsed_font()
-                .ok_or(RenderError::Font("Helvetica-Bold"))?,
+            regular: parse(REGULAR_TTF, "LiberationSans-Regular.ttf")?,
+            bold: parse(BOLD_TTF, "LiberationSans-Bold.ttf")?,
         })
+    }
+
+    fn id(bold: bool) -> FontId {
+        FontId(if bold { BOLD_ID } else { REGULAR_ID }.to_string())
     }
 
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
@@ -138,6 +153,8 @@ struct Layout<'a> {
     pages: Vec<Vec<Op>>,
     /// Baseline of the next line, in points from the bottom of the page.
     y: f32,
+    /// Each section's heading and the page (from 0) it starts on.
+    starts: Vec<(String, usize)>,
 }
 
 impl<'a> Layout<'a> {
@@ -158,16 +175,11 @@ impl<'a> Layout<'a> {
     }
 
     fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, colour: Color) {
-        let font = if bold {
-            BuiltinFont::HelveticaBold
-        } else {
-            BuiltinFont::Helvetica
-        };
         self.ops().extend([
             Op::StartTextSection,
             Op::SetFillColor { col: colour },
             Op::SetFont {
-                font: PdfFontHandle::Builtin(font),
+                font: PdfFontHandle::External(Faces::id(bold)),
                 size: Pt(size),
             },
             Op::SetTextCursor {
@@ -334,16 +346,30 @@ impl<'a> Layout<'a> {
 
     fn bar_chart(&mut self, c: &BarChart) {
         let label_w = 150.0;
-        let bar_h = 13.0;
-        let gap = 7.0;
+        let bar_h: f32 = 13.0;
+        let gap: f32 = 7.0;
+        let line_h: f32 = 10.0;
         let plot_x = MARGIN_X + label_w;
         let plot_w = TEXT_W - label_w - 70.0;
-        let height = 24.0 + c.bars.len() as f32 * (bar_h + gap) + 40.0;
+        // A long group name wraps onto as many lines as it needs and its row grows.
+        let labels: Vec<Vec<String>> = c
+            .bars
+            .iter()
+            .map(|b| self.faces.wrap(&b.label, SMALL, false, label_w - 8.0))
+            .collect();
+        let rows: Vec<f32> = labels
+            .iter()
+            .map(|l| (bar_h + gap).max(l.len() as f32 * line_h + 4.0))
+            .collect();
+        let plot_h: f32 = rows.iter().sum();
+        // room above the plot for the reference line's label
+        let ref_room = if c.reference.is_some() { 14.0 } else { 0.0 };
+        let height = 24.0 + ref_room + plot_h + 40.0;
         self.need(height + 30.0);
         self.paragraph(&c.title, 11.0, true, 0.0);
-        let top = self.y;
+        let top = self.y - ref_room;
         let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
-        let plot_bottom = top - c.bars.len() as f32 * (bar_h + gap);
+        let plot_bottom = top - plot_h;
         // grid and axis ticks
         for i in 0..=4 {
             let v = c.axis_max * f64::from(i) / 4.0;
@@ -378,12 +404,15 @@ impl<'a> Layout<'a> {
                 grey(0.0),
             );
         }
+        let mut row_top = top;
         for (i, b) in c.bars.iter().enumerate() {
-            let y0 = top - (i as f32 + 1.0) * (bar_h + gap) + gap / 2.0;
-            let mid = y0 + bar_h / 2.0;
-            let label = self.faces.wrap(&b.label, SMALL, false, label_w - 8.0);
-            for (li, l) in label.iter().take(2).enumerate() {
-                let ly = mid - 3.0 + (label.len().min(2) as f32 - 1.0) * 5.0 - li as f32 * 10.0;
+            let row = rows[i];
+            let mid = row_top - row / 2.0;
+            let y0 = mid - bar_h / 2.0;
+            row_top -= row;
+            let label = &labels[i];
+            for (li, l) in label.iter().enumerate() {
+                let ly = mid - 3.0 + (label.len() as f32 - 1.0) * line_h / 2.0 - li as f32 * line_h;
                 self.text(MARGIN_X, ly, l, SMALL, false, grey(0.0));
             }
             let mut end = plot_x;
@@ -523,7 +552,8 @@ impl<'a> Layout<'a> {
                         let label = if c.percent {
                             pct_label(*v)
                         } else {
-                            format!("{v:.2}")
+                            // as the tables give rates: one decimal
+                            format!("{v:.1}")
                         };
                         let w = self.faces.width(&label, SMALL, true);
                         self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
@@ -541,6 +571,9 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// Lines of the contents list that fit on one page.
+const CONTENTS_PER_PAGE: usize = 34;
+
 /// Draw the document and return the PDF bytes.
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let faces = Faces::load()?;
@@ -548,18 +581,30 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         faces: &faces,
         pages: vec![Vec::new()],
         y: TOP,
+        starts: Vec::new(),
     };
     cover(&mut l, doc);
+    // Pages for the contents, filled in once the sections' pages are known.
+    let contents_pages = doc.sections.len().div_ceil(CONTENTS_PER_PAGE).max(1);
+    for _ in 0..contents_pages {
+        l.new_page();
+    }
+    let mut first = true;
     for s in &doc.sections {
-        if s.new_page {
+        if s.new_page || first {
             l.new_page();
         }
+        first = false;
         l.heading(&s.heading);
+        // the heading may have moved to a new page to keep with its text
+        let page = l.pages.len() - 1;
+        l.starts.push((s.heading.clone(), page));
         for b in &s.blocks {
             match b {
                 Block::Paragraph(p) => l.paragraph(p, BODY, false, 0.0),
                 Block::Subheading(h) => {
-                    l.need(40.0);
+                    // kept with what follows: a table's header and first rows at least
+                    l.need(100.0);
                     l.y -= 4.0;
                     l.paragraph(h, 11.5, true, 0.0);
                 }
@@ -569,6 +614,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
             }
         }
     }
+    contents(&mut l, contents_pages);
     let total = l.pages.len();
     let header = format!("{} - {}", doc.title, doc.period_label);
     let mut pages = Vec::with_capacity(total);
@@ -601,15 +647,20 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
     }
     let mut pdf = PdfDocument::new(&format!("{} - {}", doc.title, doc.period_label));
+    for (bold, face) in [(false, &faces.regular), (true, &faces.bold)] {
+        let random = pdf.add_font(face);
+        let font = pdf.resources.fonts.map.remove(&random).expect("just added");
+        pdf.resources.fonts.map.insert(Faces::id(bold), font);
+    }
+    for (n, (heading, page)) in l.starts.iter().enumerate() {
+        // Numbered: printpdf orders bookmarks of one page by name.
+        pdf.add_bookmark(&format!("{}. {heading}", n + 1), page + 1);
+    }
     pdf.metadata.info.author = doc.organisation.clone();
     pdf.metadata.info.subject = doc.title.clone();
     pdf.metadata.info.creator = format!("equity-reports {}", env!("CARGO_PKG_VERSION"));
     pdf.metadata.info.producer = pdf.metadata.info.creator.clone();
-    pdf.metadata.info.keywords = vec![
-        "health equity".into(),
-        "workforce".into(),
-        doc.organisation.clone(),
-    ];
+    pdf.metadata.info.keywords = doc.keywords.clone();
     // Dates from --as-of, never the clock, so the same inputs give the same bytes.
     let produced = doc
         .produced
@@ -696,6 +747,52 @@ fn fix_document_id(mut pdf: Vec<u8>) -> Vec<u8> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The contents list on the pages after the cover: each section with a dotted leader
+/// to the page it starts on.
+fn contents(l: &mut Layout, pages: usize) {
+    let body = std::mem::take(&mut l.pages);
+    let (head, rest) = body.split_at(1);
+    let (_, after) = rest.split_at(pages);
+    l.pages = head.to_vec();
+    let starts = l.starts.clone();
+    for (i, chunk) in starts.chunks(CONTENTS_PER_PAGE).enumerate() {
+        l.new_page();
+        l.heading(if i == 0 {
+            "Contents"
+        } else {
+            "Contents (continued)"
+        });
+        for (heading, page) in chunk {
+            let number = (page + 1).to_string();
+            let num_w = l.faces.width(&number, BODY, false);
+            let lines = l.faces.wrap(heading, BODY, false, TEXT_W - 60.0);
+            for (k, line) in lines.iter().enumerate() {
+                l.text(MARGIN_X, l.y, line, BODY, false, grey(0.0));
+                if k + 1 == lines.len() {
+                    let from = MARGIN_X + l.faces.width(line, BODY, false) + 6.0;
+                    let to = PAGE_W - MARGIN_X - num_w - 6.0;
+                    if to > from {
+                        l.dash_line(
+                            &[(from, l.y + 1.0), (to, l.y + 1.0)],
+                            0.8,
+                            grey(0.6),
+                            &[0.8, 2.4],
+                        );
+                    }
+                    l.text_right(PAGE_W - MARGIN_X, l.y, &number, BODY, false, grey(0.0));
+                }
+                l.y -= BODY * 1.35;
+            }
+            l.y -= 3.0;
+        }
+    }
+    // an empty reserved page would only happen if the list were shorter than planned
+    while l.pages.len() < 1 + pages {
+        l.new_page();
+    }
+    l.pages.extend_from_slice(after);
 }
 
 fn cover(l: &mut Layout, doc: &Document) {

@@ -194,6 +194,7 @@ pub fn document(
         produced: as_of,
         classification: settings.report.classification.clone(),
         cover_lines: t.texts("cover_lines", v)?,
+        keywords: t.texts("keywords", v)?,
         sections,
     })
 }
@@ -237,9 +238,17 @@ pub fn pct(v: f64) -> String {
 
 /// A difference of fractions in percentage points: 0.012 -> "+1.2 pp".
 pub fn pp(v: f64) -> String {
-    let x = v * 100.0;
-    let x = if x.abs() < 0.05 { 0.0 } else { x };
-    format!("{x:+.1} pp")
+    format!("{} pp", change(v * 100.0))
+}
+
+/// A change with its sign and one decimal: 0.4 -> "+0.4", -1.25 -> "-1.3"; one that
+/// rounds to nothing reads "0.0", never "-0.0".
+pub fn change(x: f64) -> String {
+    if x.abs() < 0.05 {
+        "0.0".into()
+    } else {
+        format!("{x:+.1}")
+    }
 }
 
 #[cfg(test)]
@@ -250,7 +259,10 @@ mod tests {
     fn percentages_and_points() {
         assert_eq!(pct(0.1984), "19.8%");
         assert_eq!(pp(0.012), "+1.2 pp");
-        assert_eq!(pp(-0.0004), "+0.0 pp");
+        assert_eq!(pp(-0.0004), "0.0 pp");
+        assert_eq!(change(-0.04), "0.0");
+        assert_eq!(change(-0.05), "-0.1");
+        assert_eq!(change(12.34), "+12.3");
         assert_eq!(pp(-0.031), "-3.1 pp");
     }
 }

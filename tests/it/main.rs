@@ -2,6 +2,7 @@
 //! (`CARGO_BIN_EXE_equity-reports`) on real Parquet files.
 
 mod annual;
+mod document;
 mod errors;
 mod figures;
 mod helpers;

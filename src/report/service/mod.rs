@@ -538,7 +538,7 @@ impl<'a> Builder<'a> {
                         (Some(x), Some(y), Kind::Pct) => pp(x - y),
                         (Some(x), Some(y), Kind::Count) => format!("{:+.0}", x - y),
                         (Some(x), Some(y), Kind::Days) => format!("{:+.0} days", x - y),
-                        (Some(x), Some(y), _) => format!("{:+.1}", x - y),
+                        (Some(x), Some(y), _) => crate::report::change(x - y),
                         _ => "-".into(),
                     }
                 }

@@ -380,7 +380,7 @@ impl<'a> Builder<'a> {
             let prev = self.previous.and_then(|p| p.metrics.get(id, &[]));
             let change = |other: Option<f64>| match (m.value, other) {
                 (Some(a), Some(b)) if is_pct(m) && !self.hidden(m) => pp(a - b),
-                (Some(a), Some(b)) if *id == "wf.fte" => format!("{:+.1}", a - b),
+                (Some(a), Some(b)) if *id == "wf.fte" => crate::report::change(a - b),
                 (Some(a), Some(b)) if !self.hidden(m) => format!("{:+.0}", a - b),
                 _ => "-".into(),
             };
