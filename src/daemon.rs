@@ -179,6 +179,10 @@ pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
 
     let scheduler = Scheduler::from_settings(settings).map_err(anyhow::Error::msg)?;
+    // A template fault is found now, not at 07:00 on the day.
+    for (report, _) in &scheduler.reports {
+        crate::report::check_template(report)?;
+    }
     let started = Utc::now();
     let (tx, mut beats) = tokio::sync::mpsc::channel::<()>(1);
     let every = settings.schedule.heartbeat_seconds;

@@ -129,6 +129,7 @@ pub fn open_ledger(settings: &Settings, out: &Path) -> anyhow::Result<Ledger> {
 pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Executed> {
     let req = &plan.req;
     let period = report_period(&req.report, &req.period)?;
+    crate::report::check_template(&req.report)?;
     let out = out_root(settings, req);
     let mut ledger = open_ledger(settings, &out)?;
     if req.send {

@@ -8,6 +8,16 @@ use std::collections::BTreeMap;
 pub enum TemplateError {
     #[error("template {file}: {message}")]
     Invalid { file: String, message: String },
+    #[error(
+        "template {file} line {line}: `sections` names {name:?}, which this report does not \
+         have; its sections are {known}"
+    )]
+    UnknownSection {
+        file: String,
+        line: usize,
+        name: String,
+        known: String,
+    },
     #[error("template {file} line {line}: unknown placeholder {{{name}}} in `{key}`")]
     UnknownPlaceholder {
         file: String,
@@ -21,6 +31,8 @@ pub enum TemplateError {
 /// report's file wins).
 pub struct Template {
     layers: Vec<Layer>,
+    /// The sections the report can print (`crate::report::section_keys`).
+    pub report_sections: &'static [&'static str],
 }
 
 struct Layer {
@@ -81,6 +93,13 @@ impl Template {
             file: format!("report_templates/{report}.toml"),
             message: "no template for this report".into(),
         })?;
+        let mut t = Template::from_files(files)?;
+        t.report_sections = crate::report::section_keys(report);
+        Ok(t)
+    }
+
+    /// Parse template files given as (name, text), most specific first.
+    pub fn from_files(files: Vec<(&'static str, &'static str)>) -> Result<Template, TemplateError> {
         let layers = files
             .into_iter()
             .map(|(file, source)| {
@@ -91,7 +110,10 @@ impl Template {
                 Ok(Layer { file, source, root })
             })
             .collect::<Result<_, TemplateError>>()?;
-        Ok(Template { layers })
+        Ok(Template {
+            layers,
+            report_sections: &[],
+        })
     }
 
     /// The value at a dotted key and the layer it came from.
@@ -110,6 +132,46 @@ impl Template {
             file: self.layers[0].file.into(),
             message: format!("missing key `{key}`"),
         })
+    }
+
+    /// The report's sections in print order, from `sections` in the report's own file:
+    /// each must be one of `known`, once. A section left out is not printed.
+    pub fn section_order(&self, known: &[&str]) -> Result<Vec<String>, TemplateError> {
+        let layer = &self.layers[0];
+        let invalid = |message: String| TemplateError::Invalid {
+            file: layer.file.into(),
+            message,
+        };
+        let items = layer
+            .root
+            .get("sections")
+            .ok_or_else(|| {
+                invalid("missing key `sections` (the order of the report's sections)".into())
+            })?
+            .as_array()
+            .ok_or_else(|| invalid("`sections` is not a list".into()))?;
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            let name = item
+                .as_str()
+                .ok_or_else(|| invalid(format!("`sections` holds {item}, not a section name")))?;
+            let line = layer.line_after("sections", &format!("\"{name}\""));
+            if !known.contains(&name) {
+                return Err(TemplateError::UnknownSection {
+                    file: layer.file.into(),
+                    line,
+                    name: name.into(),
+                    known: known.join(", "),
+                });
+            }
+            if out.iter().any(|o| o == name) {
+                return Err(invalid(format!(
+                    "line {line}: `sections` names {name:?} twice"
+                )));
+            }
+            out.push(name.into());
+        }
+        Ok(out)
     }
 
     /// The text at `key` (e.g. `summary.intro`) with its placeholders filled.
@@ -180,6 +242,17 @@ impl Layer {
         Ok(out)
     }
 
+    /// The line of the first `needle` at or after the first line holding `start`.
+    fn line_after(&self, start: &str, needle: &str) -> usize {
+        let from = self.line_of(start).saturating_sub(1);
+        self.source
+            .lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| l.contains(needle))
+            .map_or(0, |(i, _)| i + 1)
+    }
+
     fn line_of(&self, needle: &str) -> usize {
         self.source
             .lines()
@@ -202,6 +275,40 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("{snapshot_date}"), "{e}");
+    }
+
+    #[test]
+    fn sections_must_be_known_and_listed_once() {
+        let t = Template::from_files(vec![(
+            "report_templates/x.toml",
+            "title = \"X\"\n# order\nsections = [\n  \"summary\",\n  \"sumary\",\n]\n",
+        )])
+        .unwrap();
+        let e = t
+            .section_order(&["summary", "quality"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "template report_templates/x.toml line 5: `sections` names \"sumary\", which this \
+             report does not have; its sections are summary, quality"
+        );
+        let t = Template::from_files(vec![(
+            "report_templates/y.toml",
+            "sections = [\"quality\", \"summary\", \"quality\"]\n",
+        )])
+        .unwrap();
+        let e = t
+            .section_order(&["summary", "quality"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("names \"quality\" twice"), "{e}");
+        let t = Template::from_files(vec![("report_templates/z.toml", "title = \"Z\"\n")]).unwrap();
+        let e = t.section_order(&["summary"]).unwrap_err().to_string();
+        assert!(
+            e.contains("report_templates/z.toml: missing key `sections`"),
+            "{e}"
+        );
     }
 
     #[test]

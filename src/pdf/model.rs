@@ -21,6 +21,9 @@ pub struct Document {
 /// A titled part of the document.
 #[derive(Debug, Clone)]
 pub struct Section {
+    /// The template key of the section (`summary`, `methodology`, ...): the report
+    /// template's `sections` list orders the document by it.
+    pub key: String,
     pub heading: String,
     /// Start on a fresh page.
     pub new_page: bool,

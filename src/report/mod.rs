@@ -25,6 +25,80 @@ pub const REPORT_IDS: &[&str] = &[
     "equity-annual",
 ];
 
+/// The sections each report can print; its template's `sections` list gives which of
+/// them are printed and in what order.
+pub fn section_keys(report: &str) -> &'static [&'static str] {
+    match report {
+        "workforce-quarterly" => &[
+            "summary",
+            "representation",
+            "partners",
+            "training",
+            "indicators",
+            "methodology",
+            "quality",
+        ],
+        "workforce-annual" => &[
+            "summary",
+            "trend",
+            "wres1",
+            "population",
+            "indicators",
+            "outside",
+            "training",
+            "partners",
+            "partner_page",
+            "methodology",
+            "quality",
+        ],
+        "access-biannual" => &[
+            "summary",
+            "access",
+            "sources",
+            "interpreter",
+            "methodology",
+            "quality",
+        ],
+        "equity-annual" => &[
+            "summary",
+            "priority",
+            "access",
+            "engagement",
+            "outcomes",
+            "waits",
+            "deprivation",
+            "ethnic_sex",
+            "methodology",
+            "quality",
+        ],
+        _ => &[],
+    }
+}
+
+/// Check a report's template before any work: its `sections` list names only sections
+/// the report has. The error names the file and line.
+pub fn check_template(report: &str) -> Result<(), crate::template::TemplateError> {
+    Template::load(report)?
+        .section_order(section_keys(report))
+        .map(|_| ())
+}
+
+/// The sections in the order the template lists them; those it leaves out are dropped.
+pub fn order_sections(
+    t: &Template,
+    sections: Vec<Section>,
+) -> Result<Vec<Section>, crate::template::TemplateError> {
+    let mut remaining = sections;
+    let mut out = Vec::new();
+    for key in t.section_order(t.report_sections)? {
+        let (take, keep): (Vec<Section>, Vec<Section>) =
+            remaining.into_iter().partition(|s| s.key == key);
+        out.extend(take);
+        remaining = keep;
+    }
+    Ok(out)
+}
+
 /// The kind of period a report takes, and how to say it in an error.
 pub fn period_kind(report: &str) -> Option<(crate::period::PeriodKind, &'static str)> {
     use crate::period::PeriodKind::*;
@@ -168,6 +242,7 @@ pub fn paragraphs_section(
     v: &BTreeMap<&'static str, String>,
 ) -> Result<Section, ReportError> {
     Ok(Section {
+        key: key.to_string(),
         heading: t.text(&format!("{key}.heading"), v)?,
         new_page: true,
         blocks: t
@@ -195,7 +270,7 @@ pub fn document(
         classification: settings.report.classification.clone(),
         cover_lines: t.texts("cover_lines", v)?,
         keywords: t.texts("keywords", v)?,
-        sections,
+        sections: order_sections(t, sections)?,
     })
 }
 
@@ -254,6 +329,43 @@ pub fn change(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_report_template_lists_known_sections() {
+        for report in REPORT_IDS {
+            check_template(report).unwrap();
+            let t = Template::load(report).unwrap();
+            // every section is printed by default
+            assert_eq!(
+                t.section_order(section_keys(report)).unwrap(),
+                section_keys(report),
+                "{report}"
+            );
+        }
+    }
+
+    #[test]
+    fn sections_follow_the_template_order_and_unlisted_ones_are_dropped() {
+        let mut t = Template::from_files(vec![(
+            "report_templates/t.toml",
+            "sections = [\"quality\", \"summary\"]\n",
+        )])
+        .unwrap();
+        t.report_sections = &["summary", "partners", "quality"];
+        let s = |key: &str| Section {
+            key: key.into(),
+            heading: key.to_uppercase(),
+            new_page: false,
+            blocks: Vec::new(),
+        };
+        let out = order_sections(
+            &t,
+            vec![s("summary"), s("partners"), s("quality"), s("quality")],
+        )
+        .unwrap();
+        let keys: Vec<&str> = out.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["quality", "quality", "summary"]);
+    }
 
     #[test]
     fn percentages_and_points() {

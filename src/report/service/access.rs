@@ -68,6 +68,8 @@ fn compose(
     let mut sections = vec![b.summary_section(&v, HEADLINES)?];
     sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
     sections.push(Section {
+        key: "sources".into(),
+
         heading: t.text("sources.heading", &v)?,
         new_page: true,
         blocks: vec![
@@ -76,6 +78,8 @@ fn compose(
         ],
     });
     sections.push(Section {
+        key: "interpreter".into(),
+
         heading: t.text("interpreter.heading", &v)?,
         new_page: false,
         blocks: vec![

@@ -143,6 +143,7 @@ fn compose(
             )?));
         }
         sections.push(Section {
+            key: key.to_string(),
             heading: t.text(&format!("{key}.heading"), &v)?,
             new_page: true,
             blocks,
@@ -200,6 +201,8 @@ impl Builder<'_> {
             }),
         );
         Ok(Section {
+            key: "priority".into(),
+
             heading: t.text("priority.heading", v)?,
             new_page: true,
             blocks,
@@ -319,6 +322,8 @@ impl Builder<'_> {
             }));
         }
         Ok(Section {
+            key: "deprivation".into(),
+
             heading: t.text("deprivation.heading", v)?,
             new_page: true,
             blocks,
@@ -364,6 +369,8 @@ impl Builder<'_> {
             })
             .collect();
         Ok(Section {
+            key: "ethnic_sex".into(),
+
             heading: t.text("ethnic_sex.heading", v)?,
             new_page: true,
             blocks: vec![

@@ -568,6 +568,8 @@ impl<'a> Builder<'a> {
             note: Some(t.text("summary.note", v)?),
         }));
         Ok(Section {
+            key: "summary".into(),
+
             heading: t.text("summary.heading", v)?,
             new_page: true,
             blocks,
@@ -643,6 +645,8 @@ impl<'a> Builder<'a> {
             note: None,
         }));
         Ok(Section {
+            key: "quality".into(),
+
             heading: t.text("quality.heading", v)?,
             new_page: true,
             blocks,
@@ -819,6 +823,8 @@ impl Builder<'_> {
             )?));
         }
         Ok(Section {
+            key: "access".into(),
+
             heading: t.text("access.heading", v)?,
             new_page: true,
             blocks,

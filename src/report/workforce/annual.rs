@@ -335,6 +335,8 @@ impl Annual<'_> {
             }));
         }
         Ok(Section {
+            key: "trend".into(),
+
             heading: t.text("trend.heading", v)?,
             new_page: true,
             blocks,
@@ -418,6 +420,8 @@ impl Annual<'_> {
             note: None,
         };
         Ok(Section {
+            key: "wres1".into(),
+
             heading: t.text("wres1.heading", v)?,
             new_page: true,
             blocks: vec![
@@ -477,6 +481,8 @@ impl Annual<'_> {
             note: Some(t.text("population.note", v)?),
         };
         Ok(Section {
+            key: "population".into(),
+
             heading: t.text("population.heading", v)?,
             new_page: true,
             blocks: vec![
@@ -499,6 +505,8 @@ impl Annual<'_> {
             })
             .collect();
         Ok(Section {
+            key: "outside".into(),
+
             heading: t.text("outside.heading", v)?,
             new_page: false,
             blocks: vec![
@@ -611,6 +619,8 @@ impl Annual<'_> {
                 note: Some(t.text("partner_page.note", &vv)?),
             }));
             pages.push(Section {
+                key: "partner_page".into(),
+
                 heading: t.text("partner_page.heading", &vv)?,
                 new_page: true,
                 blocks,

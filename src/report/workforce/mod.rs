@@ -435,6 +435,8 @@ impl<'a> Builder<'a> {
         }
         blocks.push(Block::Table(summary));
         Ok(Section {
+            key: "summary".into(),
+
             heading: t.text("summary.heading", v)?,
             new_page: true,
             blocks,
@@ -489,6 +491,8 @@ impl<'a> Builder<'a> {
     fn partners_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
         Ok(Section {
+            key: "partners".into(),
+
             heading: t.text("partners.heading", v)?,
             new_page: true,
             blocks: vec![
@@ -512,6 +516,8 @@ impl<'a> Builder<'a> {
         }
         blocks.push(Block::Table(self.training_table()));
         Ok(Section {
+            key: "training".into(),
+
             heading: t.text("training.heading", v)?,
             new_page: false,
             blocks,
@@ -521,6 +527,8 @@ impl<'a> Builder<'a> {
     fn indicators_section(&self, v: &Vars, new_page: bool) -> Result<Section, ReportError> {
         let t = &self.template;
         Ok(Section {
+            key: "indicators".into(),
+
             heading: t.text("indicators.heading", v)?,
             new_page,
             blocks: vec![
@@ -537,6 +545,8 @@ impl<'a> Builder<'a> {
 
     fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {
         Ok(Section {
+            key: "quality".into(),
+
             heading: self.template.text("quality.heading", v)?,
             new_page: true,
             blocks: self.quality_blocks(v)?,

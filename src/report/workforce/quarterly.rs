@@ -50,6 +50,8 @@ fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
     let representation = Section {
+        key: "representation".into(),
+
         heading: t.text("representation.heading", &v)?,
         new_page: false,
         blocks: vec![
