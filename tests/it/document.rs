@@ -150,3 +150,114 @@ fn a_sixty_character_partner_name_wraps_and_is_never_cut() {
         "the long name is not whole in the partner table"
     );
 }
+
+#[test]
+fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
+    use equity_reports::pdf::model::{Align, Block, Document, Section, Table, col};
+    let long = "Leeds and District Community Wellbeing Partnership Trust NEW";
+    let rows: Vec<Vec<String>> = (1..=150)
+        .map(|i| {
+            let name = if i % 25 == 0 {
+                format!("Row {i:03} {long}")
+            } else {
+                format!("Row {i:03}")
+            };
+            vec![name, format!("{},{:03}", i, i)]
+        })
+        .collect();
+    let doc = Document {
+        title: "Long table".into(),
+        period_label: "Q2 2026/27".into(),
+        organisation: "Leeds Mental Wellbeing Service".into(),
+        produced: date("2026-10-15"),
+        classification: "OFFICIAL".into(),
+        cover_lines: vec![],
+        keywords: vec![],
+        sections: vec![Section {
+            key: "t".into(),
+            heading: "A long table".into(),
+            new_page: false,
+            blocks: vec![Block::Table(Table {
+                columns: vec![
+                    col("Partner name", 1.2, Align::Left),
+                    col("Staff count", 1.0, Align::Right),
+                ],
+                rows,
+                bold_rows: vec![],
+                note: None,
+            })],
+        }],
+    };
+    let dir = tempdir();
+    let pdf = dir.path().join("t.pdf");
+    std::fs::write(&pdf, equity_reports::pdf::render::render_pdf(&doc).unwrap()).unwrap();
+    let raw = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let pages: Vec<String> = String::from_utf8_lossy(&raw.stdout)
+        .split('\u{c}')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let with_rows: Vec<&String> = pages.iter().filter(|p| p.contains("Row ")).collect();
+    assert!(with_rows.len() >= 3, "150 rows fill several pages");
+    for p in &with_rows {
+        assert!(
+            p.contains("Partner name") && p.contains("Staff count"),
+            "a page of the table lacks its header: {p}"
+        );
+    }
+    for i in 1..=150 {
+        let label = format!("Row {i:03}");
+        let value = format!("{},{:03}", i, i);
+        let holding: Vec<&&String> = with_rows.iter().filter(|p| p.contains(&label)).collect();
+        assert_eq!(holding.len(), 1, "{label} on {} pages", holding.len());
+        assert!(
+            holding[0].contains(&value),
+            "{label} and {value} split across pages"
+        );
+        if i % 25 == 0 {
+            assert!(
+                holding[0].contains(&format!("{label} {long}")),
+                "{label}'s long name is not whole"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_report_where_every_count_is_small_shows_only_stars() {
+    let data = tempdir();
+    let out = tempdir();
+    let rows: Vec<Staff> = crate::figures::fixture_staff()
+        .into_iter()
+        .filter(|s| ["s2", "s3", "s4"].contains(&s.id) && s.date == "2026-09-30")
+        .collect();
+    assert_eq!(rows.len(), 3);
+    write_parquet(
+        &data.path().join("staff_snapshot.parquet"),
+        staff_columns(&rows),
+    );
+    let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdf_text(&out.path().join("workforce-quarterly/2026-Q3/report.pdf"));
+    let headcount = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Staff in post (headcount)"))
+        .unwrap();
+    assert!(headcount.contains('*'), "{headcount}");
+    // their whole-time equivalent (2.8) would give their number away too
+    let fte = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Whole-time equivalent"))
+        .unwrap();
+    assert!(fte.contains('*') && !fte.contains("2.8"), "{fte}");
+    // 1 of 3, 2 of 3: no share of so few people is shown anywhere
+    for leak in ["33.3%", "66.7%", "(headcount)                 3"] {
+        assert!(!text.contains(leak), "{leak} is in the PDF");
+    }
+    // the figures are still there for analysts
+    let json = read_json(&out.path().join("workforce-quarterly/2026-Q3/metrics.json"));
+    assert_eq!(metric(&json["metrics"], "wf.headcount", &[])["value"], 3.0);
+}

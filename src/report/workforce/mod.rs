@@ -255,7 +255,17 @@ impl<'a> Builder<'a> {
                 (true, Some(lo), Some(hi)) => format!("{} ({} to {})", pct(v), pct(lo), pct(hi)),
                 _ => pct(v),
             },
-            (_, _, Some(v)) if m.id == "wf.fte" => format!("{v:.1}"),
+            (_, _, Some(v)) if m.id == "wf.fte" => {
+                // The whole-time equivalent of a handful of staff gives their number away.
+                let by: Vec<(&str, &str)> =
+                    m.by.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let staff = self.metrics.get("wf.headcount", &by).and_then(|h| h.value);
+                if staff.is_some_and(|n| self.d().count_hidden(n.round() as u64)) {
+                    "*".into()
+                } else {
+                    format!("{v:.1}")
+                }
+            }
             (_, _, Some(v)) => {
                 let n = v.round() as u64;
                 self.d().show_count(n)
