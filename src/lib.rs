@@ -23,6 +23,7 @@ pub mod pdf;
 pub mod period;
 pub mod queries;
 pub mod report;
+pub mod resend;
 pub mod run;
 pub mod sample;
 pub mod schedule;
@@ -151,7 +152,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Resend(a) => {
             let settings = config::load_settings(cli.global.config.as_deref())?;
-            let r = run::resend(&settings, a.out.as_deref(), a.run_id, a.to.as_deref()).await?;
+            let r = resend::resend(&settings, a.out.as_deref(), a.run_id, a.to.as_deref()).await?;
             println!("Run {}: resent the PDF of run {}", r.run_id, a.run_id);
             print_deliveries(&r.deliveries);
             if r.deliveries
