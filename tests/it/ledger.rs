@@ -2,7 +2,6 @@
 //! ledger, `history`, `resend`, two processes at once, a crash while sending, and the
 //! scheduler (`serve`) sending a report at its time.
 
-use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -335,9 +334,8 @@ fn a_crash_while_sending_is_reported_not_repeated() {
     env.push(("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "120"));
     let mut child = c.spawn(&env);
     // the server has the first message when it says "data": kill the run there
-    let mut line = String::new();
-    c.sink.lines.as_mut().unwrap().read_line(&mut line).unwrap();
-    assert_eq!(line.trim(), "data");
+    let line = c.sink.next_line(Duration::from_secs(90));
+    assert_eq!(line.as_deref(), Some("data"));
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -404,7 +402,7 @@ fn serve_sends_at_the_scheduled_time_once_then_stops_on_sigterm() {
     let child = start_serve(
         data.path(),
         out.path(),
-        london_now() + chrono::Duration::seconds(8),
+        london_now() + chrono::Duration::seconds(12),
         &env,
     );
     wait_for(|| received(inbox.path()).len() >= 2);
@@ -654,13 +652,12 @@ fn sigterm_lets_the_run_in_flight_finish() {
     let child = start_serve(
         data.path(),
         out.path(),
-        london_now() + chrono::Duration::seconds(6),
+        london_now() + chrono::Duration::seconds(12),
         &env,
     );
     // the run is sending when the signal comes
-    let mut line = String::new();
-    sink.lines.as_mut().unwrap().read_line(&mut line).unwrap();
-    assert_eq!(line.trim(), "data");
+    let line = sink.next_line(Duration::from_secs(90));
+    assert_eq!(line.as_deref(), Some("data"));
     let (code, said) = stop(child);
     assert_eq!(code, Some(0), "{said}");
     assert!(

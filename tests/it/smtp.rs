@@ -14,6 +14,21 @@ pub struct Sink {
     pub lines: Option<BufReader<std::process::ChildStdout>>,
 }
 
+impl Sink {
+    /// The next line the server prints, or None if none comes within `wait` (so a run
+    /// that never reaches the server fails the test instead of hanging it).
+    pub fn next_line(&mut self, wait: std::time::Duration) -> Option<String> {
+        let mut lines = self.lines.take()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = lines.read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        rx.recv_timeout(wait).ok().map(|l| l.trim().to_string())
+    }
+}
+
 impl Drop for Sink {
     fn drop(&mut self) {
         let _ = self.child.kill();
