@@ -239,6 +239,18 @@ async fn produce_and_send(
         .data
         .clone()
         .unwrap_or_else(|| settings.paths.data.clone());
+    // Phase times go into the manifest, for the benchmark and for an administrator
+    // wondering where a slow run spent its time.
+    let clock = std::time::Instant::now();
+    let mut lap = {
+        let mut last = clock;
+        move || {
+            let now = std::time::Instant::now();
+            let ms = now.duration_since(last).as_millis() as u64;
+            last = now;
+            ms
+        }
+    };
     let inventory = take_inventory(&data_root, datasets);
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
@@ -271,6 +283,7 @@ async fn produce_and_send(
     let quality = check_quality(&session.ctx, datasets, req.as_of)
         .await
         .context("counting data-quality problems")?;
+    let load_ms = lap();
     let computed = match req.report.as_str() {
         "workforce-quarterly" => {
             quarterly::compute(&session, settings, period, req.as_of, quality).await
@@ -280,6 +293,7 @@ async fn produce_and_send(
         _ => equity::compute(&session, settings, period, req.as_of, quality).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
+    let queries_ms = lap();
     let pdf = render_pdf(&computed.document).context("drawing the PDF")?;
     // the copies for audiences with their own rounding, beside report.pdf
     let mut copies: Vec<(u64, String, Vec<u8>)> = Vec::new();
@@ -288,6 +302,7 @@ async fn produce_and_send(
         copies.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
     }
 
+    let pdf_ms = lap();
     let inputs: Vec<serde_json::Value> = inventory
         .found
         .values()
@@ -390,6 +405,7 @@ async fn produce_and_send(
             .collect::<Vec<_>>(),
     )?;
 
+    let write_ms = lap();
     let deliveries = if req.send {
         // Settings that cannot make a mailer (a password not in the environment) fail
         // every recipient, with the report kept for a resend.
@@ -432,6 +448,23 @@ async fn produce_and_send(
         manifest["delivery"] = json!({"status": "not sent (--no-send)", "recipients": []});
         Vec::new()
     };
+    let delivery_ms = lap();
+    manifest["timings_ms"] = json!({
+        "load_and_check": load_ms,
+        "queries": queries_ms,
+        "pdf": pdf_ms,
+        "write": write_ms,
+        "delivery": delivery_ms,
+        "total": clock.elapsed().as_millis() as u64,
+    });
+    tracing::info!(
+        load_ms,
+        queries_ms,
+        pdf_ms,
+        write_ms,
+        delivery_ms,
+        "run phases"
+    );
     replace_file(&folder.join("manifest.json"), &pretty(&manifest)?)?;
     Ok(RunOutcome {
         run_id,

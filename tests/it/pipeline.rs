@@ -69,6 +69,16 @@ fn sample_data_to_pdf_and_outbox() {
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
     let manifest = read_json(&folder.join("manifest.json"));
     assert_eq!(manifest["delivery"]["status"], "written to outbox");
+    // where the run spent its time, phase by phase
+    let t = &manifest["timings_ms"];
+    let phases: u64 = ["load_and_check", "queries", "pdf", "write", "delivery"]
+        .iter()
+        .map(|p| t[p].as_u64().unwrap_or_else(|| panic!("no {p} in {t}")))
+        .sum();
+    assert!(
+        phases <= t["total"].as_u64().unwrap() && t["queries"].as_u64().unwrap() > 0,
+        "{t}"
+    );
     // 8 snapshots x 11 partner files, plus leavers, recruitment, training, disciplinary, mentoring
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 5);
 }
