@@ -174,6 +174,34 @@ impl Template {
         Ok(out)
     }
 
+    /// Every `{placeholder}` in the template files is one of `known`; otherwise the
+    /// first that is not is refused with its file and line. Comment lines are skipped.
+    pub fn check_placeholders(&self, known: &[&str]) -> Result<(), TemplateError> {
+        for layer in &self.layers {
+            for (i, line) in layer.source.lines().enumerate() {
+                if line.trim_start().starts_with('#') {
+                    continue;
+                }
+                for name in placeholder_names(line) {
+                    if !known.contains(&name) {
+                        return Err(TemplateError::UnknownPlaceholder {
+                            file: layer.file.into(),
+                            line: i + 1,
+                            key: line
+                                .split('=')
+                                .next()
+                                .unwrap_or_default()
+                                .trim()
+                                .to_string(),
+                            name: name.into(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The text at `key` (e.g. `summary.intro`) with its placeholders filled.
     pub fn text(&self, key: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
         let (v, layer) = self.raw(key)?;
@@ -206,6 +234,31 @@ impl Template {
             })
             .collect()
     }
+}
+
+/// The `{name}`s in a line of template text (names of lower-case letters, digits and
+/// underscores; TOML's own braces have spaces and `=` in them).
+fn placeholder_names(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    out.push(name);
+                }
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 impl Layer {
@@ -275,6 +328,24 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("{snapshot_date}"), "{e}");
+    }
+
+    #[test]
+    fn a_placeholder_no_report_fills_is_refused_at_start_with_file_and_line() {
+        let t = Template::from_files(vec![(
+            "report_templates/x.toml",
+            "# a {comment} is not text\ntitle = \"X\"\n[summary]\nintro = \"On {snapshot_date} there were {headcont} staff.\"\n",
+        )])
+        .unwrap();
+        let e = t
+            .check_placeholders(&["snapshot_date", "headcount"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "template report_templates/x.toml line 4: unknown placeholder {headcont} in `intro`"
+        );
+        assert!(t.check_placeholders(&["snapshot_date", "headcont"]).is_ok());
     }
 
     #[test]

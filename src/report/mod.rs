@@ -75,12 +75,92 @@ pub fn section_keys(report: &str) -> &'static [&'static str] {
     }
 }
 
+/// Every `{placeholder}` the workforce reports fill somewhere (a test keeps this list
+/// equal to the names their code inserts).
+const WORKFORCE_PLACEHOLDERS: &[&str] = &[
+    "baseline_bme_band7_pct",
+    "baseline_bme_pct",
+    "baseline_label",
+    "benchmark_label",
+    "benchmark_source",
+    "bme_band7_pct",
+    "bme_pct",
+    "case_window",
+    "cultural_target",
+    "dataset",
+    "figure",
+    "first",
+    "fte",
+    "headcount",
+    "interpreters_target",
+    "last",
+    "lowest_cluster",
+    "mentoring_target",
+    "min_count",
+    "min_count_less_one",
+    "missing_quarters",
+    "partner",
+    "partner_staff",
+    "period_end",
+    "period_label",
+    "period_noun",
+    "previous_end",
+    "previous_label",
+    "quarters_with_data",
+    "ratio",
+    "reading",
+    "references",
+    "second",
+    "snapshot_date",
+    "unknown_pct",
+];
+
+/// Every `{placeholder}` the service-user reports fill somewhere (kept equal to the
+/// names their code inserts by a test).
+const SERVICE_PLACEHOLDERS: &[&str] = &[
+    "access_rate",
+    "direction",
+    "first",
+    "first_referral",
+    "gap",
+    "group",
+    "last",
+    "last_referral",
+    "min_count",
+    "min_count_less_one",
+    "older_age",
+    "overall",
+    "period_end",
+    "period_label",
+    "period_start",
+    "previous_label",
+    "ratio",
+    "ratio_reading",
+    "ratio_sentence",
+    "recovery",
+    "recovery_sentence",
+    "referrals",
+    "service_recovery",
+    "significance",
+];
+
+/// The placeholders a report's templates may use.
+fn placeholders(report: &str) -> &'static [&'static str] {
+    if report.starts_with("workforce") {
+        WORKFORCE_PLACEHOLDERS
+    } else {
+        SERVICE_PLACEHOLDERS
+    }
+}
+
 /// Check a report's template before any work: its `sections` list names only sections
-/// the report has. The error names the file and line.
+/// the report has, and every `{placeholder}` is one the report fills. The error names
+/// the file and line. (Whether a placeholder is filled in the very text that uses it
+/// is checked again as each text is filled.)
 pub fn check_template(report: &str) -> Result<(), crate::template::TemplateError> {
-    Template::load(report)?
-        .section_order(section_keys(report))
-        .map(|_| ())
+    let t = Template::load(report)?;
+    t.section_order(section_keys(report))?;
+    t.check_placeholders(placeholders(report))
 }
 
 /// The sections in the order the template lists them; those it leaves out are dropped.
@@ -342,6 +422,47 @@ mod tests {
                 "{report}"
             );
         }
+    }
+
+    /// The names a family's code inserts into its placeholder maps (`v`, `vv`), read
+    /// from its source.
+    fn inserted(sources: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for src in sources {
+            for (at, _) in src.match_indices(".insert(") {
+                let receiver: String = src[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if receiver != "v" && receiver != "vv" {
+                    continue;
+                }
+                let rest = src[at + ".insert(".len()..].trim_start();
+                if let Some(rest) = rest.strip_prefix('"') {
+                    names.push(rest.chars().take_while(|c| *c != '"').collect());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn the_placeholder_lists_are_what_the_code_fills() {
+        let workforce = inserted(&[
+            include_str!("workforce/mod.rs"),
+            include_str!("workforce/annual.rs"),
+            include_str!("workforce/quarterly.rs"),
+        ]);
+        assert_eq!(workforce, WORKFORCE_PLACEHOLDERS);
+        let service = inserted(&[
+            include_str!("service/mod.rs"),
+            include_str!("service/access.rs"),
+            include_str!("service/equity.rs"),
+        ]);
+        assert_eq!(service, SERVICE_PLACEHOLDERS);
     }
 
     #[test]
