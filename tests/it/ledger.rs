@@ -671,3 +671,33 @@ fn sigterm_lets_the_run_in_flight_finish() {
     let h = history(out.path(), &[]);
     assert!(h.lines().nth(1).unwrap().ends_with("undelivered"), "{h}");
 }
+
+#[test]
+fn a_report_checked_with_no_send_can_be_sent_as_it_is() {
+    let c = Case::new(&[]);
+    let port = c.port();
+    let r = c.run(&["--no-send"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(received(c.inbox.path()).is_empty());
+    let out = c.out.path().to_str().unwrap();
+    // no recipients to repeat: an address is needed
+    let r = run(&["resend", "1", "--out", out], &smtp_env(&port));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("run 1 sent nothing; give --to ADDRESS"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &["resend", "1", "--to", "board@example.org", "--out", out],
+        &smtp_env(&port),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let msgs = received(c.inbox.path());
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].0, "board@example.org");
+    assert_eq!(
+        std::fs::read(c.inbox.path().join("1.pdf")).unwrap(),
+        std::fs::read(c.out.path().join("workforce-quarterly/2026-Q3/report.pdf")).unwrap()
+    );
+}
