@@ -43,6 +43,23 @@ pub struct Delivery {
     pub permanent: bool,
 }
 
+/// The ledger status of a run that sent these: delivered (to everyone, or nobody was
+/// asked), partly delivered, or undelivered.
+pub fn run_status(deliveries: &[Delivery]) -> &'static str {
+    use crate::ledger::status;
+    let ok = deliveries
+        .iter()
+        .filter(|d| d.status != delivery_status::FAILED)
+        .count();
+    if ok == deliveries.len() {
+        status::DELIVERED
+    } else if ok > 0 {
+        status::PARTLY_DELIVERED
+    } else {
+        status::UNDELIVERED
+    }
+}
+
 /// What goes into each message.
 pub struct Letter<'a> {
     pub subject: String,

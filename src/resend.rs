@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::config::Settings;
-use crate::delivery::{Delivery, Mailer, Record, deliver, message_id};
-use crate::ledger::{Trigger, delivery_status, status};
+use crate::delivery::{Delivery, Mailer, Record, deliver, message_id, run_status};
+use crate::ledger::{Trigger, status};
 use crate::run::{ArchivedLetter, open_ledger, sha_hex};
 
 /// What `resend` did.
@@ -114,18 +114,7 @@ pub async fn resend(
     .await;
     match result {
         Ok(deliveries) => {
-            let ok = deliveries
-                .iter()
-                .filter(|d| d.status != delivery_status::FAILED)
-                .count();
-            let s = if ok == deliveries.len() {
-                status::DELIVERED
-            } else if ok > 0 {
-                status::PARTLY_DELIVERED
-            } else {
-                status::UNDELIVERED
-            };
-            ledger.finish(run_id, s, None)?;
+            ledger.finish(run_id, run_status(&deliveries), None)?;
             Ok(Resent { run_id, deliveries })
         }
         Err(e) => {

@@ -17,7 +17,7 @@ use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 use crate::delivery::{
     Addressee, Delivery, Letter, Mailer, Record, deliver, message_id, notify_admins,
-    recipients_by_rounding,
+    recipients_by_rounding, run_status,
 };
 use crate::ledger::{Ledger, NextAction, Trigger, delivery_status, status};
 use crate::output::{csv_bytes, replace_file, write_output_folder};
@@ -153,18 +153,10 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
     )?;
     match produce_and_send(settings, req, &period, &out, &ledger, run_id).await {
         Ok(outcome) => {
-            let s = if !req.send {
-                status::NOT_SENT
-            } else if outcome.all_delivered() {
-                status::DELIVERED
-            } else if outcome
-                .deliveries
-                .iter()
-                .any(|d| d.status != delivery_status::FAILED)
-            {
-                status::PARTLY_DELIVERED
+            let s = if req.send {
+                run_status(&outcome.deliveries)
             } else {
-                status::UNDELIVERED
+                status::NOT_SENT
             };
             ledger.finish(run_id, s, None)?;
             if !outcome.all_delivered() {
