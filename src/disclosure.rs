@@ -30,11 +30,9 @@ impl Disclosure {
         if self.count_hidden(n) {
             return "*".into();
         }
-        let shown = if self.round_to > 0 {
-            (n + self.round_to / 2) / self.round_to * self.round_to
-        } else {
-            n
-        };
+        let shown = (n + self.round_to / 2)
+            .checked_div(self.round_to)
+            .map_or(n, |q| q * self.round_to);
         thousands(shown)
     }
 
@@ -137,7 +135,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

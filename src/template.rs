@@ -9,13 +9,18 @@ pub enum TemplateError {
     #[error("template {file}: {message}")]
     Invalid { file: String, message: String },
     #[error(
-        "template {file} line {line}: `sections` names {name:?}, which this report does not \
-         have; its sections are {known}"
+        "template {file} line {line}: `{list}` names {name:?}, which this {} does not \
+         have; its {} are {known}",
+        .kind.owner(),
+        .kind.what()
     )]
-    UnknownSection {
+    UnknownName {
         file: String,
         line: usize,
+        /// The list's key: `sections`, `access.show`.
+        list: String,
         name: String,
+        kind: ListKind,
         known: String,
     },
     #[error("template {file} line {line}: unknown placeholder {{{name}}} in `{key}`")]
@@ -27,10 +32,37 @@ pub enum TemplateError {
     },
 }
 
+/// What a list of names in a template names.
+#[derive(Debug, Clone, Copy)]
+pub enum ListKind {
+    /// A report's `sections`.
+    Sections,
+    /// A section's `show`.
+    Shows,
+}
+
+impl ListKind {
+    fn owner(self) -> &'static str {
+        match self {
+            ListKind::Sections => "report",
+            ListKind::Shows => "section",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            ListKind::Sections => "sections",
+            ListKind::Shows => "tables and charts",
+        }
+    }
+}
+
 /// A report's wording: its own file, then any shared file it builds on (a key in the
 /// report's file wins).
 pub struct Template {
     layers: Vec<Layer>,
+    /// The report these files word (empty for loose files in tests).
+    pub report: String,
     /// The sections the report can print (`crate::report::section_keys`).
     pub report_sections: &'static [&'static str],
 }
@@ -94,6 +126,7 @@ impl Template {
             message: "no template for this report".into(),
         })?;
         let mut t = Template::from_files(files)?;
+        t.report = report.into();
         t.report_sections = crate::report::section_keys(report);
         Ok(t)
     }
@@ -112,6 +145,7 @@ impl Template {
             .collect::<Result<_, TemplateError>>()?;
         Ok(Template {
             layers,
+            report: String::new(),
             report_sections: &[],
         })
     }
@@ -138,40 +172,29 @@ impl Template {
     /// each must be one of `known`, once. A section left out is not printed.
     pub fn section_order(&self, known: &[&str]) -> Result<Vec<String>, TemplateError> {
         let layer = &self.layers[0];
-        let invalid = |message: String| TemplateError::Invalid {
-            file: layer.file.into(),
-            message,
-        };
         let items = layer
             .root
             .get("sections")
-            .ok_or_else(|| {
-                invalid("missing key `sections` (the order of the report's sections)".into())
-            })?
-            .as_array()
-            .ok_or_else(|| invalid("`sections` is not a list".into()))?;
-        let mut out: Vec<String> = Vec::new();
-        for item in items {
-            let name = item
-                .as_str()
-                .ok_or_else(|| invalid(format!("`sections` holds {item}, not a section name")))?;
-            let line = layer.line_after("sections", &format!("\"{name}\""));
-            if !known.contains(&name) {
-                return Err(TemplateError::UnknownSection {
-                    file: layer.file.into(),
-                    line,
-                    name: name.into(),
-                    known: known.join(", "),
-                });
-            }
-            if out.iter().any(|o| o == name) {
-                return Err(invalid(format!(
-                    "line {line}: `sections` names {name:?} twice"
-                )));
-            }
-            out.push(name.into());
+            .ok_or_else(|| TemplateError::Invalid {
+                file: layer.file.into(),
+                message: "missing key `sections` (the order of the report's sections)".into(),
+            })?;
+        layer.names("sections", items, known, ListKind::Sections)
+    }
+
+    /// The tables and charts a section shows, in print order, from its `show` list
+    /// (in whichever file words the section): each must be one of `known`, once. None
+    /// when the section has no `show` list: then it shows all it has.
+    pub fn section_shows(
+        &self,
+        section: &str,
+        known: &[&str],
+    ) -> Result<Option<Vec<String>>, TemplateError> {
+        let key = format!("{section}.show");
+        match self.raw(&key) {
+            Ok((items, layer)) => layer.names(&key, items, known, ListKind::Shows).map(Some),
+            Err(_) => Ok(None),
         }
-        Ok(out)
     }
 
     /// Every `{placeholder}` in the template files is one of `known`; otherwise the
@@ -262,6 +285,90 @@ fn placeholder_names(line: &str) -> Vec<&str> {
 }
 
 impl Layer {
+    /// A list of names at `key`, each one of `known` and listed once; an error names
+    /// this file and the line of the name.
+    fn names(
+        &self,
+        key: &str,
+        items: &toml::Value,
+        known: &[&str],
+        kind: ListKind,
+    ) -> Result<Vec<String>, TemplateError> {
+        let invalid = |message: String| TemplateError::Invalid {
+            file: self.file.into(),
+            message,
+        };
+        let items = items
+            .as_array()
+            .ok_or_else(|| invalid(format!("`{key}` is not a list")))?;
+        let start = self.key_line(key);
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            let name = item
+                .as_str()
+                .ok_or_else(|| invalid(format!("`{key}` holds {item}, not a name")))?;
+            let line = self.line_from(start, &format!("\"{name}\""));
+            if !known.contains(&name) {
+                return Err(TemplateError::UnknownName {
+                    file: self.file.into(),
+                    line,
+                    list: key.into(),
+                    name: name.into(),
+                    kind,
+                    known: if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    },
+                });
+            }
+            if out.iter().any(|o| o == name) {
+                return Err(invalid(format!(
+                    "line {line}: `{key}` names {name:?} twice"
+                )));
+            }
+            out.push(name.into());
+        }
+        Ok(out)
+    }
+
+    /// The line where a key is set: `sections`, or `show` under `[access]` for
+    /// `access.show`.
+    fn key_line(&self, key: &str) -> usize {
+        let (table, name) = match key.rsplit_once('.') {
+            Some((t, n)) => (Some(format!("[{t}]")), n),
+            None => (None, key),
+        };
+        let from = match table {
+            Some(t) => self
+                .source
+                .lines()
+                .position(|l| l.trim() == t)
+                .map_or(0, |i| i + 1),
+            None => 0,
+        };
+        self.source
+            .lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| {
+                l.trim_start()
+                    .strip_prefix(name)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
+            .map_or(0, |(i, _)| i + 1)
+    }
+
+    /// The line of the first `needle` at or after line `start` (1-based).
+    fn line_from(&self, start: usize, needle: &str) -> usize {
+        self.source
+            .lines()
+            .enumerate()
+            .skip(start.saturating_sub(1))
+            .find(|(_, l)| l.contains(needle))
+            .map_or(0, |(i, _)| i + 1)
+    }
+
     fn fill(
         &self,
         key: &str,
@@ -293,17 +400,6 @@ impl Layer {
         }
         out.push_str(rest);
         Ok(out)
-    }
-
-    /// The line of the first `needle` at or after the first line holding `start`.
-    fn line_after(&self, start: &str, needle: &str) -> usize {
-        let from = self.line_of(start).saturating_sub(1);
-        self.source
-            .lines()
-            .enumerate()
-            .skip(from)
-            .find(|(_, l)| l.contains(needle))
-            .map_or(0, |(i, _)| i + 1)
     }
 
     fn line_of(&self, needle: &str) -> usize {
@@ -380,6 +476,45 @@ mod tests {
             e.contains("report_templates/z.toml: missing key `sections`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_show_list_names_only_what_the_section_has_once() {
+        let t = Template::from_files(vec![
+            (
+                "report_templates/x.toml",
+                "sections = [\"access\"]\n[summary]\nshow = [\"headline_table\"]\n[access]\nheading = \"A\"\nshow = [\n  \"representation_chart\",\n  \"ethnic_grop_table\",\n]\n",
+            ),
+            (
+                "report_templates/common.toml",
+                "[quality]\nshow = [\"rows_table\", \"rows_table\"]\n",
+            ),
+        ])
+        .unwrap();
+        let e = t
+            .section_shows("access", &["representation_chart", "ethnic_group_table"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "template report_templates/x.toml line 8: `access.show` names \"ethnic_grop_table\", \
+             which this section does not have; its tables and charts are representation_chart, \
+             ethnic_group_table"
+        );
+        // a list in the shared file is checked there
+        let e = t
+            .section_shows("quality", &["rows_table"])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "template report_templates/common.toml: line 2: `quality.show` names \"rows_table\" twice"
+        );
+        assert_eq!(
+            t.section_shows("summary", &["headline_table"]).unwrap(),
+            Some(vec!["headline_table".to_string()])
+        );
+        assert_eq!(t.section_shows("trend", &["wf.bme_pct"]).unwrap(), None);
     }
 
     #[test]

@@ -39,6 +39,24 @@ pub enum Block {
     Table(Table),
     BarChart(BarChart),
     LineChart(LineChart),
+    /// A table or chart by the name a template's `show` list uses, with the subheading
+    /// and sentences that belong to it: the list picks which of these a section prints
+    /// and in what order.
+    Item(Item),
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    pub blocks: Vec<Block>,
+}
+
+/// A named table or chart with the blocks that go with it.
+pub fn item(name: &str, blocks: Vec<Block>) -> Block {
+    Block::Item(Item {
+        name: name.into(),
+        blocks,
+    })
 }
 
 /// Horizontal alignment of a table column.

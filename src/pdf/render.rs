@@ -158,6 +158,25 @@ struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
+    /// Lay out blocks in order; an item is its own blocks.
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            match b {
+                Block::Paragraph(p) => self.paragraph(p, BODY, false, 0.0),
+                Block::Subheading(h) => {
+                    // kept with what follows: a table's header and first rows at least
+                    self.need(100.0);
+                    self.y -= 4.0;
+                    self.paragraph(h, 11.5, true, 0.0);
+                }
+                Block::Table(t) => self.table(t),
+                Block::BarChart(c) => self.bar_chart(c),
+                Block::LineChart(c) => self.line_chart(c),
+                Block::Item(i) => self.blocks(&i.blocks),
+            }
+        }
+    }
+
     fn ops(&mut self) -> &mut Vec<Op> {
         self.pages.last_mut().expect("a page exists")
     }
@@ -599,20 +618,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         // the heading may have moved to a new page to keep with its text
         let page = l.pages.len() - 1;
         l.starts.push((s.heading.clone(), page));
-        for b in &s.blocks {
-            match b {
-                Block::Paragraph(p) => l.paragraph(p, BODY, false, 0.0),
-                Block::Subheading(h) => {
-                    // kept with what follows: a table's header and first rows at least
-                    l.need(100.0);
-                    l.y -= 4.0;
-                    l.paragraph(h, 11.5, true, 0.0);
-                }
-                Block::Table(t) => l.table(t),
-                Block::BarChart(c) => l.bar_chart(c),
-                Block::LineChart(c) => l.line_chart(c),
-            }
-        }
+        l.blocks(&s.blocks);
     }
     contents(&mut l, contents_pages);
     let total = l.pages.len();
@@ -670,8 +676,8 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         .timestamp();
     let stamp = OffsetDateTime::from_unix_timestamp(produced)
         .unwrap_or_else(|_| OffsetDateTime::from_unix_timestamp(0).unwrap());
-    pdf.metadata.info.creation_date = stamp.clone();
-    pdf.metadata.info.modification_date = stamp.clone();
+    pdf.metadata.info.creation_date = stamp;
+    pdf.metadata.info.modification_date = stamp;
     pdf.metadata.info.metadata_date = stamp;
     let mut warnings = Vec::new();
     let bytes = pdf

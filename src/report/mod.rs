@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::metrics::{Metrics, QueryError};
-use crate::pdf::model::{Block, Document, Section};
+use crate::pdf::model::{Block, Document, Item, Section};
 use crate::template::Template;
 
 /// Every report id the configuration may route.
@@ -72,6 +72,16 @@ pub fn section_keys(report: &str) -> &'static [&'static str] {
             "quality",
         ],
         _ => &[],
+    }
+}
+
+/// The tables and charts a report's section can show, by the names its template's
+/// `show` list uses.
+pub fn section_shows(report: &str, section: &str) -> Vec<String> {
+    if report.starts_with("workforce") {
+        workforce::shows(section)
+    } else {
+        service::shows(section)
     }
 }
 
@@ -154,16 +164,25 @@ fn placeholders(report: &str) -> &'static [&'static str] {
 }
 
 /// Check a report's template before any work: its `sections` list names only sections
-/// the report has, and every `{placeholder}` is one the report fills. The error names
-/// the file and line. (Whether a placeholder is filled in the very text that uses it
-/// is checked again as each text is filled.)
+/// the report has, each section's `show` list only tables and charts it has, and every
+/// `{placeholder}` is one the report fills. The error names the file and line.
+/// (Whether a placeholder is filled in the very text that uses it is checked again as
+/// each text is filled.)
 pub fn check_template(report: &str) -> Result<(), crate::template::TemplateError> {
     let t = Template::load(report)?;
     t.section_order(section_keys(report))?;
+    for section in section_keys(report) {
+        let known = section_shows(report, section);
+        t.section_shows(
+            section,
+            &known.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
+    }
     t.check_placeholders(placeholders(report))
 }
 
-/// The sections in the order the template lists them; those it leaves out are dropped.
+/// The sections in the order the template lists them (those it leaves out are
+/// dropped), each with the tables and charts its `show` list picks.
 pub fn order_sections(
     t: &Template,
     sections: Vec<Section>,
@@ -173,10 +192,63 @@ pub fn order_sections(
     for key in t.section_order(t.report_sections)? {
         let (take, keep): (Vec<Section>, Vec<Section>) =
             remaining.into_iter().partition(|s| s.key == key);
-        out.extend(take);
+        for s in take {
+            out.push(pick_items(t, s)?);
+        }
         remaining = keep;
     }
     Ok(out)
+}
+
+/// A section's tables and charts as its template's `show` list gives them: together
+/// where the first of them stood, in the list's order; those it leaves out dropped.
+/// Without a list the section shows all it has, as built.
+fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::TemplateError> {
+    let known = section_shows(&t.report, &s.key);
+    let list = t.section_shows(
+        &s.key,
+        &known.iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    let mut items: Vec<Item> = Vec::new();
+    let mut blocks = Vec::new();
+    let mut slot = None;
+    for b in s.blocks {
+        match b {
+            Block::Item(i) => {
+                if !known.contains(&i.name) {
+                    // a name the code gives that no template could name: a program error
+                    return Err(crate::template::TemplateError::Invalid {
+                        file: format!("report_templates/{}.toml", t.report),
+                        message: format!(
+                            "section {} has a table or chart {:?} missing from its list of \
+                             names ({})",
+                            s.key,
+                            i.name,
+                            known.join(", ")
+                        ),
+                    });
+                }
+                slot.get_or_insert(blocks.len());
+                items.push(i);
+            }
+            other => blocks.push(other),
+        }
+    }
+    let chosen: Vec<Block> = match list {
+        None => items.into_iter().map(Block::Item).collect(),
+        Some(names) => names
+            .iter()
+            .filter_map(|n| {
+                let at = items.iter().position(|i| &i.name == n)?;
+                Some(Block::Item(items.remove(at)))
+            })
+            .collect(),
+    };
+    if let Some(at) = slot {
+        blocks.splice(at..at, chosen);
+    }
+    s.blocks = blocks;
+    Ok(s)
 }
 
 /// The kind of period a report takes, and how to say it in an error.
@@ -421,7 +493,118 @@ mod tests {
                 section_keys(report),
                 "{report}"
             );
+            // and every table and chart, in the order the code builds them
+            for section in section_keys(report) {
+                let known = section_shows(report, section);
+                let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+                let shown = t.section_shows(section, &refs).unwrap();
+                if known.is_empty() {
+                    assert_eq!(shown, None, "{report} {section}");
+                } else {
+                    assert_eq!(shown, Some(known), "{report} {section}");
+                }
+            }
         }
+    }
+
+    #[test]
+    fn the_show_names_are_the_names_the_code_gives() {
+        let sources = [
+            include_str!("workforce/mod.rs"),
+            include_str!("workforce/annual.rs"),
+            include_str!("workforce/quarterly.rs"),
+            include_str!("service/mod.rs"),
+            include_str!("service/access.rs"),
+            include_str!("service/equity.rs"),
+            include_str!("quality_page.rs"),
+        ];
+        let mut given: Vec<String> = Vec::new();
+        for src in sources {
+            for (at, _) in src.match_indices("item(") {
+                let rest = src[at + "item(".len()..].trim_start();
+                if let Some(rest) = rest.strip_prefix('"') {
+                    given.push(rest.chars().take_while(|c| *c != '"').collect());
+                }
+            }
+        }
+        // names built at run time: each breakdown's table and each trend metric
+        given.extend(service::shows("outcomes"));
+        given.extend(workforce::shows("trend"));
+        // the deprivation charts are named in a list beside their metric
+        given.extend(["access_chart".to_string(), "recovery_chart".to_string()]);
+        given.extend(quality_page::SHOWS.iter().map(|s| s.to_string()));
+        given.sort();
+        given.dedup();
+        let mut listed: Vec<String> = REPORT_IDS
+            .iter()
+            .flat_map(|r| {
+                section_keys(r)
+                    .iter()
+                    .flat_map(move |s| section_shows(r, s))
+            })
+            .collect();
+        listed.sort();
+        listed.dedup();
+        assert_eq!(listed, given);
+    }
+
+    #[test]
+    fn a_show_list_picks_and_orders_tables_and_keeps_the_text_around_them() {
+        use crate::pdf::model::item;
+        let mut t = Template::from_files(vec![(
+            "report_templates/t.toml",
+            "sections = [\"quality\"]\n[quality]\nshow = [\"ethnicity_unknown_table\", \"rows_table\"]\n",
+        )])
+        .unwrap();
+        t.report = "equity-annual".into();
+        t.report_sections = &["quality"];
+        let p = |s: &str| Block::Paragraph(s.into());
+        let section = Section {
+            key: "quality".into(),
+            heading: "Q".into(),
+            new_page: false,
+            blocks: vec![
+                p("intro"),
+                item("rows_table", vec![p("rows")]),
+                item("problems_table", vec![p("problems")]),
+                item("ethnicity_unknown_table", vec![p("ethnicity")]),
+                p("closing"),
+            ],
+        };
+        let out = order_sections(&t, vec![section.clone()]).unwrap();
+        let text = |s: &Section| -> Vec<String> {
+            fn walk(b: &[Block], out: &mut Vec<String>) {
+                for b in b {
+                    match b {
+                        Block::Paragraph(p) => out.push(p.clone()),
+                        Block::Item(i) => walk(&i.blocks, out),
+                        _ => {}
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            walk(&s.blocks, &mut out);
+            out
+        };
+        assert_eq!(text(&out[0]), ["intro", "ethnicity", "rows", "closing"]);
+        // without a list, everything as built
+        let mut t = Template::from_files(vec![(
+            "report_templates/t.toml",
+            "sections = [\"quality\"]\n",
+        )])
+        .unwrap();
+        t.report = "equity-annual".into();
+        t.report_sections = &["quality"];
+        let out = order_sections(&t, vec![section.clone()]).unwrap();
+        assert_eq!(
+            text(&out[0]),
+            ["intro", "rows", "problems", "ethnicity", "closing"]
+        );
+        // a name the code gives that the section's list lacks is a program error
+        let mut bad = section;
+        bad.blocks.push(item("chart_of_nothing", vec![]));
+        let e = order_sections(&t, vec![bad]).unwrap_err().to_string();
+        assert!(e.contains("\"chart_of_nothing\""), "{e}");
     }
 
     /// The names a family's code inserts into its placeholder maps (`v`, `vv`), read

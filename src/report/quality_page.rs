@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 
 use crate::config::Disclosure;
 use crate::data::quality::QualityReport;
-use crate::pdf::model::{Align, Block, Table, col};
+use crate::pdf::model::{Align, Block, Table, col, item};
 use crate::report::{CsvTable, ReportError};
 use crate::template::Template;
+
+/// The names of the two tables below, for a quality section's `show` list.
+pub const SHOWS: &[&str] = &["rows_table", "problems_table"];
 
 /// Rows read and problems found in `datasets`, as subheadings and tables.
 pub fn rows_and_problems(
@@ -19,7 +22,7 @@ pub fn rows_and_problems(
     v: &BTreeMap<&'static str, String>,
 ) -> Result<Vec<Block>, ReportError> {
     let mut blocks = Vec::new();
-    blocks.push(Block::Subheading(t.text("quality.rows_heading", v)?));
+    let rows_heading = Block::Subheading(t.text("quality.rows_heading", v)?);
     let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
     for r in &quality.rows_read {
         by_ds
@@ -44,7 +47,7 @@ pub fn rows_and_problems(
             vec![ds.to_string(), d.show_count(total), detail]
         })
         .collect();
-    blocks.push(Block::Table(Table {
+    let rows_table = Block::Table(Table {
         columns: vec![
             col("Dataset", 1.4, Align::Left),
             col("Rows", 0.9, Align::Right),
@@ -53,10 +56,11 @@ pub fn rows_and_problems(
         rows,
         bold_rows: vec![],
         note: None,
-    }));
-    blocks.push(Block::Subheading(t.text("quality.problems_heading", v)?));
+    });
+    blocks.push(item("rows_table", vec![rows_heading, rows_table]));
+    let mut problems = vec![Block::Subheading(t.text("quality.problems_heading", v)?)];
     if quality.problems.is_empty() {
-        blocks.push(Block::Paragraph(t.text("quality.no_problems", v)?));
+        problems.push(Block::Paragraph(t.text("quality.no_problems", v)?));
     } else {
         let rows = quality
             .problems
@@ -74,7 +78,7 @@ pub fn rows_and_problems(
                 ]
             })
             .collect();
-        blocks.push(Block::Table(Table {
+        problems.push(Block::Table(Table {
             columns: vec![
                 col("Dataset", 1.5, Align::Left),
                 col("Column", 1.4, Align::Left),
@@ -87,6 +91,7 @@ pub fn rows_and_problems(
             note: None,
         }));
     }
+    blocks.push(item("problems_table", problems));
     Ok(blocks)
 }
 

@@ -10,7 +10,7 @@ use super::{
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Document, Section};
+use crate::pdf::model::{Block, Document, Section, item};
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents};
 
@@ -74,7 +74,10 @@ fn compose(
         new_page: true,
         blocks: vec![
             Block::Paragraph(t.text("sources.intro", &v)?),
-            Block::Table(b.sources_table(sources)),
+            item(
+                "sources_table",
+                vec![Block::Table(b.sources_table(sources))],
+            ),
         ],
     });
     sections.push(Section {
@@ -84,18 +87,21 @@ fn compose(
         new_page: false,
         blocks: vec![
             Block::Paragraph(t.text("interpreter.intro", &v)?),
-            Block::Table(b.breakdown_table(
-                "ethnic_category",
-                &[
-                    column("tt.referrals", "Referrals", Kind::Count),
-                    column(
-                        "tt.interpreter_pct",
-                        "Interpreter needed (95 % CI)",
-                        Kind::Pct,
-                    ),
-                ],
-                Some("tt.interpreter_pct"),
-            )?),
+            item(
+                "interpreter_table",
+                vec![Block::Table(b.breakdown_table(
+                    "ethnic_category",
+                    &[
+                        column("tt.referrals", "Referrals", Kind::Count),
+                        column(
+                            "tt.interpreter_pct",
+                            "Interpreter needed (95 % CI)",
+                            Kind::Pct,
+                        ),
+                    ],
+                    Some("tt.interpreter_pct"),
+                )?)],
+            ),
         ],
     });
     sections.push(b.methodology_section(&v)?);

@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 
 use super::{
-    ACCESS_COLUMNS, Builder, Column, DIMENSIONS, Kind, Vars, column, ethnicity_unknown_by_partner,
-    extra, gather, group_label, referral_sources,
+    ACCESS_COLUMNS, Builder, Column, DIMENSIONS, Kind, Vars, column, dimension_table,
+    ethnicity_unknown_by_partner, extra, gather, group_label, referral_sources,
 };
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
-use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col};
+use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, item};
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents, pct};
 
@@ -135,12 +135,11 @@ fn compose(
     for (key, columns, compare) in THEMES {
         let mut blocks = vec![Block::Paragraph(t.text(&format!("{key}.intro"), &v)?)];
         for (dim, heading) in DIMENSIONS {
-            blocks.push(Block::Subheading(heading.to_string()));
-            blocks.push(Block::Table(b.breakdown_table(
-                dim,
-                columns,
-                Some(compare),
-            )?));
+            let table = b.breakdown_table(dim, columns, Some(compare))?;
+            blocks.push(item(
+                &dimension_table(dim),
+                vec![Block::Subheading(heading.to_string()), Block::Table(table)],
+            ));
         }
         sections.push(Section {
             key: key.to_string(),
@@ -186,19 +185,22 @@ impl Builder<'_> {
         rows.push(service);
         blocks.insert(
             1,
-            Block::Table(Table {
-                columns: vec![
-                    col("Priority group", 1.6, Align::Left),
-                    col("Referrals", 1.0, Align::Right),
-                    col("Representation ratio (95 % CI)", 1.8, Align::Right),
-                    col("Treated by year end (95 % CI)", 1.8, Align::Right),
-                    col("Recovery (95 % CI)", 1.8, Align::Right),
-                    col("Treated within 6 weeks (95 % CI)", 1.8, Align::Right),
-                ],
-                bold_rows: vec![rows.len() - 1],
-                rows,
-                note: Some(t.text("priority.note", v)?),
-            }),
+            item(
+                "priority_table",
+                vec![Block::Table(Table {
+                    columns: vec![
+                        col("Priority group", 1.6, Align::Left),
+                        col("Referrals", 1.0, Align::Right),
+                        col("Representation ratio (95 % CI)", 1.8, Align::Right),
+                        col("Treated by year end (95 % CI)", 1.8, Align::Right),
+                        col("Recovery (95 % CI)", 1.8, Align::Right),
+                        col("Treated within 6 weeks (95 % CI)", 1.8, Align::Right),
+                    ],
+                    bold_rows: vec![rows.len() - 1],
+                    rows,
+                    note: Some(t.text("priority.note", v)?),
+                })],
+            ),
         );
         Ok(Section {
             key: "priority".into(),
@@ -273,9 +275,19 @@ impl Builder<'_> {
             .map(|q| group_label("imd_quintile", q))
             .collect();
         let mut blocks = vec![Block::Paragraph(t.text("deprivation.intro", v)?)];
-        for (id, key, percent) in [
-            ("tt.access_rate_per_1000", "deprivation.access", false),
-            ("tt.recovery_pct", "deprivation.recovery", true),
+        for (id, key, percent, name) in [
+            (
+                "tt.access_rate_per_1000",
+                "deprivation.access",
+                false,
+                "access_chart",
+            ),
+            (
+                "tt.recovery_pct",
+                "deprivation.recovery",
+                true,
+                "recovery_chart",
+            ),
         ] {
             let ms: Vec<_> = quintiles
                 .iter()
@@ -302,7 +314,7 @@ impl Builder<'_> {
                 ms[4].and_then(|m| m.value).map_or("hidden".into(), shown),
             );
             vv.insert("overall", overall.map_or("-".into(), shown));
-            blocks.push(Block::LineChart(LineChart {
+            let chart = Block::LineChart(LineChart {
                 title: t.text(&format!("{key}_title"), &vv)?,
                 axis_label: t.text(&format!("{key}_axis"), &vv)?,
                 x_labels: x_labels.clone(),
@@ -319,7 +331,8 @@ impl Builder<'_> {
                     .unwrap_or_default(),
                 percent,
                 alt_text: t.text(&format!("{key}_alt"), &vv)?,
-            }));
+            });
+            blocks.push(item(name, vec![chart]));
         }
         Ok(Section {
             key: "deprivation".into(),
@@ -375,18 +388,21 @@ impl Builder<'_> {
             new_page: true,
             blocks: vec![
                 Block::Paragraph(t.text("ethnic_sex.intro", v)?),
-                Block::Table(Table {
-                    columns: vec![
-                        col("Ethnic group", 1.8, Align::Left),
-                        col("Men: referrals", 1.1, Align::Right),
-                        col("Men: recovery (95 % CI)", 2.0, Align::Right),
-                        col("Women: referrals", 1.1, Align::Right),
-                        col("Women: recovery (95 % CI)", 2.0, Align::Right),
-                    ],
-                    rows,
-                    bold_rows: vec![],
-                    note: Some(t.text("ethnic_sex.note", v)?),
-                }),
+                item(
+                    "ethnic_sex_table",
+                    vec![Block::Table(Table {
+                        columns: vec![
+                            col("Ethnic group", 1.8, Align::Left),
+                            col("Men: referrals", 1.1, Align::Right),
+                            col("Men: recovery (95 % CI)", 2.0, Align::Right),
+                            col("Women: referrals", 1.1, Align::Right),
+                            col("Women: recovery (95 % CI)", 2.0, Align::Right),
+                        ],
+                        rows,
+                        bold_rows: vec![],
+                        note: Some(t.text("ethnic_sex.note", v)?),
+                    })],
+                ),
             ],
         })
     }

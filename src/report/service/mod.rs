@@ -18,7 +18,7 @@ use crate::metrics::{
     GroupRate, Metric, Metrics, QueryError, collect, i64_column, parse_by_key, run_metric_query,
     string_column,
 };
-use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col};
+use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{CsvTable, ReportError, pct, pp};
@@ -219,6 +219,38 @@ const DIMENSIONS: &[(&str, &str)] = &[
     ("disability", "Disability"),
     ("imd_quintile", "Deprivation (IMD quintile)"),
 ];
+
+/// The name a `show` list gives the table of one breakdown: `ethnic_group_table`.
+fn dimension_table(dim: &str) -> String {
+    format!("{dim}_table")
+}
+
+/// The tables and charts a service-user section can show, by the names a template's
+/// `show` list uses.
+pub fn shows(section: &str) -> Vec<String> {
+    let dims = || DIMENSIONS.iter().map(|(d, _)| dimension_table(d));
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
+    match section {
+        "summary" => names(&["headline_table"]),
+        "access" => std::iter::once("representation_chart".to_string())
+            .chain(dims())
+            .collect(),
+        "engagement" | "outcomes" | "waits" => dims().collect(),
+        "priority" => names(&["priority_table"]),
+        "deprivation" => names(&["access_chart", "recovery_chart"]),
+        "ethnic_sex" => names(&["ethnic_sex_table"]),
+        "sources" => names(&["sources_table"]),
+        "interpreter" => names(&["interpreter_table"]),
+        "quality" => names(
+            &[
+                crate::report::quality_page::SHOWS,
+                &["ethnicity_unknown_table"],
+            ]
+            .concat(),
+        ),
+        _ => Vec::new(),
+    }
+}
 
 /// What composes a service-user document: the figures, settings and wording.
 struct Builder<'a> {
@@ -557,7 +589,7 @@ impl<'a> Builder<'a> {
         if let Some(why) = &self.previous_missing {
             blocks.push(Block::Paragraph(why.to_string()));
         }
-        blocks.push(Block::Table(Table {
+        let table = Table {
             columns: vec![
                 col("Figure", 3.4, Align::Left),
                 col("Value (95 % CI)", 2.6, Align::Right),
@@ -566,7 +598,8 @@ impl<'a> Builder<'a> {
             rows,
             bold_rows: vec![],
             note: Some(t.text("summary.note", v)?),
-        }));
+        };
+        blocks.push(item("headline_table", vec![Block::Table(table)]));
         Ok(Section {
             key: "summary".into(),
 
@@ -597,8 +630,10 @@ impl<'a> Builder<'a> {
             t,
             v,
         )?);
-        blocks.push(Block::Subheading(t.text("quality.ethnicity_heading", v)?));
-        blocks.push(Block::Paragraph(t.text("quality.ethnicity_intro", v)?));
+        let mut ethnicity = vec![
+            Block::Subheading(t.text("quality.ethnicity_heading", v)?),
+            Block::Paragraph(t.text("quality.ethnicity_intro", v)?),
+        ];
         let names: BTreeMap<String, String> = self
             .settings
             .partners
@@ -630,7 +665,7 @@ impl<'a> Builder<'a> {
             d.show_count(total),
             self.shown(Some(&all), Kind::Pct, true),
         ]);
-        blocks.push(Block::Table(Table {
+        ethnicity.push(Block::Table(Table {
             columns: vec![
                 col("Partner", 3.0, Align::Left),
                 col("Referrals in the period", 1.4, Align::Right),
@@ -644,6 +679,7 @@ impl<'a> Builder<'a> {
             rows,
             note: None,
         }));
+        blocks.push(item("ethnicity_unknown_table", ethnicity));
         Ok(Section {
             key: "quality".into(),
 
@@ -801,26 +837,28 @@ impl Builder<'_> {
     /// representation ratio chart.
     fn access_section(&self, v: &Vars, columns: &[Column]) -> Result<Section, ReportError> {
         let t = &self.template;
+        let mut chart = vec![Block::BarChart(self.representation_chart(v)?)];
+        if self.not_supplied.iter().any(|d| d == "population") {
+            chart.push(Block::Paragraph(t.text("access.no_population", v)?));
+        }
         let mut blocks = vec![
             Block::Paragraph(t.text("access.intro", v)?),
-            Block::BarChart(self.representation_chart(v)?),
+            item("representation_chart", chart),
         ];
-        if self.not_supplied.iter().any(|d| d == "population") {
-            blocks.push(Block::Paragraph(t.text("access.no_population", v)?));
-        }
         for (dim, heading) in DIMENSIONS {
-            blocks.push(Block::Subheading(heading.to_string()));
+            let mut table = vec![Block::Subheading(heading.to_string())];
             if *dim == "disability" {
-                blocks.push(Block::Paragraph(t.text("access.no_disability", v)?));
+                table.push(Block::Paragraph(t.text("access.no_disability", v)?));
             }
             if *dim == "priority_group" {
-                blocks.push(Block::Paragraph(t.text("access.priority_note", v)?));
+                table.push(Block::Paragraph(t.text("access.priority_note", v)?));
             }
-            blocks.push(Block::Table(self.breakdown_table(
+            table.push(Block::Table(self.breakdown_table(
                 dim,
                 columns,
                 Some("tt.access_rate_per_1000"),
             )?));
+            blocks.push(item(&dimension_table(dim), table));
         }
         Ok(Section {
             key: "access".into(),

@@ -13,7 +13,9 @@ use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::metrics::{Metric, Metrics, collect, i64_column, string_column};
-use crate::pdf::model::{Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col};
+use crate::pdf::model::{
+    Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col, item,
+};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{Computed, CsvTable, ReportError, documents, pct};
@@ -21,7 +23,7 @@ use crate::report::{Computed, CsvTable, ReportError, documents, pct};
 pub const REPORT: &str = "workforce-annual";
 
 /// Headlines drawn as a four-quarter trend (the proportions of the summary).
-const TRENDS: &[&str] = &[
+pub(super) const TRENDS: &[&str] = &[
     "wf.bme_pct",
     "wf.bme_pct_band7plus",
     "wf.disability_pct",
@@ -266,7 +268,10 @@ impl Annual<'_> {
                 if b.is_unsupplied(id) {
                     let mut vv = v.clone();
                     vv.insert("figure", title.to_string());
-                    blocks.push(Block::Paragraph(t.text("trend.not_supplied", &vv)?));
+                    blocks.push(item(
+                        id,
+                        vec![Block::Paragraph(t.text("trend.not_supplied", &vv)?)],
+                    ));
                 }
                 continue;
             }
@@ -320,7 +325,7 @@ impl Annual<'_> {
                         .join(" and ")
                 },
             );
-            blocks.push(Block::LineChart(LineChart {
+            let chart = Block::LineChart(LineChart {
                 title: t.text("trend.chart_title", &vv)?,
                 axis_label: t.text("trend.chart_axis", &vv)?,
                 x_labels: x_labels.clone(),
@@ -332,7 +337,8 @@ impl Annual<'_> {
                 references,
                 percent: true,
                 alt_text: t.text("trend.chart_alt", &vv)?,
-            }));
+            });
+            blocks.push(item(id, vec![chart]));
         }
         Ok(Section {
             key: "trend".into(),
@@ -426,8 +432,8 @@ impl Annual<'_> {
             new_page: true,
             blocks: vec![
                 Block::Paragraph(t.text("wres1.intro", v)?),
-                Block::BarChart(chart),
-                Block::Table(table),
+                item("band_share_chart", vec![Block::BarChart(chart)]),
+                item("band_share_table", vec![Block::Table(table)]),
             ],
         })
     }
@@ -487,7 +493,7 @@ impl Annual<'_> {
             new_page: true,
             blocks: vec![
                 Block::Paragraph(t.text("population.intro", v)?),
-                Block::Table(table),
+                item("population_table", vec![Block::Table(table)]),
             ],
         })
     }
@@ -511,15 +517,18 @@ impl Annual<'_> {
             new_page: false,
             blocks: vec![
                 Block::Paragraph(t.text("outside.intro", v)?),
-                Block::Table(Table {
-                    columns: vec![
-                        col("Indicator", 4.0, Align::Left),
-                        col("Where it is reported", 2.4, Align::Left),
-                    ],
-                    rows,
-                    bold_rows: vec![],
-                    note: None,
-                }),
+                item(
+                    "outside_table",
+                    vec![Block::Table(Table {
+                        columns: vec![
+                            col("Indicator", 4.0, Align::Left),
+                            col("Where it is reported", 2.4, Align::Left),
+                        ],
+                        rows,
+                        bold_rows: vec![],
+                        note: None,
+                    })],
+                ),
             ],
         })
     }
@@ -608,7 +617,7 @@ impl Annual<'_> {
                     cell(b.metrics.get(id, &[]))?,
                 ]);
             }
-            blocks.push(Block::Table(Table {
+            let table = Table {
                 columns: vec![
                     col("Figure", 3.0, Align::Left),
                     col(&format!("{name} (95 % CI)"), 2.4, Align::Right),
@@ -617,7 +626,8 @@ impl Annual<'_> {
                 rows,
                 bold_rows: vec![],
                 note: Some(t.text("partner_page.note", &vv)?),
-            }));
+            };
+            blocks.push(item("figures_table", vec![Block::Table(table)]));
             pages.push(Section {
                 key: "partner_page".into(),
 

@@ -14,7 +14,7 @@ use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, string_column};
-use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col};
+use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
@@ -29,6 +29,30 @@ pub const DATASETS: &[&str] = &[
     "disciplinary",
     "mentoring",
 ];
+
+/// The tables and charts a workforce section can show, by the names a template's `show`
+/// list uses (the trend's charts are named by their metric ids).
+pub fn shows(section: &str) -> Vec<String> {
+    let names: Vec<&str> = match section {
+        "summary" => vec!["headline_table"],
+        "representation" => vec!["band_cluster_chart"],
+        "trend" => annual::TRENDS.to_vec(),
+        "wres1" => vec!["band_share_chart", "band_share_table"],
+        "population" => vec!["population_table"],
+        "indicators" => vec!["indicator_table"],
+        "outside" => vec!["outside_table"],
+        "training" => vec!["training_table"],
+        "partners" => vec!["partner_table"],
+        "partner_page" => vec!["figures_table"],
+        "quality" => [
+            crate::report::quality_page::SHOWS,
+            &["ethnicity_unknown_table"],
+        ]
+        .concat(),
+        _ => Vec::new(),
+    };
+    names.into_iter().map(String::from).collect()
+}
 
 /// The headline figures in summary order: (metric id, label).
 const HEADLINES: &[(&str, &str)] = &[
@@ -443,7 +467,7 @@ impl<'a> Builder<'a> {
         if self.previous.is_none() {
             blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
         }
-        blocks.push(Block::Table(summary));
+        blocks.push(item("headline_table", vec![Block::Table(summary)]));
         Ok(Section {
             key: "summary".into(),
 
@@ -507,7 +531,7 @@ impl<'a> Builder<'a> {
             new_page: true,
             blocks: vec![
                 Block::Paragraph(t.text("partners.intro", v)?),
-                Block::Table(self.partner_table()),
+                item("partner_table", vec![Block::Table(self.partner_table())]),
             ],
         })
     }
@@ -524,7 +548,10 @@ impl<'a> Builder<'a> {
             vv.insert("dataset", ds.clone());
             blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
         }
-        blocks.push(Block::Table(self.training_table()));
+        blocks.push(item(
+            "training_table",
+            vec![Block::Table(self.training_table())],
+        ));
         Ok(Section {
             key: "training".into(),
 
@@ -543,7 +570,10 @@ impl<'a> Builder<'a> {
             new_page,
             blocks: vec![
                 Block::Paragraph(t.text("indicators.intro", v)?),
-                Block::Table(self.indicator_table(v)?),
+                item(
+                    "indicator_table",
+                    vec![Block::Table(self.indicator_table(v)?)],
+                ),
                 Block::Paragraph(t.text("indicators.outside", v)?),
             ],
         })
@@ -888,7 +918,7 @@ impl<'a> Builder<'a> {
             t,
             v,
         )?);
-        blocks.push(Block::Subheading(t.text("quality.ethnicity_heading", v)?));
+        let heading = Block::Subheading(t.text("quality.ethnicity_heading", v)?);
         let keys = self.partner_keys();
         let col_unknown = self.partner_pct_column("wf.ethnicity_unknown_pct", &keys);
         let mut rows: Vec<Vec<String>> = keys
@@ -900,7 +930,7 @@ impl<'a> Builder<'a> {
             "All partners".into(),
             self.shown(self.metrics.get("wf.ethnicity_unknown_pct", &[]), true),
         ]);
-        blocks.push(Block::Table(Table {
+        let table = Block::Table(Table {
             columns: vec![
                 col("Partner", 3.0, Align::Left),
                 col("Ethnicity not stated or not known", 2.0, Align::Right),
@@ -908,7 +938,8 @@ impl<'a> Builder<'a> {
             bold_rows: vec![rows.len() - 1],
             rows,
             note: None,
-        }));
+        });
+        blocks.push(item("ethnicity_unknown_table", vec![heading, table]));
         Ok(blocks)
     }
 

@@ -8,7 +8,7 @@ use super::{Builder, gather};
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Document, Section};
+use crate::pdf::model::{Block, Document, Section, item};
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents};
 
@@ -56,7 +56,10 @@ fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
         new_page: false,
         blocks: vec![
             Block::Paragraph(t.text("representation.intro", &v)?),
-            Block::BarChart(b.bme_cluster_chart(&v)?),
+            item(
+                "band_cluster_chart",
+                vec![Block::BarChart(b.bme_cluster_chart(&v)?)],
+            ),
         ],
     };
     let sections = vec![
