@@ -245,12 +245,22 @@ pub async fn collect(
         query: name.into(),
         message: e.to_string(),
     };
-    ctx.sql(sql)
+    let started = std::time::Instant::now();
+    let batches = ctx
+        .sql(sql)
         .await
         .map_err(err)?
         .collect()
         .await
-        .map_err(err)
+        .map_err(err)?;
+    // `-vv` (or RUST_LOG=debug) shows where a run's query time goes
+    tracing::debug!(
+        query = name,
+        ms = started.elapsed().as_millis() as u64,
+        rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
+        "query done"
+    );
+    Ok(batches)
 }
 
 fn column_as(

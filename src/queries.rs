@@ -15,9 +15,22 @@ pub const VIEWS: &[(&str, &str)] = &[
         "views/staff_partner.sql",
         include_str!("../queries/views/staff_partner.sql"),
     ),
+];
+
+/// Tables of the service-user datasets' keys, built once per run on first need
+/// (`DataSession::service_keys`).
+pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
-        "views/referral_partner.sql",
-        include_str!("../queries/views/referral_partner.sql"),
+        "keys/repeated_referral_ids.sql",
+        include_str!("../queries/keys/repeated_referral_ids.sql"),
+    ),
+    (
+        "keys/repeated_appointment_ids.sql",
+        include_str!("../queries/keys/repeated_appointment_ids.sql"),
+    ),
+    (
+        "keys/referral_partner.sql",
+        include_str!("../queries/keys/referral_partner.sql"),
     ),
 ];
 
@@ -56,9 +69,6 @@ pub const QUALITY: &[(&str, &str)] = &[
     ),
 ];
 
-/// Rows read per dataset and partner, for the data-quality page.
-pub const ROWS_BY_PARTNER: &str = include_str!("../queries/quality/rows_by_partner.sql");
-
 /// Workforce queries.
 pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
 pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");
@@ -70,16 +80,10 @@ pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic
 /// Per-referral tables every service-user figure reads, built once per run in this
 /// order (CREATE TABLE ... AS: held in memory, so the many breakdowns do not recompute
 /// them).
-pub const SERVICE_TABLES: &[(&str, &str)] = &[
-    (
-        "service/referral_facts.sql",
-        include_str!("../queries/service/referral_facts.sql"),
-    ),
-    (
-        "service/referral_groups.sql",
-        include_str!("../queries/service/referral_groups.sql"),
-    ),
-];
+pub const SERVICE_TABLES: &[(&str, &str)] = &[(
+    "service/referral_facts.sql",
+    include_str!("../queries/service/referral_facts.sql"),
+)];
 
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");

@@ -272,7 +272,7 @@ async fn produce_and_send(
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let quality = check_quality(&session.ctx, datasets, req.as_of)
+    let quality = check_quality(&session, datasets, req.as_of)
         .await
         .context("counting data-quality problems")?;
     let load_ms = lap();

@@ -39,7 +39,7 @@ pub async fn validate(
     }
     let quality = if inv.errors.is_empty() {
         let session = open_session(&inv, settings).await?;
-        Some(check_quality(&session.ctx, &all, as_of).await?)
+        Some(check_quality(&session, &all, as_of).await?)
     } else {
         None
     };

@@ -1,17 +1,21 @@
 WITH d AS (
-  SELECT r.*, COALESCE(p.code, 'Unlisted') AS partner,
+  SELECT r.*, COALESCE(p.code, 'Unlisted') AS partner, b.afc_band AS known_band, e.code AS known_ethnic,
     row_number() OVER (PARTITION BY r.application_id) AS key_rank
   FROM recruitment r LEFT JOIN ref_partner p ON p.code = r.partner_org
+  LEFT JOIN ref_afc_band b ON b.afc_band = r.afc_band
+  LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
 )
-SELECT 'application_id' AS column_name, 'missing key' AS problem, CAST(NULL AS VARCHAR) AS value, partner AS partner_org FROM d WHERE application_id IS NULL
-UNION ALL SELECT 'application_id', 'duplicate key (row excluded)', NULL, partner FROM d WHERE key_rank > 1 AND application_id IS NOT NULL
-UNION ALL SELECT 'partner_org', 'unlisted partner code', COALESCE(partner_org, '(empty)'), partner FROM d WHERE partner = 'Unlisted'
-UNION ALL SELECT 'afc_band', 'unknown code', afc_band, partner FROM d WHERE afc_band NOT IN (SELECT afc_band FROM ref_afc_band)
-UNION ALL SELECT 'application_date', 'missing value', NULL, partner FROM d WHERE application_date IS NULL
-UNION ALL SELECT 'application_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE application_date > {{as_of}}
-UNION ALL SELECT 'sex', 'unknown code', sex, partner FROM d WHERE sex NOT IN ('1', '2', '9', 'X')
-UNION ALL SELECT 'ethnic_category', 'unknown code', ethnic_category, partner FROM d WHERE ethnic_category NOT IN (SELECT code FROM ref_ethnic_category)
-UNION ALL SELECT 'disability', 'unknown code', disability, partner FROM d WHERE disability NOT IN ('Y', 'N', 'Z')
-UNION ALL SELECT 'shortlisted', 'missing value', NULL, partner FROM d WHERE shortlisted IS NULL
-UNION ALL SELECT 'appointed', 'missing value', NULL, partner FROM d WHERE appointed IS NULL
-UNION ALL SELECT 'appointed', 'appointed without shortlisted', NULL, partner FROM d WHERE appointed AND NOT shortlisted
+SELECT partner AS partner_org,
+  CASE WHEN application_id IS NULL THEN '' END AS "application_id|missing key",
+  CASE WHEN key_rank > 1 AND application_id IS NOT NULL THEN '' END AS "application_id|duplicate key (row excluded)",
+  CASE WHEN partner = 'Unlisted' THEN COALESCE(partner_org, '(empty)') END AS "partner_org|unlisted partner code",
+  CASE WHEN afc_band IS NOT NULL AND known_band IS NULL THEN COALESCE(afc_band, '') END AS "afc_band|unknown code",
+  CASE WHEN application_date IS NULL THEN '' END AS "application_date|missing value",
+  CASE WHEN application_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "application_date|date in the future",
+  CASE WHEN sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '') END AS "sex|unknown code",
+  CASE WHEN ethnic_category IS NOT NULL AND known_ethnic IS NULL THEN COALESCE(ethnic_category, '') END AS "ethnic_category|unknown code",
+  CASE WHEN disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '') END AS "disability|unknown code",
+  CASE WHEN shortlisted IS NULL THEN '' END AS "shortlisted|missing value",
+  CASE WHEN appointed IS NULL THEN '' END AS "appointed|missing value",
+  CASE WHEN appointed AND NOT shortlisted THEN '' END AS "appointed|appointed without shortlisted"
+FROM d

@@ -1,21 +1,34 @@
-WITH d AS (
+-- key_rank numbers the rows of a repeated id, earliest first (only those need numbering:
+-- queries/keys/); the rows after the first are the repeats.
+WITH numbered AS (
+  SELECT r.*, CAST(1 AS BIGINT) AS key_rank
+  FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
+  WHERE x.referral_id IS NULL
+  UNION ALL
+  SELECT r.*, CAST(row_number() OVER (PARTITION BY r.referral_id ORDER BY r.referral_date, r.person_id) AS BIGINT)
+  FROM referrals r JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
+),
+d AS (
   SELECT r.*,
     CASE WHEN r.partner_org IS NULL THEN 'Unlisted' ELSE COALESCE(p.code, 'Unlisted') END AS partner,
-    row_number() OVER (PARTITION BY r.referral_id) AS key_rank
-  FROM referrals r LEFT JOIN ref_partner p ON p.code = r.partner_org
+    p.code AS known_partner, e.code AS known_ethnic
+  FROM numbered r LEFT JOIN ref_partner p ON p.code = r.partner_org
+  LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
 )
-SELECT 'referral_id' AS column_name, 'missing key' AS problem, CAST(NULL AS VARCHAR) AS value, partner AS partner_org FROM d WHERE referral_id IS NULL
-UNION ALL SELECT 'referral_id', 'duplicate key (row excluded)', NULL, partner FROM d WHERE key_rank > 1 AND referral_id IS NOT NULL
-UNION ALL SELECT 'person_id', 'missing value', NULL, partner FROM d WHERE person_id IS NULL
-UNION ALL SELECT 'partner_org', 'unlisted partner code', partner_org, partner FROM d WHERE partner_org IS NOT NULL AND partner_org NOT IN (SELECT code FROM ref_partner)
-UNION ALL SELECT 'service_line', 'unknown code', COALESCE(service_line, '(empty)'), partner FROM d WHERE service_line IS NULL OR service_line NOT IN ('talking_therapies', 'pcmh')
-UNION ALL SELECT 'referral_date', 'missing value', NULL, partner FROM d WHERE referral_date IS NULL
-UNION ALL SELECT 'referral_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE referral_date > {{as_of}}
-UNION ALL SELECT 'referral_source', 'unknown code', referral_source, partner FROM d WHERE referral_source NOT IN ('self', 'gp', 'other_professional', 'other')
-UNION ALL SELECT 'age_years', 'out of range (0 to 110)', CAST(age_years AS VARCHAR), partner FROM d WHERE age_years IS NULL OR age_years < 0 OR age_years > 110
-UNION ALL SELECT 'sex', 'unknown code', COALESCE(sex, '(empty)'), partner FROM d WHERE sex IS NULL OR sex NOT IN ('1', '2', '9', 'X')
-UNION ALL SELECT 'ethnic_category', 'unknown code', COALESCE(ethnic_category, '(empty)'), partner FROM d WHERE ethnic_category IS NULL OR ethnic_category NOT IN (SELECT code FROM ref_ethnic_category)
-UNION ALL SELECT 'disability', 'unknown code', disability, partner FROM d WHERE disability NOT IN ('Y', 'N', 'Z')
-UNION ALL SELECT 'imd_decile', 'out of range (1 to 10)', CAST(imd_decile AS VARCHAR), partner FROM d WHERE imd_decile < 1 OR imd_decile > 10
-UNION ALL SELECT 'end_date', 'end_date before referral_date', NULL, partner FROM d WHERE end_date < referral_date
-UNION ALL SELECT 'end_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE end_date > {{as_of}}
+SELECT partner AS partner_org,
+  CASE WHEN referral_id IS NULL THEN '' END AS "referral_id|missing key",
+  CASE WHEN key_rank > 1 AND referral_id IS NOT NULL THEN '' END AS "referral_id|duplicate key (row excluded)",
+  CASE WHEN person_id IS NULL THEN '' END AS "person_id|missing value",
+  CASE WHEN partner_org IS NOT NULL AND known_partner IS NULL THEN COALESCE(partner_org, '') END AS "partner_org|unlisted partner code",
+  CASE WHEN service_line IS NULL OR service_line NOT IN ('talking_therapies', 'pcmh') THEN COALESCE(service_line, '(empty)') END AS "service_line|unknown code",
+  CASE WHEN referral_date IS NULL THEN '' END AS "referral_date|missing value",
+  CASE WHEN referral_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "referral_date|date in the future",
+  CASE WHEN referral_source NOT IN ('self', 'gp', 'other_professional', 'other') THEN COALESCE(referral_source, '') END AS "referral_source|unknown code",
+  CASE WHEN age_years IS NULL OR age_years < 0 OR age_years > 110 THEN COALESCE(CAST(age_years AS VARCHAR), '') END AS "age_years|out of range (0 to 110)",
+  CASE WHEN sex IS NULL OR sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '(empty)') END AS "sex|unknown code",
+  CASE WHEN ethnic_category IS NULL OR known_ethnic IS NULL THEN COALESCE(ethnic_category, '(empty)') END AS "ethnic_category|unknown code",
+  CASE WHEN disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '') END AS "disability|unknown code",
+  CASE WHEN imd_decile < 1 OR imd_decile > 10 THEN COALESCE(CAST(imd_decile AS VARCHAR), '') END AS "imd_decile|out of range (1 to 10)",
+  CASE WHEN end_date < referral_date THEN '' END AS "end_date|end_date before referral_date",
+  CASE WHEN end_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "end_date|date in the future"
+FROM d

@@ -2,9 +2,11 @@ WITH d AS (
   SELECT t.*, COALESCE(sp.partner_org, 'Unknown') AS partner
   FROM training t LEFT JOIN staff_partner sp ON sp.staff_id = t.staff_id
 )
-SELECT 'staff_id' AS column_name, 'missing value' AS problem, CAST(NULL AS VARCHAR) AS value, partner AS partner_org FROM d WHERE staff_id IS NULL
-UNION ALL SELECT 'staff_id', 'no matching staff_id in staff_snapshot', NULL, partner FROM d WHERE staff_id IS NOT NULL AND partner = 'Unknown'
-UNION ALL SELECT 'course', 'missing value', NULL, partner FROM d WHERE course IS NULL
-UNION ALL SELECT 'completed_date', 'missing value', NULL, partner FROM d WHERE completed_date IS NULL
-UNION ALL SELECT 'completed_date', 'date in the future', 'after ' || CAST({{as_of}} AS VARCHAR), partner FROM d WHERE completed_date > {{as_of}}
-UNION ALL SELECT 'mandatory', 'missing value', NULL, partner FROM d WHERE mandatory IS NULL
+SELECT partner AS partner_org,
+  CASE WHEN staff_id IS NULL THEN '' END AS "staff_id|missing value",
+  CASE WHEN staff_id IS NOT NULL AND partner = 'Unknown' THEN '' END AS "staff_id|no matching staff_id in staff_snapshot",
+  CASE WHEN course IS NULL THEN '' END AS "course|missing value",
+  CASE WHEN completed_date IS NULL THEN '' END AS "completed_date|missing value",
+  CASE WHEN completed_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "completed_date|date in the future",
+  CASE WHEN mandatory IS NULL THEN '' END AS "mandatory|missing value"
+FROM d

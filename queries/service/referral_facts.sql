@@ -1,5 +1,6 @@
 -- One row per referral, built once per run as a table in memory, with what every
--- service-user figure needs: the person's groups at referral and the facts of their care. Definitions in docs/reports.md:
+-- service-user figure needs: the person's groups at referral (priority groups included)
+-- and the facts of their care. Definitions in docs/reports.md:
 --   first treatment    earliest attended `treatment` appointment
 --   treatment sessions attended `treatment` appointments
 --   first/last score   PHQ-9 and GAD-7 each from the earliest and latest measure in which
@@ -8,17 +9,26 @@
 -- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
 -- are counted on the data-quality page and left out here.
 CREATE TABLE referral_facts AS
+-- key_rank numbers the rows of an id: only ids in more than one row need numbering
+-- (queries/keys/), the others are 1.
 WITH r AS (
-  SELECT *,
-    row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id) AS key_rank
-  FROM referrals
-  WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
+  SELECT r.*, CAST(1 AS BIGINT) AS key_rank
+  FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
+  WHERE x.referral_id IS NULL AND r.referral_id IS NOT NULL AND r.referral_date IS NOT NULL
+  UNION ALL
+  SELECT r.*, CAST(row_number() OVER (PARTITION BY r.referral_id ORDER BY r.referral_date, r.person_id) AS BIGINT)
+  FROM referrals r JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
+  WHERE r.referral_date IS NOT NULL
 ),
 appts AS (
-  SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date) AS key_rank
-    FROM appointments
-    WHERE appointment_id IS NOT NULL AND appointment_date IS NOT NULL
+  SELECT a.*
+  FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
+  WHERE x.appointment_id IS NULL AND a.appointment_id IS NOT NULL AND a.appointment_date IS NOT NULL
+  UNION ALL
+  SELECT * EXCLUDE (key_rank) FROM (
+    SELECT a.*, row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date) AS key_rank
+    FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
+    WHERE a.appointment_date IS NOT NULL
   ) a
   WHERE key_rank = 1
 ),
@@ -45,7 +55,8 @@ gad AS (
   FROM measures
   WHERE gad7 BETWEEN 0 AND 21 AND measured_date IS NOT NULL
   GROUP BY referral_id
-)
+),
+facts AS (
 SELECT
   r.referral_id,
   COALESCE(p.code, 'Unlisted') AS partner_org,
@@ -84,3 +95,17 @@ LEFT JOIN treatment t ON t.referral_id = r.referral_id
 LEFT JOIN phq ON phq.referral_id = r.referral_id
 LEFT JOIN gad ON gad.referral_id = r.referral_id
 WHERE r.key_rank = 1
+)
+-- The priority groups each referral is in, as the group's name or '' (not in it): one
+-- column per kind of group, so breakdowns are counted with GROUPING SETS in one pass.
+-- (Two configured groups with one ethnic code would be one group here: the first name.)
+SELECT f.*,
+  COALESCE(pe.name, '') AS pg_ethnic,
+  COALESCE(ps.name, '') AS pg_sex,
+  CASE WHEN f.eastern_european THEN pee.name ELSE '' END AS pg_eastern_european,
+  CASE WHEN f.age_years >= pa.min_age THEN pa.name ELSE '' END AS pg_age
+FROM facts f
+LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'ethnic' GROUP BY code) pe ON pe.code = f.ethnic_category
+LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'sex' GROUP BY code) ps ON ps.code = f.sex
+CROSS JOIN (SELECT min(name) AS name FROM ref_priority WHERE kind = 'eastern_european') pee
+CROSS JOIN (SELECT min(name) AS name, min(min_age) AS min_age FROM ref_priority WHERE kind = 'age') pa

@@ -2,8 +2,31 @@
 -- access.sql), for {{period_start}}..{{period_end}}, overall and by every breakdown, in
 -- the long metric form: metric, by_key, numerator, denominator (proportions) or value.
 -- Caseness: PHQ-9 >= 10 or GAD-7 >= 8. Reliable change: PHQ-9 by 6 or more, GAD-7 by 4.
-WITH f AS (
-  SELECT *,
+-- Each table below is read once: the breakdowns are GROUPING SETS over one pass of the
+-- referrals, and the figures are unfolded from one row per group at the end.
+WITH appts AS (
+  -- appointments in the period, each appointment_id once, counted per referral
+  SELECT referral_id,
+    sum(CASE WHEN attendance = 'dna' THEN 1 ELSE 0 END) AS dna,
+    sum(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended,
+    sum(CASE WHEN attendance = 'attended' AND COALESCE(culturally_adapted, false) THEN 1 ELSE 0 END) AS adapted
+  FROM (
+    -- only ids in more than one row need numbering (queries/keys/)
+    SELECT a.referral_id, a.attendance, a.culturally_adapted, CAST(1 AS BIGINT) AS key_rank
+    FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
+    WHERE x.appointment_id IS NULL AND a.appointment_id IS NOT NULL
+      AND a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
+    UNION ALL
+    SELECT a.referral_id, a.attendance, a.culturally_adapted,
+      CAST(row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date) AS BIGINT)
+    FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
+    WHERE a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
+  ) a
+  WHERE key_rank = 1
+  GROUP BY referral_id
+),
+f AS (
+  SELECT rf.*,
     referral_date BETWEEN {{period_start}} AND {{period_end}} AS referred_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
     COALESCE(first_treatment BETWEEN {{period_start}} AND {{period_end}}, false) AS entered_in,
@@ -13,8 +36,12 @@ WITH f AS (
     phq_n >= 2 AND gad_n >= 2 AS paired,
     (phq_first - phq_last >= 6 OR gad_first - gad_last >= 4) AS fell,
     (phq_last - phq_first >= 6 OR gad_last - gad_first >= 4) AS rose,
-    CAST(first_treatment AS INT) - CAST(referral_date AS INT) AS wait_days
-  FROM referral_facts
+    CAST(first_treatment AS INT) - CAST(referral_date AS INT) AS wait_days,
+    COALESCE(a.dna, 0) AS dna,
+    COALESCE(a.attended, 0) AS attended,
+    COALESCE(a.adapted, 0) AS adapted
+  FROM referral_facts rf
+  LEFT JOIN appts a ON a.referral_id = rf.referral_id
 ),
 g AS (
   SELECT f.*,
@@ -23,68 +50,91 @@ g AS (
     finished AND paired AND rose AND NOT fell AS deteriorated
   FROM f
 ),
-keys AS (
-  SELECT '' AS by_key
-  UNION SELECT dimension || '=' || value FROM ref_breakdown
-  UNION SELECT DISTINCT by_key FROM referral_groups
+grouped AS (
+  SELECT
+    -- the same keys as access.sql; '' is the service as a whole
+    CASE
+      WHEN ethnic_group IS NOT NULL AND sex IS NOT NULL THEN 'ethnic_group=' || ethnic_group || ';sex=' || sex
+      WHEN ethnic_group IS NOT NULL THEN 'ethnic_group=' || ethnic_group
+      WHEN ethnic_category IS NOT NULL THEN 'ethnic_category=' || ethnic_category
+      WHEN age_band IS NOT NULL THEN 'age_band=' || age_band
+      WHEN sex IS NOT NULL THEN 'sex=' || sex
+      WHEN disability IS NOT NULL THEN 'disability=' || disability
+      WHEN imd_quintile IS NOT NULL THEN 'imd_quintile=' || imd_quintile
+      WHEN pg_ethnic IS NOT NULL THEN NULLIF('priority_group=' || pg_ethnic, 'priority_group=')
+      WHEN pg_sex IS NOT NULL THEN NULLIF('priority_group=' || pg_sex, 'priority_group=')
+      WHEN pg_eastern_european IS NOT NULL THEN NULLIF('priority_group=' || pg_eastern_european, 'priority_group=')
+      WHEN pg_age IS NOT NULL THEN NULLIF('priority_group=' || pg_age, 'priority_group=')
+      ELSE ''
+    END AS group_key,
+    sum(CASE WHEN referred_in THEN 1 ELSE 0 END) AS referrals,
+    sum(CASE WHEN entered_in THEN 1 ELSE 0 END) AS entered,
+    sum(CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END) AS taken_up,
+    sum(CASE WHEN ended_in THEN 1 ELSE 0 END) AS ended,
+    sum(CASE WHEN ended_in AND treatment_sessions = 0 THEN 1 ELSE 0 END) AS ended_untreated,
+    sum(CASE WHEN finished THEN 1 ELSE 0 END) AS finished,
+    sum(CASE WHEN finished AND case_first THEN 1 ELSE 0 END) AS at_caseness,
+    sum(CASE WHEN recovered THEN 1 ELSE 0 END) AS recovered,
+    sum(CASE WHEN finished AND paired THEN 1 ELSE 0 END) AS paired,
+    sum(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
+    sum(CASE WHEN recovered AND improved THEN 1 ELSE 0 END) AS reliably_recovered,
+    sum(CASE WHEN deteriorated THEN 1 ELSE 0 END) AS deteriorated,
+    sum(CASE WHEN finished AND wait_days <= 42 THEN 1 ELSE 0 END) AS wait_6wk,
+    sum(CASE WHEN finished AND wait_days <= 126 THEN 1 ELSE 0 END) AS wait_18wk,
+    median(CASE WHEN entered_in THEN CAST(wait_days AS DOUBLE) END) AS wait_median,
+    sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
+    sum(dna) AS dna,
+    sum(attended) AS attended,
+    sum(adapted) AS adapted
+  FROM g
+  GROUP BY GROUPING SETS (
+    (), (ethnic_group), (ethnic_category), (age_band), (sex), (disability), (imd_quintile),
+    (ethnic_group, sex), (pg_ethnic), (pg_sex), (pg_eastern_european), (pg_age)
+  )
 ),
-per_key AS (
-  SELECT k.by_key,
-    sum(CASE WHEN g.referred_in THEN 1 ELSE 0 END) AS referrals,
-    sum(CASE WHEN g.entered_in THEN 1 ELSE 0 END) AS entered,
-    sum(CASE WHEN g.referred_in AND g.first_treatment <= {{period_end}} THEN 1 ELSE 0 END) AS taken_up,
-    sum(CASE WHEN g.ended_in THEN 1 ELSE 0 END) AS ended,
-    sum(CASE WHEN g.ended_in AND g.treatment_sessions = 0 THEN 1 ELSE 0 END) AS ended_untreated,
-    sum(CASE WHEN g.finished THEN 1 ELSE 0 END) AS finished,
-    sum(CASE WHEN g.finished AND g.case_first THEN 1 ELSE 0 END) AS at_caseness,
-    sum(CASE WHEN g.recovered THEN 1 ELSE 0 END) AS recovered,
-    sum(CASE WHEN g.finished AND g.paired THEN 1 ELSE 0 END) AS paired,
-    sum(CASE WHEN g.improved THEN 1 ELSE 0 END) AS improved,
-    sum(CASE WHEN g.recovered AND g.improved THEN 1 ELSE 0 END) AS reliably_recovered,
-    sum(CASE WHEN g.deteriorated THEN 1 ELSE 0 END) AS deteriorated,
-    sum(CASE WHEN g.finished AND g.wait_days <= 42 THEN 1 ELSE 0 END) AS wait_6wk,
-    sum(CASE WHEN g.finished AND g.wait_days <= 126 THEN 1 ELSE 0 END) AS wait_18wk,
-    median(CASE WHEN g.entered_in THEN CAST(g.wait_days AS DOUBLE) END) AS wait_median,
-    sum(CASE WHEN g.referred_in AND g.interpreter_required THEN 1 ELSE 0 END) AS interpreter
-  FROM keys k
-  LEFT JOIN referral_groups rg ON rg.by_key = k.by_key
-  LEFT JOIN g ON g.referral_id = rg.referral_id
-  GROUP BY k.by_key
-),
-appts_in AS (
-  SELECT a.referral_id,
-    CASE WHEN a.attendance = 'dna' THEN 1 ELSE 0 END AS dna,
-    CASE WHEN a.attendance = 'attended' THEN 1 ELSE 0 END AS attended,
-    CASE WHEN a.attendance = 'attended' AND COALESCE(a.culturally_adapted, false) THEN 1 ELSE 0 END AS adapted
-  FROM (
-    SELECT *, row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date) AS key_rank
-    FROM appointments
-    WHERE appointment_id IS NOT NULL
-      AND appointment_date BETWEEN {{period_start}} AND {{period_end}}
-  ) a
-  WHERE a.key_rank = 1
-),
-appt_key AS (
-  SELECT rg.by_key, sum(a.dna) AS dna, sum(a.attended) AS attended, sum(a.adapted) AS adapted
-  FROM appts_in a JOIN referral_groups rg ON rg.referral_id = a.referral_id
-  GROUP BY rg.by_key
-),
+-- every breakdown value of the report, with or without referrals
 m AS (
-  SELECT p.*, COALESCE(a.dna, 0) AS dna, COALESCE(a.attended, 0) AS attended, COALESCE(a.adapted, 0) AS adapted
-  FROM per_key p LEFT JOIN appt_key a ON a.by_key = p.by_key
+  SELECT COALESCE(k.by_key, x.group_key) AS by_key, x.*
+  FROM (SELECT '' AS by_key UNION SELECT dimension || '=' || value FROM ref_breakdown) k
+  FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key
+),
+figures (metric) AS (
+  VALUES ('tt.referrals'), ('tt.entered_treatment'), ('tt.uptake_pct'), ('tt.dna_pct'),
+    ('tt.ended_without_treatment_pct'), ('tt.finished_treatment'), ('tt.recovery_pct'),
+    ('tt.reliable_improvement_pct'), ('tt.reliable_recovery_pct'),
+    ('tt.reliable_deterioration_pct'), ('tt.wait_6wk_pct'), ('tt.wait_18wk_pct'),
+    ('tt.wait_median_days'), ('tt.interpreter_pct'), ('tt.culturally_adapted_sessions')
 )
-SELECT 'tt.referrals' AS metric, by_key, CAST(NULL AS BIGINT) AS numerator, CAST(NULL AS BIGINT) AS denominator, CAST(COALESCE(referrals, 0) AS DOUBLE) AS value FROM m
-UNION ALL SELECT 'tt.entered_treatment', by_key, NULL, NULL, CAST(COALESCE(entered, 0) AS DOUBLE) FROM m
-UNION ALL SELECT 'tt.uptake_pct', by_key, COALESCE(taken_up, 0), COALESCE(referrals, 0), NULL FROM m
-UNION ALL SELECT 'tt.dna_pct', by_key, dna, dna + attended, NULL FROM m
-UNION ALL SELECT 'tt.ended_without_treatment_pct', by_key, COALESCE(ended_untreated, 0), COALESCE(ended, 0), NULL FROM m
-UNION ALL SELECT 'tt.finished_treatment', by_key, NULL, NULL, CAST(COALESCE(finished, 0) AS DOUBLE) FROM m
-UNION ALL SELECT 'tt.recovery_pct', by_key, COALESCE(recovered, 0), COALESCE(at_caseness, 0), NULL FROM m
-UNION ALL SELECT 'tt.reliable_improvement_pct', by_key, COALESCE(improved, 0), COALESCE(paired, 0), NULL FROM m
-UNION ALL SELECT 'tt.reliable_recovery_pct', by_key, COALESCE(reliably_recovered, 0), COALESCE(at_caseness, 0), NULL FROM m
-UNION ALL SELECT 'tt.reliable_deterioration_pct', by_key, COALESCE(deteriorated, 0), COALESCE(paired, 0), NULL FROM m
-UNION ALL SELECT 'tt.wait_6wk_pct', by_key, COALESCE(wait_6wk, 0), COALESCE(finished, 0), NULL FROM m
-UNION ALL SELECT 'tt.wait_18wk_pct', by_key, COALESCE(wait_18wk, 0), COALESCE(finished, 0), NULL FROM m
-UNION ALL SELECT 'tt.wait_median_days', by_key, NULL, NULL, wait_median FROM m
-UNION ALL SELECT 'tt.interpreter_pct', by_key, COALESCE(interpreter, 0), COALESCE(referrals, 0), NULL FROM m
-UNION ALL SELECT 'tt.culturally_adapted_sessions', by_key, NULL, NULL, CAST(adapted AS DOUBLE) FROM m
+SELECT f.metric, m.by_key,
+  CAST(CASE f.metric
+    WHEN 'tt.uptake_pct' THEN COALESCE(taken_up, 0)
+    WHEN 'tt.dna_pct' THEN COALESCE(dna, 0)
+    WHEN 'tt.ended_without_treatment_pct' THEN COALESCE(ended_untreated, 0)
+    WHEN 'tt.recovery_pct' THEN COALESCE(recovered, 0)
+    WHEN 'tt.reliable_improvement_pct' THEN COALESCE(improved, 0)
+    WHEN 'tt.reliable_recovery_pct' THEN COALESCE(reliably_recovered, 0)
+    WHEN 'tt.reliable_deterioration_pct' THEN COALESCE(deteriorated, 0)
+    WHEN 'tt.wait_6wk_pct' THEN COALESCE(wait_6wk, 0)
+    WHEN 'tt.wait_18wk_pct' THEN COALESCE(wait_18wk, 0)
+    WHEN 'tt.interpreter_pct' THEN COALESCE(interpreter, 0)
+  END AS BIGINT) AS numerator,
+  CAST(CASE f.metric
+    WHEN 'tt.uptake_pct' THEN COALESCE(referrals, 0)
+    WHEN 'tt.dna_pct' THEN COALESCE(dna, 0) + COALESCE(attended, 0)
+    WHEN 'tt.ended_without_treatment_pct' THEN COALESCE(ended, 0)
+    WHEN 'tt.recovery_pct' THEN COALESCE(at_caseness, 0)
+    WHEN 'tt.reliable_improvement_pct' THEN COALESCE(paired, 0)
+    WHEN 'tt.reliable_recovery_pct' THEN COALESCE(at_caseness, 0)
+    WHEN 'tt.reliable_deterioration_pct' THEN COALESCE(paired, 0)
+    WHEN 'tt.wait_6wk_pct' THEN COALESCE(finished, 0)
+    WHEN 'tt.wait_18wk_pct' THEN COALESCE(finished, 0)
+    WHEN 'tt.interpreter_pct' THEN COALESCE(referrals, 0)
+  END AS BIGINT) AS denominator,
+  CASE f.metric
+    WHEN 'tt.referrals' THEN CAST(COALESCE(referrals, 0) AS DOUBLE)
+    WHEN 'tt.entered_treatment' THEN CAST(COALESCE(entered, 0) AS DOUBLE)
+    WHEN 'tt.finished_treatment' THEN CAST(COALESCE(finished, 0) AS DOUBLE)
+    WHEN 'tt.wait_median_days' THEN wait_median
+    WHEN 'tt.culturally_adapted_sessions' THEN CAST(COALESCE(adapted, 0) AS DOUBLE)
+  END AS value
+FROM m CROSS JOIN figures f

@@ -1,10 +1,13 @@
 //! Row-level data-quality counts: every problem the contract lists, per dataset,
 //! column, problem, value and partner (queries in `queries/quality/`).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use datafusion::prelude::SessionContext;
 use serde::Serialize;
 
+use crate::data::session::DataSession;
 use crate::metrics::{QueryError, collect, i64_column, string_column};
 use crate::queries::{self, Param};
 
@@ -46,12 +49,116 @@ impl QualityReport {
     }
 }
 
-/// Count the problems of the given datasets (all of the contract's for `validate`).
-pub async fn check_quality(
+/// One check's column and problem, from a quality query's output column name
+/// `"<column>|<problem>"`.
+fn check_of(field: &str) -> Option<(&str, &str)> {
+    field.split_once('|')
+}
+
+/// Count one dataset's problems and its rows per partner. Its query gives one row per data row with a column per
+/// check, empty unless the row fails it; the rows are counted per partner and check
+/// values in one pass over the data, then spread out per check here.
+async fn count_problems(
     ctx: &SessionContext,
+    dataset: &str,
+    name: &str,
+    body: &str,
+) -> Result<(Vec<QualityRow>, Vec<RowsRead>), QueryError> {
+    let plan = ctx.sql(body).await.map_err(|e| QueryError {
+        query: name.into(),
+        message: e.to_string(),
+    })?;
+    let checks: Vec<String> = plan
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .filter(|n| n != "partner_org")
+        .collect();
+    if let Some(bad) = checks.iter().find(|c| check_of(c).is_none()) {
+        return Err(QueryError {
+            query: name.into(),
+            message: format!("output column {bad:?} is not named \"<column>|<problem>\""),
+        });
+    }
+    let cols = checks
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let wrapped = format!(
+        "SELECT partner_org, {cols}, count(*) AS rows FROM ({body}) q GROUP BY partner_org, {cols}"
+    );
+    // (column, problem, value, partner) -> rows; value None sorts after every value, as
+    // SQL's NULLS LAST did
+    let mut counts: BTreeMap<(String, String, (bool, String), String), u64> = BTreeMap::new();
+    let mut read: BTreeMap<String, u64> = BTreeMap::new();
+    for b in collect(ctx, name, &wrapped).await? {
+        let partner = string_column(&b, 0, name)?;
+        let n = i64_column(&b, checks.len() + 1, name)?;
+        for i in 0..b.num_rows() {
+            *read
+                .entry(partner[i].clone().unwrap_or_default())
+                .or_default() += n[i].unwrap_or(0).max(0) as u64;
+        }
+        for (k, check) in checks.iter().enumerate() {
+            let (column, problem) = check_of(check).unwrap_or_default();
+            let values = string_column(&b, k + 1, name)?;
+            for i in 0..b.num_rows() {
+                let Some(v) = &values[i] else { continue };
+                let value = if v.is_empty() {
+                    (true, String::new())
+                } else {
+                    (false, v.clone())
+                };
+                *counts
+                    .entry((
+                        column.to_string(),
+                        problem.to_string(),
+                        value,
+                        partner[i].clone().unwrap_or_default(),
+                    ))
+                    .or_default() += n[i].unwrap_or(0).max(0) as u64;
+            }
+        }
+    }
+    let problems = counts
+        .into_iter()
+        .map(
+            |((column, problem, (none, v), partner_org), rows)| QualityRow {
+                dataset: dataset.to_string(),
+                column,
+                problem,
+                value: (!none).then_some(v),
+                partner_org,
+                rows,
+            },
+        )
+        .collect();
+    let rows = read
+        .into_iter()
+        .map(|(partner_org, rows)| RowsRead {
+            dataset: dataset.to_string(),
+            partner_org,
+            rows,
+        })
+        .collect();
+    Ok((problems, rows))
+}
+
+/// Count the problems of the given datasets (all of the contract's for `validate`),
+/// and the rows read per partner, in one pass over each dataset.
+pub async fn check_quality(
+    session: &DataSession,
     datasets: &[&str],
     as_of: NaiveDate,
 ) -> Result<QualityReport, QueryError> {
+    if ["referrals", "appointments", "measures"]
+        .iter()
+        .any(|d| datasets.contains(d))
+    {
+        session.service_keys().await?;
+    }
     let mut report = QualityReport::default();
     for (dataset, sql) in queries::QUALITY {
         if !datasets.contains(dataset) {
@@ -59,52 +166,12 @@ pub async fn check_quality(
         }
         let name = format!("quality/{dataset}.sql");
         let body = queries::fill(&name, sql, &[("as_of", Param::Date(as_of))])?;
-        let wrapped = format!(
-            "SELECT column_name, problem, value, partner_org, count(*) AS rows FROM ({body}) q \
-             GROUP BY column_name, problem, value, partner_org \
-             ORDER BY column_name, problem, value, partner_org"
-        );
-        for b in collect(ctx, &name, &wrapped).await? {
-            let (c, p, v, o, n) = (
-                string_column(&b, 0, &name)?,
-                string_column(&b, 1, &name)?,
-                string_column(&b, 2, &name)?,
-                string_column(&b, 3, &name)?,
-                i64_column(&b, 4, &name)?,
-            );
-            for i in 0..b.num_rows() {
-                report.problems.push(QualityRow {
-                    dataset: dataset.to_string(),
-                    column: c[i].clone().unwrap_or_default(),
-                    problem: p[i].clone().unwrap_or_default(),
-                    value: v[i].clone(),
-                    partner_org: o[i].clone().unwrap_or_default(),
-                    rows: n[i].unwrap_or(0).max(0) as u64,
-                });
-            }
-        }
+        let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
+        report.problems.extend(problems);
+        report.rows_read.extend(rows);
     }
-    let name = "quality/rows_by_partner.sql";
-    let sql = format!(
-        "SELECT * FROM ({}) q ORDER BY dataset, partner_org",
-        queries::ROWS_BY_PARTNER
-    );
-    for b in collect(ctx, name, &sql).await? {
-        let (d, o, n) = (
-            string_column(&b, 0, name)?,
-            string_column(&b, 1, name)?,
-            i64_column(&b, 2, name)?,
-        );
-        for i in 0..b.num_rows() {
-            let dataset = d[i].clone().unwrap_or_default();
-            if datasets.contains(&dataset.as_str()) {
-                report.rows_read.push(RowsRead {
-                    dataset,
-                    partner_org: o[i].clone().unwrap_or_default(),
-                    rows: n[i].unwrap_or(0).max(0) as u64,
-                });
-            }
-        }
-    }
+    report
+        .rows_read
+        .sort_by(|a, b| (&a.dataset, &a.partner_org).cmp(&(&b.dataset, &b.partner_org)));
     Ok(report)
 }

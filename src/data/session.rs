@@ -40,9 +40,25 @@ pub enum SessionError {
 pub struct DataSession {
     pub ctx: SessionContext,
     pub supplied: BTreeMap<&'static str, bool>,
+    /// Whether the tables of `queries::SERVICE_KEYS` exist yet.
+    keys_built: std::sync::atomic::AtomicBool,
 }
 
 impl DataSession {
+    /// Build the service-user key tables (`queries/keys/`) unless this session has
+    /// them: the checks and the per-referral facts both read them.
+    pub async fn service_keys(&self) -> Result<(), crate::metrics::QueryError> {
+        use std::sync::atomic::Ordering;
+        if self.keys_built.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        for (name, sql) in queries::SERVICE_KEYS {
+            crate::metrics::collect(&self.ctx, name, sql).await?;
+        }
+        self.keys_built.store(true, Ordering::Release);
+        Ok(())
+    }
+
     pub fn is_supplied(&self, dataset: &str) -> bool {
         self.supplied.get(dataset).copied().unwrap_or(false)
     }
@@ -94,7 +110,11 @@ pub async fn open_session(
     for (name, sql) in queries::VIEWS {
         run_ddl(&ctx, name, sql).await?;
     }
-    Ok(DataSession { ctx, supplied })
+    Ok(DataSession {
+        ctx,
+        supplied,
+        keys_built: Default::default(),
+    })
 }
 
 async fn run_ddl(ctx: &SessionContext, name: &str, sql: &str) -> Result<(), SessionError> {

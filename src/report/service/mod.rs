@@ -129,6 +129,7 @@ pub async fn gather(
     s: &DataSession,
     period: &Period,
 ) -> Result<Gathered, crate::report::ReportError> {
+    s.service_keys().await?;
     for (name, sql) in queries::SERVICE_TABLES {
         collect(&s.ctx, name, sql).await?;
     }

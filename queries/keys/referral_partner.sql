@@ -1,5 +1,5 @@
 -- Each referral's partner, to place appointment and measure rows on the data-quality page.
-CREATE VIEW referral_partner AS
+CREATE TABLE referral_partner AS
 SELECT referral_id, min(COALESCE(p.code, 'Unlisted')) AS partner_org
 FROM referrals r
 LEFT JOIN ref_partner p ON p.code = r.partner_org
