@@ -4,8 +4,8 @@
 --   first treatment    earliest attended `treatment` appointment
 --   treatment sessions attended `treatment` appointments
 --   first/last score   PHQ-9 and GAD-7 each from the earliest and latest measure in which
---                      that score is present (and in range); `*_n` counts the distinct
---                      dates it was measured on, so 2 or more means a paired score
+--                      that score is present (and in range); `*_paired`: it was
+--                      measured on two or more dates
 -- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
 -- are counted on the data-quality page and left out here.
 CREATE TABLE referral_facts AS
@@ -38,23 +38,26 @@ treatment AS (
   WHERE appointment_type = 'treatment' AND attendance = 'attended'
   GROUP BY referral_id
 ),
-phq AS (
+-- both scores in one pass over the measures
+scores AS (
   SELECT referral_id,
-    first_value(phq9 ORDER BY measured_date, phq9) AS phq_first,
-    last_value(phq9 ORDER BY measured_date, phq9) AS phq_last,
-    count(DISTINCT measured_date) AS phq_n
+    first_value(phq9 ORDER BY measured_date, phq9) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_first,
+    last_value(phq9 ORDER BY measured_date, phq9) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_last,
+    min(measured_date) FILTER (WHERE phq9 BETWEEN 0 AND 27) < max(measured_date) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_paired,
+    first_value(gad7 ORDER BY measured_date, gad7) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_first,
+    last_value(gad7 ORDER BY measured_date, gad7) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_last,
+    min(measured_date) FILTER (WHERE gad7 BETWEEN 0 AND 21) < max(measured_date) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_paired
   FROM measures
-  WHERE phq9 BETWEEN 0 AND 27 AND measured_date IS NOT NULL
+  WHERE measured_date IS NOT NULL
   GROUP BY referral_id
 ),
-gad AS (
-  SELECT referral_id,
-    first_value(gad7 ORDER BY measured_date, gad7) AS gad_first,
-    last_value(gad7 ORDER BY measured_date, gad7) AS gad_last,
-    count(DISTINCT measured_date) AS gad_n
-  FROM measures
-  WHERE gad7 BETWEEN 0 AND 21 AND measured_date IS NOT NULL
-  GROUP BY referral_id
+-- the care of each referral in one narrow table, so the wide referral rows are joined
+-- to it once and stream past it rather than being held in memory for each join
+care AS (
+  SELECT COALESCE(t.referral_id, s.referral_id) AS referral_id,
+    t.first_treatment, t.treatment_sessions,
+    s.phq_first, s.phq_last, s.phq_paired, s.gad_first, s.gad_last, s.gad_paired
+  FROM treatment t FULL JOIN scores s ON s.referral_id = t.referral_id
 ),
 facts AS (
 SELECT
@@ -83,17 +86,15 @@ SELECT
   ee.detail IS NOT NULL AS eastern_european,
   COALESCE(r.interpreter_required, false) AS interpreter_required,
   CASE WHEN r.referral_source IN ('self', 'gp', 'other_professional', 'other') THEN r.referral_source ELSE 'not recorded' END AS referral_source,
-  t.first_treatment,
-  COALESCE(t.treatment_sessions, 0) AS treatment_sessions,
-  phq.phq_first, phq.phq_last, COALESCE(phq.phq_n, 0) AS phq_n,
-  gad.gad_first, gad.gad_last, COALESCE(gad.gad_n, 0) AS gad_n
-FROM r
+  c.first_treatment,
+  COALESCE(c.treatment_sessions, 0) AS treatment_sessions,
+  c.phq_first, c.phq_last, COALESCE(c.phq_paired, false) AS phq_paired,
+  c.gad_first, c.gad_last, COALESCE(c.gad_paired, false) AS gad_paired
+FROM care c
+RIGHT JOIN r ON c.referral_id = r.referral_id
 LEFT JOIN ref_partner p ON p.code = r.partner_org
 LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
 LEFT JOIN ref_eastern_european ee ON ee.detail = upper(trim(r.ethnic_category_detail))
-LEFT JOIN treatment t ON t.referral_id = r.referral_id
-LEFT JOIN phq ON phq.referral_id = r.referral_id
-LEFT JOIN gad ON gad.referral_id = r.referral_id
 WHERE r.key_rank = 1
 )
 -- The priority groups each referral is in, as the group's name or '' (not in it): one

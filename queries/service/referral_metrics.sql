@@ -33,7 +33,7 @@ f AS (
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AND treatment_sessions >= 2 AS finished,
     COALESCE(phq_first >= 10, false) OR COALESCE(gad_first >= 8, false) AS case_first,
     COALESCE(phq_last >= 10, false) OR COALESCE(gad_last >= 8, false) AS case_last,
-    phq_n >= 2 AND gad_n >= 2 AS paired,
+    phq_paired AND gad_paired AS paired,
     (phq_first - phq_last >= 6 OR gad_first - gad_last >= 4) AS fell,
     (phq_last - phq_first >= 6 OR gad_last - gad_first >= 4) AS rose,
     CAST(first_treatment AS INT) - CAST(referral_date AS INT) AS wait_days,
