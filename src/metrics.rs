@@ -258,9 +258,23 @@ pub async fn collect(
         query = name,
         ms = started.elapsed().as_millis() as u64,
         rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
+        peak_rss_mib = peak_rss_mib(),
         "query done"
     );
     Ok(batches)
+}
+
+/// The process's peak resident memory so far in MiB (Linux; 0 elsewhere), for the
+/// per-query log lines that show where memory goes.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
 }
 
 fn column_as(

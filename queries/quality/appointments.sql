@@ -8,9 +8,11 @@ WITH numbered AS (
   SELECT a.*, CAST(row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date, a.referral_id) AS BIGINT)
   FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
 ),
+-- the small table on the left, so the join holds it in memory and the appointments
+-- stream past it
 d AS (
   SELECT a.*, COALESCE(rp.partner_org, 'Unknown') AS partner
-  FROM numbered a LEFT JOIN referral_partner rp ON rp.referral_id = a.referral_id
+  FROM referral_partner rp RIGHT JOIN numbered a ON rp.referral_id = a.referral_id
 )
 SELECT partner AS partner_org,
   CASE WHEN appointment_id IS NULL THEN '' END AS "appointment_id|missing key",

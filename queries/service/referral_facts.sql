@@ -38,15 +38,16 @@ treatment AS (
   WHERE appointment_type = 'treatment' AND attendance = 'attended'
   GROUP BY referral_id
 ),
--- both scores in one pass over the measures
+-- Both scores in one pass over the measures. A score's first and last are the least and
+-- greatest (date, score) pairs (ties on a date go to the lower score first, the higher
+-- last), packed as days * 100 + score so that plain min and max find them: far cheaper
+-- than ordered first_value and last_value.
 scores AS (
   SELECT referral_id,
-    first_value(phq9 ORDER BY measured_date, phq9) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_first,
-    last_value(phq9 ORDER BY measured_date, phq9) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_last,
-    min(measured_date) FILTER (WHERE phq9 BETWEEN 0 AND 27) < max(measured_date) FILTER (WHERE phq9 BETWEEN 0 AND 27) AS phq_paired,
-    first_value(gad7 ORDER BY measured_date, gad7) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_first,
-    last_value(gad7 ORDER BY measured_date, gad7) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_last,
-    min(measured_date) FILTER (WHERE gad7 BETWEEN 0 AND 21) < max(measured_date) FILTER (WHERE gad7 BETWEEN 0 AND 21) AS gad_paired
+    min(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END) AS phq_lo,
+    max(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END) AS phq_hi,
+    min(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END) AS gad_lo,
+    max(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END) AS gad_hi
   FROM measures
   WHERE measured_date IS NOT NULL
   GROUP BY referral_id
@@ -56,7 +57,10 @@ scores AS (
 care AS (
   SELECT COALESCE(t.referral_id, s.referral_id) AS referral_id,
     t.first_treatment, t.treatment_sessions,
-    s.phq_first, s.phq_last, s.phq_paired, s.gad_first, s.gad_last, s.gad_paired
+    s.phq_lo % 100 AS phq_first, s.phq_hi % 100 AS phq_last,
+    s.phq_lo - s.phq_lo % 100 < s.phq_hi - s.phq_hi % 100 AS phq_paired,
+    s.gad_lo % 100 AS gad_first, s.gad_hi % 100 AS gad_last,
+    s.gad_lo - s.gad_lo % 100 < s.gad_hi - s.gad_hi % 100 AS gad_paired
   FROM treatment t FULL JOIN scores s ON s.referral_id = t.referral_id
 ),
 facts AS (

@@ -36,12 +36,13 @@ f AS (
     phq_paired AND gad_paired AS paired,
     (phq_first - phq_last >= 6 OR gad_first - gad_last >= 4) AS fell,
     (phq_last - phq_first >= 6 OR gad_last - gad_first >= 4) AS rose,
-    CAST(first_treatment AS INT) - CAST(referral_date AS INT) AS wait_days,
+    first_treatment - referral_date AS wait_days,
     COALESCE(a.dna, 0) AS dna,
     COALESCE(a.attended, 0) AS attended,
     COALESCE(a.adapted, 0) AS adapted
-  FROM referral_facts rf
-  LEFT JOIN appts a ON a.referral_id = rf.referral_id
+  -- the narrow table on the left: the join holds it in memory
+  FROM appts a
+  RIGHT JOIN referral_facts rf ON a.referral_id = rf.referral_id
 ),
 g AS (
   SELECT f.*,
