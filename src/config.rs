@@ -52,6 +52,7 @@ pub struct Settings {
     pub disclosure: Disclosure,
     pub smtp: Smtp,
     pub schedule: Schedule,
+    pub engine: Engine,
     /// SHA-256 of the effective settings (defaults, site file and environment laid
     /// together), recorded in each manifest.
     #[serde(skip)]
@@ -290,6 +291,18 @@ pub struct Smtp {
     pub retry_seconds: Vec<u64>,
     /// Larger PDFs are not attached; the e-mail says where they are archived.
     pub max_attachment_bytes: u64,
+}
+
+/// How the queries run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Engine {
+    /// Memory the query engine may hold at once, in MiB. Sorts and aggregations past it
+    /// spill to disk; a join whose smaller side does not fit fails with a message that
+    /// names this setting. 0: no limit.
+    pub memory_limit_mib: u64,
+    /// Where spilled data goes; empty: the system's temporary folder.
+    pub spill_dir: PathBuf,
 }
 
 /// Automatic runs: cron patterns per report, read in `timezone`.

@@ -13,6 +13,8 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::config::Settings;
@@ -76,7 +78,14 @@ pub async fn open_session(
         // (a filter keeps 20 %) made the join planner hold a whole filtered dataset in
         // memory as the "smaller" side of a join with a reference table.
         .set_u64("datafusion.optimizer.default_filter_selectivity", 100);
-    let ctx = SessionContext::new_with_config(config);
+    let ctx = SessionContext::new_with_config_rt(
+        config,
+        runtime(&settings.engine).map_err(|source| SessionError::Register {
+            dataset: "(query engine)".into(),
+            location: "settings [engine]".into(),
+            source,
+        })?,
+    );
     let mut supplied = BTreeMap::new();
     for ds in contract::DATASETS {
         match inv.found.get(ds.name) {
@@ -119,6 +128,24 @@ pub async fn open_session(
         supplied,
         keys_built: Default::default(),
     })
+}
+
+/// The engine's memory pool and spill folder from the settings. Spilling operators
+/// share the pool fairly; the pool names its largest users when it runs out.
+fn runtime(engine: &crate::config::Engine) -> datafusion::error::Result<Arc<RuntimeEnv>> {
+    let mut builder = RuntimeEnvBuilder::new();
+    if engine.memory_limit_mib > 0 {
+        let bytes = usize::try_from(engine.memory_limit_mib.saturating_mul(1024 * 1024))
+            .unwrap_or(usize::MAX);
+        builder = builder.with_memory_pool(Arc::new(TrackConsumersPool::new(
+            FairSpillPool::new(bytes),
+            std::num::NonZeroUsize::new(3).expect("3 is not zero"),
+        )));
+    }
+    if !engine.spill_dir.as_os_str().is_empty() {
+        builder = builder.with_temp_file_path(&engine.spill_dir);
+    }
+    builder.build_arc()
 }
 
 async fn run_ddl(ctx: &SessionContext, name: &str, sql: &str) -> Result<(), SessionError> {
