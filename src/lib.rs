@@ -27,6 +27,7 @@ pub mod resend;
 pub mod run;
 pub mod sample;
 pub mod schedule;
+pub mod sql_log;
 pub mod stats;
 pub mod template;
 pub mod validate;

@@ -253,10 +253,12 @@ pub async fn collect(
         .collect()
         .await
         .map_err(err)?;
+    let ms = started.elapsed().as_millis() as u64;
+    crate::sql_log::statement(name, sql, ms, &batches);
     // `-vv` (or RUST_LOG=debug) shows where a run's query time goes
     tracing::debug!(
         query = name,
-        ms = started.elapsed().as_millis() as u64,
+        ms,
         rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
         peak_rss_mib = peak_rss_mib(),
         "query done"

@@ -40,7 +40,7 @@ pop AS (
     CASE WHEN p.sex IN ('1', '2', '9', 'X') THEN p.sex ELSE 'X' END AS sex,
     CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
     COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
-    CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST((p.imd_decile + 1) / 2 AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+    CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(p.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
     CAST(p.registered AS BIGINT) AS registered
   FROM population p
   LEFT JOIN ref_ethnic_category e ON e.code = p.ethnic_category

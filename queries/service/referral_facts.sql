@@ -86,7 +86,7 @@ SELECT
   CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
   COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
   -- quintile 1 = deciles 1-2 (most deprived) ... 5 = deciles 9-10
-  CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST((r.imd_decile + 1) / 2 AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+  CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(r.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
   ee.detail IS NOT NULL AS eastern_european,
   COALESCE(r.interpreter_required, false) AS interpreter_required,
   CASE WHEN r.referral_source IN ('self', 'gp', 'other_professional', 'other') THEN r.referral_source ELSE 'not recorded' END AS referral_source,

@@ -1,14 +1,13 @@
 //! The DataFusion session: every dataset registered as a listing table (`raw_<name>`),
 //! a view `<name>` over it that queries read (types unified, codes normalised once),
-//! reference tables from the contract and the settings, and the shared views of
+//! reference tables from the contract and the settings (made with SQL, so the SQL log
+//! can rebuild the session in another engine), and the shared views of
 //! `queries/views/`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
-use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
@@ -98,28 +97,21 @@ pub async fn open_session(
             None => {
                 // An absent optional dataset is an empty table, so queries run and the
                 // report can say "not supplied" rather than fail.
-                let table = MemTable::try_new(ds.schema(), vec![vec![]]).map_err(|source| {
-                    SessionError::Register {
-                        dataset: ds.name.into(),
-                        location: "(not supplied)".into(),
-                        source,
-                    }
-                })?;
-                ctx.register_table(ds.name, Arc::new(table))
-                    .map_err(|source| SessionError::Register {
-                        dataset: ds.name.into(),
-                        location: "(not supplied)".into(),
-                        source,
-                    })?;
+                let columns: Vec<(&str, &str)> =
+                    ds.columns.iter().map(|c| (c.name, c.ty.sql())).collect();
+                run_ddl(
+                    &ctx,
+                    &format!("empty {}", ds.name),
+                    &empty_table_sql(ds.name, &columns),
+                )
+                .await?;
                 supplied.insert(ds.name, false);
             }
         }
     }
-    register_reference_tables(&ctx, settings).map_err(|source| SessionError::Register {
-        dataset: "reference tables".into(),
-        location: "settings".into(),
-        source,
-    })?;
+    for (name, sql) in reference_tables(settings) {
+        run_ddl(&ctx, &name, &sql).await?;
+    }
     for (name, sql) in queries::VIEWS {
         run_ddl(&ctx, name, sql).await?;
     }
@@ -148,17 +140,21 @@ fn runtime(engine: &crate::config::Engine) -> datafusion::error::Result<Arc<Runt
     builder.build_arc()
 }
 
+/// Run a statement that defines a table or view (written to the SQL log, as every
+/// statement is, so another engine can rebuild the same session).
 async fn run_ddl(ctx: &SessionContext, name: &str, sql: &str) -> Result<(), SessionError> {
     let err = |source| SessionError::Query {
         query: name.to_string(),
         source,
     };
+    let started = std::time::Instant::now();
     ctx.sql(sql)
         .await
         .map_err(err)?
         .collect()
         .await
         .map_err(err)?;
+    crate::sql_log::statement(name, sql, started.elapsed().as_millis() as u64, &[]);
     Ok(())
 }
 
@@ -200,6 +196,30 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
         .with_listing_options(options)
         .with_schema(Arc::new(Schema::new(fields)));
     let table = ListingTable::try_new(config).map_err(err)?;
+    if crate::sql_log::enabled() {
+        let files: Vec<String> = found
+            .files
+            .iter()
+            .map(|f| {
+                std::path::absolute(&f.path)
+                    .unwrap_or_else(|_| f.path.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let columns: Vec<(&str, &str)> = ds
+            .columns
+            .iter()
+            .filter(|c| found.has_column(c.name))
+            .map(|c| (c.name, c.ty.sql()))
+            .collect();
+        crate::sql_log::parquet(
+            &format!("raw_{}", ds.name),
+            &files,
+            &found.partition_keys,
+            &columns,
+        );
+    }
     ctx.register_table(format!("raw_{}", ds.name), Arc::new(table))
         .map_err(err)?;
     Ok(())
@@ -243,30 +263,55 @@ fn normalise_expr(c: &Column) -> String {
     }
 }
 
-fn string_col(v: Vec<String>) -> ArrayRef {
-    Arc::new(StringArray::from(v))
+/// `CREATE TABLE` of an empty table with the given (column, SQL type) pairs.
+fn empty_table_sql(name: &str, columns: &[(&str, &str)]) -> String {
+    let cols: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+    format!("CREATE TABLE {name} ({})", cols.join(", "))
 }
 
-fn mem_table(
-    ctx: &SessionContext,
-    name: &str,
-    columns: Vec<(&str, ArrayRef)>,
-) -> datafusion::error::Result<()> {
-    let schema = Arc::new(Schema::new(
-        columns
-            .iter()
-            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-            .collect::<Vec<_>>(),
-    ));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )?;
-    ctx.register_table(
-        name,
-        Arc::new(MemTable::try_new(schema, vec![vec![batch]])?),
-    )?;
-    Ok(())
+/// A value in SQL.
+#[derive(Clone)]
+enum Lit {
+    Text(String),
+    Int(Option<i64>),
+    Bool(bool),
+}
+
+impl Lit {
+    fn sql(&self) -> String {
+        match self {
+            Lit::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Lit::Int(Some(i)) => i.to_string(),
+            Lit::Int(None) => "CAST(NULL AS BIGINT)".into(),
+            Lit::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// `CREATE TABLE ... AS VALUES` of a small table given by columns: (name, SQL type,
+/// values). Plain SQL rather than an in-memory table, so the SQL log holds it too.
+fn values_table_sql(name: &str, columns: &[(&str, &str, Vec<Lit>)]) -> String {
+    let n = columns.first().map_or(0, |c| c.2.len());
+    if n == 0 {
+        let cols: Vec<(&str, &str)> = columns.iter().map(|c| (c.0, c.1)).collect();
+        return empty_table_sql(name, &cols);
+    }
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let cells: Vec<String> = columns.iter().map(|c| c.2[i].sql()).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+    format!(
+        "CREATE TABLE {name} AS SELECT * FROM (VALUES {}) AS t({})",
+        rows.join(", "),
+        names.join(", ")
+    )
+}
+
+fn texts<I: IntoIterator<Item = S>, S: Into<String>>(v: I) -> Vec<Lit> {
+    v.into_iter().map(|s| Lit::Text(s.into())).collect()
 }
 
 /// How each priority group is recognised: (kind, code), in the order of
@@ -285,130 +330,123 @@ fn priority_rows(s: &Settings) -> Vec<(String, String)> {
     rows
 }
 
-/// Code lists and settings as small tables that queries join to.
-fn register_reference_tables(ctx: &SessionContext, s: &Settings) -> datafusion::error::Result<()> {
+/// Code lists and settings as small tables that queries join to: (name, SQL).
+fn reference_tables(s: &Settings) -> Vec<(String, String)> {
     let e = contract::ETHNIC_CODES;
-    mem_table(
-        ctx,
-        "ref_ethnic_category",
-        vec![
-            (
-                "code",
-                string_col(e.iter().map(|c| c.code.into()).collect()),
-            ),
-            (
-                "meaning",
-                string_col(e.iter().map(|c| c.meaning.into()).collect()),
-            ),
-            (
-                "ethnic_group",
-                string_col(e.iter().map(|c| c.group.into()).collect()),
-            ),
-            (
-                "wres_group",
-                string_col(e.iter().map(|c| c.wres.into()).collect()),
-            ),
-        ],
-    )?;
     let b = contract::AFC_BANDS;
-    mem_table(
-        ctx,
-        "ref_afc_band",
-        vec![
-            (
-                "afc_band",
-                string_col(b.iter().map(|x| x.0.into()).collect()),
-            ),
-            (
-                "band_cluster",
-                string_col(b.iter().map(|x| x.1.into()).collect()),
-            ),
-            (
-                "band7plus",
-                Arc::new(BooleanArray::from(
-                    b.iter().map(|x| x.2).collect::<Vec<_>>(),
-                )),
-            ),
-        ],
-    )?;
-    mem_table(
-        ctx,
-        "ref_partner",
-        vec![
-            (
-                "code",
-                string_col(s.partners.iter().map(|p| p.code.to_uppercase()).collect()),
-            ),
-            (
-                "name",
-                string_col(s.partners.iter().map(|p| p.name.clone()).collect()),
-            ),
-        ],
-    )?;
     let courses = s.training.course_rows();
-    mem_table(
-        ctx,
-        "ref_course_target",
-        vec![
-            (
-                "target",
-                string_col(courses.iter().map(|c| c.0.clone()).collect()),
-            ),
-            (
-                "course",
-                string_col(courses.iter().map(|c| c.1.clone()).collect()),
-            ),
-        ],
-    )?;
-    mem_table(
-        ctx,
-        "ref_eastern_european",
-        vec![("detail", string_col(s.eastern_european.detail_values()))],
-    )?;
     let (kinds, codes): (Vec<String>, Vec<String>) = priority_rows(s).into_iter().unzip();
     // the older-age group's age as a number, so no query casts text
-    let min_age: Vec<Option<i64>> = kinds
+    let min_age: Vec<Lit> = kinds
         .iter()
-        .map(|k| (k == "age").then_some(i64::from(s.priority_groups.older_age)))
+        .map(|k| Lit::Int((k == "age").then_some(i64::from(s.priority_groups.older_age))))
         .collect();
-    let names = s.priority_groups.names();
-    mem_table(
-        ctx,
-        "ref_priority",
-        vec![
-            ("name", string_col(names)),
-            ("kind", string_col(kinds)),
-            ("code", string_col(codes)),
-            ("min_age", Arc::new(Int64Array::from(min_age))),
-        ],
-    )?;
     let breakdown = contract::breakdown_values(&s.priority_groups.names());
-    mem_table(
-        ctx,
-        "ref_breakdown",
-        vec![
+    let tables: Vec<(&str, Vec<(&str, &str, Vec<Lit>)>)> = vec![
+        (
+            "ref_ethnic_category",
+            vec![
+                ("code", "VARCHAR", texts(e.iter().map(|c| c.code))),
+                ("meaning", "VARCHAR", texts(e.iter().map(|c| c.meaning))),
+                ("ethnic_group", "VARCHAR", texts(e.iter().map(|c| c.group))),
+                ("wres_group", "VARCHAR", texts(e.iter().map(|c| c.wres))),
+            ],
+        ),
+        (
+            "ref_afc_band",
+            vec![
+                ("afc_band", "VARCHAR", texts(b.iter().map(|x| x.0))),
+                ("band_cluster", "VARCHAR", texts(b.iter().map(|x| x.1))),
+                (
+                    "band7plus",
+                    "BOOLEAN",
+                    b.iter().map(|x| Lit::Bool(x.2)).collect(),
+                ),
+            ],
+        ),
+        (
+            "ref_partner",
+            vec![
+                (
+                    "code",
+                    "VARCHAR",
+                    texts(s.partners.iter().map(|p| p.code.to_uppercase())),
+                ),
+                (
+                    "name",
+                    "VARCHAR",
+                    texts(s.partners.iter().map(|p| p.name.clone())),
+                ),
+            ],
+        ),
+        (
+            "ref_course_target",
+            vec![
+                (
+                    "target",
+                    "VARCHAR",
+                    texts(courses.iter().map(|c| c.0.clone())),
+                ),
+                (
+                    "course",
+                    "VARCHAR",
+                    texts(courses.iter().map(|c| c.1.clone())),
+                ),
+            ],
+        ),
+        (
+            "ref_eastern_european",
+            vec![(
+                "detail",
+                "VARCHAR",
+                texts(s.eastern_european.detail_values()),
+            )],
+        ),
+        (
+            "ref_priority",
+            vec![
+                ("name", "VARCHAR", texts(s.priority_groups.names())),
+                ("kind", "VARCHAR", texts(kinds)),
+                ("code", "VARCHAR", texts(codes)),
+                ("min_age", "BIGINT", min_age),
+            ],
+        ),
+        (
+            "ref_breakdown",
+            vec![
+                (
+                    "dimension",
+                    "VARCHAR",
+                    texts(breakdown.iter().map(|b| b.0.to_string())),
+                ),
+                (
+                    "value",
+                    "VARCHAR",
+                    texts(breakdown.iter().map(|b| b.1.clone())),
+                ),
+            ],
+        ),
+        (
+            "ref_setting",
+            vec![
+                ("name", "VARCHAR", texts(["mentoring_bme_programme"])),
+                (
+                    "value",
+                    "VARCHAR",
+                    texts([s.mentoring.bme_programme.trim().to_lowercase()]),
+                ),
+            ],
+        ),
+    ];
+    tables
+        .into_iter()
+        .map(|(name, columns)| {
             (
-                "dimension",
-                string_col(breakdown.iter().map(|b| b.0.to_string()).collect()),
-            ),
-            (
-                "value",
-                string_col(breakdown.iter().map(|b| b.1.clone()).collect()),
-            ),
-        ],
-    )?;
-    mem_table(
-        ctx,
-        "ref_setting",
-        vec![
-            ("name", string_col(vec!["mentoring_bme_programme".into()])),
-            (
-                "value",
-                string_col(vec![s.mentoring.bme_programme.trim().to_lowercase()]),
-            ),
-        ],
-    )?;
-    Ok(())
+                format!("reference table {name}"),
+                values_table_sql(name, &columns),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
