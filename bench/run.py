@@ -4,20 +4,30 @@
     python3 bench/run.py [--scales 1 10 100] [--work DIR] [--reports R ...]
 
 Builds the release binary, writes `sample-data --scale N` once per size into the work
-folder (kept between runs: generating the largest takes a while), then runs each report
-with --no-send under /usr/bin/time and prints, per report and size: rows read, wall
-time, peak memory (RSS) and the run's own phase times from manifest.json (load and
-check, queries, PDF, write). Run by hand; not part of the tests.
+folder (kept between runs: generating the largest takes a while), starts the tests' SMTP
+sink on 127.0.0.1, then runs each report under /usr/bin/time and prints, per report and
+size: rows read, wall time, peak memory (RSS) and the run's own phase times from
+manifest.json (load and check, queries, PDF, e-mail). For equity-annual and
+workforce-annual the run writes its SQL log, which bench/duckdb_replay.py runs again in
+DuckDB on the same Parquet files: the table adds the time of our SQL statements, DuckDB's
+time for the same statements, their ratio, and how many query results were identical.
+Needs `pip install duckdb aiosmtpd`. Run by hand; not part of the tests.
 """
 import argparse
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import time
 
+from duckdb_replay import replay
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Reports whose SQL also runs in DuckDB, timed and compared figure for figure.
+DUCKDB = ("equity-annual", "workforce-annual")
 REPORTS = {
     "workforce-quarterly": "2026-Q3",
     "workforce-annual": "FY2025-26",
@@ -50,12 +60,39 @@ def generate(binary, work, scale):
     return data
 
 
-def run_report(binary, data, out, report, period):
+def start_smtp(work):
+    """A real SMTP server on 127.0.0.1 (the tests' sink), so the e-mail phase is measured."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = os.path.join(work, "inbox")
+    os.makedirs(inbox, exist_ok=True)
+    sink = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, "tests", "it", "smtp_sink.py"), str(port), inbox],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    if sink.stdout.readline().strip() != "ready":
+        raise SystemExit("the SMTP sink did not start (pip install aiosmtpd)")
+    return sink, port
+
+
+def run_report(binary, data, out, report, period, port, sql_log=None):
+    shutil.rmtree(out, ignore_errors=True)
     cmd = [
         "/usr/bin/time", "-v", binary, "run", report, "--period", period,
-        "--data", data, "--out", out, "--as-of", "2026-10-15", "--no-send",
+        "--data", data, "--out", out, "--as-of", "2026-10-15",
     ]
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    env = dict(os.environ)
+    env.update({
+        "EQUITY_REPORTS__SMTP__HOST": "127.0.0.1",
+        "EQUITY_REPORTS__SMTP__PORT": str(port),
+        "EQUITY_REPORTS__SMTP__SECURITY": "none",
+    })
+    if sql_log:
+        if os.path.exists(sql_log):
+            os.remove(sql_log)
+        env["EQUITY_REPORTS_SQL_LOG"] = sql_log
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise SystemExit(f"{report} on {data} failed:\n{r.stderr}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1))
@@ -74,21 +111,33 @@ def main():
     a = p.parse_args()
     binary = build()
     os.makedirs(a.work, exist_ok=True)
-    header = f"{'report':<20} {'scale':>5} {'rows read':>12} {'wall s':>8} {'peak MiB':>9} " \
-             f"{'load s':>7} {'queries s':>9} {'pdf s':>6} {'write s':>7}"
+    sink, port = start_smtp(a.work)
+    header = f"{'report':<20} {'scale':>5} {'rows read':>12} {'wall s':>7} {'peak MiB':>8} " \
+             f"{'load s':>7} {'queries s':>9} {'pdf s':>6} {'e-mail s':>8} " \
+             f"{'our SQL s':>9} {'DuckDB s':>8} {'ratio':>5} {'identical':>9}"
     print(header)
     print("-" * len(header))
-    for scale in a.scales:
-        data = generate(binary, a.work, scale)
-        for report in a.reports:
-            out = os.path.join(a.work, f"out-{scale}")
-            rows, wall, mib, t = run_report(binary, data, out, report, REPORTS[report])
-            print(
-                f"{report:<20} {scale:>5} {rows:>12,} {wall:>8.2f} {mib:>9.0f} "
-                f"{t['load_and_check'] / 1000:>7.2f} {t['queries'] / 1000:>9.2f} "
-                f"{t['pdf'] / 1000:>6.2f} {t['write'] / 1000:>7.2f}",
-                flush=True,
-            )
+    try:
+        for scale in a.scales:
+            data = generate(binary, a.work, scale)
+            for report in a.reports:
+                out = os.path.join(a.work, f"out-{scale}-{report}")
+                log = os.path.join(a.work, f"sql-{scale}-{report}.jsonl") if report in DUCKDB else None
+                rows, wall, mib, t = run_report(binary, data, out, report, REPORTS[report], port, log)
+                line = (
+                    f"{report:<20} {scale:>5} {rows:>12,} {wall:>7.1f} {mib:>8.0f} "
+                    f"{t['load_and_check'] / 1000:>7.2f} {t['queries'] / 1000:>9.2f} "
+                    f"{t['pdf'] / 1000:>6.2f} {t['delivery'] / 1000:>8.2f}"
+                )
+                if log:
+                    ours, theirs, compared, same, diffs = replay(log)
+                    line += f" {ours / 1000:>9.2f} {theirs / 1000:>8.2f} {ours / theirs:>5.2f} {same:>4}/{compared:<4}"
+                    for name, x, y in diffs:
+                        print(f"  DIFFERENT {name}: ours {x} DuckDB {y}", file=sys.stderr)
+                print(line, flush=True)
+    finally:
+        sink.stdin.close()
+        sink.wait()
 
 
 if __name__ == "__main__":

@@ -5,32 +5,33 @@ use chrono::NaiveDate;
 
 use crate::metrics::QueryError;
 
-/// Shared views, created in this order when a session opens.
-pub const VIEWS: &[(&str, &str)] = &[
+/// Tables of the service-user datasets' keys, built once per run on first need
+/// (`DataSession::service_tables`).
+pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
-        "views/staff.sql",
-        include_str!("../queries/views/staff.sql"),
+        "tables/repeated_referral_ids.sql",
+        include_str!("../queries/tables/repeated_referral_ids.sql"),
     ),
     (
-        "views/staff_partner.sql",
-        include_str!("../queries/views/staff_partner.sql"),
+        "tables/repeated_appointment_ids.sql",
+        include_str!("../queries/tables/repeated_appointment_ids.sql"),
+    ),
+    (
+        "tables/referral_partner.sql",
+        include_str!("../queries/tables/referral_partner.sql"),
     ),
 ];
 
-/// Tables of the service-user datasets' keys, built once per run on first need
-/// (`DataSession::service_keys`).
-pub const SERVICE_KEYS: &[(&str, &str)] = &[
+/// The staff tables the workforce reports read, built once per run on first need
+/// (`DataSession::staff_tables`).
+pub const STAFF_TABLES: &[(&str, &str)] = &[
     (
-        "keys/repeated_referral_ids.sql",
-        include_str!("../queries/keys/repeated_referral_ids.sql"),
+        "tables/staff.sql",
+        include_str!("../queries/tables/staff.sql"),
     ),
     (
-        "keys/repeated_appointment_ids.sql",
-        include_str!("../queries/keys/repeated_appointment_ids.sql"),
-    ),
-    (
-        "keys/referral_partner.sql",
-        include_str!("../queries/keys/referral_partner.sql"),
+        "tables/staff_partner.sql",
+        include_str!("../queries/tables/staff_partner.sql"),
     ),
 ];
 

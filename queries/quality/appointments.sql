@@ -1,5 +1,5 @@
 -- key_rank numbers the rows of a repeated id, earliest first (only those need numbering:
--- queries/keys/); the rows after the first are the repeats.
+-- queries/tables/); the rows after the first are the repeats.
 WITH numbered AS (
   SELECT a.*, CAST(1 AS BIGINT) AS key_rank
   FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id

@@ -1,5 +1,5 @@
 -- key_rank numbers the rows of a repeated id, earliest first (only those need numbering:
--- queries/keys/); the rows after the first are the repeats.
+-- queries/tables/); the rows after the first are the repeats.
 WITH numbered AS (
   SELECT r.*, CAST(1 AS BIGINT) AS key_rank
   FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id

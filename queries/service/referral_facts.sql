@@ -10,7 +10,7 @@
 -- are counted on the data-quality page and left out here.
 CREATE TABLE referral_facts AS
 -- key_rank numbers the rows of an id: only ids in more than one row need numbering
--- (queries/keys/), the others are 1.
+-- (queries/tables/), the others are 1.
 WITH r AS (
   SELECT r.*, CAST(1 AS BIGINT) AS key_rank
   FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id

@@ -11,7 +11,7 @@ WITH appts AS (
     sum(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended,
     sum(CASE WHEN attendance = 'attended' AND COALESCE(culturally_adapted, false) THEN 1 ELSE 0 END) AS adapted
   FROM (
-    -- only ids in more than one row need numbering (queries/keys/)
+    -- only ids in more than one row need numbering (queries/tables/)
     SELECT a.referral_id, a.attendance, a.culturally_adapted, CAST(1 AS BIGINT) AS key_rank
     FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
     WHERE x.appointment_id IS NULL AND a.appointment_id IS NOT NULL

@@ -19,14 +19,9 @@ s AS (
   LEFT JOIN done d ON d.staff_id = st.staff_id
   WHERE st.snapshot_date = {{snapshot_date}}
 ),
--- every row once overall and once under its partner
-b AS (
-  SELECT '' AS by_key, * FROM s
-  UNION ALL
-  SELECT 'partner_org=' || partner_org AS by_key, * FROM s
-),
+-- every figure overall ('') and by partner, in one pass over the snapshot
 agg AS (
-  SELECT by_key,
+  SELECT CASE WHEN partner_org IS NULL THEN '' ELSE 'partner_org=' || partner_org END AS by_key,
     count(*) AS headcount,
     sum(fte) AS fte,
     sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS bme,
@@ -38,17 +33,20 @@ agg AS (
     sum(CASE WHEN clinical THEN 1 ELSE 0 END) AS clinical,
     sum(CASE WHEN clinical AND done_interpreters = 1 THEN 1 ELSE 0 END) AS clinical_interpreters,
     sum(done_cultural_competence) AS cultural_competence
-  FROM b
-  GROUP BY by_key
+  FROM s
+  GROUP BY GROUPING SETS ((), (partner_org))
+),
+band_counts AS (
+  SELECT CASE WHEN partner_org IS NULL THEN '' ELSE 'partner_org=' || partner_org END AS by_key,
+    band_cluster, wres_group, count(*) AS n
+  FROM s
+  GROUP BY GROUPING SETS ((band_cluster, wres_group), (partner_org, band_cluster, wres_group))
 ),
 clusters AS (
-  SELECT by_key, band_cluster, count(*) AS total FROM b GROUP BY by_key, band_cluster
+  SELECT by_key, band_cluster, sum(n) AS total FROM band_counts GROUP BY by_key, band_cluster
 ),
 wres_groups AS (
   SELECT 'White' AS wres_group UNION ALL SELECT 'BME' UNION ALL SELECT 'Unknown'
-),
-band_counts AS (
-  SELECT by_key, band_cluster, wres_group, count(*) AS n FROM b GROUP BY by_key, band_cluster, wres_group
 ),
 -- the BME leadership programme's mentees, placed by their latest snapshot to period end
 mentees AS (
@@ -72,16 +70,37 @@ mentoring_by AS (
   FROM agg a
   LEFT JOIN bme_mentees bm ON a.by_key = '' OR a.by_key = 'partner_org=' || bm.partner_org
   GROUP BY a.by_key
+),
+figures (metric) AS (
+  VALUES ('wf.headcount'), ('wf.fte'), ('wf.bme_pct'), ('wf.ethnicity_unknown_pct'),
+    ('wf.bme_pct_band7plus'), ('wf.disability_pct'), ('wf.male_pct'),
+    ('train.interpreters_clinical_pct'), ('train.cultural_competence_pct')
 )
-SELECT 'wf.headcount' AS metric, by_key, CAST(NULL AS BIGINT) AS numerator, CAST(NULL AS BIGINT) AS denominator, CAST(headcount AS DOUBLE) AS value FROM agg
-UNION ALL SELECT 'wf.fte', by_key, NULL, NULL, fte FROM agg
-UNION ALL SELECT 'wf.bme_pct', by_key, bme, headcount, NULL FROM agg
-UNION ALL SELECT 'wf.ethnicity_unknown_pct', by_key, ethnicity_unknown, headcount, NULL FROM agg
-UNION ALL SELECT 'wf.bme_pct_band7plus', by_key, bme_band7plus, band7plus, NULL FROM agg
-UNION ALL SELECT 'wf.disability_pct', by_key, disabled, headcount, NULL FROM agg
-UNION ALL SELECT 'wf.male_pct', by_key, male, headcount, NULL FROM agg
-UNION ALL SELECT 'train.interpreters_clinical_pct', by_key, clinical_interpreters, clinical, NULL FROM agg
-UNION ALL SELECT 'train.cultural_competence_pct', by_key, cultural_competence, headcount, NULL FROM agg
+-- the figures unfolded from one row per group: one pass, not one per figure
+SELECT f.metric, a.by_key,
+  CAST(CASE f.metric
+    WHEN 'wf.bme_pct' THEN bme
+    WHEN 'wf.ethnicity_unknown_pct' THEN ethnicity_unknown
+    WHEN 'wf.bme_pct_band7plus' THEN bme_band7plus
+    WHEN 'wf.disability_pct' THEN disabled
+    WHEN 'wf.male_pct' THEN male
+    WHEN 'train.interpreters_clinical_pct' THEN clinical_interpreters
+    WHEN 'train.cultural_competence_pct' THEN cultural_competence
+  END AS BIGINT) AS numerator,
+  CAST(CASE f.metric
+    WHEN 'wf.bme_pct' THEN headcount
+    WHEN 'wf.ethnicity_unknown_pct' THEN headcount
+    WHEN 'wf.bme_pct_band7plus' THEN band7plus
+    WHEN 'wf.disability_pct' THEN headcount
+    WHEN 'wf.male_pct' THEN headcount
+    WHEN 'train.interpreters_clinical_pct' THEN clinical
+    WHEN 'train.cultural_competence_pct' THEN headcount
+  END AS BIGINT) AS denominator,
+  CASE f.metric
+    WHEN 'wf.headcount' THEN CAST(headcount AS DOUBLE)
+    WHEN 'wf.fte' THEN CAST(fte AS DOUBLE)
+  END AS value
+FROM agg a CROSS JOIN figures f
 UNION ALL SELECT 'mentoring.bme_matched', by_key, NULL, NULL, CAST(matched AS DOUBLE) FROM mentoring_by
 UNION ALL
 SELECT 'wres1.band_share',

@@ -157,7 +157,13 @@ pub async fn check_quality(
         .iter()
         .any(|d| datasets.contains(d))
     {
-        session.service_keys().await?;
+        session.service_tables().await?;
+    }
+    if ["leavers", "training", "disciplinary", "mentoring"]
+        .iter()
+        .any(|d| datasets.contains(d))
+    {
+        session.staff_tables().await?;
     }
     let mut report = QualityReport::default();
     for (dataset, sql) in queries::QUALITY {

@@ -1,8 +1,8 @@
 //! The DataFusion session: every dataset registered as a listing table (`raw_<name>`),
 //! a view `<name>` over it that queries read (types unified, codes normalised once),
 //! reference tables from the contract and the settings (made with SQL, so the SQL log
-//! can rebuild the session in another engine), and the shared views of
-//! `queries/views/`.
+//! can rebuild the session in another engine). Tables several queries share are built
+//! on first need (`queries/tables/`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,22 +41,39 @@ pub enum SessionError {
 pub struct DataSession {
     pub ctx: SessionContext,
     pub supplied: BTreeMap<&'static str, bool>,
-    /// Whether the tables of `queries::SERVICE_KEYS` exist yet.
-    keys_built: std::sync::atomic::AtomicBool,
+    /// Whether the tables of `queries::SERVICE_KEYS` and `queries::STAFF_TABLES` exist.
+    service_built: std::sync::atomic::AtomicBool,
+    staff_built: std::sync::atomic::AtomicBool,
 }
 
 impl DataSession {
-    /// Build the service-user key tables (`queries/keys/`) unless this session has
+    /// Build the service-user key tables (`queries/tables/`) unless this session has
     /// them: the checks and the per-referral facts both read them.
-    pub async fn service_keys(&self) -> Result<(), crate::metrics::QueryError> {
+    pub async fn service_tables(&self) -> Result<(), crate::metrics::QueryError> {
+        self.build_once(&self.service_built, queries::SERVICE_KEYS)
+            .await
+    }
+
+    /// Build the staff tables (`queries/tables/`) unless this session has them: the
+    /// checks and every workforce figure read them.
+    pub async fn staff_tables(&self) -> Result<(), crate::metrics::QueryError> {
+        self.build_once(&self.staff_built, queries::STAFF_TABLES)
+            .await
+    }
+
+    async fn build_once(
+        &self,
+        built: &std::sync::atomic::AtomicBool,
+        tables: &[(&str, &str)],
+    ) -> Result<(), crate::metrics::QueryError> {
         use std::sync::atomic::Ordering;
-        if self.keys_built.load(Ordering::Acquire) {
+        if built.load(Ordering::Acquire) {
             return Ok(());
         }
-        for (name, sql) in queries::SERVICE_KEYS {
+        for (name, sql) in tables {
             crate::metrics::collect(&self.ctx, name, sql).await?;
         }
-        self.keys_built.store(true, Ordering::Release);
+        built.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -112,13 +129,11 @@ pub async fn open_session(
     for (name, sql) in reference_tables(settings) {
         run_ddl(&ctx, &name, &sql).await?;
     }
-    for (name, sql) in queries::VIEWS {
-        run_ddl(&ctx, name, sql).await?;
-    }
     Ok(DataSession {
         ctx,
         supplied,
-        keys_built: Default::default(),
+        service_built: Default::default(),
+        staff_built: Default::default(),
     })
 }
 

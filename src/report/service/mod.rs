@@ -129,7 +129,7 @@ pub async fn gather(
     s: &DataSession,
     period: &Period,
 ) -> Result<Gathered, crate::report::ReportError> {
-    s.service_keys().await?;
+    s.service_tables().await?;
     for (name, sql) in queries::SERVICE_TABLES {
         collect(&s.ctx, name, sql).await?;
     }

@@ -22,6 +22,7 @@ pub async fn compute(
     as_of: NaiveDate,
     quality: QualityReport,
 ) -> Result<Computed, ReportError> {
+    s.staff_tables().await?;
     let g = gather(
         s,
         settings,

@@ -1,6 +1,6 @@
 -- Each staff_id's partner in its latest snapshot, to place rows of datasets that carry
 -- no partner column (training, disciplinary, mentoring) on the data-quality page.
-CREATE VIEW staff_partner AS
+CREATE TABLE staff_partner AS
 SELECT staff_id, partner_org
 FROM (
   SELECT staff_id, partner_org,

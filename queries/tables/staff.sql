@@ -1,7 +1,7 @@
 -- Staff snapshot rows with their reporting groups, one row per (snapshot_date, staff_id).
 -- Rows without a date or id, and repeats of a key, are counted on the data-quality
 -- page (queries/quality/staff_snapshot.sql) and left out here.
-CREATE VIEW staff AS
+CREATE TABLE staff AS
 SELECT
   s.snapshot_date,
   s.staff_id,
