@@ -26,6 +26,10 @@ pub const SERVICE_KEYS: &[(&str, &str)] = &[
 /// (`DataSession::staff_tables`).
 pub const STAFF_TABLES: &[(&str, &str)] = &[
     (
+        "tables/repeated_staff_keys.sql",
+        include_str!("../queries/tables/repeated_staff_keys.sql"),
+    ),
+    (
         "tables/staff.sql",
         include_str!("../queries/tables/staff.sql"),
     ),

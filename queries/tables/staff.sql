@@ -20,13 +20,19 @@ SELECT
   COALESCE(e.wres_group, 'Unknown') AS wres_group,
   COALESCE(s.board_member, false) AS board_member
 FROM (
-  SELECT *,
-    row_number() OVER (
-      PARTITION BY snapshot_date, staff_id
-      ORDER BY partner_org, afc_band, fte, ethnic_category, sex, disability
-    ) AS key_rank
-  FROM staff_snapshot
-  WHERE snapshot_date IS NOT NULL AND staff_id IS NOT NULL
+  -- only keys in more than one row need numbering (repeated_staff_keys.sql)
+  SELECT s.*, CAST(1 AS BIGINT) AS key_rank
+  FROM staff_snapshot s
+  LEFT JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
+  WHERE x.staff_id IS NULL AND s.snapshot_date IS NOT NULL AND s.staff_id IS NOT NULL
+  UNION ALL
+  SELECT s.*,
+    CAST(row_number() OVER (
+      PARTITION BY s.snapshot_date, s.staff_id
+      ORDER BY s.partner_org, s.afc_band, s.fte, s.ethnic_category, s.sex, s.disability
+    ) AS BIGINT)
+  FROM staff_snapshot s
+  JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
 ) s
 LEFT JOIN ref_partner p ON p.code = s.partner_org
 LEFT JOIN ref_afc_band b ON b.afc_band = s.afc_band

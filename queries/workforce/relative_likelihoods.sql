@@ -13,13 +13,9 @@ WITH apps AS (
   WHERE r.application_id IS NOT NULL
     AND r.application_date BETWEEN {{window_start}} AND {{period_end}}
 ),
-apps_b AS (
-  SELECT '' AS by_key, * FROM apps WHERE key_rank = 1
-  UNION ALL
-  SELECT 'partner_org=' || partner, * FROM apps WHERE key_rank = 1
-),
+-- overall ('') and by partner in one pass (GROUPING SETS), so apps is numbered once
 recruit AS (
-  SELECT by_key,
+  SELECT CASE WHEN partner IS NULL THEN '' ELSE 'partner_org=' || partner END AS by_key,
     sum(CASE WHEN wres_group = 'White' AND shortlisted AND appointed THEN 1 ELSE 0 END) AS white_appointed,
     sum(CASE WHEN wres_group = 'White' AND shortlisted THEN 1 ELSE 0 END) AS white_shortlisted,
     sum(CASE WHEN wres_group = 'BME' AND shortlisted AND appointed THEN 1 ELSE 0 END) AS bme_appointed,
@@ -28,8 +24,9 @@ recruit AS (
     sum(CASE WHEN disability = 'N' AND shortlisted THEN 1 ELSE 0 END) AS nondis_shortlisted,
     sum(CASE WHEN disability = 'Y' AND shortlisted AND appointed THEN 1 ELSE 0 END) AS dis_appointed,
     sum(CASE WHEN disability = 'Y' AND shortlisted THEN 1 ELSE 0 END) AS dis_shortlisted
-  FROM apps_b
-  GROUP BY by_key
+  FROM apps
+  WHERE key_rank = 1
+  GROUP BY GROUPING SETS ((), (partner))
 ),
 -- staff with a non-mandatory course completed in the window
 cpd AS (
@@ -41,19 +38,14 @@ snap AS (
   FROM staff s LEFT JOIN cpd c ON c.staff_id = s.staff_id
   WHERE s.snapshot_date = {{snapshot_date}}
 ),
-snap_b AS (
-  SELECT '' AS by_key, * FROM snap
-  UNION ALL
-  SELECT 'partner_org=' || partner_org, * FROM snap
-),
 heads AS (
-  SELECT by_key,
+  SELECT CASE WHEN partner_org IS NULL THEN '' ELSE 'partner_org=' || partner_org END AS by_key,
     sum(CASE WHEN wres_group = 'White' THEN 1 ELSE 0 END) AS white,
     sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS bme,
     sum(CASE WHEN wres_group = 'White' THEN had_cpd ELSE 0 END) AS white_cpd,
     sum(CASE WHEN wres_group = 'BME' THEN had_cpd ELSE 0 END) AS bme_cpd
-  FROM snap_b
-  GROUP BY by_key
+  FROM snap
+  GROUP BY GROUPING SETS ((), (partner_org))
 ),
 -- each case placed by its staff member's latest snapshot on or before the case opened
 -- (or, for someone who joined since the last snapshot, their first one after)

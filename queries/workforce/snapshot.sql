@@ -55,15 +55,15 @@ mentees AS (
   JOIN ref_setting r ON r.name = 'mentoring_bme_programme' AND m.programme = r.value
   WHERE m.matched_date <= {{period_end}}
 ),
+-- (numbering only the mentees' snapshot rows, not every staff member's)
 latest AS (
-  SELECT staff_id, partner_org, wres_group,
-    row_number() OVER (PARTITION BY staff_id ORDER BY snapshot_date DESC) AS rk
-  FROM staff
-  WHERE snapshot_date <= {{period_end}}
+  SELECT s.staff_id, s.partner_org, s.wres_group,
+    row_number() OVER (PARTITION BY s.staff_id ORDER BY s.snapshot_date DESC) AS rk
+  FROM mentees me JOIN staff s ON s.staff_id = me.staff_id
+  WHERE s.snapshot_date <= {{period_end}}
 ),
 bme_mentees AS (
-  SELECT l.partner_org FROM mentees me JOIN latest l ON l.staff_id = me.staff_id AND l.rk = 1
-  WHERE l.wres_group = 'BME'
+  SELECT partner_org FROM latest WHERE rk = 1 AND wres_group = 'BME'
 ),
 mentoring_by AS (
   SELECT a.by_key, count(bm.partner_org) AS matched

@@ -159,9 +159,15 @@ pub async fn check_quality(
     {
         session.service_tables().await?;
     }
-    if ["leavers", "training", "disciplinary", "mentoring"]
-        .iter()
-        .any(|d| datasets.contains(d))
+    if [
+        "staff_snapshot",
+        "leavers",
+        "training",
+        "disciplinary",
+        "mentoring",
+    ]
+    .iter()
+    .any(|d| datasets.contains(d))
     {
         session.staff_tables().await?;
     }
