@@ -243,7 +243,7 @@ pub async fn collect(
 ) -> Result<Vec<RecordBatch>, QueryError> {
     let err = |e: datafusion::error::DataFusionError| QueryError {
         query: name.into(),
-        message: e.to_string(),
+        message: describe(&e),
     };
     let started = std::time::Instant::now();
     let batches = ctx
@@ -264,6 +264,24 @@ pub async fn collect(
         "query done"
     );
     Ok(batches)
+}
+
+/// An engine error as a reader needs it: running out of the engine's memory says
+/// which setting to raise.
+fn describe(e: &datafusion::error::DataFusionError) -> String {
+    let text = e.to_string();
+    if matches!(
+        e.find_root(),
+        datafusion::error::DataFusionError::ResourcesExhausted(_)
+    ) {
+        format!(
+            "{text}\nThe query engine ran out of the memory it may use: raise \
+             engine.memory_limit_mib in the settings (or EQUITY_REPORTS__ENGINE__MEMORY_LIMIT_MIB), \
+             or set it to 0 for no limit."
+        )
+    } else {
+        text
+    }
 }
 
 /// The process's peak resident memory so far in MiB (Linux; 0 elsewhere), for the

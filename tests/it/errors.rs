@@ -229,3 +229,102 @@ fn validate_exit_codes_follow_the_contract() {
         r.stdout
     );
 }
+
+#[test]
+fn running_out_of_engine_memory_names_the_setting_and_writes_nothing() {
+    let out = tempdir();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
+    let r = run(
+        &[
+            "run",
+            "equity-annual",
+            "--period",
+            "FY2025-26",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+            "--no-send",
+        ],
+        &[("EQUITY_REPORTS__ENGINE__MEMORY_LIMIT_MIB", "1")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("Resources exhausted"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("raise engine.memory_limit_mib"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("equity-annual").exists());
+}
+
+#[test]
+fn the_sql_log_holds_every_statement_and_only_aggregated_results() {
+    let out = tempdir();
+    let log = out.path().join("sql.jsonl");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
+    let r = run(
+        &[
+            "run",
+            "equity-annual",
+            "--period",
+            "FY2025-26",
+            "--data",
+            sample.to_str().unwrap(),
+            "--out",
+            out.path().join("out").to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+            "--no-send",
+        ],
+        &[("EQUITY_REPORTS_SQL_LOG", log.to_str().unwrap())],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let named = |n: &str| lines.iter().find(|l| l["name"] == n).cloned();
+    // each raw Parquet table, with its files, comes before the view over it
+    let at = |f: &dyn Fn(&serde_json::Value) -> bool| lines.iter().position(f).unwrap();
+    let raw = at(&|l| l["table"] == "raw_referrals");
+    assert_eq!(lines[raw]["kind"], "parquet");
+    assert!(lines[raw]["files"].as_array().unwrap().len() > 1);
+    assert!(raw < at(&|l| l["name"] == "view referrals"));
+    // then the session's own tables and views, as SQL another engine can run
+    let r = named("reference table ref_priority").unwrap();
+    assert!(
+        r["sql"]
+            .as_str()
+            .unwrap()
+            .starts_with("CREATE TABLE ref_priority AS SELECT * FROM (VALUES")
+    );
+    assert!(named("view referrals").is_some());
+    // the figures come back with their results, which are aggregates: one row per
+    // metric and group, and no referral id anywhere
+    let m = named("service/referral_metrics.sql").unwrap();
+    let rows = m["result"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, m["rows"].as_u64().unwrap());
+    assert!(rows.iter().any(|r| r[0] == "tt.recovery_pct" && r[1] == ""));
+    let is_id =
+        |c: &str| c.len() == 8 && c.starts_with('R') && c[1..].chars().all(|d| d.is_ascii_digit());
+    for l in &lines {
+        for row in l["result"].as_array().into_iter().flatten() {
+            for cell in row.as_array().unwrap() {
+                assert!(
+                    !cell.as_str().is_some_and(is_id),
+                    "{} logged an id",
+                    l["name"]
+                );
+            }
+        }
+    }
+    let facts = named("service/referral_facts.sql").unwrap();
+    assert_eq!(
+        facts["rows"], 0,
+        "the per-referral table is made, not returned"
+    );
+}
