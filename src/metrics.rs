@@ -255,7 +255,7 @@ pub async fn collect(
         .map_err(err)?;
     let ms = started.elapsed().as_millis() as u64;
     crate::sql_log::statement(name, sql, ms, &batches);
-    // `-vv` (or RUST_LOG=debug) shows where a run's query time goes
+    // RUST_LOG=equity_reports=debug shows where a run's query time and memory go
     tracing::debug!(
         query = name,
         ms,
