@@ -148,3 +148,102 @@ fn collect_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<St
         }
     }
 }
+
+/// Copy a folder tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn referrals_in_hive_partitions_by_quarter_give_the_same_figures() {
+    use arrow::array::{Array, BooleanArray, Date32Array};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
+    let data = tempdir();
+    copy_tree(&bundled, data.path());
+    // the referrals again, one folder per quarter of referral date
+    // (referrals/quarter=2025-Q2/part-N.parquet) instead of one file per partner
+    let folder = data.path().join("referrals");
+    std::fs::remove_dir_all(&folder).unwrap();
+    let mut part = 0;
+    for f in std::fs::read_dir(bundled.join("referrals")).unwrap() {
+        let file = std::fs::File::open(f.unwrap().path()).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        for batch in reader {
+            let batch = batch.unwrap();
+            let dates = batch
+                .column_by_name("referral_date")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Date32Array>()
+                .unwrap()
+                .clone();
+            let quarter_of = |i: usize| {
+                let d = dates.value_as_date(i).unwrap();
+                use chrono::Datelike;
+                format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
+            };
+            let mut quarters: Vec<String> = (0..dates.len()).map(quarter_of).collect();
+            quarters.sort();
+            quarters.dedup();
+            for q in quarters {
+                let mask: BooleanArray =
+                    (0..dates.len()).map(|i| Some(quarter_of(i) == q)).collect();
+                let rows = arrow::compute::filter_record_batch(&batch, &mask).unwrap();
+                let path = folder.join(format!("quarter={q}/part-{part}.parquet"));
+                part += 1;
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                let mut w = parquet::arrow::ArrowWriter::try_new(
+                    std::fs::File::create(&path).unwrap(),
+                    rows.schema(),
+                    None,
+                )
+                .unwrap();
+                w.write(&rows).unwrap();
+                w.close().unwrap();
+            }
+        }
+    }
+    assert!(folder.join("quarter=2025-Q2").is_dir());
+    let metrics = |data: &std::path::Path| {
+        let out = tempdir();
+        let r = run(
+            &[
+                "run",
+                "equity-annual",
+                "--period",
+                "FY2025-26",
+                "--data",
+                data.to_str().unwrap(),
+                "--out",
+                out.path().to_str().unwrap(),
+                "--as-of",
+                "2026-10-15",
+                "--no-send",
+            ],
+            &[],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stderr.contains("unknown column"), "{}", r.stderr);
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.path().join("equity-annual/FY2025-26/metrics.json")).unwrap(),
+        )
+        .unwrap();
+        m["metrics"].clone()
+    };
+    let by_partner = metrics(&bundled);
+    assert!(by_partner.as_array().is_some_and(|a| a.len() > 500));
+    assert_eq!(metrics(data.path()), by_partner);
+}
