@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Settings;
 use crate::contract::CONTRACT_VERSION;
 use crate::data::files::StructuralError;
-use crate::data::files::{hex, take_inventory};
+use crate::data::files::{find_datasets, hex};
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 use crate::delivery::{
@@ -243,7 +243,7 @@ async fn produce_and_send(
             ms
         }
     };
-    let inventory = take_inventory(&data_root, datasets);
+    let inventory = find_datasets(&data_root, datasets).await;
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
             .errors

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::config::Settings;
 use crate::contract::DATASETS;
-use crate::data::files::take_inventory;
+use crate::data::files::find_datasets;
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 
@@ -25,7 +25,7 @@ pub async fn validate(
     as_of: NaiveDate,
 ) -> anyhow::Result<Validation> {
     let all: Vec<&str> = DATASETS.iter().map(|d| d.name).collect();
-    let inv = take_inventory(root, &all);
+    let inv = find_datasets(root, &all).await;
     let mut text = String::new();
     writeln!(text, "Data root: {}", root.display())?;
     if !inv.errors.is_empty() {

@@ -188,6 +188,16 @@ fn walk_parquet(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `key` of each `key=value` folder in a path relative to the dataset folder
+/// (`snapshot_date=2026-09-30/LCH.parquet`).
+pub fn partition_keys_of(relative: &str) -> Vec<String> {
+    let parts: Vec<&str> = relative.split('/').collect();
+    parts[..parts.len().saturating_sub(1)]
+        .iter()
+        .filter_map(|c| c.split_once('=').map(|(k, _)| k.to_string()))
+        .collect()
+}
+
 /// `key` of each `key=value` folder between the dataset folder and the file.
 fn partition_keys(location: &Path, file: &Path) -> Vec<String> {
     let Ok(rel) = file.strip_prefix(location) else {
@@ -220,8 +230,32 @@ fn check_file(
     let mut handle = File::open(path).map_err(|e| unreadable(e.to_string()))?;
     std::io::copy(&mut handle, &mut hasher).map_err(|e| unreadable(e.to_string()))?;
     let sha256 = hex(&hasher.finalize());
+    let relative = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    check_parquet(ds, path, relative, sha256, handle, keys, found)
+}
+
+/// Check one Parquet file's columns against the contract (from its footer only), given
+/// its digest; `path` and `relative` name it in errors and the manifest.
+pub fn check_parquet(
+    ds: &'static Dataset,
+    path: &Path,
+    relative: String,
+    sha256: String,
+    file: impl parquet::file::reader::ChunkReader + 'static,
+    keys: &[String],
+    found: &mut FoundDataset,
+) -> Result<DataFile, StructuralError> {
+    let unreadable = |message: String| StructuralError::Unreadable {
+        dataset: ds.name.into(),
+        file: path.to_path_buf(),
+        message,
+    };
     let builder =
-        ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| unreadable(e.to_string()))?;
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(e.to_string()))?;
     let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
     let schema = builder.schema().clone();
 
@@ -275,11 +309,6 @@ fn check_file(
             Ok(_) => {}
         }
     }
-    let relative = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
     for u in unknown {
         if !keys.contains(u) {
             found
@@ -320,6 +349,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub struct Inventory {
     pub found: BTreeMap<&'static str, FoundDataset>,
     pub errors: Vec<StructuralError>,
+}
+
+/// Find and check the named datasets under `root`, a folder or an `s3://` prefix.
+pub async fn find_datasets(root: &Path, names: &[&str]) -> Inventory {
+    if crate::data::remote::is_remote(root) {
+        crate::data::remote::take_inventory(root, names).await
+    } else {
+        take_inventory(root, names)
+    }
 }
 
 /// Find and check the named datasets under `root` (a report's, or all for `validate`).

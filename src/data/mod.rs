@@ -1,6 +1,8 @@
-//! Reading the extracts: finding and checking files ([`files`]), the DataFusion
-//! session queries run in ([`session`]), and row-level data-quality counts ([`quality`]).
+//! Reading the extracts: finding and checking files ([`files`], or [`remote`] for an
+//! `s3://` data root), the DataFusion session queries run in ([`session`]), and
+//! row-level data-quality counts ([`quality`]).
 
 pub mod files;
 pub mod quality;
+pub mod remote;
 pub mod session;

@@ -181,11 +181,27 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
         location: location.clone(),
         source,
     };
-    let mut url_text = std::path::absolute(&found.location)
-        .unwrap_or_else(|_| found.location.clone())
-        .display()
-        .to_string();
-    if found.location.is_dir() && !url_text.ends_with('/') {
+    let remote = crate::data::remote::is_remote(&found.location);
+    let mut url_text = if remote {
+        // the object store serves the bucket; the table reads its files from there
+        let (bucket, store) = crate::data::remote::store_for(&location)
+            .map_err(|e| err(datafusion::error::DataFusionError::External(Box::new(e))))?;
+        let bucket = url::Url::parse(&bucket)
+            .map_err(|e| err(datafusion::error::DataFusionError::External(Box::new(e))))?;
+        ctx.register_object_store(&bucket, store);
+        location.clone()
+    } else {
+        std::path::absolute(&found.location)
+            .unwrap_or_else(|_| found.location.clone())
+            .display()
+            .to_string()
+    };
+    let is_folder = if remote {
+        !url_text.ends_with(".parquet")
+    } else {
+        found.location.is_dir()
+    };
+    if is_folder && !url_text.ends_with('/') {
         url_text.push('/');
     }
     let url = ListingTableUrl::parse(&url_text).map_err(err)?;
@@ -216,10 +232,14 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
             .files
             .iter()
             .map(|f| {
-                std::path::absolute(&f.path)
-                    .unwrap_or_else(|_| f.path.clone())
-                    .display()
-                    .to_string()
+                if remote {
+                    f.path.display().to_string()
+                } else {
+                    std::path::absolute(&f.path)
+                        .unwrap_or_else(|_| f.path.clone())
+                        .display()
+                        .to_string()
+                }
             })
             .collect();
         let columns: Vec<(&str, &str)> = ds

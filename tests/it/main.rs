@@ -8,5 +8,6 @@ mod figures;
 mod helpers;
 mod ledger;
 mod pipeline;
+mod remote;
 mod service;
 mod smtp;
