@@ -97,6 +97,19 @@ pub const SERVICE_REFERRAL_SOURCES: &str = include_str!("../queries/service/refe
 pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
     include_str!("../queries/service/ethnicity_by_partner.sql");
 
+/// Pieces of SQL that several queries share, put in where `{{name}}` stands: the
+/// breakdowns the service-user figures are counted by, written once.
+const SNIPPETS: &[(&str, &str)] = &[
+    (
+        "breakdown_key",
+        include_str!("../queries/service/breakdown_key.sql"),
+    ),
+    (
+        "breakdown_sets",
+        include_str!("../queries/service/breakdown_sets.sql"),
+    ),
+];
+
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {
     Date(NaiveDate),
@@ -107,6 +120,12 @@ pub enum Param {
 /// query and placeholder names.
 pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, QueryError> {
     let mut out = sql.to_string();
+    for (name, text) in SNIPPETS {
+        out = out.replace(
+            &format!("{{{{{name}}}}}"),
+            &format!("\n{}", text.trim_end()),
+        );
+    }
     for (name, p) in params {
         let v = match p {
             Param::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),

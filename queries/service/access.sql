@@ -8,28 +8,11 @@
 -- Disability and Eastern European are not in the population extract: no row for them.
 WITH refs_grouped AS (
   SELECT
-    -- the same keys as referral_metrics.sql
-    CASE
-      WHEN ethnic_group IS NOT NULL AND sex IS NOT NULL THEN 'ethnic_group=' || ethnic_group || ';sex=' || sex
-      WHEN ethnic_group IS NOT NULL THEN 'ethnic_group=' || ethnic_group
-      WHEN ethnic_category IS NOT NULL THEN 'ethnic_category=' || ethnic_category
-      WHEN age_band IS NOT NULL THEN 'age_band=' || age_band
-      WHEN sex IS NOT NULL THEN 'sex=' || sex
-      WHEN disability IS NOT NULL THEN 'disability=' || disability
-      WHEN imd_quintile IS NOT NULL THEN 'imd_quintile=' || imd_quintile
-      WHEN pg_ethnic IS NOT NULL THEN NULLIF('priority_group=' || pg_ethnic, 'priority_group=')
-      WHEN pg_sex IS NOT NULL THEN NULLIF('priority_group=' || pg_sex, 'priority_group=')
-      WHEN pg_eastern_european IS NOT NULL THEN NULLIF('priority_group=' || pg_eastern_european, 'priority_group=')
-      WHEN pg_age IS NOT NULL THEN NULLIF('priority_group=' || pg_age, 'priority_group=')
-      ELSE ''
-    END AS by_key,
+    {{breakdown_key}} AS by_key,
     count(*) AS referrals
   FROM referral_facts
   WHERE referral_date BETWEEN {{period_start}} AND {{period_end}} AND age_years >= 17
-  GROUP BY GROUPING SETS (
-    (), (ethnic_group), (ethnic_category), (age_band), (sex), (disability), (imd_quintile),
-    (ethnic_group, sex), (pg_ethnic), (pg_sex), (pg_eastern_european), (pg_age)
-  )
+  GROUP BY {{breakdown_sets}}
 ),
 refs AS (
   SELECT * FROM refs_grouped WHERE by_key IS NOT NULL

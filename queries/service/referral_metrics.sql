@@ -53,21 +53,7 @@ g AS (
 ),
 grouped AS (
   SELECT
-    -- the same keys as access.sql; '' is the service as a whole
-    CASE
-      WHEN ethnic_group IS NOT NULL AND sex IS NOT NULL THEN 'ethnic_group=' || ethnic_group || ';sex=' || sex
-      WHEN ethnic_group IS NOT NULL THEN 'ethnic_group=' || ethnic_group
-      WHEN ethnic_category IS NOT NULL THEN 'ethnic_category=' || ethnic_category
-      WHEN age_band IS NOT NULL THEN 'age_band=' || age_band
-      WHEN sex IS NOT NULL THEN 'sex=' || sex
-      WHEN disability IS NOT NULL THEN 'disability=' || disability
-      WHEN imd_quintile IS NOT NULL THEN 'imd_quintile=' || imd_quintile
-      WHEN pg_ethnic IS NOT NULL THEN NULLIF('priority_group=' || pg_ethnic, 'priority_group=')
-      WHEN pg_sex IS NOT NULL THEN NULLIF('priority_group=' || pg_sex, 'priority_group=')
-      WHEN pg_eastern_european IS NOT NULL THEN NULLIF('priority_group=' || pg_eastern_european, 'priority_group=')
-      WHEN pg_age IS NOT NULL THEN NULLIF('priority_group=' || pg_age, 'priority_group=')
-      ELSE ''
-    END AS group_key,
+    {{breakdown_key}} AS group_key,
     sum(CASE WHEN referred_in THEN 1 ELSE 0 END) AS referrals,
     sum(CASE WHEN entered_in THEN 1 ELSE 0 END) AS entered,
     sum(CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END) AS taken_up,
@@ -88,10 +74,7 @@ grouped AS (
     sum(attended) AS attended,
     sum(adapted) AS adapted
   FROM g
-  GROUP BY GROUPING SETS (
-    (), (ethnic_group), (ethnic_category), (age_band), (sex), (disability), (imd_quintile),
-    (ethnic_group, sex), (pg_ethnic), (pg_sex), (pg_eastern_european), (pg_age)
-  )
+  GROUP BY {{breakdown_sets}}
 ),
 -- every breakdown value of the report, with or without referrals
 m AS (

@@ -234,20 +234,9 @@ fn validate_exit_codes_follow_the_contract() {
 fn running_out_of_engine_memory_names_the_setting_and_writes_nothing() {
     let out = tempdir();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
-    let r = run(
-        &[
-            "run",
-            "equity-annual",
-            "--period",
-            "FY2025-26",
-            "--data",
-            sample.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
+    let r = run_equity_annual(
+        sample.to_str().unwrap(),
+        out.path(),
         &[("EQUITY_REPORTS__ENGINE__MEMORY_LIMIT_MIB", "1")],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -265,20 +254,9 @@ fn the_sql_log_holds_every_statement_and_only_aggregated_results() {
     let out = tempdir();
     let log = out.path().join("sql.jsonl");
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
-    let r = run(
-        &[
-            "run",
-            "equity-annual",
-            "--period",
-            "FY2025-26",
-            "--data",
-            sample.to_str().unwrap(),
-            "--out",
-            out.path().join("out").to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
+    let r = run_equity_annual(
+        sample.to_str().unwrap(),
+        &out.path().join("out"),
         &[("EQUITY_REPORTS_SQL_LOG", log.to_str().unwrap())],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -130,6 +130,27 @@ pub fn f64s(v: &[f64]) -> ArrayRef {
 }
 
 /// Write one Parquet file from named columns.
+/// `run equity-annual --period FY2025-26 --no-send` on the data root `data` (a folder
+/// or an s3:// prefix) into `out`.
+pub fn run_equity_annual(data: &str, out: &Path, envs: &[(&str, &str)]) -> Output {
+    run(
+        &[
+            "run",
+            "equity-annual",
+            "--period",
+            "FY2025-26",
+            "--data",
+            data,
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+            "--no-send",
+        ],
+        envs,
+    )
+}
+
 pub fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let batch = RecordBatch::try_from_iter(columns).unwrap();

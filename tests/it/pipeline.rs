@@ -219,22 +219,7 @@ fn referrals_in_hive_partitions_by_quarter_give_the_same_figures() {
     assert!(folder.join("quarter=2025-Q2").is_dir());
     let metrics = |data: &std::path::Path| {
         let out = tempdir();
-        let r = run(
-            &[
-                "run",
-                "equity-annual",
-                "--period",
-                "FY2025-26",
-                "--data",
-                data.to_str().unwrap(),
-                "--out",
-                out.path().to_str().unwrap(),
-                "--as-of",
-                "2026-10-15",
-                "--no-send",
-            ],
-            &[],
-        );
+        let r = run_equity_annual(data.to_str().unwrap(), out.path(), &[]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(!r.stderr.contains("unknown column"), "{}", r.stderr);
         let m: serde_json::Value = serde_json::from_slice(

@@ -48,25 +48,6 @@ fn start_s3(dir: &std::path::Path, prefix: &str) -> S3 {
     S3 { child, port }
 }
 
-fn equity(data: &str, out: &std::path::Path, env: &[(&str, &str)]) -> Output {
-    run(
-        &[
-            "run",
-            "equity-annual",
-            "--period",
-            "FY2025-26",
-            "--data",
-            data,
-            "--out",
-            out.to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-            "--no-send",
-        ],
-        env,
-    )
-}
-
 fn metrics(out: &std::path::Path) -> serde_json::Value {
     let m: serde_json::Value = serde_json::from_slice(
         &std::fs::read(out.join("equity-annual/FY2025-26/metrics.json")).unwrap(),
@@ -88,10 +69,10 @@ fn an_s3_data_root_gives_the_same_figures_as_the_folder() {
         ("AWS_ALLOW_HTTP", "true"),
     ];
     let local = tempdir();
-    let r = equity(sample.to_str().unwrap(), local.path(), &[]);
+    let r = run_equity_annual(sample.to_str().unwrap(), local.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let remote = tempdir();
-    let r = equity("s3://extracts/leeds/2026", remote.path(), &env);
+    let r = run_equity_annual("s3://extracts/leeds/2026", remote.path(), &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(metrics(remote.path()), metrics(local.path()));
     // the manifest names the objects read, with the same digests as the files
@@ -116,7 +97,7 @@ fn an_s3_data_root_gives_the_same_figures_as_the_folder() {
     assert_eq!(digests(&a), digests(&b));
     // a prefix with no extracts is named as the missing root, and nothing is written
     let none = tempdir();
-    let r = equity("s3://extracts/elsewhere", none.path(), &env);
+    let r = run_equity_annual("s3://extracts/elsewhere", none.path(), &env);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("s3://extracts/elsewhere"), "{}", r.stderr);
     assert!(!none.path().join("equity-annual").exists());
