@@ -72,6 +72,9 @@ pub struct RunArgs {
     /// Send even though this report and period were delivered before.
     #[arg(long)]
     pub resend: bool,
+    /// The query engine for this run (default: engine.kind in the settings).
+    #[arg(long, value_enum)]
+    pub engine: Option<crate::config::EngineKind>,
 }
 
 #[derive(Debug, Args)]

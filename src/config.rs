@@ -297,12 +297,25 @@ pub struct Smtp {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Engine {
+    /// Which engine runs the queries: `local` (in this process) or `ballista`.
+    pub kind: EngineKind,
+    /// The Ballista scheduler (`df://host:50050`), or `standalone` for a scheduler and
+    /// executor started inside this process.
+    pub scheduler: String,
     /// Memory the query engine may hold at once, in MiB. Sorts and aggregations past it
     /// spill to disk; a join whose smaller side does not fit fails with a message that
     /// names this setting. 0: no limit.
     pub memory_limit_mib: u64,
     /// Where spilled data goes; empty: the system's temporary folder.
     pub spill_dir: PathBuf,
+}
+
+/// The query engines a run can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    Local,
+    Ballista,
 }
 
 /// Automatic runs: cron patterns per report, read in `timezone`.

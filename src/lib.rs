@@ -62,7 +62,10 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(v.exit_code))
         }
         Command::Run(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let mut settings = config::load_settings(cli.global.config.as_deref())?;
+            if let Some(kind) = a.engine {
+                settings.engine.kind = kind;
+            }
             let plan = run::RunPlan {
                 req: RunRequest {
                     report: a.report,

@@ -16,7 +16,7 @@ use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use crate::config::Settings;
+use crate::config::{EngineKind, Settings};
 use crate::contract::{self, Column, Dataset, Norm};
 use crate::data::files::{FoundDataset, Inventory};
 use crate::queries;
@@ -30,6 +30,8 @@ pub enum SessionError {
         location: String,
         source: datafusion::error::DataFusionError,
     },
+    #[error("the query engine (settings [engine]): {0}")]
+    Engine(String),
     #[error("query {query}: {source}")]
     Query {
         query: String,
@@ -41,6 +43,8 @@ pub enum SessionError {
 pub struct DataSession {
     pub ctx: SessionContext,
     pub supplied: BTreeMap<&'static str, bool>,
+    /// Queries run on a cluster (see [`DataSession::create`]).
+    pub distributed: bool,
     /// Whether the tables of `queries::SERVICE_KEYS` and `queries::STAFF_TABLES` exist.
     service_built: std::sync::atomic::AtomicBool,
     staff_built: std::sync::atomic::AtomicBool,
@@ -61,6 +65,14 @@ impl DataSession {
             .await
     }
 
+    /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`). On a
+    /// cluster a table held in this process's memory cannot be read by the executors,
+    /// so there it is made a view, computed where it is used.
+    pub async fn create(&self, name: &str, sql: &str) -> Result<(), crate::metrics::QueryError> {
+        crate::metrics::collect(&self.ctx, name, &per_run_sql(sql, self.distributed)).await?;
+        Ok(())
+    }
+
     async fn build_once(
         &self,
         built: &std::sync::atomic::AtomicBool,
@@ -71,7 +83,7 @@ impl DataSession {
             return Ok(());
         }
         for (name, sql) in tables {
-            crate::metrics::collect(&self.ctx, name, sql).await?;
+            self.create(name, sql).await?;
         }
         built.store(true, Ordering::Release);
         Ok(())
@@ -94,21 +106,21 @@ pub async fn open_session(
         // (a filter keeps 20 %) made the join planner hold a whole filtered dataset in
         // memory as the "smaller" side of a join with a reference table.
         .set_u64("datafusion.optimizer.default_filter_selectivity", 100);
-    let ctx = SessionContext::new_with_config_rt(
-        config,
-        runtime(&settings.engine).map_err(|source| SessionError::Register {
-            dataset: "(query engine)".into(),
-            location: "settings [engine]".into(),
-            source,
-        })?,
-    );
+    let engine_err = |source| SessionError::Register {
+        dataset: "(query engine)".into(),
+        location: "settings [engine]".into(),
+        source,
+    };
+    let runtime = runtime(&settings.engine).map_err(engine_err)?;
+    let ctx = engine_context(&settings.engine, config, runtime).await?;
+    let distributed = settings.engine.kind == EngineKind::Ballista;
     let mut supplied = BTreeMap::new();
     for ds in contract::DATASETS {
         match inv.found.get(ds.name) {
             Some(found) => {
                 register_raw(&ctx, found).await?;
                 let sql = normalise_view_sql(ds, found);
-                run_ddl(&ctx, &format!("view {}", ds.name), &sql).await?;
+                run_ddl(&ctx, &format!("view {}", ds.name), &sql, distributed).await?;
                 supplied.insert(ds.name, true);
             }
             None => {
@@ -120,6 +132,7 @@ pub async fn open_session(
                     &ctx,
                     &format!("empty {}", ds.name),
                     &empty_table_sql(ds.name, &columns),
+                    distributed,
                 )
                 .await?;
                 supplied.insert(ds.name, false);
@@ -127,14 +140,70 @@ pub async fn open_session(
         }
     }
     for (name, sql) in reference_tables(settings) {
-        run_ddl(&ctx, &name, &sql).await?;
+        run_ddl(&ctx, &name, &sql, distributed).await?;
     }
     Ok(DataSession {
         ctx,
         supplied,
+        distributed,
         service_built: Default::default(),
         staff_built: Default::default(),
     })
+}
+
+/// The one place a session's engine is chosen: in this process, or a Ballista
+/// cluster (the scheduler named in the settings, or one started here with
+/// `standalone`). No report knows which engine runs its queries.
+async fn engine_context(
+    engine: &crate::config::Engine,
+    config: SessionConfig,
+    runtime: Arc<RuntimeEnv>,
+) -> Result<SessionContext, SessionError> {
+    match engine.kind {
+        EngineKind::Local => Ok(SessionContext::new_with_config_rt(config, runtime)),
+        EngineKind::Ballista => ballista_context(&engine.scheduler, config, runtime)
+            .await
+            .map_err(|e| {
+                SessionError::Engine(format!(
+                    "Ballista scheduler {}: {}",
+                    engine.scheduler,
+                    e.strip_backtrace()
+                ))
+            }),
+    }
+}
+
+#[cfg(feature = "ballista")]
+async fn ballista_context(
+    scheduler: &str,
+    config: SessionConfig,
+    runtime: Arc<RuntimeEnv>,
+) -> datafusion::error::Result<SessionContext> {
+    use ballista::prelude::{SessionConfigExt, SessionContextExt};
+    use datafusion::execution::SessionStateBuilder;
+    let state = SessionStateBuilder::new()
+        .with_config(config.with_ballista_standalone_parallelism(2))
+        .with_runtime_env(runtime)
+        .with_default_features()
+        .build();
+    if scheduler == "standalone" {
+        SessionContext::standalone_with_state(state).await
+    } else {
+        SessionContext::remote_with_state(scheduler, state).await
+    }
+}
+
+#[cfg(not(feature = "ballista"))]
+async fn ballista_context(
+    _scheduler: &str,
+    _config: SessionConfig,
+    _runtime: Arc<RuntimeEnv>,
+) -> datafusion::error::Result<SessionContext> {
+    Err(datafusion::error::DataFusionError::Execution(
+        "this program was built without the Ballista engine; build it with \
+         `cargo build --release --features ballista`, or set engine.kind = \"local\""
+            .into(),
+    ))
 }
 
 /// The engine's memory pool and spill folder from the settings. Spilling operators
@@ -157,11 +226,17 @@ fn runtime(engine: &crate::config::Engine) -> datafusion::error::Result<Arc<Runt
 
 /// Run a statement that defines a table or view (written to the SQL log, as every
 /// statement is, so another engine can rebuild the same session).
-async fn run_ddl(ctx: &SessionContext, name: &str, sql: &str) -> Result<(), SessionError> {
+async fn run_ddl(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+    distributed: bool,
+) -> Result<(), SessionError> {
     let err = |source| SessionError::Query {
         query: name.to_string(),
         source,
     };
+    let sql = &per_run_sql(sql, distributed);
     let started = std::time::Instant::now();
     ctx.sql(sql)
         .await
@@ -300,8 +375,24 @@ fn normalise_expr(c: &Column) -> String {
 
 /// `CREATE TABLE` of an empty table with the given (column, SQL type) pairs.
 fn empty_table_sql(name: &str, columns: &[(&str, &str)]) -> String {
-    let cols: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
-    format!("CREATE TABLE {name} ({})", cols.join(", "))
+    let cols: Vec<String> = columns
+        .iter()
+        .map(|(n, t)| format!("CAST(NULL AS {t}) AS {n}"))
+        .collect();
+    format!(
+        "CREATE TABLE {name} AS SELECT {} WHERE false",
+        cols.join(", ")
+    )
+}
+
+/// A per-run table's statement for the engine: unchanged in this process; on a
+/// cluster, `CREATE TABLE x AS` becomes `CREATE VIEW x AS`.
+fn per_run_sql(sql: &str, distributed: bool) -> std::borrow::Cow<'_, str> {
+    if distributed {
+        sql.replacen("CREATE TABLE ", "CREATE VIEW ", 1).into()
+    } else {
+        sql.into()
+    }
 }
 
 /// A value in SQL.

@@ -2,6 +2,8 @@
 //! (`CARGO_BIN_EXE_equity-reports`) on real Parquet files.
 
 mod annual;
+#[cfg(feature = "ballista")]
+mod ballista;
 mod document;
 mod errors;
 mod figures;

@@ -131,7 +131,7 @@ pub async fn gather(
 ) -> Result<Gathered, crate::report::ReportError> {
     s.service_tables().await?;
     for (name, sql) in queries::SERVICE_TABLES {
-        collect(&s.ctx, name, sql).await?;
+        s.create(name, sql).await?;
     }
     let Some(span) = referral_span(s, period).await? else {
         return Err(crate::report::ReportError::NoData(format!(
