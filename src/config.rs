@@ -302,6 +302,12 @@ pub struct Engine {
     /// The Ballista scheduler (`df://host:50050`), or `standalone` for a scheduler and
     /// executor started inside this process.
     pub scheduler: String,
+    /// A folder every executor reads and writes at this same path, for a run's
+    /// per-run tables (removed when the run ends). Empty: the temporary folder here.
+    pub work_dir: PathBuf,
+    /// On a cluster, the longest a query may take before the run stops with an
+    /// error (a lost executor leaves a query waiting). 0: no limit.
+    pub query_timeout_seconds: u64,
     /// Memory the query engine may hold at once, in MiB. Sorts and aggregations past it
     /// spill to disk; a join whose smaller side does not fit fails with a message that
     /// names this setting. 0: no limit.

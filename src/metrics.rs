@@ -246,13 +246,20 @@ pub async fn collect(
         message: describe(&e),
     };
     let started = std::time::Instant::now();
-    let batches = ctx
-        .sql(sql)
-        .await
-        .map_err(err)?
-        .collect()
-        .await
-        .map_err(err)?;
+    let run = async { ctx.sql(sql).await?.collect().await };
+    let batches = match crate::data::engine::of(ctx) {
+        None => run.await.map_err(err)?,
+        Some(cluster) => crate::data::engine::run_on(&cluster, run)
+            .await
+            .map_err(|t| QueryError {
+                query: name.into(),
+                message: t.to_string(),
+            })?
+            .map_err(|e| QueryError {
+                query: name.into(),
+                message: crate::data::engine::describe(&cluster, &describe(&e)),
+            })?,
+    };
     let ms = started.elapsed().as_millis() as u64;
     crate::sql_log::statement(name, sql, ms, &batches);
     // RUST_LOG=equity_reports=debug shows where a run's query time and memory go

@@ -17,6 +17,11 @@ WITH refs_grouped AS (
 refs AS (
   SELECT * FROM refs_grouped WHERE by_key IS NOT NULL
 ),
+-- (one-row aggregates joined in, not scalar subqueries, which Ballista 55 cannot ship
+-- to its executors)
+latest_population AS (
+  SELECT max(period_start) AS period_start FROM population WHERE period_start <= {{period_start}}
+),
 pop AS (
   SELECT
     CASE WHEN p.age_band IN ('17-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+') THEN p.age_band ELSE 'Unknown' END AS age_band,
@@ -26,9 +31,9 @@ pop AS (
     CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(p.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
     CAST(p.registered AS BIGINT) AS registered
   FROM population p
+  JOIN latest_population l ON l.period_start = p.period_start
   LEFT JOIN ref_ethnic_category e ON e.code = p.ethnic_category
   WHERE p.registered > 0
-    AND p.period_start = (SELECT max(period_start) FROM population WHERE period_start <= {{period_start}})
 ),
 -- the first age of each band, to place the older-age priority group (only when its age
 -- is where a band starts: otherwise the population cannot give its denominator)
@@ -64,16 +69,18 @@ keys AS (
   WHERE dimension NOT IN ('disability')
     AND dimension || '=' || value NOT IN (SELECT 'priority_group=' || name FROM ref_priority WHERE kind = 'eastern_european')
 ),
-totals AS (
-  SELECT
-    (SELECT referrals FROM refs WHERE by_key = '') AS all_referrals,
-    (SELECT registered FROM pop_sum WHERE by_key = '') AS all_registered
+referral_total AS (
+  SELECT max(referrals) AS all_referrals FROM refs WHERE by_key = ''
+),
+registered_total AS (
+  SELECT max(registered) AS all_registered FROM pop_sum WHERE by_key = ''
 )
 SELECT 'tt.access' AS metric, k.by_key,
   'referrals' AS group_a, COALESCE(r.referrals, 0) AS num_a, COALESCE(t.all_referrals, 0) AS den_a,
-  'registered' AS group_b, COALESCE(p.registered, 0) AS num_b, COALESCE(t.all_registered, 0) AS den_b
+  'registered' AS group_b, COALESCE(p.registered, 0) AS num_b, COALESCE(tp.all_registered, 0) AS den_b
 FROM keys k
-CROSS JOIN totals t
+CROSS JOIN referral_total t
+CROSS JOIN registered_total tp
 LEFT JOIN refs r ON r.by_key = k.by_key
 LEFT JOIN pop_sum p ON p.by_key = k.by_key
 WHERE k.by_key NOT LIKE 'age_band=Under 17%'

@@ -76,10 +76,13 @@ grouped AS (
   FROM g
   GROUP BY {{breakdown_sets}}
 ),
+-- the key of the overall figures (VALUES, not a FROM-less SELECT, which Ballista 55
+-- cannot split into tasks under a UNION)
+overall (by_key) AS (VALUES ('')),
 -- every breakdown value of the report, with or without referrals
 m AS (
   SELECT COALESCE(k.by_key, x.group_key) AS by_key, x.*
-  FROM (SELECT '' AS by_key UNION SELECT dimension || '=' || value FROM ref_breakdown) k
+  FROM (SELECT by_key FROM overall UNION SELECT dimension || '=' || value FROM ref_breakdown) k
   FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key
 ),
 figures (metric) AS (

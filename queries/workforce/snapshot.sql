@@ -45,8 +45,9 @@ band_counts AS (
 clusters AS (
   SELECT by_key, band_cluster, sum(n) AS total FROM band_counts GROUP BY by_key, band_cluster
 ),
-wres_groups AS (
-  SELECT 'White' AS wres_group UNION ALL SELECT 'BME' UNION ALL SELECT 'Unknown'
+-- (VALUES, not a UNION of FROM-less SELECTs, which Ballista 55 cannot split into tasks)
+wres_groups (wres_group) AS (
+  VALUES ('White'), ('BME'), ('Unknown')
 ),
 -- the BME leadership programme's mentees, placed by their latest snapshot to period end
 mentees AS (

@@ -2,6 +2,7 @@
 //! `s3://` data root), the DataFusion session queries run in ([`session`]), and
 //! row-level data-quality counts ([`quality`]).
 
+pub mod engine;
 pub mod files;
 pub mod quality;
 pub mod remote;

@@ -16,8 +16,9 @@ use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use crate::config::{EngineKind, Settings};
+use crate::config::Settings;
 use crate::contract::{self, Column, Dataset, Norm};
+use crate::data::engine;
 use crate::data::files::{FoundDataset, Inventory};
 use crate::queries;
 
@@ -43,8 +44,8 @@ pub enum SessionError {
 pub struct DataSession {
     pub ctx: SessionContext,
     pub supplied: BTreeMap<&'static str, bool>,
-    /// Queries run on a cluster (see [`DataSession::create`]).
-    pub distributed: bool,
+    /// The cluster that runs the queries, if not this process (see [`DataSession::create`]).
+    pub cluster: Option<Arc<engine::Cluster>>,
     /// Whether the tables of `queries::SERVICE_KEYS` and `queries::STAFF_TABLES` exist.
     service_built: std::sync::atomic::AtomicBool,
     staff_built: std::sync::atomic::AtomicBool,
@@ -65,12 +66,15 @@ impl DataSession {
             .await
     }
 
-    /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`). On a
-    /// cluster a table held in this process's memory cannot be read by the executors,
-    /// so there it is made a view, computed where it is used.
+    /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`): held in
+    /// memory here, or written by a cluster's executors where they can read it.
     pub async fn create(&self, name: &str, sql: &str) -> Result<(), crate::metrics::QueryError> {
-        crate::metrics::collect(&self.ctx, name, &per_run_sql(sql, self.distributed)).await?;
-        Ok(())
+        match &self.cluster {
+            None => crate::metrics::collect(&self.ctx, name, sql)
+                .await
+                .map(drop),
+            Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql).await,
+        }
     }
 
     async fn build_once(
@@ -112,8 +116,8 @@ pub async fn open_session(
         source,
     };
     let runtime = runtime(&settings.engine).map_err(engine_err)?;
-    let ctx = engine_context(&settings.engine, config, runtime).await?;
-    let distributed = settings.engine.kind == EngineKind::Ballista;
+    let (ctx, cluster) = engine::context(&settings.engine, config, runtime).await?;
+    let distributed = cluster.is_some();
     let mut supplied = BTreeMap::new();
     for ds in contract::DATASETS {
         match inv.found.get(ds.name) {
@@ -128,13 +132,16 @@ pub async fn open_session(
                 // report can say "not supplied" rather than fail.
                 let columns: Vec<(&str, &str)> =
                     ds.columns.iter().map(|c| (c.name, c.ty.sql())).collect();
-                run_ddl(
-                    &ctx,
-                    &format!("empty {}", ds.name),
-                    &empty_table_sql(ds.name, &columns),
-                    distributed,
-                )
-                .await?;
+                let name = format!("empty {}", ds.name);
+                let sql = empty_table_sql(ds.name, &columns);
+                match &cluster {
+                    None => run_ddl(&ctx, &name, &sql, false).await?,
+                    // an empty folder of Parquet, which the executors split into
+                    // tasks like any table (a constant plan they cannot)
+                    Some(c) => engine::materialise(&ctx, c, &name, &sql)
+                        .await
+                        .map_err(|e| SessionError::Engine(e.to_string()))?,
+                }
                 supplied.insert(ds.name, false);
             }
         }
@@ -145,65 +152,10 @@ pub async fn open_session(
     Ok(DataSession {
         ctx,
         supplied,
-        distributed,
+        cluster,
         service_built: Default::default(),
         staff_built: Default::default(),
     })
-}
-
-/// The one place a session's engine is chosen: in this process, or a Ballista
-/// cluster (the scheduler named in the settings, or one started here with
-/// `standalone`). No report knows which engine runs its queries.
-async fn engine_context(
-    engine: &crate::config::Engine,
-    config: SessionConfig,
-    runtime: Arc<RuntimeEnv>,
-) -> Result<SessionContext, SessionError> {
-    match engine.kind {
-        EngineKind::Local => Ok(SessionContext::new_with_config_rt(config, runtime)),
-        EngineKind::Ballista => ballista_context(&engine.scheduler, config, runtime)
-            .await
-            .map_err(|e| {
-                SessionError::Engine(format!(
-                    "Ballista scheduler {}: {}",
-                    engine.scheduler,
-                    e.strip_backtrace()
-                ))
-            }),
-    }
-}
-
-#[cfg(feature = "ballista")]
-async fn ballista_context(
-    scheduler: &str,
-    config: SessionConfig,
-    runtime: Arc<RuntimeEnv>,
-) -> datafusion::error::Result<SessionContext> {
-    use ballista::prelude::{SessionConfigExt, SessionContextExt};
-    use datafusion::execution::SessionStateBuilder;
-    let state = SessionStateBuilder::new()
-        .with_config(config.with_ballista_standalone_parallelism(2))
-        .with_runtime_env(runtime)
-        .with_default_features()
-        .build();
-    if scheduler == "standalone" {
-        SessionContext::standalone_with_state(state).await
-    } else {
-        SessionContext::remote_with_state(scheduler, state).await
-    }
-}
-
-#[cfg(not(feature = "ballista"))]
-async fn ballista_context(
-    _scheduler: &str,
-    _config: SessionConfig,
-    _runtime: Arc<RuntimeEnv>,
-) -> datafusion::error::Result<SessionContext> {
-    Err(datafusion::error::DataFusionError::Execution(
-        "this program was built without the Ballista engine; build it with \
-         `cargo build --release --features ballista`, or set engine.kind = \"local\""
-            .into(),
-    ))
 }
 
 /// The engine's memory pool and spill folder from the settings. Spilling operators
@@ -385,8 +337,10 @@ fn empty_table_sql(name: &str, columns: &[(&str, &str)]) -> String {
     )
 }
 
-/// A per-run table's statement for the engine: unchanged in this process; on a
-/// cluster, `CREATE TABLE x AS` becomes `CREATE VIEW x AS`.
+/// A session table's statement for the engine: unchanged in this process; on a
+/// cluster, `CREATE TABLE x AS` becomes `CREATE VIEW x AS`, since the executors cannot
+/// read a table held in this process's memory (these are small: reference tables and
+/// empty stand-ins for absent datasets).
 fn per_run_sql(sql: &str, distributed: bool) -> std::borrow::Cow<'_, str> {
     if distributed {
         sql.replacen("CREATE TABLE ", "CREATE VIEW ", 1).into()
