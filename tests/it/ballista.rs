@@ -32,9 +32,12 @@ fn figures(report: &str, period: &str, env: &[(&str, &str)]) -> serde_json::Valu
     m["metrics"].clone()
 }
 
+/// A scheduler and executor inside the program. The timeout turns a job that Ballista
+/// never finishes into a failed test rather than a stuck one.
 const STANDALONE: &[(&str, &str)] = &[
     ("EQUITY_REPORTS__ENGINE__KIND", "ballista"),
     ("EQUITY_REPORTS__ENGINE__SCHEDULER", "standalone"),
+    ("EQUITY_REPORTS__ENGINE__QUERY_TIMEOUT_SECONDS", "300"),
 ];
 
 #[test]
@@ -51,11 +54,10 @@ fn workforce_quarterly_on_ballista_gives_the_local_figures() {
     assert_eq!(figures("workforce-quarterly", "2026-Q3", STANDALONE), local);
 }
 
-#[test]
-fn an_unreachable_scheduler_is_named_and_nothing_is_written() {
+/// A run of equity-annual against the scheduler at `scheduler`, which must fail before
+/// any output: exit 2, nothing written, the scheduler named. Returns stderr.
+fn refused_by(scheduler: &str) -> String {
     let out = tempdir();
-    let port = crate::smtp::free_port().to_string();
-    let scheduler = format!("df://127.0.0.1:{port}");
     let r = run_equity_annual(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("sample")
@@ -64,10 +66,62 @@ fn an_unreachable_scheduler_is_named_and_nothing_is_written() {
         out.path(),
         &[
             ("EQUITY_REPORTS__ENGINE__KIND", "ballista"),
-            ("EQUITY_REPORTS__ENGINE__SCHEDULER", scheduler.as_str()),
+            ("EQUITY_REPORTS__ENGINE__SCHEDULER", scheduler),
         ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains(&scheduler), "{}", r.stderr);
+    assert!(r.stderr.contains(scheduler), "{}", r.stderr);
     assert!(!out.path().join("equity-annual").exists());
+    r.stderr
+}
+
+#[test]
+fn an_unreachable_scheduler_is_named_and_nothing_is_written() {
+    let port = crate::smtp::free_port();
+    let err = refused_by(&format!("df://127.0.0.1:{port}"));
+    assert!(err.contains("cannot reach the scheduler"), "{err}");
+    assert!(err.contains("Connection refused"), "{err}");
+}
+
+/// A server on 127.0.0.1 that answers every HTTP request with `server` as its
+/// `Server` header and `body` as JSON, as a Ballista scheduler's REST API does.
+fn fake_scheduler(server: &'static str, body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nServer: {server}\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("df://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_scheduler_of_another_ballista_version_is_refused() {
+    let err = refused_by(&fake_scheduler("ballista/54.0.0", "[]"));
+    assert!(
+        err.contains("runs Ballista 54.0.0, but this program speaks Ballista 55"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_scheduler_without_executors_is_refused() {
+    let err = refused_by(&fake_scheduler("ballista/55.0.0", "[]"));
+    assert!(err.contains("no executors registered"), "{err}");
+}
+
+#[test]
+fn a_server_that_is_not_a_scheduler_is_refused() {
+    let err = refused_by(&fake_scheduler("nginx/1.22.1", "{}"));
+    assert!(err.contains("not as a Ballista scheduler"), "{err}");
 }
