@@ -23,8 +23,6 @@ import subprocess
 import sys
 import time
 
-from duckdb_replay import replay
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Reports whose SQL also runs in DuckDB, timed and compared figure for figure.
 DUCKDB = ("equity-annual", "workforce-annual")
@@ -36,11 +34,12 @@ REPORTS = {
 }
 
 
-def build():
+def build(features=()):
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(
-        ["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True
-    )
+    cmd = ["cargo", "build", "--release", "--locked", "--quiet"]
+    if features:
+        cmd += ["--features", ",".join(features)]
+    subprocess.run(cmd, cwd=ROOT, check=True)
     return os.path.join(target, "release", "equity-reports")
 
 
@@ -76,10 +75,21 @@ def start_smtp(work):
     return sink, port
 
 
+def timed(cmd, env=None):
+    """Run a command under /usr/bin/time: (result, wall seconds, peak RSS in MiB)."""
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", r.stderr)
+    if not (rss and wall):
+        raise SystemExit(f"{cmd[0]}: no figures from /usr/bin/time:\n{r.stderr}")
+    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.group(1).split(":"))))
+    return r, seconds, int(rss.group(1)) / 1024
+
+
 def run_report(binary, data, out, report, period, port, sql_log=None):
     shutil.rmtree(out, ignore_errors=True)
     cmd = [
-        "/usr/bin/time", "-v", binary, "run", report, "--period", period,
+        binary, "run", report, "--period", period,
         "--data", data, "--out", out, "--as-of", "2026-10-15",
     ]
     env = dict(os.environ)
@@ -92,15 +102,12 @@ def run_report(binary, data, out, report, period, port, sql_log=None):
         if os.path.exists(sql_log):
             os.remove(sql_log)
         env["EQUITY_REPORTS_SQL_LOG"] = sql_log
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    r, seconds, mib = timed(cmd, env)
     if r.returncode != 0:
         raise SystemExit(f"{report} on {data} failed:\n{r.stderr}")
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1))
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", r.stderr).group(1)
-    seconds = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.split(":"))))
     manifest = json.load(open(os.path.join(out, report, period, "manifest.json")))
     rows = sum(i["rows"] for i in manifest["inputs"])
-    return rows, seconds, rss_kb / 1024, manifest["timings_ms"]
+    return rows, seconds, mib, manifest["timings_ms"]
 
 
 def main():
@@ -109,6 +116,8 @@ def main():
     p.add_argument("--work", default=os.path.join(ROOT, "out", "bench"))
     p.add_argument("--reports", nargs="+", default=list(REPORTS))
     a = p.parse_args()
+    from duckdb_replay import replay  # needs `pip install duckdb`
+
     binary = build()
     os.makedirs(a.work, exist_ok=True)
     sink, port = start_smtp(a.work)
