@@ -187,7 +187,7 @@ pub fn describe(cluster: &Cluster, e: &str) -> String {
 /// The cluster's per-query bookkeeping, kept in the session's configuration so that
 /// every query finds it from its `SessionContext` alone.
 pub fn of(ctx: &SessionContext) -> Option<Arc<Cluster>> {
-    ctx.state().config().get_extension::<Cluster>()
+    ctx.state_ref().read().config().get_extension::<Cluster>()
 }
 
 #[cfg(feature = "ballista")]
