@@ -67,6 +67,17 @@ pub enum StructuralError {
     },
 }
 
+impl StructuralError {
+    /// A file (or folder) of `dataset` that could not be read, and why.
+    pub fn unreadable(dataset: &Dataset, file: &Path, why: impl std::fmt::Display) -> Self {
+        StructuralError::Unreadable {
+            dataset: dataset.name.into(),
+            file: file.to_path_buf(),
+            message: why.to_string(),
+        }
+    }
+}
+
 /// One Parquet file of a dataset.
 #[derive(Debug, Clone)]
 pub struct DataFile {
@@ -123,11 +134,8 @@ pub fn find_dataset(
         (true, false) => (single.clone(), vec![single]),
         (false, true) => {
             let mut v = Vec::new();
-            walk_parquet(&folder, &mut v).map_err(|e| StructuralError::Unreadable {
-                dataset: ds.name.into(),
-                file: folder.clone(),
-                message: e.to_string(),
-            })?;
+            walk_parquet(&folder, &mut v)
+                .map_err(|e| StructuralError::unreadable(ds, &folder, e))?;
             if v.is_empty() {
                 return Err(StructuralError::EmptyFolder {
                     dataset: ds.name.into(),
@@ -220,15 +228,11 @@ fn check_file(
     keys: &[String],
     found: &mut FoundDataset,
 ) -> Result<DataFile, StructuralError> {
-    let unreadable = |message: String| StructuralError::Unreadable {
-        dataset: ds.name.into(),
-        file: path.to_path_buf(),
-        message,
-    };
+    let unreadable = |e: std::io::Error| StructuralError::unreadable(ds, path, e);
     // Hash by streaming, so a large extract is never held in memory whole.
     let mut hasher = Sha256::new();
-    let mut handle = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-    std::io::copy(&mut handle, &mut hasher).map_err(|e| unreadable(e.to_string()))?;
+    let mut handle = File::open(path).map_err(unreadable)?;
+    std::io::copy(&mut handle, &mut hasher).map_err(unreadable)?;
     let sha256 = hex(&hasher.finalize());
     let relative = path
         .strip_prefix(root)
@@ -249,13 +253,8 @@ pub fn check_parquet(
     keys: &[String],
     found: &mut FoundDataset,
 ) -> Result<DataFile, StructuralError> {
-    let unreadable = |message: String| StructuralError::Unreadable {
-        dataset: ds.name.into(),
-        file: path.to_path_buf(),
-        message,
-    };
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| unreadable(e.to_string()))?;
+    let unreadable = |e| StructuralError::unreadable(ds, path, e);
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(unreadable)?;
     let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
     let schema = builder.schema().clone();
 

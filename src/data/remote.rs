@@ -179,11 +179,7 @@ async fn find(
         } else {
             format!("{prefix}/{key}")
         };
-        let unreadable = |e: object_store::Error| StructuralError::Unreadable {
-            dataset: ds.name.into(),
-            file: display.clone(),
-            message: e.to_string(),
-        };
+        let unreadable = |e: object_store::Error| StructuralError::unreadable(ds, &display, e);
         let bytes = store
             .get(&StorePath::from(object.as_str()))
             .await
