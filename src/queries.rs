@@ -30,6 +30,10 @@ pub const STAFF_TABLES: &[(&str, &str)] = &[
         include_str!("../queries/tables/repeated_staff_keys.sql"),
     ),
     (
+        "tables/numbered_staff.sql",
+        include_str!("../queries/tables/numbered_staff.sql"),
+    ),
+    (
         "tables/staff.sql",
         include_str!("../queries/tables/staff.sql"),
     ),

@@ -1,22 +1,7 @@
--- key_rank numbers the rows of a repeated key in the order the staff table keeps the
--- first (only those need numbering: queries/tables/); the rows after it are the repeats.
-WITH numbered AS (
-  SELECT s.*, CAST(1 AS BIGINT) AS key_rank
-  FROM staff_snapshot s
-  LEFT JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
-  WHERE x.staff_id IS NULL
-  UNION ALL
-  SELECT s.*,
-    CAST(row_number() OVER (
-      PARTITION BY s.snapshot_date, s.staff_id
-      ORDER BY s.partner_org, s.afc_band, s.fte, s.ethnic_category, s.sex, s.disability
-    ) AS BIGINT)
-  FROM staff_snapshot s
-  JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
-),
-d AS (
+-- key_rank > 1 marks the repeats of a key (queries/tables/numbered_staff.sql).
+WITH d AS (
   SELECT s.*, COALESCE(p.code, 'Unlisted') AS partner, b.afc_band AS known_band, e.code AS known_ethnic
-  FROM numbered s LEFT JOIN ref_partner p ON p.code = s.partner_org
+  FROM numbered_staff s LEFT JOIN ref_partner p ON p.code = s.partner_org
   LEFT JOIN ref_afc_band b ON b.afc_band = s.afc_band
   LEFT JOIN ref_ethnic_category e ON e.code = s.ethnic_category
 )

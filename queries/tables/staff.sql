@@ -19,22 +19,8 @@ SELECT
   COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
   COALESCE(e.wres_group, 'Unknown') AS wres_group,
   COALESCE(s.board_member, false) AS board_member
-FROM (
-  -- only keys in more than one row need numbering (repeated_staff_keys.sql)
-  SELECT s.*, CAST(1 AS BIGINT) AS key_rank
-  FROM staff_snapshot s
-  LEFT JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
-  WHERE x.staff_id IS NULL AND s.snapshot_date IS NOT NULL AND s.staff_id IS NOT NULL
-  UNION ALL
-  SELECT s.*,
-    CAST(row_number() OVER (
-      PARTITION BY s.snapshot_date, s.staff_id
-      ORDER BY s.partner_org, s.afc_band, s.fte, s.ethnic_category, s.sex, s.disability
-    ) AS BIGINT)
-  FROM staff_snapshot s
-  JOIN repeated_staff_keys x ON x.snapshot_date = s.snapshot_date AND x.staff_id = s.staff_id
-) s
+FROM numbered_staff s
 LEFT JOIN ref_partner p ON p.code = s.partner_org
 LEFT JOIN ref_afc_band b ON b.afc_band = s.afc_band
 LEFT JOIN ref_ethnic_category e ON e.code = s.ethnic_category
-WHERE s.key_rank = 1
+WHERE s.key_rank = 1 AND s.snapshot_date IS NOT NULL AND s.staff_id IS NOT NULL

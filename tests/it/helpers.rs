@@ -1,7 +1,8 @@
 //! Shared test helpers: run the binary, write Parquet fixtures, read PDFs.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 
 use arrow::array::{
@@ -234,6 +235,72 @@ pub fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
         ("ethnic_category", col(|r| r.ethnic)),
         ("disability", col(|r| r.disability)),
     ]
+}
+
+/// A port on 127.0.0.1 that nothing listens on at the moment of asking.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Python helper server from tests/it, killed when the value is dropped.
+pub struct Helper {
+    pub child: Child,
+    pub port: u16,
+    /// What the server prints after its "ready" line.
+    lines: Option<BufReader<ChildStdout>>,
+}
+
+impl Helper {
+    /// The next line the server prints, or None if none comes within `wait` (so a run
+    /// that never reaches the server fails the test instead of hanging it).
+    pub fn next_line(&mut self, wait: std::time::Duration) -> Option<String> {
+        let mut lines = self.lines.take()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = lines.read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        rx.recv_timeout(wait).ok().map(|l| l.trim().to_string())
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `tests/it/<script> <port> <args...>` on a free port and wait for it to print
+/// "ready"; `missing` says what to install when it does not.
+pub fn spawn_ready(script: &str, args: &[&str], missing: &str) -> Helper {
+    let port = free_port();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it")
+        .join(script);
+    let mut child = Command::new("python3")
+        .arg(path)
+        .arg(port.to_string())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("python3 must be installed");
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    lines.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready", "{script} did not start: {missing}");
+    Helper {
+        child,
+        port,
+        lines: Some(lines),
+    }
 }
 
 /// A fresh temporary folder that lives as long as the value.

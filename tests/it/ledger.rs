@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::figures::{fixture_staff, write_fixture};
 use crate::helpers::*;
-use crate::smtp::{free_port, plain_smtp, received, start_sink, start_sink_mode};
+use crate::smtp::{plain_smtp, received, start_sink, start_sink_mode};
 
 /// SMTP to `port` with one retry after a second, and the lists of these tests.
 fn smtp_env(port: &str) -> Vec<(&str, &str)> {
@@ -51,7 +51,7 @@ struct Case {
     data: tempfile::TempDir,
     out: tempfile::TempDir,
     inbox: tempfile::TempDir,
-    sink: crate::smtp::Sink,
+    sink: Helper,
 }
 
 impl Case {

@@ -1,51 +1,15 @@
 //! An `s3://` data root, read through DataFusion's object store from a real
 //! S3-compatible server on 127.0.0.1 (moto, installed by .ci/run).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use crate::helpers::*;
-use crate::smtp::free_port;
-
-struct S3 {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for S3 {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A server holding `dir` under s3://extracts/`prefix`/.
-fn start_s3(dir: &std::path::Path, prefix: &str) -> S3 {
-    let port = free_port();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/s3_server.py");
-    let mut child = Command::new("python3")
-        .args([
-            script,
-            &port.to_string(),
-            "extracts",
-            prefix,
-            dir.to_str().unwrap(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("python3 must be installed");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "the S3 server did not start: is moto installed (pip install 'moto[server]')?"
-    );
-    S3 { child, port }
+fn start_s3(dir: &std::path::Path, prefix: &str) -> Helper {
+    spawn_ready(
+        "s3_server.py",
+        &["extracts", prefix, dir.to_str().unwrap()],
+        "is moto installed (pip install 'moto[server]')?",
+    )
 }
 
 fn metrics(out: &std::path::Path) -> serde_json::Value {

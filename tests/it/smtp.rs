@@ -1,79 +1,23 @@
 //! Delivery through a real SMTP server on 127.0.0.1 (Python's aiosmtpd, installed by
 //! .ci/run), and what happens when the server is down.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use crate::figures::write_fixture;
 use crate::helpers::*;
 
-pub struct Sink {
-    pub child: Child,
-    pub port: u16,
-    /// What the server prints after "ready" ("data" in hang mode).
-    pub lines: Option<BufReader<std::process::ChildStdout>>,
-}
-
-impl Sink {
-    /// The next line the server prints, or None if none comes within `wait` (so a run
-    /// that never reaches the server fails the test instead of hanging it).
-    pub fn next_line(&mut self, wait: std::time::Duration) -> Option<String> {
-        let mut lines = self.lines.take()?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = lines.read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        rx.recv_timeout(wait).ok().map(|l| l.trim().to_string())
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-pub fn start_sink(dir: &std::path::Path) -> Sink {
+pub fn start_sink(dir: &std::path::Path) -> Helper {
     start_sink_mode(dir, &[])
 }
 
 /// A sink in one of the modes of smtp_sink.py: `["tempfail-first"]`,
-/// `["reject", address]`, `["hang"]`.
-pub fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Sink {
-    let port = free_port();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
-    let mut child = Command::new("python3")
-        .args([script, &port.to_string(), dir.to_str().unwrap()])
-        .args(mode)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("python3 must be installed");
-    let mut line = String::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap());
-    lines.read_line(&mut line).unwrap();
-    assert_eq!(
-        line.trim(),
-        "ready",
-        "the SMTP sink did not start: is aiosmtpd installed (pip install aiosmtpd)?"
-    );
-    Sink {
-        child,
-        port,
-        lines: Some(lines),
-    }
+/// `["reject", address]`, `["hang"]`; it prints "data" in hang mode.
+pub fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Helper {
+    let mut args = vec![dir.to_str().unwrap()];
+    args.extend_from_slice(mode);
+    spawn_ready(
+        "smtp_sink.py",
+        &args,
+        "is aiosmtpd installed (pip install aiosmtpd)?",
+    )
 }
 
 /// The messages a sink has saved so far: (recipients, whole message), in order.
