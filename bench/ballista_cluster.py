@@ -98,6 +98,9 @@ class Cluster:
                     "--bind-port", str(free_port()), "--bind-grpc-port", str(free_port()),
                     "--bind-health-port", str(free_port()),
                     "--concurrent-tasks", "1", "--work-dir", scratch,
+                    # a heartbeat well inside the scheduler's 15 s (the default is 60 s,
+                    # which would have busy executors declared dead)
+                    "--executor-heartbeat-interval-seconds", "3",
                 ],
             )
         self.wait_for(lambda: len(self.executors() or []) == executors, f"{executors} executors")

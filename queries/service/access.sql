@@ -36,9 +36,12 @@ pop AS (
   WHERE p.registered > 0
 ),
 -- the first age of each band, to place the older-age priority group (only when its age
--- is where a band starts: otherwise the population cannot give its denominator)
+-- is where a band starts: otherwise the population cannot give its denominator).
+-- kind is joined on as a column, not a constant, so that the join has a key: Ballista
+-- 55's executors give a keyless (nested loop) join's rows more than once.
 pop_age AS (
-  SELECT *, CASE WHEN age_band = '75+' THEN 75 WHEN age_band = 'Unknown' THEN NULL ELSE CAST(substr(age_band, 1, 2) AS BIGINT) END AS band_from
+  SELECT *, CASE WHEN age_band = '75+' THEN 75 WHEN age_band = 'Unknown' THEN NULL ELSE CAST(substr(age_band, 1, 2) AS BIGINT) END AS band_from,
+    'age' AS kind
   FROM pop
 ),
 pop_keyed AS (
@@ -57,7 +60,7 @@ pop_keyed AS (
   FROM pop p JOIN ref_priority r ON r.kind = 'sex' AND r.code = p.sex
   UNION ALL
   SELECT 'priority_group=' || r.name, p.registered
-  FROM pop_age p JOIN ref_priority r ON r.kind = 'age'
+  FROM pop_age p JOIN ref_priority r ON r.kind = p.kind
   WHERE p.band_from >= r.min_age AND r.min_age IN (17, 25, 35, 45, 55, 65, 75)
 ),
 pop_sum AS (

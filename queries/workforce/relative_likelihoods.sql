@@ -65,12 +65,19 @@ cases AS (
   ) t
   WHERE rk = 1
 ),
+-- each case under the overall key and under its partner's, so that the join has a key
+-- (as bme_mentees_keyed in snapshot.sql: no nested loop join for Ballista 55)
+cases_keyed AS (
+  SELECT '' AS by_key, wres_group FROM cases
+  UNION ALL
+  SELECT 'partner_org=' || partner_org, wres_group FROM cases
+),
 cases_b AS (
   SELECT h.by_key,
     sum(CASE WHEN c.wres_group = 'BME' THEN 1 ELSE 0 END) AS bme_cases,
     sum(CASE WHEN c.wres_group = 'White' THEN 1 ELSE 0 END) AS white_cases
   FROM heads h
-  LEFT JOIN cases c ON h.by_key = '' OR h.by_key = 'partner_org=' || c.partner_org
+  LEFT JOIN cases_keyed c ON c.by_key = h.by_key
   GROUP BY h.by_key
 )
 SELECT 'wres2.relative_likelihood' AS metric, by_key, 'White' AS group_a, white_appointed AS num_a, white_shortlisted AS den_a,

@@ -66,10 +66,18 @@ latest AS (
 bme_mentees AS (
   SELECT partner_org FROM latest WHERE rk = 1 AND wres_group = 'BME'
 ),
+-- each mentee under the overall key and under their partner's, so that the join below
+-- has a key: a join on `by_key = '' OR ...` runs as a nested loop, which Ballista 55
+-- splits across tasks without sharing which rows found a match
+bme_mentees_keyed AS (
+  SELECT '' AS by_key, partner_org FROM bme_mentees
+  UNION ALL
+  SELECT 'partner_org=' || partner_org, partner_org FROM bme_mentees
+),
 mentoring_by AS (
   SELECT a.by_key, count(bm.partner_org) AS matched
   FROM agg a
-  LEFT JOIN bme_mentees bm ON a.by_key = '' OR a.by_key = 'partner_org=' || bm.partner_org
+  LEFT JOIN bme_mentees_keyed bm ON bm.by_key = a.by_key
   GROUP BY a.by_key
 ),
 figures (metric) AS (
