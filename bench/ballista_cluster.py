@@ -13,8 +13,11 @@ prints wall time and peak memory of each (for the cluster: of this program and o
 executor), checks that metrics.json is identical figure for figure, and stops the cluster.
 
 With `--kill-executor-after S` the last executor is killed S seconds into the cluster
-run, to see the run go on with the others (the scheduler is started with a short
-executor timeout, so it notices within about 20 s).
+run (the scheduler is started with a short executor timeout, so it notices within about
+20 s). Ballista then runs the lost tasks again on the other executor, or the job stalls;
+the query timeout (`--query-timeout`, 300 s here by default) then ends the run. Either
+way the script prints what happened: identical figures, or the error, its exit code and
+that no report folder was written.
 
 The scheduler and executor are Apache DataFusion Ballista's own binaries, version 55.0.0
 like the `ballista` crate this program uses:
@@ -137,14 +140,24 @@ class Cluster:
                 p.kill()
 
 
-def run(binary, data, out, report, env):
+def run(binary, data, out, report, env, may_fail=False):
+    """(seconds, peak MiB, figures); figures is None for a run that failed, when
+    `may_fail`: then the error is printed and the output checked to be untouched."""
     period = REPORTS[report]
     shutil.rmtree(out, ignore_errors=True)
     cmd = [binary, "run", report, "--period", period, "--data", data, "--out", out,
            "--as-of", "2026-10-15", "--no-send"]
     r, seconds, mib = timed(cmd, env)
     if r.returncode != 0:
-        raise SystemExit(f"{report} failed ({r.returncode}):\n{r.stderr}")
+        if not may_fail:
+            raise SystemExit(f"{report} failed ({r.returncode}):\n{r.stderr}")
+        # what the program said, without /usr/bin/time's figures
+        errors = [l for l in r.stderr.splitlines() if not l.startswith(("Command", "\t"))]
+        print(f"the cluster run failed with exit code {r.returncode}:")
+        print("\n".join("  " + l for l in errors[-3:]))
+        written = os.path.exists(os.path.join(out, report, period))
+        print(f"report folder written: {written}")
+        return seconds, mib, None
     with open(os.path.join(out, report, period, "metrics.json")) as f:
         return seconds, mib, json.load(f)["metrics"]
 
@@ -157,7 +170,12 @@ def main():
     p.add_argument("--bin-dir", help="folder of ballista-scheduler and ballista-executor (default: PATH)")
     p.add_argument("--work", default=os.path.join(ROOT, "out", "bench"))
     p.add_argument("--kill-executor-after", type=float, metavar="SECONDS")
+    p.add_argument("--query-timeout", type=int, metavar="SECONDS",
+                   help="engine.query_timeout_seconds (default: the program's, or 300 "
+                        "with --kill-executor-after)")
     a = p.parse_args()
+    if a.query_timeout is None and a.kill_executor_after:
+        a.query_timeout = 300
 
     binary = build(features=["ballista"])
     data = generate(binary, a.work, a.scale)
@@ -172,11 +190,14 @@ def main():
             # every process here sees the same folders: the per-run tables go here
             "EQUITY_REPORTS__ENGINE__WORK_DIR": os.path.join(a.work, "cluster"),
         })
+        if a.query_timeout:
+            env["EQUITY_REPORTS__ENGINE__QUERY_TIMEOUT_SECONDS"] = str(a.query_timeout)
         if a.kill_executor_after:
             victim = cluster.procs[-1][1]
             threading.Timer(a.kill_executor_after, victim.kill).start()
         ballista_s, ballista_mib, figures = run(
-            binary, data, os.path.join(a.work, "cluster-ballista"), a.report, env
+            binary, data, os.path.join(a.work, "cluster-ballista"), a.report, env,
+            may_fail=bool(a.kill_executor_after),
         )
         executor_mib = [peak_mib(p.pid) for name, p in cluster.procs if name.startswith("executor")]
         alive = sum(1 for name, p in cluster.procs if name.startswith("executor") and p.poll() is None)
@@ -190,6 +211,10 @@ def main():
     print(f"{f'ballista ({a.executors} executors, {alive} alive)':<34} {ballista_s:>7.1f} {ballista_mib:>9.0f}")
     for i, mib in enumerate(executor_mib):
         print(f"{f'  executor-{i} process':<34} {'':>7} {mib:>9.0f}")
+    if figures is None:
+        # losing an executor may end the run; it must end cleanly (checked above)
+        print("metrics.json figures identical: no figures (the run failed)")
+        sys.exit(0)
     print(f"metrics.json figures identical: {same} ({len(local)} figures)")
     sys.exit(0 if same else 1)
 

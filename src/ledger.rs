@@ -12,6 +12,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use crate::process::{alive, host};
+
 /// Why the ledger could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -193,33 +195,6 @@ CREATE TABLE IF NOT EXISTS locks (
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// This machine's name, so a lock held on another machine sharing the ledger is never
-/// taken for a dead process of this one.
-fn host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into())
-}
-
-/// Whether a process of this machine is still running.
-fn alive(pid: i64) -> bool {
-    if pid == i64::from(std::process::id()) {
-        return true;
-    }
-    let proc_dir = Path::new("/proc");
-    if !proc_dir.exists() {
-        // No way to tell: assume it runs, so a lock is never stolen from a live run.
-        return true;
-    }
-    // A zombie (exited, not yet reaped) is no longer running.
-    match std::fs::read_to_string(proc_dir.join(pid.to_string()).join("stat")) {
-        Ok(stat) => !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-        Err(_) => false,
-    }
 }
 
 impl Ledger {

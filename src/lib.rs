@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod output;
 pub mod pdf;
 pub mod period;
+pub mod process;
 pub mod queries;
 pub mod report;
 pub mod resend;

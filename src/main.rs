@@ -12,7 +12,15 @@ fn main() -> ExitCode {
         1 => "info",
         _ => "debug",
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    // A standalone Ballista scheduler (inside this process) warns at every query that it
+    // overrides one of DataFusion's settings, and logs an error when it cannot line up
+    // a finished stage's metrics for its own display: nothing a reader can act on.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "{level},ballista_scheduler::state::session_manager=error,\
+             ballista_scheduler::display=off"
+        ))
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

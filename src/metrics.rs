@@ -246,19 +246,31 @@ pub async fn collect(
         message: describe(&e),
     };
     let started = std::time::Instant::now();
-    let run = async { ctx.sql(sql).await?.collect().await };
     let batches = match crate::data::engine::of(ctx) {
-        None => run.await.map_err(err)?,
-        Some(cluster) => crate::data::engine::run_on(&cluster, run)
+        None => ctx
+            .sql(sql)
             .await
-            .map_err(|t| QueryError {
+            .map_err(err)?
+            .collect()
+            .await
+            .map_err(err)?,
+        Some(cluster) => {
+            let df = ctx.sql(sql).await.map_err(err)?;
+            crate::data::engine::refuse_keyless_join(ctx, &df).map_err(|message| QueryError {
                 query: name.into(),
-                message: t.to_string(),
-            })?
-            .map_err(|e| QueryError {
-                query: name.into(),
-                message: crate::data::engine::describe(&cluster, &describe(&e)),
-            })?,
+                message,
+            })?;
+            crate::data::engine::run_on(&cluster, df.collect())
+                .await
+                .map_err(|t| QueryError {
+                    query: name.into(),
+                    message: t.to_string(),
+                })?
+                .map_err(|e| QueryError {
+                    query: name.into(),
+                    message: crate::data::engine::describe(&cluster, &describe(&e)),
+                })?
+        }
     };
     let ms = started.elapsed().as_millis() as u64;
     crate::sql_log::statement(name, sql, ms, &batches);

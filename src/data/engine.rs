@@ -15,6 +15,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::config::{self, EngineKind};
 use crate::data::session::SessionError;
+use crate::process;
 
 /// What a query needs to know when it runs on a cluster: where the cluster is (for
 /// messages), how long a query may take, and where per-run tables are written.
@@ -65,7 +66,9 @@ pub async fn context(
 }
 
 /// This run's own folder under `engine.work_dir` (the system's temporary folder when
-/// that is empty, which only a scheduler on this machine can use).
+/// that is empty, which only a scheduler on this machine can use). Its name says which
+/// machine and process made it, so that the folders of runs of this machine that were
+/// killed before they could clean up are removed here.
 fn work_folder(engine: &config::Engine) -> Result<PathBuf, SessionError> {
     let root = if engine.work_dir.as_os_str().is_empty() {
         std::env::temp_dir()
@@ -73,8 +76,10 @@ fn work_folder(engine: &config::Engine) -> Result<PathBuf, SessionError> {
         engine.work_dir.clone()
     };
     let root = std::path::absolute(&root).unwrap_or(root);
+    let host = process::host();
+    remove_abandoned(&root, &host);
     let dir = root.join(format!(
-        "equity-reports-{}-{}",
+        "{WORK_PREFIX}{}-{}-{host}",
         std::process::id(),
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
     ));
@@ -85,6 +90,76 @@ fn work_folder(engine: &config::Engine) -> Result<PathBuf, SessionError> {
         ))
     })?;
     Ok(dir)
+}
+
+const WORK_PREFIX: &str = "equity-reports-";
+
+/// The process and machine in a work folder's name (`equity-reports-PID-TIME-HOST`).
+fn work_owner(name: &str) -> Option<(i64, &str)> {
+    let (pid, rest) = name.strip_prefix(WORK_PREFIX)?.split_once('-')?;
+    let (_time, host) = rest.split_once('-')?;
+    Some((pid.parse().ok()?, host))
+}
+
+/// Remove the work folders under `root` left by runs of this machine whose process
+/// has gone (killed, or the machine restarted): they hold row-level tables.
+fn remove_abandoned(root: &std::path::Path, host: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((pid, owner)) = name.to_str().and_then(work_owner) else {
+            continue;
+        };
+        if owner == host && !process::alive(pid) {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => tracing::info!(
+                    "removed {}, the tables of an earlier run that did not finish",
+                    entry.path().display()
+                ),
+                Err(e) => tracing::warn!("cannot remove {}: {e}", entry.path().display()),
+            }
+        }
+    }
+}
+
+/// Refuse, before it is sent, a query whose optimised plan joins without an equality
+/// key (what runs as a nested loop join). Ballista 55 splits such a join across tasks
+/// wrongly: an inner one counted rows many times over on its scheduler and executors,
+/// and a `LEFT JOIN` cannot know which rows found a match in another task. Wrong
+/// figures would go to the board without an error, so the query stops here instead.
+pub fn refuse_keyless_join(
+    ctx: &SessionContext,
+    df: &datafusion::dataframe::DataFrame,
+) -> Result<(), String> {
+    use datafusion::common::tree_node::TreeNodeRecursion;
+    use datafusion::logical_expr::LogicalPlan;
+
+    let plan = ctx
+        .state()
+        .optimize(df.logical_plan())
+        .map_err(|e| e.to_string())?;
+    let mut found = None;
+    plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::Join(j) = node
+            && j.on.is_empty()
+            && let Some(filter) = &j.filter
+        {
+            found = Some(format!("{} JOIN ON {filter}", j.join_type));
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    })
+    .map_err(|e| e.to_string())?;
+    match found {
+        None => Ok(()),
+        Some(join) => Err(format!(
+            "this query joins without an equality key ({join}), which Ballista 55 does \
+             not run correctly across tasks: give the join a key (see the README, \
+             \"Past one machine\"), or run with the local engine"
+        )),
+    }
 }
 
 /// Make a per-run table on the cluster: the executors run the `SELECT` of a
@@ -113,6 +188,7 @@ pub async fn materialise(
         .map_err(|e| err(format!("making {}: {e}", folder.display())))?;
     let started = std::time::Instant::now();
     let df = ctx.sql(select).await.map_err(|e| err(e.to_string()))?;
+    refuse_keyless_join(ctx, &df).map_err(err)?;
     let schema = df.schema().inner().clone();
     let url = format!("{}/", folder.display());
     let write = df.write_parquet(&url, DataFrameWriteOptions::new(), None);
@@ -325,6 +401,59 @@ mod ballista {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_work_folder_names_its_process_and_machine() {
+        assert_eq!(
+            work_owner("equity-reports-4242-20261125T120812.652945102-node-1.example"),
+            Some((4242, "node-1.example"))
+        );
+        assert_eq!(work_owner("equity-reports-x-1-h"), None);
+        assert_eq!(work_owner("other-4242-1-h"), None);
+    }
+
+    #[test]
+    fn only_abandoned_folders_of_this_machine_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        // a pid no process has: above Linux's pid_max (2^22)
+        let gone = format!("{WORK_PREFIX}{}-20261125T000000.0-here", 1u64 << 23);
+        let live = format!("{WORK_PREFIX}{}-20261125T000000.0-here", std::process::id());
+        let other = format!("{WORK_PREFIX}{}-20261125T000000.0-there", 1u64 << 23);
+        for name in [&gone, &live, &other, &"unrelated".to_string()] {
+            std::fs::create_dir_all(root.path().join(name).join("t")).unwrap();
+        }
+        remove_abandoned(root.path(), "here");
+        let left: std::collections::BTreeSet<String> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(
+            left,
+            [live, other, "unrelated".to_string()].into_iter().collect()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_join_without_a_key_is_refused_and_one_with_a_key_is_not() {
+        let ctx = SessionContext::new();
+        for sql in [
+            "CREATE VIEW a AS SELECT * FROM (VALUES (1, 'x'), (2, 'y')) t(n, k)",
+            "CREATE VIEW b AS SELECT * FROM (VALUES (1, 'x')) t(m, k)",
+        ] {
+            ctx.sql(sql).await.unwrap();
+        }
+        let check = async |sql: &str| refuse_keyless_join(&ctx, &ctx.sql(sql).await.unwrap());
+        let keyless = check("SELECT a.n FROM a JOIN b ON a.n >= b.m").await;
+        assert!(keyless.unwrap_err().contains("without an equality key"));
+        let left = check("SELECT a.n FROM a LEFT JOIN b ON a.k = '' OR a.k = b.k").await;
+        assert!(left.is_err());
+        assert!(
+            check("SELECT a.n FROM a JOIN b ON a.k = b.k AND a.n >= b.m")
+                .await
+                .is_ok()
+        );
+        assert!(check("SELECT a.n FROM a CROSS JOIN b").await.is_ok());
+    }
 
     #[test]
     fn a_create_table_statement_splits_into_name_and_query() {

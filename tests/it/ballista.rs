@@ -54,6 +54,20 @@ fn workforce_quarterly_on_ballista_gives_the_local_figures() {
     assert_eq!(figures("workforce-quarterly", "2026-Q3", STANDALONE), local);
 }
 
+/// The other two reports, so that every query of every report has run on Ballista (and
+/// passed its check that every join has a key).
+#[test]
+fn workforce_annual_and_access_biannual_on_ballista_give_the_local_figures() {
+    for (report, period) in [
+        ("workforce-annual", "FY2025-26"),
+        ("access-biannual", "FY2026-27-H1"),
+    ] {
+        let local = figures(report, period, &[]);
+        assert!(local.as_array().is_some_and(|a| a.len() > 50), "{report}");
+        assert_eq!(figures(report, period, STANDALONE), local, "{report}");
+    }
+}
+
 /// A run of equity-annual against the scheduler at `scheduler`, which must fail before
 /// any output: exit 2, nothing written, the scheduler named. Returns stderr.
 fn refused_by(scheduler: &str) -> String {

@@ -348,12 +348,13 @@ pub fn metric<'a>(
         .unwrap_or_else(|| panic!("no metric {id} by {by:?}"))
 }
 
-/// Sample data written once per test binary run and shared (read-only) by tests.
+/// Sample data written once per test binary run and shared (read-only) by tests. It
+/// lives in cargo's folder for test files, written afresh over the last run's copy.
 pub fn sample_data() -> PathBuf {
     static ONCE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     ONCE.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("equity-reports-sample-{}", std::process::id()));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-seed-7");
+        let _ = std::fs::remove_dir_all(&dir);
         let out = run(
             &["sample-data", "--out", dir.to_str().unwrap(), "--seed", "7"],
             &[],
