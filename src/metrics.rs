@@ -241,35 +241,22 @@ pub async fn collect(
     name: &str,
     sql: &str,
 ) -> Result<Vec<RecordBatch>, QueryError> {
-    let err = |e: datafusion::error::DataFusionError| QueryError {
+    use crate::data::engine;
+    let fail = |message: String| QueryError {
         query: name.into(),
-        message: describe(&e),
+        message,
     };
+    let err = |e: datafusion::error::DataFusionError| fail(describe(&e));
     let started = std::time::Instant::now();
-    let batches = match crate::data::engine::of(ctx) {
-        None => ctx
-            .sql(sql)
-            .await
-            .map_err(err)?
-            .collect()
-            .await
-            .map_err(err)?,
+    let df = ctx.sql(sql).await.map_err(err)?;
+    let batches = match engine::of(ctx) {
+        None => df.collect().await.map_err(err)?,
         Some(cluster) => {
-            let df = ctx.sql(sql).await.map_err(err)?;
-            crate::data::engine::refuse_keyless_join(ctx, &df).map_err(|message| QueryError {
-                query: name.into(),
-                message,
-            })?;
-            crate::data::engine::run_on(&cluster, df.collect())
+            engine::refuse_keyless_join(ctx, &df).map_err(fail)?;
+            engine::run_on(&cluster, df.collect())
                 .await
-                .map_err(|t| QueryError {
-                    query: name.into(),
-                    message: t.to_string(),
-                })?
-                .map_err(|e| QueryError {
-                    query: name.into(),
-                    message: crate::data::engine::describe(&cluster, &describe(&e)),
-                })?
+                .map_err(|t| fail(t.to_string()))?
+                .map_err(|e| fail(engine::describe(&cluster, &describe(&e))))?
         }
     };
     let ms = started.elapsed().as_millis() as u64;
