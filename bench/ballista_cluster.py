@@ -31,20 +31,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 
-from run import REPORTS, ROOT, build, generate, timed
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from run import REPORTS, ROOT, build, free_port, generate, timed
 
 
 def find(binary, bin_dir):

@@ -59,11 +59,16 @@ def generate(binary, work, scale):
     return data
 
 
-def start_smtp(work):
-    """A real SMTP server on 127.0.0.1 (the tests' sink), so the e-mail phase is measured."""
+def free_port():
+    """A port on 127.0.0.1 that nothing listens on at the moment of asking."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+def start_smtp(work):
+    """A real SMTP server on 127.0.0.1 (the tests' sink), so the e-mail phase is measured."""
+    port = free_port()
     inbox = os.path.join(work, "inbox")
     os.makedirs(inbox, exist_ok=True)
     sink = subprocess.Popen(

@@ -25,11 +25,7 @@ fn figures(report: &str, period: &str, env: &[(&str, &str)]) -> serde_json::Valu
         env,
     );
     assert_eq!(r.code, 0, "{report} {env:?}: {}", r.stderr);
-    let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join(report).join(period).join("metrics.json")).unwrap(),
-    )
-    .unwrap();
-    m["metrics"].clone()
+    read_json(&out.path().join(report).join(period).join("metrics.json"))["metrics"].clone()
 }
 
 /// A scheduler and executor inside the program. The timeout turns a job that Ballista

@@ -13,11 +13,7 @@ fn start_s3(dir: &std::path::Path, prefix: &str) -> Helper {
 }
 
 fn metrics(out: &std::path::Path) -> serde_json::Value {
-    let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.join("equity-annual/FY2025-26/metrics.json")).unwrap(),
-    )
-    .unwrap();
-    m["metrics"].clone()
+    read_json(&out.join("equity-annual/FY2025-26/metrics.json"))["metrics"].clone()
 }
 
 #[test]
@@ -40,12 +36,8 @@ fn an_s3_data_root_gives_the_same_figures_as_the_folder() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(metrics(remote.path()), metrics(local.path()));
     // the manifest names the objects read, with the same digests as the files
-    let manifest = |out: &std::path::Path| -> serde_json::Value {
-        serde_json::from_slice(
-            &std::fs::read(out.join("equity-annual/FY2025-26/manifest.json")).unwrap(),
-        )
-        .unwrap()
-    };
+    let manifest =
+        |out: &std::path::Path| read_json(&out.join("equity-annual/FY2025-26/manifest.json"));
     let (a, b) = (manifest(local.path()), manifest(remote.path()));
     assert_eq!(b["data_root"], "s3://extracts/leeds/2026");
     let digests = |m: &serde_json::Value| -> Vec<String> {
