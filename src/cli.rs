@@ -41,7 +41,13 @@ pub enum Command {
     /// Print the run ledger: every run, its status and each recipient's delivery.
     History(HistoryArgs),
     /// Send an archived run's PDF again, without computing it again.
+    ///
+    /// With --to, only that address is sent to, and only its earlier delivery (in doubt,
+    /// failed or never tried) counts as settled.
     Resend(ResendArgs),
+    /// Record that a recipient in doubt has the report after all (seen in the mail
+    /// server's log), so that nothing more is sent to them.
+    Confirm(ConfirmArgs),
     /// Check the extracts against the data contract and count row-level problems.
     ///
     /// Exit code 0: clean; 1: row-level problems only; 2: structural errors.
@@ -106,6 +112,18 @@ pub struct HistoryArgs {
     #[arg(long)]
     pub period: Option<String>,
     /// Output root whose ledger to read (default: paths.out in the settings).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The run whose message the recipient got (see `history`).
+    pub run_id: i64,
+    /// The recipient who has it.
+    #[arg(long)]
+    pub to: String,
+    /// Output root whose ledger to update (default: paths.out).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

@@ -17,10 +17,10 @@ const ENV_PREFIX: &str = "EQUITY_REPORTS__";
 /// Why the settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("config file {path} is not valid TOML: {message}")]
     Parse { path: String, message: String },
@@ -46,6 +46,7 @@ pub struct Settings {
     pub training: Training,
     pub mentoring: Mentoring,
     pub workforce: Workforce,
+    pub quality: QualitySettings,
     pub benchmark: Benchmark,
     pub priority_groups: PriorityGroups,
     pub eastern_european: EasternEuropean,
@@ -69,7 +70,26 @@ pub struct Paths {
     pub ledger: PathBuf,
 }
 
+impl Settings {
+    /// These settings for a run writing under `out`: the outbox resolved.
+    pub fn for_out(&self, out: &Path) -> Settings {
+        let mut s = self.clone();
+        s.paths.outbox = self.paths.outbox_for(out);
+        s
+    }
+}
+
 impl Paths {
+    /// The outbox of an output root: `paths.outbox`, or `outbox` in the output root
+    /// when that is empty, so that `--out` moves the e-mails with everything else.
+    pub fn outbox_for(&self, out: &Path) -> PathBuf {
+        if self.outbox.as_os_str().is_empty() {
+            out.join("outbox")
+        } else {
+            self.outbox.clone()
+        }
+    }
+
     /// The ledger file for outputs under `out`.
     pub fn ledger_for(&self, out: &Path) -> PathBuf {
         if self.ledger.as_os_str().is_empty() {
@@ -170,6 +190,23 @@ pub struct Mentoring {
 #[serde(deny_unknown_fields)]
 pub struct Workforce {
     pub disciplinary_window_months: u32,
+}
+
+/// Row-level checks that are settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualitySettings {
+    /// Dates before this (YYYY-MM-DD) are counted as data-quality problems.
+    pub earliest_date: String,
+}
+
+impl QualitySettings {
+    /// `earliest_date` as a date (checked when the settings were loaded).
+    pub fn earliest(&self) -> chrono::NaiveDate {
+        self.earliest_date
+            .parse()
+            .unwrap_or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date"))
+    }
 }
 
 /// The population the workforce mix is compared with: groups of ethnic category codes
@@ -361,12 +398,13 @@ pub fn load_settings_from(
     if let Some(path) = file {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })?;
         let site = parse_toml(&text, &path.display().to_string())?;
         merge(&mut value, site);
         origin = format!("{} over the defaults", path.display());
     }
+    let mut from_env = false;
     for (name, raw) in env {
         let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
             continue;
@@ -377,6 +415,9 @@ pub fn load_settings_from(
             origin: format!("environment variable {name}"),
             message,
         })?;
+        from_env = true;
+    }
+    if from_env {
         origin = format!("{origin} and the environment");
     }
     let digest = {
@@ -486,6 +527,19 @@ fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
 
 fn check_settings(s: &Settings) -> Result<(), (String, String)> {
     let err = |k: &str, m: String| Err((k.to_string(), m));
+    if s.quality
+        .earliest_date
+        .parse::<chrono::NaiveDate>()
+        .is_err()
+    {
+        return err(
+            "quality.earliest_date",
+            format!(
+                "{:?} is not a date in the form 2000-01-01",
+                s.quality.earliest_date
+            ),
+        );
+    }
     if s.partners.is_empty() {
         return err("partners", "at least one partner is needed".into());
     }

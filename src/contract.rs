@@ -61,6 +61,9 @@ impl ColType {
             (ColType::Int, Int8 | Int16 | Int32 | Int64) => true,
             (ColType::Double, Float32 | Float64) => true,
             (ColType::Bool, Boolean) => true,
+            // What pandas and pyarrow write for a column empty throughout: read as all
+            // missing (the scan casts it to the contract's type).
+            (_, Null) => true,
             _ => false,
         }
     }

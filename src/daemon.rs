@@ -43,31 +43,24 @@ pub async fn run_due(
         .out
         .clone()
         .unwrap_or_else(|| settings.paths.out.clone());
+    let settings = &settings.for_out(&out);
     let plan = {
         let ledger = Ledger::open(&settings.paths.ledger_for(&out))?;
         scheduler.plan_due(&ledger, now, started)?
     };
     let mut lines = Vec::new();
     for b in plan.blocked {
-        if told.insert(b.run_id) {
-            let who: Vec<String> = b
-                .recipients
-                .iter()
-                .map(|(r, id)| format!("  - {r} (Message-ID {id})"))
-                .collect();
+        let run_id = b.standing.run_id;
+        if told.insert(run_id) {
             let body = format!(
-                "Run {} of {} for {} stopped while handing the report to the mail server, \
-                 so these recipients may or may not have it:\n\n{}\n\n\
-                 Nothing more is sent for this report and period until someone decides. Check \
-                 the mail server's log for the Message-IDs, then either send it again with\n\n  \
-                 equity-reports resend {} --to ADDRESS\n\nor rerun with --resend.\n",
-                b.run_id,
+                "{} for {} reached some recipients (run {run_id}), but these may or may not \
+                 have it, or have not got it:\n\n{}\n\
+                 Nothing is sent to a recipient in doubt until someone decides.\n",
                 b.report,
                 b.period,
-                who.join("\n"),
-                b.run_id
+                crate::history::waiting_text(&b.standing),
             );
-            notify_admins(
+            let notice = notify_admins(
                 settings,
                 &format!(
                     "equity-reports: {} {} delivery in doubt",
@@ -76,10 +69,15 @@ pub async fn run_due(
                 &body,
             )
             .await;
+            if !notice.told() {
+                // Try again at the next beat.
+                told.remove(&run_id);
+            }
+            lines.push(format!("{} {}: {notice}", b.report, b.period));
         }
         lines.push(format!(
-            "{} {}: in doubt since run {} stopped while sending; waiting for a person",
-            b.report, b.period, b.run_id
+            "{} {}: recipients in doubt since run {run_id}; waiting for a person",
+            b.report, b.period
         ));
     }
     for due in plan.due {
@@ -124,23 +122,35 @@ async fn run_one(
     );
     match run::execute(settings, &plan).await {
         Ok(Executed::Done(o)) => {
-            let sent = o
-                .deliveries
-                .iter()
-                .filter(|d| d.status != crate::ledger::delivery_status::FAILED)
-                .count();
+            let sent = o.deliveries.iter().filter(|d| d.delivered()).count();
+            let told = o
+                .admins
+                .as_ref()
+                .map_or_else(String::new, |n| format!("; {n}"));
             format!(
-                "{what}: run {} delivered to {sent} of {} recipient(s); report in {}",
+                "{what}: run {} delivered to {sent} of {} recipient(s); report in {}{told}",
                 o.run_id,
                 o.deliveries.len(),
                 o.folder.display()
             )
         }
-        Ok(Executed::AlreadyDelivered { run_id, .. }) => {
-            format!("{what}: already delivered by run {run_id}; nothing sent")
+        Ok(Executed::Continued { standing, outcomes }) => {
+            let all: Vec<_> = outcomes.iter().flat_map(|o| &o.deliveries).collect();
+            let sent = all.iter().filter(|d| d.delivered()).count();
+            format!(
+                "{what}: carried on run {}: delivered to {sent} of {} recipient(s) still waiting",
+                standing.run_id,
+                all.len()
+            )
         }
-        Ok(Executed::InDoubt { run_id, .. }) => {
-            format!("{what}: in doubt since run {run_id}; nothing sent")
+        Ok(Executed::AlreadyDelivered(s)) => {
+            format!(
+                "{what}: already delivered by run {}; nothing sent",
+                s.run_id
+            )
+        }
+        Ok(Executed::InDoubt(s)) => {
+            format!("{what}: in doubt since run {}; nothing sent", s.run_id)
         }
         Err(e) => {
             let missing = run::is_data_missing(&e);
@@ -160,14 +170,14 @@ async fn run_one(
                  equity-reports run {} --period {}\n",
                 due.report, due.period.id, due.report, due.period.id
             );
-            notify_admins(
+            let notice = notify_admins(
                 settings,
                 &format!("equity-reports: {} {} failed", due.report, due.period.id),
                 &body,
             )
             .await;
             tracing::error!(error.message = %reason, report = %due.report, period = %due.period.id, "scheduled run failed");
-            format!("{what}: FAILED, admins told: {reason}")
+            format!("{what}: FAILED ({notice}): {reason}")
         }
     }
 }

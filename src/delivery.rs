@@ -2,30 +2,40 @@
 //! plain-text body that carries no figures. With no SMTP host configured the messages
 //! are written as `.eml` files into the outbox folder instead.
 //!
-//! Each recipient is tried on their own: a transient failure (4xx, connection refused,
-//! timeout) is tried again after each wait of `smtp.retry_seconds`; a permanent one
-//! (5xx, bad address) is not. Every message carries a Message-ID chosen by the caller,
-//! the same on every try, so a copy accepted twice can be told apart in mail logs.
+//! Every recipient is tried once; those whose failure may mend (4xx, connection
+//! refused, timeout before the message was handed over) are tried again together after
+//! each wait of `smtp.retry_seconds`, so one schedule of waits serves the whole run. A
+//! permanent failure (5xx, bad address) is not tried again, and neither is a message
+//! whose connection was lost after it was handed over: the server may have taken it,
+//! so it is left in doubt for a person. Every message carries a Message-ID chosen by
+//! the caller, the same on every try, so a copy accepted twice can be told apart in
+//! mail logs. With a ledger, each message is marked `sending` just before it is handed
+//! over and its result just after.
 
+use std::cell::Cell;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::Certificate;
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use crate::config::{Security, Settings};
-use crate::ledger::{Ledger, delivery_status};
+use crate::failpoint;
+use crate::ledger::{Ledger, delivery_status, has_report};
 
 /// How one recipient's copy went.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Delivery {
     pub recipient: String,
-    /// `sent` (SMTP accepted it), `written` (outbox file) or `failed`.
+    /// `sent` (SMTP accepted it), `written` (outbox file), `failed` or `in doubt`.
     pub status: String,
     /// SMTP reply, outbox file, or the error.
     pub detail: String,
@@ -43,15 +53,24 @@ pub struct Delivery {
     pub permanent: bool,
 }
 
+impl Delivery {
+    /// Whether the recipient has the report.
+    pub fn delivered(&self) -> bool {
+        has_report(&self.status)
+    }
+}
+
 /// The ledger status of a run that sent these: delivered (to everyone, or nobody was
-/// asked), partly delivered, or undelivered.
+/// asked), in doubt (some message's fate unknown), partly delivered, or undelivered.
 pub fn run_status(deliveries: &[Delivery]) -> &'static str {
     use crate::ledger::status;
-    let ok = deliveries
+    let ok = deliveries.iter().filter(|d| d.delivered()).count();
+    if deliveries
         .iter()
-        .filter(|d| d.status != delivery_status::FAILED)
-        .count();
-    if ok == deliveries.len() {
+        .any(|d| d.status == delivery_status::IN_DOUBT)
+    {
+        status::IN_DOUBT
+    } else if ok == deliveries.len() {
         status::DELIVERED
     } else if ok > 0 {
         status::PARTLY_DELIVERED
@@ -197,14 +216,38 @@ fn megabytes(b: u64) -> String {
 /// Where messages go: SMTP, or `.eml` files in the outbox.
 pub enum Mailer {
     Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
-    /// The transport, where it goes (for messages), and how long one try may take.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>, String, Duration),
+    Smtp(Box<Relay>),
 }
 
-/// Why one try failed, and whether trying again may help.
+/// An SMTP relay as the settings describe it.
+pub struct Relay {
+    host: String,
+    port: u16,
+    /// TLS from the first byte (`tls`), or after STARTTLS (`starttls`).
+    wrapper: Option<TlsParameters>,
+    starttls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    /// How long one try of one message may take.
+    limit: Duration,
+    /// Where it goes, for messages.
+    label: String,
+}
+
+/// Why one try failed.
+#[derive(Debug)]
 struct SendFailure {
     detail: String,
-    transient: bool,
+    kind: FailureKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailureKind {
+    /// Trying again may help (4xx, no connection, a timeout before the handover).
+    Transient,
+    /// Trying again will fail the same way (5xx, a malformed request).
+    Permanent,
+    /// The whole message was handed over and no answer came: the server may have it.
+    InDoubt,
 }
 
 impl Mailer {
@@ -219,143 +262,287 @@ impl Mailer {
                 outbox,
             ));
         }
-        let where_ = format!("SMTP {}:{}", settings.smtp.host, settings.smtp.port);
-        let limit = Duration::from_secs(settings.smtp.timeout_seconds);
-        Ok(Mailer::Smtp(smtp_transport(settings)?, where_, limit))
+        Ok(Mailer::Smtp(Box::new(relay(settings)?)))
     }
 
-    async fn send_once(&self, m: Message) -> Result<(String, String), SendFailure> {
+    /// One try of one message. `handing_over` is called just before the message data
+    /// goes to the server (after the server has accepted sender and recipient); an
+    /// error from it stops the try with nothing handed over.
+    async fn send_once(
+        &self,
+        m: &Message,
+        handing_over: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Result<(String, String), SendFailure> {
         match self {
-            Mailer::Outbox(t, dir) => match t.send(m).await {
-                Ok(id) => Ok((
-                    delivery_status::WRITTEN.into(),
-                    dir.join(format!("{id}.eml")).display().to_string(),
-                )),
-                Err(e) => Err(SendFailure {
-                    detail: e.to_string(),
-                    transient: false,
-                }),
-            },
-            Mailer::Smtp(t, where_, limit) => match tokio::time::timeout(*limit, t.send(m)).await {
-                // lettre's own timeout covers connecting only: a server that stops
-                // answering mid-message would otherwise hold the run for good.
-                Err(_) => Err(SendFailure {
-                    detail: format!("{where_}: no answer within {} s", limit.as_secs()),
-                    transient: true,
-                }),
-                Ok(Ok(resp)) => Ok((
-                    delivery_status::SENT.into(),
-                    format!(
-                        "{} {}",
-                        resp.code(),
-                        resp.message().collect::<Vec<_>>().join(" ")
-                    ),
-                )),
-                // 5xx and malformed requests will fail the same way again; 4xx,
-                // refused connections, timeouts and broken TLS may not.
-                Ok(Err(e)) => Err(SendFailure {
-                    transient: !(e.is_permanent() || e.is_client()),
-                    detail: format!("{where_}: {e}"),
-                }),
-            },
+            Mailer::Outbox(t, dir) => {
+                handing_over().map_err(|detail| SendFailure {
+                    detail,
+                    kind: FailureKind::Transient,
+                })?;
+                match t.send(m.clone()).await {
+                    Ok(id) => Ok((
+                        delivery_status::WRITTEN.into(),
+                        dir.join(format!("{id}.eml")).display().to_string(),
+                    )),
+                    Err(e) => Err(SendFailure {
+                        detail: format!("outbox {}: {e}", dir.display()),
+                        kind: FailureKind::Permanent,
+                    }),
+                }
+            }
+            Mailer::Smtp(relay) => relay.send(m, handing_over).await,
         }
     }
 }
 
-/// Where a run records its deliveries as they happen.
-pub struct Record<'a> {
-    pub ledger: &'a Ledger,
-    pub run_id: i64,
+impl Relay {
+    /// The SMTP conversation, step by step, so that a connection lost after the data
+    /// was handed over is told apart from one lost before.
+    async fn send(
+        &self,
+        m: &Message,
+        handing_over: &mut dyn FnMut() -> Result<(), String>,
+    ) -> Result<(String, String), SendFailure> {
+        let handed = Cell::new(false);
+        let conversation = async {
+            let hello = ClientId::default();
+            let mut c = AsyncSmtpConnection::connect_tokio1(
+                (self.host.as_str(), self.port),
+                Some(self.limit),
+                &hello,
+                self.wrapper.clone(),
+                None,
+            )
+            .await?;
+            if let Some(tls) = &self.starttls {
+                c.starttls(tls.clone(), &hello).await?;
+            }
+            if let Some(credentials) = &self.credentials {
+                c.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                    .await?;
+            }
+            let envelope = m.envelope();
+            let bytes = m.formatted();
+            let mut options = Vec::new();
+            if !bytes.is_ascii() && c.server_info().supports_feature(Extension::EightBitMime) {
+                options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+            }
+            c.command(Mail::new(envelope.from().cloned(), options))
+                .await?;
+            for to in envelope.to() {
+                c.command(Rcpt::new(to.clone(), Vec::new())).await?;
+            }
+            c.command(Data).await?;
+            if let Err(detail) = handing_over() {
+                c.abort().await;
+                return Ok(Err(detail));
+            }
+            handed.set(true);
+            let reply = c.message(&bytes).await?;
+            let _ = c.quit().await;
+            Ok::<_, lettre::transport::smtp::Error>(Ok(reply))
+        };
+        let label = &self.label;
+        match tokio::time::timeout(self.limit, conversation).await {
+            // lettre's own timeout covers connecting only: a server that stops
+            // answering mid-message would otherwise hold the run for good.
+            Err(_) => Err(SendFailure {
+                detail: format!("{label}: no answer within {} s", self.limit.as_secs()),
+                kind: if handed.get() {
+                    FailureKind::InDoubt
+                } else {
+                    FailureKind::Transient
+                },
+            }),
+            Ok(Ok(Ok(resp))) => Ok((
+                delivery_status::SENT.into(),
+                format!(
+                    "{} {}",
+                    resp.code(),
+                    resp.message().collect::<Vec<_>>().join(" ")
+                ),
+            )),
+            Ok(Ok(Err(detail))) => Err(SendFailure {
+                detail,
+                kind: FailureKind::Transient,
+            }),
+            Ok(Err(e)) => {
+                // A reply with a code is the server's decision: it did not take the
+                // message. Anything else after the handover leaves it unknown.
+                let answered = e.is_transient() || e.is_permanent();
+                let kind = if handed.get() && !answered {
+                    FailureKind::InDoubt
+                } else if e.is_permanent() || e.is_client() {
+                    FailureKind::Permanent
+                } else {
+                    FailureKind::Transient
+                };
+                Err(SendFailure {
+                    detail: format!("{label}: {e}"),
+                    kind,
+                })
+            }
+        }
+    }
 }
 
 /// One recipient: (address, Message-ID).
 pub type Addressee = (String, String);
 
-/// Send the letter to every recipient; each gets its own result, and one failure
-/// does not stop the others. With `record`, each message is marked `sending` in the
-/// ledger before it goes and its result after.
+/// One message to send: to whom, with which Message-ID, which file of the run it
+/// carries, the letter, and its row in the ledger (if the ledger records it).
+pub struct Outgoing<'a> {
+    pub recipient: String,
+    pub message_id: String,
+    pub attachment: String,
+    pub letter: &'a Letter<'a>,
+    pub row: Option<i64>,
+}
+
+/// Send every message; each recipient gets their own result, and one failure does
+/// not stop the others. Transient failures are tried again together after each wait
+/// of `smtp.retry_seconds`. With `ledger`, every try is recorded as it happens.
 pub async fn deliver(
     settings: &Settings,
     mailer: &Mailer,
-    recipients: &[Addressee],
-    letter: &Letter<'_>,
-    attachment: &str,
-    record: Option<&Record<'_>>,
+    outgoing: &[Outgoing<'_>],
+    ledger: Option<&Ledger>,
 ) -> Vec<Delivery> {
-    let mut results = Vec::new();
-    for (to, id) in recipients {
-        let mut d = Delivery {
-            recipient: to.clone(),
+    let mut results: Vec<Delivery> = outgoing
+        .iter()
+        .map(|o| Delivery {
+            recipient: o.recipient.clone(),
             status: delivery_status::FAILED.into(),
             detail: String::new(),
-            attachment: attachment.to_string(),
-            message_id: id.clone(),
+            attachment: o.attachment.clone(),
+            message_id: o.message_id.clone(),
             attempts: 0,
             permanent: false,
-        };
-        let row = match record {
-            Some(r) => match r.ledger.delivery_started(r.run_id, to, attachment, id) {
-                Ok(row) => Some(row),
-                Err(e) => {
-                    // Without a trace in the ledger a crash could send twice: do not send.
-                    d.detail = format!("not sent: {e}");
-                    results.push(d);
-                    continue;
-                }
-            },
-            None => None,
-        };
-        match build(settings, to, letter, id) {
-            Err(e) => {
-                d.detail = e;
-                d.permanent = true;
-            }
+        })
+        .collect();
+    // Messages that cannot be built (a bad address) fail for good before any try.
+    let mut messages: Vec<Option<Message>> = Vec::with_capacity(outgoing.len());
+    let mut waiting: Vec<usize> = Vec::new();
+    for (i, o) in outgoing.iter().enumerate() {
+        match build(settings, &o.recipient, o.letter, &o.message_id) {
             Ok(m) => {
-                let mut waits = settings.smtp.retry_seconds.iter();
-                loop {
-                    d.attempts += 1;
-                    match mailer.send_once(m.clone()).await {
-                        Ok((status, detail)) => {
-                            d.status = status;
-                            d.detail = detail;
-                            break;
-                        }
-                        Err(f) => {
-                            d.detail = f.detail;
-                            d.permanent = !f.transient;
-                            let next = if f.transient { waits.next() } else { None };
-                            let Some(wait) = next else { break };
-                            tracing::warn!(
-                                recipient = %to,
-                                attempt = d.attempts,
-                                "delivery failed, trying again in {wait} s: {}",
-                                d.detail
-                            );
-                            tokio::time::sleep(Duration::from_secs(*wait)).await;
-                        }
+                messages.push(Some(m));
+                waiting.push(i);
+            }
+            Err(e) => {
+                messages.push(None);
+                results[i].detail = e;
+                results[i].permanent = true;
+            }
+        }
+    }
+    let mut waits = settings.smtp.retry_seconds.iter();
+    loop {
+        let mut again = Vec::new();
+        for &i in &waiting {
+            let (o, d) = (&outgoing[i], &mut results[i]);
+            let m = messages[i].as_ref().expect("built above");
+            d.attempts += 1;
+            let row = o.row;
+            let mut mark = || -> Result<(), String> {
+                if let (Some(l), Some(row)) = (ledger, row) {
+                    // Without a trace in the ledger a crash could send twice: do not send.
+                    l.delivery_sending(row)
+                        .map_err(|e| format!("not sent: {e}"))?;
+                }
+                failpoint::hit("delivery.before_data").map_err(|e| e.to_string())
+            };
+            let outcome = mailer.send_once(m, &mut mark).await;
+            // The server has answered (or not) and nothing is recorded yet.
+            if let Err(e) = failpoint::hit("delivery.after_data") {
+                tracing::error!("{e}");
+            }
+            match outcome {
+                Ok((status, detail)) => {
+                    d.status = status;
+                    d.detail = detail;
+                }
+                Err(f) => {
+                    d.detail = f.detail;
+                    d.permanent = f.kind == FailureKind::Permanent;
+                    if f.kind == FailureKind::InDoubt {
+                        d.status = delivery_status::IN_DOUBT.into();
+                    } else if f.kind == FailureKind::Transient {
+                        again.push(i);
                     }
                 }
             }
+            record(ledger, o, d);
         }
+        waiting = again;
+        if waiting.is_empty() {
+            break;
+        }
+        let Some(wait) = waits.next() else { break };
+        tracing::warn!(
+            "delivery to {} recipient(s) failed, trying again in {wait} s: {}",
+            waiting.len(),
+            waiting
+                .iter()
+                .map(|&i| format!("{} ({})", results[i].recipient, results[i].detail))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        tokio::time::sleep(Duration::from_secs(*wait)).await;
+    }
+    for (d, o) in results.iter_mut().zip(outgoing) {
         if d.status == delivery_status::FAILED {
             let kind = if d.permanent { "permanent" } else { "gave up" };
             d.detail = format!("{kind} after {} attempt(s): {}", d.attempts, d.detail);
+            record(ledger, o, d);
+        } else if d.status == delivery_status::IN_DOUBT {
+            d.detail = format!(
+                "the connection was lost after the message was handed over ({}); \
+                 not tried again",
+                d.detail
+            );
+            record(ledger, o, d);
         }
-        if let (Some(r), Some(row)) = (record, row)
-            && let Err(e) = r
-                .ledger
-                .delivery_result(row, &d.status, d.attempts, &d.detail)
-        {
-            tracing::error!(recipient = %to, "cannot record the delivery: {e}");
-        }
-        results.push(d);
     }
     results
 }
 
+/// One delivery's state in the ledger, if it keeps one.
+fn record(ledger: Option<&Ledger>, o: &Outgoing<'_>, d: &Delivery) {
+    if let (Some(l), Some(row)) = (ledger, o.row)
+        && let Err(e) = l.delivery_result(row, &d.status, d.attempts, &d.detail, d.permanent)
+    {
+        tracing::error!(recipient = %d.recipient, "cannot record the delivery: {e}");
+    }
+}
+
+/// Whether the admins heard about something, and if not, why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminNotice {
+    /// Delivered to these admins.
+    Told(Vec<String>),
+    /// Nobody could be told; the reason.
+    NotTold(String),
+}
+
+impl AdminNotice {
+    pub fn told(&self) -> bool {
+        matches!(self, AdminNotice::Told(_))
+    }
+}
+
+impl std::fmt::Display for AdminNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AdminNotice::Told(who) => write!(f, "the admins were told ({})", who.join(", ")),
+            AdminNotice::NotTold(why) => write!(f, "the admins could not be told: {why}"),
+        }
+    }
+}
+
 /// Tell the `admins` list about a run that needs a person (its reason, never a
-/// figure). Failures to reach them are logged: there is no one else to tell.
-pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Vec<Delivery> {
+/// figure). Says whether anyone was told.
+pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> AdminNotice {
     let admins: Vec<Addressee> = settings
         .recipients
         .admins
@@ -365,13 +552,13 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ve
         .collect();
     if admins.is_empty() {
         tracing::error!("no admins list to tell: {subject}");
-        return Vec::new();
+        return AdminNotice::NotTold("the admins list (recipients.admins) is empty".into());
     }
     let mailer = match Mailer::from_settings(settings) {
         Ok(m) => m,
         Err(e) => {
             tracing::error!("cannot tell the admins ({e}): {subject}");
-            return Vec::new();
+            return AdminNotice::NotTold(e);
         }
     };
     let letter = Letter {
@@ -381,14 +568,36 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ve
         pdf: &[],
         archived_at: String::new(),
     };
-    let sent = deliver(settings, &mailer, &admins, &letter, "", None).await;
-    for d in sent.iter().filter(|d| d.status == delivery_status::FAILED) {
+    let outgoing: Vec<Outgoing> = admins
+        .into_iter()
+        .map(|(recipient, message_id)| Outgoing {
+            recipient,
+            message_id,
+            attachment: String::new(),
+            letter: &letter,
+            row: None,
+        })
+        .collect();
+    let sent = deliver(settings, &mailer, &outgoing, None).await;
+    let (ok, failed): (Vec<_>, Vec<_>) = sent.iter().partition(|d| d.delivered());
+    for d in &failed {
         tracing::error!(recipient = %d.recipient, "cannot tell an admin: {}", d.detail);
     }
-    sent
+    if ok.is_empty() {
+        AdminNotice::NotTold(
+            failed
+                .iter()
+                .map(|d| format!("{}: {}", d.recipient, d.detail))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    } else {
+        AdminNotice::Told(ok.iter().map(|d| d.recipient.clone()).collect())
+    }
 }
 
-fn smtp_transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+/// The relay of the settings, with its TLS and credentials.
+fn relay(settings: &Settings) -> Result<Relay, String> {
     let s = &settings.smtp;
     let host = s.host.trim();
     // TLS parameters for the host, trusting `smtp.ca_file` too when it is set (a relay
@@ -405,26 +614,32 @@ fn smtp_transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Execut
         p.build()
             .map_err(|e| format!("TLS settings for {host}: {e}"))
     };
-    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host);
-    b = match s.security {
-        Security::None => b,
-        Security::Starttls => b.tls(Tls::Required(tls()?)),
-        Security::Tls => b.tls(Tls::Wrapper(tls()?)),
+    let (wrapper, starttls) = match s.security {
+        Security::None => (None, None),
+        Security::Starttls => (None, Some(tls()?)),
+        Security::Tls => (Some(tls()?), None),
     };
-    b = b
-        .port(s.port)
-        .timeout(Some(Duration::from_secs(s.timeout_seconds)));
-    if !s.username.is_empty() {
+    let credentials = if s.username.is_empty() {
+        None
+    } else {
         let password = s.password().ok_or_else(|| {
             format!(
                 "smtp.username is set but environment variable {} holding the password is not",
                 s.password_env
             )
         })?;
-        b = b.credentials(Credentials::new(
+        Some(Credentials::new(
             s.username.clone(),
             password.expose_secret().to_string(),
-        ));
-    }
-    Ok(b.build())
+        ))
+    };
+    Ok(Relay {
+        host: host.to_string(),
+        port: s.port,
+        wrapper,
+        starttls,
+        credentials,
+        limit: Duration::from_secs(s.timeout_seconds),
+        label: format!("SMTP {host}:{}", s.port),
+    })
 }

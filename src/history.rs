@@ -5,7 +5,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{Ledger, LedgerError, Standing, delivery_status};
 use crate::schedule::Scheduler;
 
 /// Lay rows out in columns as wide as their widest cell.
@@ -38,6 +38,8 @@ pub fn history_table(
     report: Option<&str>,
     period: Option<&str>,
 ) -> Result<String, LedgerError> {
+    // A run whose process has gone reads interrupted, not running.
+    ledger.clear_dead()?;
     let runs = ledger.runs(report, period)?;
     if runs.is_empty() {
         return Ok(format!(
@@ -55,7 +57,8 @@ pub fn history_table(
     let mut out = String::new();
     for r in &runs {
         let trigger = match r.resend_of {
-            Some(o) => format!("{} of run {o}", r.trigger),
+            Some(o) if r.trigger == "resend" => format!("resend of run {o}"),
+            Some(o) => format!("{}, carrying on run {o}", r.trigger),
             None => r.trigger.clone(),
         };
         rows.push(vec![
@@ -90,14 +93,61 @@ pub fn history_table(
             let _ = writeln!(out, "  error: {}", e.replace('\n', "\n    "));
         }
         for d in deliveries {
+            let settled = d
+                .settled_by
+                .map_or_else(String::new, |n| format!(" [taken over by run {n}]"));
             let _ = writeln!(
                 out,
-                "  {} {} after {} attempt(s) at {} ({}), Message-ID {}: {}",
+                "  {} {} after {} attempt(s) at {} ({}), Message-ID {}: {}{settled}",
                 d.recipient, d.status, d.attempts, d.at, d.attachment, d.message_id, d.detail
             );
         }
     }
+    // Who is still waiting, per report and period, with what to do.
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for r in &runs {
+        if seen.contains(&(r.report.as_str(), r.period.as_str())) {
+            continue;
+        }
+        seen.push((&r.report, &r.period));
+        if let crate::ledger::NextAction::Standing(s) = ledger.next_action(&r.report, &r.period)? {
+            let text = waiting_text(&s);
+            if !text.is_empty() {
+                let _ = write!(out, "\n{} {}: {text}", r.report, r.period);
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The recipients of a report and period who have not got it, each with why and what
+/// an administrator does about it. Empty when there are none.
+pub fn waiting_text(s: &Standing) -> String {
+    let mut out = String::new();
+    let all = s.to_send.iter().chain(&s.in_doubt).chain(&s.refused);
+    for d in all {
+        let _ = writeln!(out, "  - {} (run {}): {}", d.recipient, d.run_id, d.why());
+        let advice = match d.status.as_str() {
+            delivery_status::SENDING | delivery_status::IN_DOUBT => format!(
+                "look for {} in the mail server's log; if it arrived: `equity-reports confirm \
+                 {} --to {}`; if not: `equity-reports resend {} --to {}`",
+                d.message_id, d.run_id, d.recipient, d.run_id, d.recipient
+            ),
+            delivery_status::FAILED if s.refused.iter().any(|r| r.row == d.row) => {
+                format!(
+                    "refused for good: once the address or the cause is mended, \
+                     `equity-reports resend {} --to {}`",
+                    d.run_id, d.recipient
+                )
+            }
+            _ => "the next run of this report and period sends it".into(),
+        };
+        let _ = writeln!(out, "      {advice}");
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("Not delivered (or not surely delivered):\n{out}")
 }
 
 /// Each report's next run times in the schedule's time zone and the period each covers.

@@ -17,15 +17,15 @@ use crate::process::{alive, host};
 /// Why the ledger could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("run ledger {path}: {source}")]
+    #[error("run ledger {path}: {cause}")]
     Sql {
         path: PathBuf,
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
-    #[error("run ledger {path}: cannot create its folder: {source}")]
+    #[error("run ledger {path}: cannot create its folder: {cause}")]
     Folder {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(
         "{report} for {period} is being run by process {pid} on {host} (run {run_id}, since {since}); \
@@ -77,30 +77,116 @@ pub mod status {
     pub const FAILED: &str = "failed";
     /// Stopped by a signal or a crash before it finished.
     pub const INTERRUPTED: &str = "interrupted";
+    /// Some recipient's message was handed over and the server's answer was lost.
+    pub const IN_DOUBT: &str = "in doubt";
 }
 
-/// Delivery statuses as the ledger stores them.
+/// Delivery statuses as the ledger stores them: each recipient of a run is recorded
+/// `pending` before the first message goes, then `sending` while its message is being
+/// handed over, then `sent` (or `written` to the outbox), `failed` (with `permanent`
+/// saying whether trying again may help) or `in doubt`.
 pub mod delivery_status {
-    /// Handed to the server; no answer recorded yet. Left behind only by a crash.
+    /// Planned; not handed to the server yet.
+    pub const PENDING: &str = "pending";
+    /// Being handed to the server; no answer recorded yet. Left behind only by a crash,
+    /// and then read as in doubt.
     pub const SENDING: &str = "sending";
     pub const SENT: &str = "sent";
     pub const WRITTEN: &str = "written";
     pub const FAILED: &str = "failed";
+    /// The whole message was handed over and the connection was lost before the
+    /// server's answer: it may or may not have been taken, so it is not tried again.
+    pub const IN_DOUBT: &str = "in doubt";
+}
+
+/// Whether a delivery status means the recipient has the report.
+pub fn has_report(status: &str) -> bool {
+    status == delivery_status::SENT || status == delivery_status::WRITTEN
 }
 
 /// What a run of a report and period should do, given what the ledger holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NextAction {
-    /// Nothing delivered yet: compute and send.
+    /// Nobody has the report or may have it: compute and send to everyone.
     Run,
-    /// Already delivered by this run: send nothing.
-    AlreadyDelivered { run_id: i64, finished: String },
-    /// A run stopped while handing messages to the server: whether they went is
-    /// unknown, so nothing is sent until someone decides.
-    InDoubt {
-        run_id: i64,
-        recipients: Vec<(String, String)>,
-    },
+    /// Somebody has it, or may have it: see who still needs it.
+    Standing(Standing),
+}
+
+/// Where the delivery of a report and period stands once somebody has it or may have
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// The first run whose report somebody has (or may have).
+    pub run_id: i64,
+    /// When that run finished (or started, if it never did).
+    pub finished: String,
+    /// Recipients a rerun sends to: never tried (pending), or failed in a way trying
+    /// again may mend.
+    pub to_send: Vec<OpenDelivery>,
+    /// Handed to the server without a known answer: for an administrator to decide.
+    pub in_doubt: Vec<OpenDelivery>,
+    /// Refused for good (5xx, bad address): for an administrator to mend.
+    pub refused: Vec<OpenDelivery>,
+}
+
+impl Standing {
+    /// Whether nothing is left to do without a person.
+    pub fn settled(&self) -> bool {
+        self.to_send.is_empty() && self.in_doubt.is_empty()
+    }
+}
+
+/// A recipient who has not (or not surely) got a run's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDelivery {
+    /// The delivery's row in the ledger.
+    pub row: i64,
+    pub run_id: i64,
+    pub recipient: String,
+    pub attachment: String,
+    pub message_id: String,
+    pub status: String,
+    pub detail: String,
+}
+
+impl OpenDelivery {
+    /// Why this recipient has not (surely) got the report, in words.
+    pub fn why(&self) -> String {
+        match self.status.as_str() {
+            delivery_status::PENDING => {
+                "not tried: the run stopped before reaching this recipient".into()
+            }
+            delivery_status::SENDING => format!(
+                "in doubt: the run stopped while handing over Message-ID {}",
+                self.message_id
+            ),
+            delivery_status::IN_DOUBT => format!(
+                "in doubt: Message-ID {} was handed over, then {}",
+                self.message_id, self.detail
+            ),
+            _ => format!("failed: {}", self.detail),
+        }
+    }
+}
+
+/// One planned message of a run.
+#[derive(Debug, Clone)]
+pub struct PlannedDelivery {
+    pub recipient: String,
+    pub attachment: String,
+    pub message_id: String,
+}
+
+/// Which earlier open deliveries a run's plan takes over (so they no longer count).
+#[derive(Debug, Clone)]
+pub enum Settles<'a> {
+    /// Every open delivery of the report and period (a fresh run, or `run --resend`).
+    All,
+    /// Those of these recipients (`resend`).
+    Recipients(&'a [String]),
+    /// These rows (a rerun carrying on an earlier run's delivery).
+    Rows(&'a [i64]),
 }
 
 /// One run as `history` shows it.
@@ -117,6 +203,8 @@ pub struct RunRecord {
     pub error: Option<String>,
     pub archive: Option<String>,
     pub resend_of: Option<i64>,
+    /// The report folder the run wrote (or, for a resend, the one it sent from).
+    pub folder: Option<String>,
 }
 
 /// One recipient's delivery of a run.
@@ -130,6 +218,9 @@ pub struct DeliveryRecord {
     pub attempts: i64,
     pub detail: String,
     pub at: String,
+    pub permanent: bool,
+    /// The run that took this delivery over (a resend or a rerun), if any.
+    pub settled_by: Option<i64>,
 }
 
 /// The ledger file, open.
@@ -180,7 +271,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     attempts INTEGER NOT NULL DEFAULT 0,
     detail TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL,
-    resolved INTEGER NOT NULL DEFAULT 0
+    resolved INTEGER NOT NULL DEFAULT 0,
+    permanent INTEGER NOT NULL DEFAULT 0,
+    settled_by INTEGER
 );
 CREATE TABLE IF NOT EXISTS locks (
     report TEXT NOT NULL,
@@ -193,6 +286,31 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 ";
 
+/// Columns added since the first ledgers were written. A failure recorded before
+/// `permanent` existed says so in its detail.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has = |col: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('deliveries') WHERE name = ?1",
+            params![col],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    if !has("permanent")? {
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             ALTER TABLE deliveries ADD COLUMN permanent INTEGER NOT NULL DEFAULT 0;
+             UPDATE deliveries SET permanent = 1 WHERE detail LIKE 'permanent after%';
+             COMMIT;",
+        )?;
+    }
+    if !has("settled_by")? {
+        conn.execute_batch("ALTER TABLE deliveries ADD COLUMN settled_by INTEGER;")?;
+    }
+    Ok(())
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -203,12 +321,12 @@ impl Ledger {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
                 path: path.to_path_buf(),
-                source,
+                cause: source,
             })?;
         }
         let sql = |source| LedgerError::Sql {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         };
         let conn = Connection::open(path).map_err(sql)?;
         // Two processes may write at once: wait for the other instead of failing.
@@ -219,6 +337,7 @@ impl Ledger {
         conn.execute_batch("PRAGMA foreign_keys=ON;").map_err(sql)?;
         conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
             .map_err(sql)?;
+        migrate(&conn).map_err(sql)?;
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
@@ -233,13 +352,13 @@ impl Ledger {
     fn sql(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
         |source| LedgerError::Sql {
             path: self.path.clone(),
-            source,
+            cause: source,
         }
     }
 
     /// Mark the runs and locks of processes that are gone as interrupted, and free
     /// their locks.
-    fn clear_dead(&self) -> Result<(), LedgerError> {
+    pub fn clear_dead(&self) -> Result<(), LedgerError> {
         let here = host();
         let mut stmt = self
             .conn
@@ -273,50 +392,94 @@ impl Ledger {
     /// What a run of `report` for `period` should do.
     pub fn next_action(&self, report: &str, period: &str) -> Result<NextAction, LedgerError> {
         self.clear_dead()?;
-        // A message left `sending` by a run that is no longer running.
-        let in_doubt: Vec<(i64, String, String)> = {
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT d.run_id, d.recipient, d.message_id FROM deliveries d \
-                     JOIN runs r ON r.id = d.run_id \
-                     WHERE r.report = ?1 AND r.period = ?2 AND d.status = ?3 \
-                       AND d.resolved = 0 AND r.status != ?4 ORDER BY d.id",
-                )
-                .map_err(self.sql())?;
-            stmt.query_map(
-                params![report, period, delivery_status::SENDING, status::RUNNING],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .map_err(self.sql())?
-            .collect::<Result<_, _>>()
-            .map_err(self.sql())?
-        };
-        if let Some((run_id, _, _)) = in_doubt.first() {
-            return Ok(NextAction::InDoubt {
-                run_id: *run_id,
-                recipients: in_doubt
-                    .iter()
-                    .filter(|d| d.0 == *run_id)
-                    .map(|d| (d.1.clone(), d.2.clone()))
-                    .collect(),
-            });
-        }
-        let delivered: Option<(i64, String)> = self
+        // The first run whose report somebody has, or may have (a message left in
+        // doubt and not yet decided on).
+        let first: Option<(i64, String)> = self
             .conn
             .query_row(
                 "SELECT id, COALESCE(finished, started) FROM runs \
-                 WHERE report = ?1 AND period = ?2 AND status IN (?3, ?4) \
+                 WHERE report = ?1 AND period = ?2 AND status != ?3 \
+                   AND (status = ?4 OR id IN (SELECT run_id FROM deliveries \
+                        WHERE status IN (?5, ?6) OR (status IN (?7, ?8) AND resolved = 0))) \
                  ORDER BY id LIMIT 1",
-                params![report, period, status::DELIVERED, status::PARTLY_DELIVERED],
+                params![
+                    report,
+                    period,
+                    status::RUNNING,
+                    // a run with nobody to send to is delivered too
+                    status::DELIVERED,
+                    delivery_status::SENT,
+                    delivery_status::WRITTEN,
+                    delivery_status::SENDING,
+                    delivery_status::IN_DOUBT
+                ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(self.sql())?;
-        Ok(match delivered {
-            Some((run_id, finished)) => NextAction::AlreadyDelivered { run_id, finished },
-            None => NextAction::Run,
-        })
+        let Some((run_id, finished)) = first else {
+            return Ok(NextAction::Run);
+        };
+        let mut standing = Standing {
+            run_id,
+            finished,
+            to_send: Vec::new(),
+            in_doubt: Vec::new(),
+            refused: Vec::new(),
+        };
+        for (d, permanent) in self.open_deliveries(report, period)? {
+            match d.status.as_str() {
+                delivery_status::SENDING | delivery_status::IN_DOUBT => standing.in_doubt.push(d),
+                _ if permanent => standing.refused.push(d),
+                _ => standing.to_send.push(d),
+            }
+        }
+        Ok(NextAction::Standing(standing))
+    }
+
+    /// The deliveries of a report and period that have not reached their recipient and
+    /// that no later run or person has taken over, with whether each failed for good.
+    /// Runs still running are left out.
+    pub fn open_deliveries(
+        &self,
+        report: &str,
+        period: &str,
+    ) -> Result<Vec<(OpenDelivery, bool)>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.id, d.run_id, d.recipient, d.attachment, d.message_id, d.status, \
+                 d.detail, d.permanent FROM deliveries d JOIN runs r ON r.id = d.run_id \
+                 WHERE r.report = ?1 AND r.period = ?2 AND r.status != ?3 AND d.resolved = 0 \
+                   AND d.status NOT IN (?4, ?5) ORDER BY d.id",
+            )
+            .map_err(self.sql())?;
+        stmt.query_map(
+            params![
+                report,
+                period,
+                status::RUNNING,
+                delivery_status::SENT,
+                delivery_status::WRITTEN
+            ],
+            |r| {
+                Ok((
+                    OpenDelivery {
+                        row: r.get(0)?,
+                        run_id: r.get(1)?,
+                        recipient: r.get(2)?,
+                        attachment: r.get(3)?,
+                        message_id: r.get(4)?,
+                        status: r.get(5)?,
+                        detail: r.get(6)?,
+                    },
+                    r.get::<_, i64>(7)? != 0,
+                ))
+            },
+        )
+        .map_err(self.sql())?
+        .collect::<Result<_, _>>()
+        .map_err(self.sql())
     }
 
     /// Start a run: record it and take the lock on its report and period. Refused
@@ -333,7 +496,7 @@ impl Ledger {
         let path = self.path.clone();
         let sql = move |source| LedgerError::Sql {
             path: path.clone(),
-            source,
+            cause: source,
         };
         // IMMEDIATE: the check and the insert happen under one write lock, so two
         // processes cannot both see the lock free.
@@ -432,47 +595,138 @@ impl Ledger {
         Ok(())
     }
 
-    /// Before a message goes to the server: recorded as `sending`, so a crash before
-    /// [`Ledger::delivery_result`] leaves a trace. Returns the delivery's row id.
-    pub fn delivery_started(
-        &self,
+    /// Record every message of a run as `pending`, in one transaction and before the
+    /// first is tried, so that a crash at any later point leaves every recipient in a
+    /// named state. The earlier open deliveries that `settles` names are taken over by
+    /// this run. Returns the rows, in the order of `planned`.
+    pub fn plan_deliveries(
+        &mut self,
         run_id: i64,
-        recipient: &str,
-        attachment: &str,
-        message_id: &str,
-    ) -> Result<i64, LedgerError> {
-        self.conn
-            .execute(
+        planned: &[PlannedDelivery],
+        settles: Settles<'_>,
+    ) -> Result<Vec<i64>, LedgerError> {
+        let path = self.path.clone();
+        let sql = move |source| LedgerError::Sql {
+            path: path.clone(),
+            cause: source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(&sql)?;
+        let (report, period): (String, String) = tx
+            .query_row(
+                "SELECT report, period FROM runs WHERE id = ?1",
+                params![run_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(&sql)?;
+        // Open deliveries of the report and period, of other runs, that `settles` names.
+        let settle = |which: &str, value: rusqlite::types::Value| {
+            tx.execute(
+                &format!(
+                    "UPDATE deliveries SET resolved = 1, settled_by = ?1 \
+                     WHERE resolved = 0 AND status NOT IN (?2, ?3) AND run_id != ?1 \
+                     AND run_id IN (SELECT id FROM runs WHERE report = ?4 AND period = ?5) \
+                     AND {which}"
+                ),
+                params![
+                    run_id,
+                    delivery_status::SENT,
+                    delivery_status::WRITTEN,
+                    report,
+                    period,
+                    value
+                ],
+            )
+        };
+        use rusqlite::types::Value;
+        match settles {
+            Settles::All => {
+                settle("?6 IS NULL", Value::Null).map_err(&sql)?;
+            }
+            Settles::Recipients(who) => {
+                for r in who {
+                    settle("lower(recipient) = lower(?6)", Value::Text(r.clone())).map_err(&sql)?;
+                }
+            }
+            Settles::Rows(rows) => {
+                for row in rows {
+                    settle("id = ?6", Value::Integer(*row)).map_err(&sql)?;
+                }
+            }
+        }
+        let mut rows = Vec::with_capacity(planned.len());
+        for p in planned {
+            tx.execute(
                 "INSERT INTO deliveries (run_id, recipient, attachment, status, message_id, at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     run_id,
-                    recipient,
-                    attachment,
-                    delivery_status::SENDING,
-                    message_id,
+                    p.recipient,
+                    p.attachment,
+                    delivery_status::PENDING,
+                    p.message_id,
                     now()
                 ],
             )
-            .map_err(self.sql())?;
-        Ok(self.conn.last_insert_rowid())
+            .map_err(&sql)?;
+            rows.push(tx.last_insert_rowid());
+        }
+        tx.commit().map_err(&sql)?;
+        Ok(rows)
     }
 
-    /// The server's answer for one delivery.
+    /// Just before a message is handed to the server: `sending`, so that a crash
+    /// before [`Ledger::delivery_result`] leaves it in doubt rather than forgotten.
+    pub fn delivery_sending(&self, delivery_id: i64) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE deliveries SET status = ?1, at = ?2 WHERE id = ?3",
+                params![delivery_status::SENDING, now(), delivery_id],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The server's answer for one delivery (or how the try failed).
     pub fn delivery_result(
         &self,
         delivery_id: i64,
         status: &str,
         attempts: u32,
         detail: &str,
+        permanent: bool,
     ) -> Result<(), LedgerError> {
         self.conn
             .execute(
-                "UPDATE deliveries SET status = ?1, attempts = ?2, detail = ?3, at = ?4 WHERE id = ?5",
-                params![status, attempts, detail, now(), delivery_id],
+                "UPDATE deliveries SET status = ?1, attempts = ?2, detail = ?3, at = ?4, \
+                 permanent = ?5 WHERE id = ?6",
+                params![status, attempts, detail, now(), permanent, delivery_id],
             )
             .map_err(self.sql())?;
         Ok(())
+    }
+
+    /// An administrator has seen in the mail server's log that `recipient` got the
+    /// report of `run_id`: its open deliveries of that run read `sent`. Returns how
+    /// many were open.
+    pub fn confirm_delivered(&self, run_id: i64, recipient: &str) -> Result<usize, LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE deliveries SET status = ?1, \
+                 detail = 'confirmed delivered by an administrator (was: ' || status || ')', \
+                 at = ?2 WHERE run_id = ?3 AND lower(recipient) = lower(?4) \
+                 AND resolved = 0 AND status NOT IN (?1, ?5)",
+                params![
+                    delivery_status::SENT,
+                    now(),
+                    run_id,
+                    recipient,
+                    delivery_status::WRITTEN
+                ],
+            )
+            .map_err(self.sql())
     }
 
     /// Finish a run: its status and error, and free its lock.
@@ -490,19 +744,6 @@ impl Ledger {
             .map_err(self.sql())?;
         self.conn
             .execute("DELETE FROM locks WHERE run_id = ?1", params![run_id])
-            .map_err(self.sql())?;
-        Ok(())
-    }
-
-    /// A person has decided about the in-doubt messages of `report` and `period`
-    /// (by resending): they no longer block runs.
-    pub fn resolve_in_doubt(&self, report: &str, period: &str) -> Result<(), LedgerError> {
-        self.conn
-            .execute(
-                "UPDATE deliveries SET resolved = 1 WHERE status = ?1 AND run_id IN \
-                 (SELECT id FROM runs WHERE report = ?2 AND period = ?3)",
-                params![delivery_status::SENDING, report, period],
-            )
             .map_err(self.sql())?;
         Ok(())
     }
@@ -528,7 +769,7 @@ impl Ledger {
             .conn
             .prepare(
                 "SELECT id, report, period, trigger, scheduled_for, started, finished, status, \
-                 error, archive, resend_of FROM runs \
+                 error, archive, resend_of, folder FROM runs \
                  WHERE (?1 IS NULL OR report = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY id",
             )
             .map_err(self.sql())?;
@@ -545,6 +786,7 @@ impl Ledger {
                 error: r.get(8)?,
                 archive: r.get(9)?,
                 resend_of: r.get(10)?,
+                folder: r.get(11)?,
             })
         })
         .map_err(self.sql())?
@@ -562,8 +804,8 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT run_id, recipient, attachment, status, message_id, attempts, detail, at \
-                 FROM deliveries WHERE run_id = ?1 ORDER BY id",
+                "SELECT run_id, recipient, attachment, status, message_id, attempts, detail, at, \
+                 permanent, settled_by FROM deliveries WHERE run_id = ?1 ORDER BY id",
             )
             .map_err(self.sql())?;
         stmt.query_map(params![run_id], |r| {
@@ -576,6 +818,8 @@ impl Ledger {
                 attempts: r.get(5)?,
                 detail: r.get(6)?,
                 at: r.get(7)?,
+                permanent: r.get::<_, i64>(8)? != 0,
+                settled_by: r.get(9)?,
             })
         })
         .map_err(self.sql())?
@@ -642,6 +886,8 @@ impl Ledger {
                     [
                         status::DATA_MISSING,
                         status::UNDELIVERED,
+                        status::PARTLY_DELIVERED,
+                        status::IN_DOUBT,
                         status::INTERRUPTED,
                     ]
                     .contains(&r.0.as_str())
@@ -656,7 +902,8 @@ impl Ledger {
 /// What the scheduler has tried for one report and period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ScheduledAttempts {
-    /// Attempts that may succeed later (data missing, undelivered, interrupted).
+    /// Attempts that may succeed later (data missing, not delivered to everyone,
+    /// interrupted).
     pub retryable: u32,
     /// An attempt failed for a reason that waiting will not mend (bad input).
     pub gave_up: bool,
@@ -674,6 +921,30 @@ mod tests {
         i64::from(pid)
     }
 
+    fn plan(l: &mut Ledger, run: i64, who: &[&str], settles: Settles) -> Vec<i64> {
+        let planned: Vec<PlannedDelivery> = who
+            .iter()
+            .enumerate()
+            .map(|(n, r)| PlannedDelivery {
+                recipient: r.to_string(),
+                attachment: "report.pdf".into(),
+                message_id: format!("<run{run}.{n}@x>"),
+            })
+            .collect();
+        l.plan_deliveries(run, &planned, settles).unwrap()
+    }
+
+    fn standing(l: &Ledger, report: &str, period: &str) -> Standing {
+        match l.next_action(report, period).unwrap() {
+            NextAction::Standing(s) => s,
+            NextAction::Run => panic!("expected a standing delivery"),
+        }
+    }
+
+    fn names(v: &[OpenDelivery]) -> Vec<&str> {
+        v.iter().map(|d| d.recipient.as_str()).collect()
+    }
+
     #[test]
     fn delivered_once_then_skipped() {
         let dir = tempfile::tempdir().unwrap();
@@ -682,17 +953,149 @@ mod tests {
         let id = l
             .begin("r", "2026-Q3", Trigger::CommandLine, None, None)
             .unwrap();
-        let d = l
-            .delivery_started(id, "a@x.org", "report.pdf", "<m1@x>")
-            .unwrap();
-        l.delivery_result(d, delivery_status::SENT, 1, "250 ok")
+        let rows = plan(&mut l, id, &["a@x.org"], Settles::All);
+        l.delivery_sending(rows[0]).unwrap();
+        l.delivery_result(rows[0], delivery_status::SENT, 1, "250 ok", false)
             .unwrap();
         l.finish(id, status::DELIVERED, None).unwrap();
-        match l.next_action("r", "2026-Q3").unwrap() {
-            NextAction::AlreadyDelivered { run_id, .. } => assert_eq!(run_id, id),
-            other => panic!("{other:?}"),
-        }
+        let s = standing(&l, "r", "2026-Q3");
+        assert_eq!(s.run_id, id);
+        assert!(s.settled() && s.refused.is_empty(), "{s:?}");
         assert_eq!(l.next_action("r", "2026-Q4").unwrap(), NextAction::Run);
+    }
+
+    #[test]
+    fn nobody_reached_means_a_fresh_run_which_takes_the_old_plan_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
+        let id = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
+        let rows = plan(&mut l, id, &["a@x.org", "b@x.org"], Settles::All);
+        for row in &rows {
+            l.delivery_result(*row, delivery_status::FAILED, 3, "refused", false)
+                .unwrap();
+        }
+        l.finish(id, status::UNDELIVERED, None).unwrap();
+        assert_eq!(l.next_action("r", "p").unwrap(), NextAction::Run);
+        let second = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
+        plan(&mut l, second, &["a@x.org", "b@x.org"], Settles::All);
+        let old = l.deliveries(id).unwrap();
+        assert!(old.iter().all(|d| d.settled_by == Some(second)), "{old:?}");
+    }
+
+    /// The case of a crash while b's message is with the relay: a sent, b in doubt, c
+    /// never tried. Each is named; carrying on sends to c alone; a resend to b settles
+    /// b alone.
+    #[test]
+    fn a_crash_mid_run_leaves_every_recipient_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
+        let id = l.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
+        let rows = plan(&mut l, id, &["a@x.org", "b@x.org", "c@x.org"], Settles::All);
+        l.delivery_sending(rows[0]).unwrap();
+        l.delivery_result(rows[0], delivery_status::SENT, 1, "250", false)
+            .unwrap();
+        l.delivery_sending(rows[1]).unwrap();
+        // the process dies here
+        l.conn
+            .execute(
+                "UPDATE runs SET pid = ?1 WHERE id = ?2",
+                params![dead_pid(), id],
+            )
+            .unwrap();
+        l.conn.execute("UPDATE locks SET pid = 0", []).unwrap();
+        let s = standing(&l, "r", "p");
+        assert_eq!(s.run_id, id);
+        assert_eq!(names(&s.to_send), ["c@x.org"]);
+        assert_eq!(names(&s.in_doubt), ["b@x.org"]);
+        assert!(s.in_doubt[0].why().contains("<run1.1@x>"), "{s:?}");
+        assert_eq!(
+            s.to_send[0].why(),
+            "not tried: the run stopped before reaching this recipient"
+        );
+        assert_eq!(l.run(id).unwrap().unwrap().status, status::INTERRUPTED);
+
+        // a rerun carries on with c alone
+        let next = l
+            .begin("r", "p", Trigger::CommandLine, None, Some(id))
+            .unwrap();
+        let c = plan(&mut l, next, &["c@x.org"], Settles::Rows(&[rows[2]]));
+        l.delivery_result(c[0], delivery_status::SENT, 1, "250", false)
+            .unwrap();
+        l.finish(next, status::DELIVERED, None).unwrap();
+        let s = standing(&l, "r", "p");
+        assert!(s.to_send.is_empty(), "{s:?}");
+        assert_eq!(names(&s.in_doubt), ["b@x.org"]);
+
+        // a resend to b settles b and nobody else
+        let third = l.begin("r", "p", Trigger::Resend, None, Some(id)).unwrap();
+        let b = plan(
+            &mut l,
+            third,
+            &["b@x.org"],
+            Settles::Recipients(&["B@x.org".to_string()]),
+        );
+        l.delivery_result(b[0], delivery_status::SENT, 1, "250", false)
+            .unwrap();
+        l.finish(third, status::DELIVERED, None).unwrap();
+        assert!(standing(&l, "r", "p").settled());
+    }
+
+    #[test]
+    fn refused_for_good_is_named_but_not_tried_again_and_in_doubt_can_be_confirmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
+        let id = l.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
+        let rows = plan(&mut l, id, &["a@x.org", "b@x.org", "c@x.org"], Settles::All);
+        l.delivery_result(rows[0], delivery_status::SENT, 1, "250", false)
+            .unwrap();
+        l.delivery_result(
+            rows[1],
+            delivery_status::FAILED,
+            1,
+            "550 no such user",
+            true,
+        )
+        .unwrap();
+        l.delivery_result(
+            rows[2],
+            delivery_status::IN_DOUBT,
+            1,
+            "the connection was lost",
+            false,
+        )
+        .unwrap();
+        l.finish(id, status::IN_DOUBT, None).unwrap();
+        let s = standing(&l, "r", "p");
+        assert_eq!(names(&s.refused), ["b@x.org"]);
+        assert_eq!(names(&s.in_doubt), ["c@x.org"]);
+        assert!(s.to_send.is_empty());
+        assert_eq!(l.confirm_delivered(id, "C@x.org").unwrap(), 1);
+        let s = standing(&l, "r", "p");
+        assert!(s.settled(), "{s:?}");
+        assert_eq!(names(&s.refused), ["b@x.org"]);
+    }
+
+    #[test]
+    fn a_ledger_from_before_the_state_machine_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, \
+                 recipient TEXT NOT NULL, attachment TEXT NOT NULL, status TEXT NOT NULL, \
+                 message_id TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \
+                 detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, \
+                 resolved INTEGER NOT NULL DEFAULT 0);
+                 INSERT INTO deliveries (run_id, recipient, attachment, status, message_id, \
+                 detail, at) VALUES (1, 'a@x.org', 'report.pdf', 'failed', '<m>', \
+                 'permanent after 1 attempt(s): 550', 'then');",
+            )
+            .unwrap();
+        }
+        let l = Ledger::open(&path).unwrap();
+        let d = l.deliveries(1).unwrap();
+        assert!(d[0].permanent && d[0].settled_by.is_none(), "{d:?}");
     }
 
     #[test]
@@ -722,37 +1125,6 @@ mod tests {
         let second = b.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
         assert!(second > first);
         assert_eq!(b.run(first).unwrap().unwrap().status, status::INTERRUPTED);
-    }
-
-    #[test]
-    fn a_crash_while_sending_is_in_doubt_until_resolved() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
-        let id = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
-        let d = l
-            .delivery_started(id, "a@x.org", "report.pdf", "<m1@x>")
-            .unwrap();
-        l.delivery_result(d, delivery_status::SENT, 1, "250")
-            .unwrap();
-        l.delivery_started(id, "b@x.org", "report.pdf", "<m2@x>")
-            .unwrap();
-        // the process dies here, before recording b's answer
-        l.conn
-            .execute(
-                "UPDATE runs SET pid = ?1 WHERE id = ?2",
-                params![dead_pid(), id],
-            )
-            .unwrap();
-        l.conn.execute("UPDATE locks SET pid = 0", []).unwrap();
-        assert_eq!(
-            l.next_action("r", "p").unwrap(),
-            NextAction::InDoubt {
-                run_id: id,
-                recipients: vec![("b@x.org".into(), "<m2@x>".into())]
-            }
-        );
-        l.resolve_in_doubt("r", "p").unwrap();
-        assert_eq!(l.next_action("r", "p").unwrap(), NextAction::Run);
     }
 
     #[test]

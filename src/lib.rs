@@ -15,6 +15,7 @@ pub mod daemon;
 pub mod data;
 pub mod delivery;
 pub mod disclosure;
+pub mod failpoint;
 pub mod history;
 pub mod ledger;
 pub mod metrics;
@@ -80,54 +81,81 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
                 scheduled_for: None,
                 resend: a.resend,
             };
-            let outcome = match run::execute(&settings, &plan).await? {
-                run::Executed::Done(o) => o,
-                run::Executed::AlreadyDelivered { run_id, finished } => {
+            let (report, period) = (&plan.req.report, &plan.req.period);
+            let (outcomes, standing) = match run::execute(&settings, &plan).await? {
+                run::Executed::Done(o) => (vec![o], None),
+                run::Executed::AlreadyDelivered(s) => {
                     println!(
-                        "Nothing sent: {} for {} was already delivered by run {run_id} ({finished}). \
-                         `equity-reports history --report {}` shows to whom; use --resend to \
-                         compute and send it again, or `equity-reports resend {run_id}` to send \
-                         the same PDF again.",
-                        plan.req.report, plan.req.period, plan.req.report
+                        "Nothing sent: {report} for {period} was already delivered by run {} \
+                         ({}). `equity-reports history --report {report}` shows to whom; use \
+                         --resend to compute and send it again to everyone, or \
+                         `equity-reports resend {} --to ADDRESS` to send the same PDF to one \
+                         address.",
+                        s.run_id, s.finished, s.run_id
                     );
+                    eprint!("{}", history::waiting_text(&s));
                     return Ok(ExitCode::SUCCESS);
                 }
-                run::Executed::InDoubt { run_id, recipients } => {
+                run::Executed::InDoubt(s) => {
                     eprintln!(
-                        "Nothing sent: run {run_id} of {} for {} stopped while handing the \
-                         report to the mail server, so these recipients may or may not have it:",
-                        plan.req.report, plan.req.period
+                        "Nothing sent: {report} for {period} reached some recipients in run {}, \
+                         and nobody is left to send to without a person's decision.",
+                        s.run_id
                     );
-                    for (r, id) in recipients {
-                        eprintln!("  - {r} (Message-ID {id})");
-                    }
-                    eprintln!(
-                        "Check the mail server's log for those Message-IDs, then send with \
-                         `equity-reports resend {run_id} --to ADDRESS` or rerun with --resend."
-                    );
+                    eprint!("{}", history::waiting_text(&s));
                     return Ok(ExitCode::from(EXIT_FAILED));
                 }
+                run::Executed::Continued { standing, outcomes } => {
+                    println!(
+                        "{report} for {period} reached some recipients in run {}; its report \
+                         now goes to the {} still waiting for it (nothing is computed again).",
+                        standing.run_id,
+                        standing.to_send.len()
+                    );
+                    (outcomes, Some(standing))
+                }
             };
-            println!(
-                "Run {}: report written to {}",
-                outcome.run_id,
-                outcome.folder.display()
-            );
-            print_deliveries(&outcome.deliveries);
+            let mut code = ExitCode::SUCCESS;
+            for o in &outcomes {
+                if standing.is_none() {
+                    println!("Run {}: report written to {}", o.run_id, o.folder.display());
+                } else {
+                    println!("Run {}: sent the archived report", o.run_id);
+                }
+                print_deliveries(o.run_id, &o.deliveries);
+                for a in &o.afterwards {
+                    eprintln!("Warning: {a}");
+                }
+                if !o.all_delivered() || !o.afterwards.is_empty() {
+                    code = ExitCode::from(EXIT_PARTIAL);
+                }
+                if !o.all_delivered() {
+                    let told = o
+                        .admins
+                        .as_ref()
+                        .map_or_else(String::new, |n| format!("; {n}"));
+                    eprintln!(
+                        "The report is kept in {}{told}. Once delivery is mended, \
+                         `equity-reports run {report} --period {period}` sends it to those whose \
+                         failure may mend; `equity-reports resend {} --to ADDRESS` sends it to \
+                         one address.",
+                        o.folder.display(),
+                        o.run_id
+                    );
+                }
+            }
             if !plan.req.send {
                 println!("No e-mail sent (--no-send).");
             }
-            if outcome.all_delivered() {
-                Ok(ExitCode::SUCCESS)
-            } else {
-                eprintln!(
-                    "The report is kept in {}; the admins were told. Once delivery is fixed: \
-                     equity-reports resend {} --to ADDRESS",
-                    outcome.folder.display(),
-                    outcome.run_id
-                );
-                Ok(ExitCode::from(EXIT_PARTIAL))
+            if let Some(s) = standing
+                && !(s.in_doubt.is_empty() && s.refused.is_empty())
+            {
+                eprint!("{}", history::waiting_text(&s));
+                if !s.in_doubt.is_empty() {
+                    code = ExitCode::from(EXIT_FAILED);
+                }
             }
+            Ok(code)
         }
         Command::Serve(a) => {
             let settings = config::load_settings(cli.global.config.as_deref())?;
@@ -159,29 +187,54 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             let settings = config::load_settings(cli.global.config.as_deref())?;
             let r = resend::resend(&settings, a.out.as_deref(), a.run_id, a.to.as_deref()).await?;
             println!("Run {}: resent the PDF of run {}", r.run_id, a.run_id);
-            print_deliveries(&r.deliveries);
-            if r.deliveries
-                .iter()
-                .all(|d| d.status != ledger::delivery_status::FAILED)
-            {
+            print_deliveries(r.run_id, &r.deliveries);
+            for w in &r.afterwards {
+                eprintln!("Warning: {w}");
+            }
+            if r.all_delivered() && r.afterwards.is_empty() {
                 Ok(ExitCode::SUCCESS)
             } else {
                 Ok(ExitCode::from(EXIT_PARTIAL))
             }
         }
+        Command::Confirm(a) => {
+            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let out = a.out.unwrap_or_else(|| settings.paths.out.clone());
+            let ledger = run::open_ledger(&settings, &out)?;
+            if ledger.confirm_delivered(a.run_id, &a.to)? == 0 {
+                anyhow::bail!(
+                    "run {} has no delivery to {} that is in doubt, failed or waiting; \
+                     `equity-reports history` shows its deliveries",
+                    a.run_id,
+                    a.to
+                );
+            }
+            println!(
+                "Recorded: {} has the report of run {} (confirmed by an administrator); \
+                 nothing more is sent to them for it.",
+                a.to, a.run_id
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn print_deliveries(deliveries: &[delivery::Delivery]) {
+fn print_deliveries(run_id: i64, deliveries: &[delivery::Delivery]) {
     for d in deliveries {
         match d.status.as_str() {
-            "written" => println!(
+            ledger::delivery_status::WRITTEN => println!(
                 "E-mail to {} written to the outbox: {}",
                 d.recipient, d.detail
             ),
-            "sent" => println!(
+            ledger::delivery_status::SENT => println!(
                 "E-mail sent to {} ({}; Message-ID {})",
                 d.recipient, d.detail, d.message_id
+            ),
+            ledger::delivery_status::IN_DOUBT => eprintln!(
+                "E-mail to {} IN DOUBT (Message-ID {}): {}. Look for the Message-ID in the \
+                 mail server's log: if it arrived, `equity-reports confirm {run_id} --to {}`; \
+                 if not, `equity-reports resend {run_id} --to {}`.",
+                d.recipient, d.message_id, d.detail, d.recipient, d.recipient
             ),
             _ => eprintln!("E-mail to {} FAILED: {}", d.recipient, d.detail),
         }

@@ -6,6 +6,8 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    // Test builds only (cargo feature `failpoints`): faults named in FAILPOINTS.
+    let _faults = equity_reports::failpoint::from_env();
     let cli = equity_reports::cli::Cli::parse();
     let level = match cli.global.verbose {
         0 => "warn",

@@ -38,6 +38,10 @@ pub struct Metric {
     /// numerator group's rate, then the reference group's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<GroupRate>,
+    /// For a sum or mean of row values: how many rows it left out because their value
+    /// was out of range (each also counted on the data-quality page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<u64>,
 }
 
 /// One group's rate inside a relative likelihood.
@@ -61,6 +65,7 @@ impl Metric {
             ci_low: ci.map(|c| round4(c.0)),
             ci_high: ci.map(|c| round4(c.1)),
             groups: Vec::new(),
+            left_out: None,
         }
     }
 
@@ -83,6 +88,7 @@ impl Metric {
             ci_low: ci.map(|c| round4(c.0)),
             ci_high: ci.map(|c| round4(c.1)),
             groups: vec![a, b],
+            left_out: None,
         }
     }
 
@@ -99,6 +105,7 @@ impl Metric {
             ci_low: ci.map(|c| round4(c.0)),
             ci_high: ci.map(|c| round4(c.1)),
             groups: Vec::new(),
+            left_out: None,
         }
     }
 
@@ -113,6 +120,7 @@ impl Metric {
             ci_low: None,
             ci_high: None,
             groups: Vec::new(),
+            left_out: None,
         }
     }
 }
@@ -165,6 +173,12 @@ pub async fn run_metric_query(
         let num = i64_column(b, 2, name)?;
         let den = i64_column(b, 3, name)?;
         let val = f64_column(b, 4, name)?;
+        // An optional sixth column, `left_out`: rows a value figure left out.
+        let left_out = if b.num_columns() > 5 {
+            i64_column(b, 5, name)?
+        } else {
+            vec![None; b.num_rows()]
+        };
         for i in 0..b.num_rows() {
             let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
             let id = metric[i].clone().unwrap_or_default();
@@ -185,7 +199,10 @@ pub async fn run_metric_query(
                     });
                 }
             };
-            out.push(m);
+            out.push(Metric {
+                left_out: left_out[i].filter(|n| *n > 0).map(|n| n as u64),
+                ..m
+            });
         }
     }
     let mut m = Metrics(out);

@@ -1,21 +1,17 @@
-//! `resend`: send the PDF a run archived again, to its recipients or to one address,
-//! without computing anything. Recorded as a run of its own (trigger `resend`).
+//! Sending what a run archived, without computing anything: `resend` (to a run's
+//! recipients or to one address) and a rerun carrying on an earlier run's delivery to
+//! the recipients still waiting for it. Each is recorded as a run of its own that
+//! takes over the open deliveries it answers, so nobody is counted twice.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use lettre::message::Mailbox;
 
 use crate::config::Settings;
-use crate::delivery::{Delivery, Mailer, Record, deliver, message_id, run_status};
-use crate::ledger::{Trigger, status};
-use crate::run::{ArchivedLetter, open_ledger, sha_hex};
-
-/// What `resend` did.
-#[derive(Debug)]
-pub struct Resent {
-    pub run_id: i64,
-    pub deliveries: Vec<Delivery>,
-}
+use crate::delivery::{Mailer, Outgoing, deliver, message_id, run_status};
+use crate::ledger::{Ledger, PlannedDelivery, RunRecord, Settles, Standing, Trigger, status};
+use crate::run::{ArchivedLetter, RunOutcome, RunPlan, open_ledger, sha_hex};
 
 /// Send an archived run's PDF again, to its recipients or to `to`.
 pub async fn resend(
@@ -23,8 +19,15 @@ pub async fn resend(
     out: Option<&Path>,
     original: i64,
     to: Option<&str>,
-) -> anyhow::Result<Resent> {
+) -> anyhow::Result<RunOutcome> {
+    // A mistyped address is refused before anything is recorded.
+    if let Some(addr) = to
+        && let Err(e) = addr.parse::<Mailbox>()
+    {
+        bail!("--to {addr:?} is not an e-mail address ({e}); nothing sent");
+    }
     let out = out.map_or_else(|| settings.paths.out.clone(), Path::to_path_buf);
+    let settings = &settings.for_out(&out);
     let mut ledger = open_ledger(settings, &out)?;
     let Some(run) = ledger.run(original)? else {
         bail!(
@@ -32,54 +35,128 @@ pub async fn resend(
             ledger.path().display()
         );
     };
-    let Some(archive) = run.archive.as_deref().map(PathBuf::from) else {
-        bail!(
-            "run {original} ({} {}, {}) archived no report: there is nothing to resend; \
-             run the report instead",
-            run.report,
-            run.period,
-            run.status
-        );
-    };
-    let letter: ArchivedLetter = serde_json::from_slice(
-        &std::fs::read(archive.join("letter.json"))
-            .with_context(|| format!("reading the archive of run {original}"))?,
-    )
-    .with_context(|| format!("reading the archive of run {original}"))?;
     // Who gets which file: the original recipients with their copies, or one address
     // with the copy it had (report.pdf if it was not a recipient).
     let before = ledger.deliveries(original)?;
-    let mut plan: Vec<(String, String)> = Vec::new();
+    let mut targets: Vec<(String, String)> = Vec::new();
     match to {
         Some(addr) => {
             let file = before
                 .iter()
                 .find(|d| d.recipient.eq_ignore_ascii_case(addr))
                 .map_or("report.pdf".to_string(), |d| d.attachment.clone());
-            plan.push((addr.to_string(), file));
+            targets.push((addr.to_string(), file));
         }
         None if before.is_empty() => {
             bail!("run {original} sent nothing; give --to ADDRESS to say who gets it")
         }
         None => {
             for d in &before {
-                if !plan.iter().any(|p| p.0.eq_ignore_ascii_case(&d.recipient)) {
-                    plan.push((d.recipient.clone(), d.attachment.clone()));
+                if !targets
+                    .iter()
+                    .any(|p| p.0.eq_ignore_ascii_case(&d.recipient))
+                {
+                    targets.push((d.recipient.clone(), d.attachment.clone()));
                 }
             }
         }
     }
+    // Sending again is the person's decision about these recipients' earlier messages
+    // (in doubt, failed or never tried): this run takes them over, and nobody else's.
+    let who: Vec<String> = targets.iter().map(|t| t.0.clone()).collect();
+    send_archived(
+        settings,
+        &mut ledger,
+        &run,
+        &targets,
+        Trigger::Resend,
+        None,
+        Settles::Recipients(&who),
+    )
+    .await
+}
+
+/// A rerun finds that somebody already has the report and others are still waiting
+/// for it: each earlier run's archived report goes to its waiting recipients (never to
+/// one who has it or may have it), as a run of its own.
+pub(crate) async fn carry_on(
+    settings: &Settings,
+    ledger: &mut Ledger,
+    standing: &Standing,
+    plan: &RunPlan,
+) -> anyhow::Result<Vec<RunOutcome>> {
+    let mut origins: Vec<i64> = standing.to_send.iter().map(|d| d.run_id).collect();
+    origins.sort_unstable();
+    origins.dedup();
+    let mut outcomes = Vec::new();
+    for origin in origins {
+        let Some(run) = ledger.run(origin)? else {
+            bail!("run {origin} is not in the ledger");
+        };
+        let open: Vec<_> = standing
+            .to_send
+            .iter()
+            .filter(|d| d.run_id == origin)
+            .collect();
+        let targets: Vec<(String, String)> = open
+            .iter()
+            .map(|d| (d.recipient.clone(), d.attachment.clone()))
+            .collect();
+        let rows: Vec<i64> = open.iter().map(|d| d.row).collect();
+        outcomes.push(
+            send_archived(
+                settings,
+                ledger,
+                &run,
+                &targets,
+                plan.trigger,
+                plan.scheduled_for,
+                Settles::Rows(&rows),
+            )
+            .await?,
+        );
+    }
+    Ok(outcomes)
+}
+
+/// Send the files run `original` archived to `targets` (address, file), recorded as a
+/// new run with `trigger` that takes over the open deliveries `settles` names. The
+/// files are checked against the SHA-256 the ledger holds before anything is recorded.
+async fn send_archived(
+    settings: &Settings,
+    ledger: &mut Ledger,
+    original: &RunRecord,
+    targets: &[(String, String)],
+    trigger: Trigger,
+    scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
+    settles: Settles<'_>,
+) -> anyhow::Result<RunOutcome> {
+    let id = original.id;
+    let Some(archive) = original.archive.as_deref().map(PathBuf::from) else {
+        bail!(
+            "run {id} ({} {}, {}) archived no report: there is nothing to resend; \
+             run the report instead",
+            original.report,
+            original.period,
+            original.status
+        );
+    };
+    let letter: ArchivedLetter = serde_json::from_slice(
+        &std::fs::read(archive.join("letter.json"))
+            .with_context(|| format!("reading the archive of run {id}"))?,
+    )
+    .with_context(|| format!("reading the archive of run {id}"))?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (_, file) in &plan {
+    for (_, file) in targets {
         if files.iter().any(|f| &f.0 == file) {
             continue;
         }
         let bytes = std::fs::read(archive.join(file))
-            .with_context(|| format!("reading {file} archived by run {original}"))?;
-        let recorded = ledger.attachment_sha(original, file)?;
+            .with_context(|| format!("reading {file} archived by run {id}; nothing sent"))?;
+        let recorded = ledger.attachment_sha(id, file)?;
         if recorded.as_deref() != Some(sha_hex(&bytes).as_str()) {
             bail!(
-                "{} is not the file run {original} archived (its SHA-256 differs from the \
+                "{} is not the file run {id} archived (its SHA-256 differs from the \
                  ledger's); nothing sent",
                 archive.join(file).display()
             );
@@ -87,35 +164,64 @@ pub async fn resend(
         files.push((file.clone(), bytes));
     }
     let run_id = ledger.begin(
-        &run.report,
-        &run.period,
-        Trigger::Resend,
-        None,
-        Some(original),
+        &original.report,
+        &original.period,
+        trigger,
+        scheduled_for,
+        Some(id),
     )?;
-    // Sending again is the person's decision about any message left in doubt.
-    ledger.resolve_in_doubt(&run.report, &run.period)?;
     let result = async {
+        let shas: Vec<(String, String)> =
+            files.iter().map(|(n, b)| (n.clone(), sha_hex(b))).collect();
+        let folder = original
+            .folder
+            .as_deref()
+            .map_or_else(|| archive.clone(), PathBuf::from);
+        ledger.record_output(run_id, &folder, &archive, &shas)?;
+        let tag = format!("{}.{}.run{run_id}", original.report, original.period);
+        let planned: Vec<PlannedDelivery> = targets
+            .iter()
+            .enumerate()
+            .map(|(n, (addr, file))| PlannedDelivery {
+                recipient: addr.clone(),
+                attachment: file.clone(),
+                message_id: message_id(settings, &tag, n + 1),
+            })
+            .collect();
+        let rows = ledger.plan_deliveries(run_id, &planned, settles)?;
         let mailer = Mailer::from_settings(settings).map_err(anyhow::Error::msg)?;
-        let record = Record {
-            ledger: &ledger,
-            run_id,
-        };
-        let mut out = Vec::new();
-        for (n, (addr, file)) in plan.iter().enumerate() {
-            let bytes = &files.iter().find(|f| &f.0 == file).expect("read above").1;
-            let tag = format!("{}.{}.run{run_id}", run.report, run.period);
-            let to = [(addr.clone(), message_id(settings, &tag, n + 1))];
-            let l = letter.letter(bytes, &archive.join(file));
-            out.extend(deliver(settings, &mailer, &to, &l, file, Some(&record)).await);
-        }
-        anyhow::Ok(out)
+        let letters: Vec<_> = files
+            .iter()
+            .map(|(file, bytes)| letter.letter(bytes, &archive.join(file)))
+            .collect();
+        let outgoing: Vec<Outgoing> = planned
+            .into_iter()
+            .zip(rows)
+            .map(|(p, row)| {
+                let i = files
+                    .iter()
+                    .position(|f| f.0 == p.attachment)
+                    .expect("read above");
+                Outgoing {
+                    recipient: p.recipient,
+                    message_id: p.message_id,
+                    attachment: p.attachment,
+                    letter: &letters[i],
+                    row: Some(row),
+                }
+            })
+            .collect();
+        let deliveries = deliver(settings, &mailer, &outgoing, Some(&*ledger)).await;
+        anyhow::Ok((folder, deliveries))
     }
     .await;
     match result {
-        Ok(deliveries) => {
-            ledger.finish(run_id, run_status(&deliveries), None)?;
-            Ok(Resent { run_id, deliveries })
+        Ok((folder, deliveries)) => {
+            let mut afterwards = Vec::new();
+            if let Err(e) = ledger.finish(run_id, run_status(&deliveries), None) {
+                afterwards.push(format!("the run's end was not recorded: {e}"));
+            }
+            Ok(RunOutcome::sent(run_id, folder, deliveries, afterwards))
         }
         Err(e) => {
             ledger.finish(run_id, status::FAILED, Some(&format!("{e:#}")))?;

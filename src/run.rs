@@ -1,6 +1,9 @@
-//! One run of one report: ask the ledger whether it is due, check the extracts,
-//! compute, write the output folder whole, archive what is attached, then deliver and
-//! record each delivery in the ledger and the manifest.
+//! One run of one report, in stages: ask the ledger whether it is due (and carry on an
+//! earlier run's delivery if somebody still needs it), check the extracts, compute,
+//! write the output folder beside its place, archive what is attached, record it and
+//! every planned message in the ledger, put the folder in place, then deliver and
+//! record each delivery. Everything that can fail before the first message happens
+//! before the finished folder replaces the previous one.
 
 use std::path::{Path, PathBuf};
 
@@ -16,11 +19,14 @@ use crate::data::files::{find_datasets, hex};
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 use crate::delivery::{
-    Addressee, Delivery, Letter, Mailer, Record, deliver, message_id, notify_admins,
+    AdminNotice, Delivery, Letter, Mailer, Outgoing, deliver, message_id, notify_admins,
     recipients_by_rounding, run_status,
 };
-use crate::ledger::{Ledger, NextAction, Trigger, delivery_status, status};
-use crate::output::{csv_bytes, replace_file, write_output_folder};
+use crate::failpoint;
+use crate::ledger::{
+    Ledger, NextAction, PlannedDelivery, Settles, Standing, Trigger, delivery_status, status,
+};
+use crate::output::{Staged, csv_bytes, replace_file, stage_folder, sweep_leftovers, write_folder};
 use crate::pdf::render::render_pdf;
 use crate::period::Period;
 use crate::report::ReportError;
@@ -34,14 +40,34 @@ pub struct RunOutcome {
     pub run_id: i64,
     pub folder: PathBuf,
     pub deliveries: Vec<Delivery>,
+    /// What the admins were told about the recipients who did not get it (None when
+    /// there was nothing to tell).
+    pub admins: Option<AdminNotice>,
+    /// What went wrong after the messages went (the manifest or the ledger could not
+    /// be updated): the deliveries stand as listed.
+    pub afterwards: Vec<String>,
 }
 
 impl RunOutcome {
+    /// A run that got as far as sending (the admins not yet told of any failure).
+    pub fn sent(
+        run_id: i64,
+        folder: PathBuf,
+        deliveries: Vec<Delivery>,
+        afterwards: Vec<String>,
+    ) -> RunOutcome {
+        RunOutcome {
+            run_id,
+            folder,
+            deliveries,
+            admins: None,
+            afterwards,
+        }
+    }
+
     /// Whether every recipient's copy went (or none was asked for).
     pub fn all_delivered(&self) -> bool {
-        self.deliveries
-            .iter()
-            .all(|d| d.status != delivery_status::FAILED)
+        self.deliveries.iter().all(Delivery::delivered)
     }
 }
 
@@ -49,16 +75,16 @@ impl RunOutcome {
 #[derive(Debug)]
 pub enum Executed {
     Done(RunOutcome),
-    /// Already delivered: nothing computed or sent.
-    AlreadyDelivered {
-        run_id: i64,
-        finished: String,
+    /// Everyone has it (bar those refused for good, named): nothing computed or sent.
+    AlreadyDelivered(Standing),
+    /// Somebody already had it: the earlier run's archived report went to those still
+    /// waiting for it, one run per earlier run. `standing` is as found before.
+    Continued {
+        standing: Standing,
+        outcomes: Vec<RunOutcome>,
     },
-    /// An earlier run stopped while sending: nothing computed or sent.
-    InDoubt {
-        run_id: i64,
-        recipients: Vec<(String, String)>,
-    },
+    /// Nobody is left to send to but some recipients are in doubt: nothing sent.
+    InDoubt(Standing),
 }
 
 /// A run as the command line or the scheduler asks for it.
@@ -123,26 +149,36 @@ pub fn open_ledger(settings: &Settings, out: &Path) -> anyhow::Result<Ledger> {
 }
 
 /// Run a report as planned: ask the ledger, take the lock, compute, write, deliver,
-/// record. Any error means nothing was sent (and nothing written unless the output
-/// folder was complete).
+/// record. An error means nothing was sent (and the previous output is untouched).
 pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Executed> {
     let req = &plan.req;
     let period = report_period(&req.report, &req.period)?;
     crate::report::check_template(&req.report)?;
     let out = out_root(settings, req);
-    let mut ledger = open_ledger(settings, &out)?;
-    if req.send {
-        match ledger.next_action(&req.report, &period.id)? {
-            NextAction::Run => {}
-            NextAction::AlreadyDelivered { run_id, finished } if !plan.resend => {
-                return Ok(Executed::AlreadyDelivered { run_id, finished });
-            }
-            NextAction::InDoubt { run_id, recipients } if !plan.resend => {
-                return Ok(Executed::InDoubt { run_id, recipients });
-            }
-            // --resend: a person has decided to send again.
-            _ => ledger.resolve_in_doubt(&req.report, &period.id)?,
+    let settings = &settings.for_out(&out);
+    for dir in [out.join(&req.report), out.join("archive")] {
+        for what in sweep_leftovers(&dir) {
+            tracing::info!("{what}: left by a run that stopped");
         }
+    }
+    let mut ledger = open_ledger(settings, &out)?;
+    // --resend: a person has decided to compute and send again to everyone.
+    if req.send
+        && !plan.resend
+        && let NextAction::Standing(s) = ledger.next_action(&req.report, &period.id)?
+    {
+        if !s.to_send.is_empty() {
+            let outcomes = crate::resend::carry_on(settings, &mut ledger, &s, plan).await?;
+            return Ok(Executed::Continued {
+                standing: s,
+                outcomes,
+            });
+        }
+        return Ok(if s.in_doubt.is_empty() {
+            Executed::AlreadyDelivered(s)
+        } else {
+            Executed::InDoubt(s)
+        });
     }
     let run_id = ledger.begin(
         &req.report,
@@ -151,17 +187,27 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
         plan.scheduled_for,
         None,
     )?;
-    match produce_and_send(settings, req, &period, &out, &ledger, run_id).await {
-        Ok(outcome) => {
+    match produce_and_send(settings, req, &period, &out, &mut ledger, run_id).await {
+        Ok(mut outcome) => {
             let s = if req.send {
                 run_status(&outcome.deliveries)
             } else {
                 status::NOT_SENT
             };
-            ledger.finish(run_id, s, None)?;
+            if let Err(e) = ledger.finish(run_id, s, None) {
+                outcome
+                    .afterwards
+                    .push(format!("the run's end was not recorded: {e}"));
+            }
             if !outcome.all_delivered() {
-                tell_admins_of_failed_recipients(settings, req, &period, &outcome).await;
-                ledger.admins_told(run_id)?;
+                let notice =
+                    tell_admins_of_failed_recipients(settings, req, &period, &outcome).await;
+                if notice.told()
+                    && let Err(e) = ledger.admins_told(run_id)
+                {
+                    outcome.afterwards.push(format!("{e}"));
+                }
+                outcome.admins = Some(notice);
             }
             Ok(Executed::Done(outcome))
         }
@@ -171,7 +217,9 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
             } else {
                 status::FAILED
             };
-            ledger.finish(run_id, s, Some(&format!("{e:#}")))?;
+            if let Err(le) = ledger.finish(run_id, s, Some(&format!("{e:#}"))) {
+                tracing::error!("cannot record the failed run {run_id}: {le}");
+            }
             Err(e)
         }
     }
@@ -183,22 +231,27 @@ async fn tell_admins_of_failed_recipients(
     req: &RunRequest,
     period: &Period,
     outcome: &RunOutcome,
-) {
+) -> AdminNotice {
     let lines: Vec<String> = outcome
         .deliveries
         .iter()
-        .filter(|d| d.status == delivery_status::FAILED)
-        .map(|d| format!("  - {}: {}", d.recipient, d.detail))
+        .filter(|d| !d.delivered())
+        .map(|d| format!("  - {} ({}): {}", d.recipient, d.status, d.detail))
         .collect();
     let body = format!(
         "Run {} of {} for {} could not deliver the report to every recipient:\n\n{}\n\n\
-         The others have it. The report is kept in {}. Once the cause is fixed, send it \
-         with:\n\n  equity-reports resend {} --to ADDRESS\n",
+         The others have it. The report is kept in {}. A recipient that failed may be sent \
+         the same report once the cause is fixed: `equity-reports run {} --period {}` \
+         sends to those whose failure may mend, and\n\n  equity-reports resend {} --to \
+         ADDRESS\n\nto one address. One \"in doubt\" may have it already: look for its \
+         Message-ID in the mail server's log first.\n",
         outcome.run_id,
         req.report,
         period.id,
         lines.join("\n"),
         outcome.folder.display(),
+        req.report,
+        period.id,
         outcome.run_id,
     );
     notify_admins(
@@ -209,7 +262,67 @@ async fn tell_admins_of_failed_recipients(
         ),
         &body,
     )
-    .await;
+    .await
+}
+
+/// What the compute stage hands to the write stage.
+struct Produced {
+    title: String,
+    /// report.pdf, then the copies with their own rounding: (round_to, file, bytes).
+    pdfs: Vec<(u64, String, Vec<u8>)>,
+    /// Every file of the output folder except the manifest.
+    files: Vec<(String, Vec<u8>)>,
+    manifest: serde_json::Value,
+    /// The input files: (dataset, file, rows, SHA-256).
+    inputs: Vec<(String, String, u64, String)>,
+}
+
+/// One planned message: to whom, which PDF (index into `Produced::pdfs`), its ledger
+/// row and Message-ID.
+struct Planned {
+    recipient: String,
+    copy: usize,
+    row: i64,
+    message_id: String,
+}
+
+/// Phase times go into the manifest, for the benchmark and for an administrator
+/// wondering where a slow run spent its time.
+struct Laps {
+    start: std::time::Instant,
+    last: std::time::Instant,
+    ms: Vec<(&'static str, u64)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        let now = std::time::Instant::now();
+        Laps {
+            start: now,
+            last: now,
+            ms: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.ms
+            .push((phase, now.duration_since(self.last).as_millis() as u64));
+        self.last = now;
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let mut m: serde_json::Map<String, serde_json::Value> = self
+            .ms
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), json!(v)))
+            .collect();
+        m.insert(
+            "total".into(),
+            json!(self.start.elapsed().as_millis() as u64),
+        );
+        serde_json::Value::Object(m)
+    }
 }
 
 /// Compute the report, write its folder, archive the attachments and deliver.
@@ -218,9 +331,50 @@ async fn produce_and_send(
     req: &RunRequest,
     period: &Period,
     out_root: &Path,
-    ledger: &Ledger,
+    ledger: &mut Ledger,
     run_id: i64,
 ) -> anyhow::Result<RunOutcome> {
+    let mut laps = Laps::new();
+    let mut p = compute(settings, req, period, run_id, &mut laps).await?;
+    let (folder, archive, rows) =
+        write_and_record(settings, req, period, out_root, ledger, run_id, &p)?;
+    laps.lap("write");
+    let deliveries = if req.send {
+        let d = send_planned(settings, req, period, ledger, &p, &archive, &rows).await;
+        p.manifest["delivery"] = json!({
+            "status": delivery_summary(&d),
+            "at": Utc::now().to_rfc3339(),
+            "recipients": d,
+        });
+        d
+    } else {
+        p.manifest["delivery"] = json!({"status": "not sent (--no-send)", "recipients": []});
+        Vec::new()
+    };
+    laps.lap("delivery");
+    p.manifest["timings_ms"] = laps.json();
+    tracing::info!(timings_ms = %p.manifest["timings_ms"], "run phases");
+    // The messages have gone: a failure now must not read as "nothing sent".
+    let mut afterwards = Vec::new();
+    if let Err(e) = pretty(&p.manifest)
+        .map_err(|e| e.to_string())
+        .and_then(|b| replace_file(&folder.join("manifest.json"), &b).map_err(|e| e.to_string()))
+    {
+        afterwards.push(format!(
+            "the manifest could not be updated with the deliveries ({e}); the ledger has them"
+        ));
+    }
+    Ok(RunOutcome::sent(run_id, folder, deliveries, afterwards))
+}
+
+/// Check the extracts, run the queries and draw the PDFs.
+async fn compute(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+    run_id: i64,
+    laps: &mut Laps,
+) -> anyhow::Result<Produced> {
     let started = Utc::now();
     let datasets = if req.report.starts_with("workforce") {
         workforce::DATASETS
@@ -231,18 +385,6 @@ async fn produce_and_send(
         .data
         .clone()
         .unwrap_or_else(|| settings.paths.data.clone());
-    // Phase times go into the manifest, for the benchmark and for an administrator
-    // wondering where a slow run spent its time.
-    let clock = std::time::Instant::now();
-    let mut lap = {
-        let mut last = clock;
-        move || {
-            let now = std::time::Instant::now();
-            let ms = now.duration_since(last).as_millis() as u64;
-            last = now;
-            ms
-        }
-    };
     let inventory = find_datasets(&data_root, datasets).await;
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory
@@ -272,10 +414,10 @@ async fn produce_and_send(
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let quality = check_quality(&session, datasets, req.as_of)
+    let quality = check_quality(&session, datasets, req.as_of, settings.quality.earliest())
         .await
         .context("counting data-quality problems")?;
-    let load_ms = lap();
+    laps.lap("load_and_check");
     let computed = match req.report.as_str() {
         "workforce-quarterly" => {
             quarterly::compute(&session, settings, period, req.as_of, quality).await
@@ -285,17 +427,20 @@ async fn produce_and_send(
         _ => equity::compute(&session, settings, period, req.as_of, quality).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
-    let queries_ms = lap();
-    let pdf = render_pdf(&computed.document).context("drawing the PDF")?;
+    laps.lap("queries");
+    let mut pdfs = vec![(
+        settings.disclosure.round_to,
+        "report.pdf".to_string(),
+        render_pdf(&computed.document).context("drawing the PDF")?,
+    )];
     // the copies for audiences with their own rounding, beside report.pdf
-    let mut copies: Vec<(u64, String, Vec<u8>)> = Vec::new();
     for (r, doc) in &computed.variants {
         let bytes = render_pdf(doc).context("drawing the PDF")?;
-        copies.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
+        pdfs.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
     }
+    laps.lap("pdf");
 
-    let pdf_ms = lap();
-    let inputs: Vec<serde_json::Value> = inventory
+    let datasets_json: Vec<serde_json::Value> = inventory
         .found
         .values()
         .map(|f| {
@@ -321,11 +466,11 @@ async fn produce_and_send(
     metrics_json.insert("contract_version".into(), json!(CONTRACT_VERSION));
     metrics_json.insert("generator".into(), json!(generator));
     metrics_json.insert("as_of".into(), json!(req.as_of.to_string()));
-    metrics_json.insert("inputs".into(), json!(inputs));
+    metrics_json.insert("inputs".into(), json!(datasets_json));
     metrics_json.insert("metrics".into(), serde_json::to_value(&computed.metrics)?);
     metrics_json.extend(computed.extra.clone());
 
-    let file_inputs: Vec<(String, String, u64, String)> = inventory
+    let inputs: Vec<(String, String, u64, String)> = inventory
         .found
         .values()
         .flat_map(|f| {
@@ -339,8 +484,7 @@ async fn produce_and_send(
             })
         })
         .collect();
-    ledger.record_inputs(run_id, &file_inputs)?;
-    let mut manifest = json!({
+    let manifest = json!({
         "report": req.report,
         "period": period.id,
         "run_id": run_id,
@@ -348,126 +492,181 @@ async fn produce_and_send(
         "generator": generator,
         "config_sha256": settings.digest,
         "data_root": data_root.display().to_string(),
-        "inputs": file_inputs.iter().map(|(dataset, file, rows, sha)| {
+        "inputs": inputs.iter().map(|(dataset, file, rows, sha)| {
             json!({"dataset": dataset, "file": file, "rows": rows, "sha256": sha})
         }).collect::<Vec<_>>(),
         "started": started.to_rfc3339(),
         "finished": Utc::now().to_rfc3339(),
         "delivery": {"status": "not yet sent", "recipients": []},
     });
-
-    let mut files = vec![
-        ("report.pdf".to_string(), pdf.clone()),
-        (
-            "metrics.json".to_string(),
-            pretty(&serde_json::Value::Object(metrics_json))?,
-        ),
-        ("manifest.json".to_string(), pretty(&manifest)?),
-    ];
-    for (_, name, bytes) in &copies {
-        files.push((name.clone(), bytes.clone()));
-    }
+    let mut files = vec![(
+        "metrics.json".to_string(),
+        pretty(&serde_json::Value::Object(metrics_json))?,
+    )];
+    files.extend(
+        pdfs.iter()
+            .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
+    );
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
     }
-    let folder = write_output_folder(out_root, &req.report, &period.id, &files)?;
-    tracing::info!(folder = %folder.display(), "output written");
+    Ok(Produced {
+        title: computed.document.title.clone(),
+        pdfs,
+        files,
+        manifest,
+        inputs,
+    })
+}
 
+/// Write the folder beside its place, archive the attachments, record both and the
+/// planned messages in the ledger, and only then put the folder in place. Returns the
+/// folder, the archive and the ledger rows of the planned messages.
+fn write_and_record(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+    out_root: &Path,
+    ledger: &mut Ledger,
+    run_id: i64,
+    p: &Produced,
+) -> anyhow::Result<(PathBuf, PathBuf, Vec<Planned>)> {
+    let mut files = p.files.clone();
+    files.push(("manifest.json".to_string(), pretty(&p.manifest)?));
+    let staged: Staged = stage_folder(out_root, &req.report, &period.id, &files)?;
     let letter = ArchivedLetter {
-        subject: format!("{} - {}", computed.document.title, period.label()),
-        body: letter_body(settings, &computed.document.title, period, req.as_of),
+        subject: format!("{} - {}", p.title, period.label()),
+        body: letter_body(settings, &p.title, period, req.as_of),
         attachment_name: format!("{}-{}.pdf", req.report, period.id),
     };
     // What is e-mailed is archived per run, so `resend` sends exactly these bytes even
     // after a later run has replaced the output folder.
-    let mut attached = vec![("report.pdf".to_string(), pdf.clone())];
-    attached.extend(
-        copies
-            .iter()
-            .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
-    );
+    let attached: Vec<(String, Vec<u8>)> = p
+        .pdfs
+        .iter()
+        .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
+        .collect();
     let archive = archive_run(out_root, run_id, &letter, &attached)?;
-    ledger.record_output(
-        run_id,
-        &folder,
-        &archive,
-        &attached
-            .iter()
-            .map(|(n, b)| (n.clone(), sha_hex(b)))
-            .collect::<Vec<_>>(),
-    )?;
-
-    let write_ms = lap();
-    let deliveries = if req.send {
-        // Settings that cannot make a mailer (a password not in the environment) fail
-        // every recipient, with the report kept for a resend.
-        let mailer = Mailer::from_settings(settings);
-        let record = Record { ledger, run_id };
-        let mut d = Vec::new();
+    let recorded = (|| -> anyhow::Result<Vec<Planned>> {
+        failpoint::hit("run.ledger").context("recording the run in the ledger")?;
+        ledger.record_inputs(run_id, &p.inputs)?;
+        ledger.record_output(
+            run_id,
+            staged.target(),
+            &archive,
+            &attached
+                .iter()
+                .map(|(n, b)| (n.clone(), sha_hex(b)))
+                .collect::<Vec<_>>(),
+        )?;
+        if !req.send {
+            return Ok(Vec::new());
+        }
+        // Every recipient is planned before the first is tried: a crash at any point
+        // leaves each of them in a named state.
+        let mut planned = Vec::new();
+        let mut copies = Vec::new();
         let mut n = 0;
         for (r, recipients) in recipients_by_rounding(settings, &req.report) {
-            let copy = copies.iter().find(|c| c.0 == r);
-            let file = copy.map_or("report.pdf", |c| c.1.as_str());
-            let to: Vec<Addressee> = recipients
-                .into_iter()
-                .map(|a| {
-                    n += 1;
-                    let tag = format!("{}.{}.run{run_id}", req.report, period.id);
-                    (a, message_id(settings, &tag, n))
-                })
-                .collect();
-            let l = letter.letter(copy.map_or(&pdf, |c| &c.2), &archive.join(file));
-            match &mailer {
-                Ok(m) => d.extend(deliver(settings, m, &to, &l, file, Some(&record)).await),
-                Err(e) => d.extend(to.into_iter().map(|(recipient, message_id)| Delivery {
-                    recipient,
-                    status: delivery_status::FAILED.into(),
-                    detail: e.clone(),
-                    attachment: file.into(),
-                    message_id,
-                    attempts: 0,
-                    permanent: true,
-                })),
+            let copy = p.pdfs.iter().position(|c| c.0 == r).unwrap_or(0);
+            for a in recipients {
+                n += 1;
+                let tag = format!("{}.{}.run{run_id}", req.report, period.id);
+                let id = message_id(settings, &tag, n);
+                planned.push(PlannedDelivery {
+                    recipient: a.clone(),
+                    attachment: p.pdfs[copy].1.clone(),
+                    message_id: id.clone(),
+                });
+                copies.push((a, copy, id));
             }
         }
-        manifest["delivery"] = json!({
-            "status": delivery_summary(&d),
-            "at": Utc::now().to_rfc3339(),
-            "recipients": d,
-        });
-        d
-    } else {
-        manifest["delivery"] = json!({"status": "not sent (--no-send)", "recipients": []});
-        Vec::new()
+        let rows = ledger.plan_deliveries(run_id, &planned, Settles::All)?;
+        Ok(copies
+            .into_iter()
+            .zip(rows)
+            .map(|((recipient, copy, message_id), row)| Planned {
+                recipient,
+                copy,
+                row,
+                message_id,
+            })
+            .collect())
+    })();
+    let rows = match recorded {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&archive);
+            return Err(e);
+        }
     };
-    let delivery_ms = lap();
-    manifest["timings_ms"] = json!({
-        "load_and_check": load_ms,
-        "queries": queries_ms,
-        "pdf": pdf_ms,
-        "write": write_ms,
-        "delivery": delivery_ms,
-        "total": clock.elapsed().as_millis() as u64,
-    });
-    tracing::info!(
-        load_ms,
-        queries_ms,
-        pdf_ms,
-        write_ms,
-        delivery_ms,
-        "run phases"
-    );
-    replace_file(&folder.join("manifest.json"), &pretty(&manifest)?)?;
-    Ok(RunOutcome {
-        run_id,
-        folder,
-        deliveries,
-    })
+    let folder = staged.commit()?;
+    tracing::info!(folder = %folder.display(), "output written");
+    Ok((folder, archive, rows))
+}
+
+/// Send the planned messages: each recipient the copy of its rounding.
+async fn send_planned(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+    ledger: &Ledger,
+    p: &Produced,
+    archive: &Path,
+    rows: &[Planned],
+) -> Vec<Delivery> {
+    let letter = ArchivedLetter {
+        subject: format!("{} - {}", p.title, period.label()),
+        body: letter_body(settings, &p.title, period, req.as_of),
+        attachment_name: format!("{}-{}.pdf", req.report, period.id),
+    };
+    let letters: Vec<Letter> = p
+        .pdfs
+        .iter()
+        .map(|(_, name, bytes)| letter.letter(bytes, &archive.join(name)))
+        .collect();
+    let outgoing: Vec<Outgoing> = rows
+        .iter()
+        .map(|x| Outgoing {
+            recipient: x.recipient.clone(),
+            message_id: x.message_id.clone(),
+            attachment: p.pdfs[x.copy].1.clone(),
+            letter: &letters[x.copy],
+            row: Some(x.row),
+        })
+        .collect();
+    match Mailer::from_settings(settings) {
+        Ok(m) => deliver(settings, &m, &outgoing, Some(ledger)).await,
+        // Settings that cannot make a mailer (a password not in the environment) fail
+        // every recipient, with the report kept for a resend.
+        Err(e) => outgoing
+            .iter()
+            .map(|o| {
+                let d = Delivery {
+                    recipient: o.recipient.clone(),
+                    status: delivery_status::FAILED.into(),
+                    detail: e.clone(),
+                    attachment: o.attachment.clone(),
+                    message_id: o.message_id.clone(),
+                    attempts: 0,
+                    permanent: true,
+                };
+                if let Err(le) =
+                    ledger.delivery_result(o.row.unwrap_or(0), &d.status, 0, &d.detail, true)
+                {
+                    tracing::error!("cannot record the delivery: {le}");
+                }
+                d
+            })
+            .collect(),
+    }
 }
 
 /// The manifest's word for a set of deliveries.
 fn delivery_summary(d: &[Delivery]) -> &'static str {
-    if d.iter().any(|x| x.status == delivery_status::FAILED) {
+    if d.iter().any(|x| x.status == delivery_status::IN_DOUBT) {
+        "in doubt"
+    } else if d.iter().any(|x| x.status == delivery_status::FAILED) {
         "failed"
     } else if d.iter().all(|x| x.status == delivery_status::WRITTEN) {
         "written to outbox"
@@ -512,7 +711,13 @@ fn archive_run(
         "letter.json".into(),
         pretty(&serde_json::to_value(letter)?)?,
     ));
-    Ok(write_output_folder(
+    failpoint::hit("run.archive").with_context(|| {
+        format!(
+            "archiving run {run_id} in {}",
+            out_root.join("archive").display()
+        )
+    })?;
+    Ok(write_folder(
         out_root,
         "archive",
         &format!("run-{run_id}"),

@@ -17,7 +17,7 @@ use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 
 use crate::config::Settings;
-use crate::ledger::{Ledger, LedgerError, NextAction, Trigger};
+use crate::ledger::{Ledger, LedgerError, NextAction, Standing, Trigger};
 use crate::period::Period;
 
 /// Read a cron pattern: seconds (optional), minutes, hours, day of month, month, day
@@ -97,13 +97,13 @@ pub struct Due {
     pub last_try: bool,
 }
 
-/// A scheduled run that cannot go ahead without a person.
+/// A report and period with recipients in doubt: they wait for a person (the others
+/// may still be sent to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
     pub report: String,
     pub period: String,
-    pub run_id: i64,
-    pub recipients: Vec<(String, String)>,
+    pub standing: Standing,
 }
 
 /// What is due at an instant.
@@ -193,18 +193,18 @@ impl Scheduler {
                     continue;
                 }
                 seen.push(period.id.clone());
-                match ledger.next_action(report, &period.id)? {
-                    NextAction::AlreadyDelivered { .. } => continue,
-                    NextAction::InDoubt { run_id, recipients } => {
+                if let NextAction::Standing(s) = ledger.next_action(report, &period.id)? {
+                    let nothing_to_send = s.to_send.is_empty();
+                    if !s.in_doubt.is_empty() {
                         plan.blocked.push(Blocked {
                             report: report.clone(),
                             period: period.id.clone(),
-                            run_id,
-                            recipients,
+                            standing: s,
                         });
+                    }
+                    if nothing_to_send {
                         continue;
                     }
-                    NextAction::Run => {}
                 }
                 let tried = ledger.scheduled_attempts(report, &period.id)?;
                 if tried.running || tried.gave_up {

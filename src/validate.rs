@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::config::Settings;
 use crate::contract::DATASETS;
-use crate::data::files::find_datasets;
+use crate::data::files::{StructuralError, find_datasets};
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 
@@ -39,14 +39,26 @@ pub async fn validate(
     }
     let quality = if inv.errors.is_empty() {
         let session = open_session(&inv, settings).await?;
-        Some(check_quality(&session, &all, as_of).await?)
+        Some(check_quality(&session, &all, as_of, settings.quality.earliest()).await?)
     } else {
         None
     };
     let mut row_problems = 0u64;
     for ds in DATASETS {
         writeln!(text)?;
+        let refused = inv
+            .errors
+            .iter()
+            .filter(|e| e.dataset() == Some(ds.name))
+            .filter(|e| !matches!(e, StructuralError::Missing { .. }))
+            .count();
         match inv.found.get(ds.name) {
+            // There, but refused: say so, not "missing".
+            None if refused > 0 => writeln!(
+                text,
+                "{}: REFUSED ({refused} structural error(s), listed above)",
+                ds.name
+            )?,
             None if ds.required => writeln!(text, "{}: MISSING (required)", ds.name)?,
             None => writeln!(text, "{}: not supplied (optional)", ds.name)?,
             Some(f) => {

@@ -8,5 +8,6 @@ SELECT partner AS partner_org,
   CASE WHEN staff_id IS NOT NULL AND known_staff IS NULL THEN '' END AS "staff_id|no matching staff_id in staff_snapshot",
   CASE WHEN partner = 'Unlisted' THEN COALESCE(partner_org, '(empty)') END AS "partner_org|unlisted partner code",
   CASE WHEN leave_date IS NULL THEN '' END AS "leave_date|missing value",
-  CASE WHEN leave_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "leave_date|date in the future"
+  CASE WHEN leave_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "leave_date|date in the future",
+  CASE WHEN leave_date < {{earliest_date}} THEN 'before ' || CAST({{earliest_date}} AS VARCHAR) END AS "leave_date|date before the earliest accepted"
 FROM d

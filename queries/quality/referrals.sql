@@ -23,6 +23,7 @@ SELECT partner AS partner_org,
   CASE WHEN service_line IS NULL OR service_line NOT IN ('talking_therapies', 'pcmh') THEN COALESCE(service_line, '(empty)') END AS "service_line|unknown code",
   CASE WHEN referral_date IS NULL THEN '' END AS "referral_date|missing value",
   CASE WHEN referral_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "referral_date|date in the future",
+  CASE WHEN referral_date < {{earliest_date}} THEN 'before ' || CAST({{earliest_date}} AS VARCHAR) END AS "referral_date|date before the earliest accepted",
   CASE WHEN referral_source NOT IN ('self', 'gp', 'other_professional', 'other') THEN COALESCE(referral_source, '') END AS "referral_source|unknown code",
   CASE WHEN age_years IS NULL OR age_years < 0 OR age_years > 110 THEN COALESCE(CAST(age_years AS VARCHAR), '') END AS "age_years|out of range (0 to 110)",
   CASE WHEN sex IS NULL OR sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '(empty)') END AS "sex|unknown code",
@@ -30,5 +31,6 @@ SELECT partner AS partner_org,
   CASE WHEN disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '') END AS "disability|unknown code",
   CASE WHEN imd_decile < 1 OR imd_decile > 10 THEN COALESCE(CAST(imd_decile AS VARCHAR), '') END AS "imd_decile|out of range (1 to 10)",
   CASE WHEN end_date < referral_date THEN '' END AS "end_date|end_date before referral_date",
-  CASE WHEN end_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "end_date|date in the future"
+  CASE WHEN end_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "end_date|date in the future",
+  CASE WHEN end_date < {{earliest_date}} THEN 'before ' || CAST({{earliest_date}} AS VARCHAR) END AS "end_date|date before the earliest accepted"
 FROM d

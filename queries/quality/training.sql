@@ -8,5 +8,6 @@ SELECT partner AS partner_org,
   CASE WHEN course IS NULL THEN '' END AS "course|missing value",
   CASE WHEN completed_date IS NULL THEN '' END AS "completed_date|missing value",
   CASE WHEN completed_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "completed_date|date in the future",
+  CASE WHEN completed_date < {{earliest_date}} THEN 'before ' || CAST({{earliest_date}} AS VARCHAR) END AS "completed_date|date before the earliest accepted",
   CASE WHEN mandatory IS NULL THEN '' END AS "mandatory|missing value"
 FROM d

@@ -1,6 +1,7 @@
 -- Workforce figures at one snapshot ({{snapshot_date}}), overall and by partner, in the
 -- long form every metric query returns: metric, by_key ('dim=value;dim=value', '' for
--- overall), numerator, denominator (proportions) or value (value-only figures).
+-- overall), numerator, denominator (proportions) or value (value-only figures), and
+-- left_out (rows the whole-time equivalent leaves out for an fte out of range).
 -- Training counts completions on or before {{period_end}}; definitions in reports.md.
 WITH done AS (
   SELECT t.staff_id,
@@ -23,7 +24,10 @@ s AS (
 agg AS (
   SELECT CASE WHEN partner_org IS NULL THEN '' ELSE 'partner_org=' || partner_org END AS by_key,
     count(*) AS headcount,
-    sum(fte) AS fte,
+    -- a whole-time equivalent missing or outside 0 < fte <= 1.5 (NaN too) is a data
+    -- error: left out of the sum and counted (and on the data-quality page)
+    sum(CASE WHEN fte > 0 AND fte <= 1.5 THEN fte END) AS fte,
+    sum(CASE WHEN fte > 0 AND fte <= 1.5 THEN 0 ELSE 1 END) AS fte_left_out,
     sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS bme,
     sum(CASE WHEN wres_group = 'Unknown' THEN 1 ELSE 0 END) AS ethnicity_unknown,
     sum(CASE WHEN band7plus THEN 1 ELSE 0 END) AS band7plus,
@@ -107,15 +111,16 @@ SELECT f.metric, a.by_key,
   END AS BIGINT) AS denominator,
   CASE f.metric
     WHEN 'wf.headcount' THEN CAST(headcount AS DOUBLE)
-    WHEN 'wf.fte' THEN CAST(fte AS DOUBLE)
-  END AS value
+    WHEN 'wf.fte' THEN CAST(COALESCE(fte, 0) AS DOUBLE)
+  END AS value,
+  CASE WHEN f.metric = 'wf.fte' THEN CAST(fte_left_out AS BIGINT) END AS left_out
 FROM agg a CROSS JOIN figures f
-UNION ALL SELECT 'mentoring.bme_matched', by_key, NULL, NULL, CAST(matched AS DOUBLE) FROM mentoring_by
+UNION ALL SELECT 'mentoring.bme_matched', by_key, NULL, NULL, CAST(matched AS DOUBLE), NULL FROM mentoring_by
 UNION ALL
 SELECT 'wres1.band_share',
   CASE WHEN c.by_key = '' THEN '' ELSE c.by_key || ';' END
     || 'band_cluster=' || c.band_cluster || ';wres_group=' || g.wres_group,
-  COALESCE(n.n, 0), c.total, NULL
+  COALESCE(n.n, 0), c.total, NULL, NULL
 FROM clusters c
 CROSS JOIN wres_groups g
 LEFT JOIN band_counts n ON n.by_key = c.by_key AND n.band_cluster = c.band_cluster AND n.wres_group = g.wres_group

@@ -68,6 +68,22 @@ pub enum StructuralError {
 }
 
 impl StructuralError {
+    /// The dataset the error is about (none for a missing data root).
+    pub fn dataset(&self) -> Option<&str> {
+        use StructuralError::*;
+        match self {
+            NoRoot(_) => None,
+            Missing { dataset, .. }
+            | Ambiguous { dataset, .. }
+            | EmptyFolder { dataset, .. }
+            | Unreadable { dataset, .. }
+            | Identifier { dataset, .. }
+            | MissingColumn { dataset, .. }
+            | WrongType { dataset, .. }
+            | MixedPartitions { dataset, .. } => Some(dataset),
+        }
+    }
+
     /// A file (or folder) of `dataset` that could not be read, and why.
     pub fn unreadable(dataset: &Dataset, file: &Path, why: impl std::fmt::Display) -> Self {
         StructuralError::Unreadable {

@@ -49,6 +49,23 @@ impl QualityReport {
     }
 }
 
+/// How a value found in an extract is shown on the data-quality page, in its CSV table
+/// and by `validate`: as it is when it looks like a code (up to 24 letters, digits,
+/// `_` and `-`), otherwise only by its length. A value that is not a code may be free
+/// text naming a person, and a long one would fill pages of a board paper.
+pub fn shown_value(v: &str) -> String {
+    const LONGEST_CODE: usize = 24;
+    let n = v.chars().count();
+    if n <= LONGEST_CODE
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        v.to_string()
+    } else {
+        format!("(a value of {n} characters)")
+    }
+}
+
 /// One check's column and problem, from a quality query's output column name
 /// `"<column>|<problem>"`.
 fn check_of(field: &str) -> Option<(&str, &str)> {
@@ -108,6 +125,9 @@ async fn count_problems(
                 let Some(v) = &values[i] else { continue };
                 let value = if v.is_empty() {
                     (true, String::new())
+                } else if problem.contains("code") && v != "(empty)" {
+                    // raw codes only; the checks' own wording (dates, ranges) is kept
+                    (false, shown_value(v))
                 } else {
                     (false, v.clone())
                 };
@@ -152,6 +172,7 @@ pub async fn check_quality(
     session: &DataSession,
     datasets: &[&str],
     as_of: NaiveDate,
+    earliest: NaiveDate,
 ) -> Result<QualityReport, QueryError> {
     if ["referrals", "appointments", "measures"]
         .iter()
@@ -177,7 +198,14 @@ pub async fn check_quality(
             continue;
         }
         let name = format!("quality/{dataset}.sql");
-        let body = queries::fill(&name, sql, &[("as_of", Param::Date(as_of))])?;
+        let body = queries::fill(
+            &name,
+            sql,
+            &[
+                ("as_of", Param::Date(as_of)),
+                ("earliest_date", Param::Date(earliest)),
+            ],
+        )?;
         let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
         report.problems.extend(problems);
         report.rows_read.extend(rows);
@@ -186,4 +214,22 @@ pub async fn check_quality(
         .rows_read
         .sort_by(|a, b| (&a.dataset, &a.partner_org).cmp(&(&b.dataset, &b.partner_org)));
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_value;
+
+    #[test]
+    fn only_values_that_look_like_codes_are_shown() {
+        for code in ["A", "Z99", "LCH", "talking_therapies", "WHITE-IRISH", "99"] {
+            assert_eq!(shown_value(code), code);
+        }
+        assert_eq!(shown_value("JOHN SMITH"), "(a value of 10 characters)");
+        assert_eq!(
+            shown_value(&"X".repeat(4096)),
+            "(a value of 4096 characters)"
+        );
+        assert_eq!(shown_value("ÉIRE"), "(a value of 4 characters)");
+    }
 }

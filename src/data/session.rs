@@ -25,18 +25,18 @@ use crate::queries;
 /// Why the session could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("registering dataset {dataset} from {location}: {source}")]
+    #[error("registering dataset {dataset} from {location}: {cause}")]
     Register {
         dataset: String,
         location: String,
-        source: datafusion::error::DataFusionError,
+        cause: datafusion::error::DataFusionError,
     },
     #[error("the query engine (settings [engine]): {0}")]
     Engine(String),
-    #[error("query {query}: {source}")]
+    #[error("query {query}: {cause}")]
     Query {
         query: String,
-        source: datafusion::error::DataFusionError,
+        cause: datafusion::error::DataFusionError,
     },
 }
 
@@ -113,7 +113,7 @@ pub async fn open_session(
     let engine_err = |source| SessionError::Register {
         dataset: "(query engine)".into(),
         location: "settings [engine]".into(),
-        source,
+        cause: source,
     };
     let runtime = runtime(&settings.engine).map_err(engine_err)?;
     let (ctx, cluster) = engine::context(&settings.engine, config, runtime).await?;
@@ -186,7 +186,7 @@ async fn run_ddl(
 ) -> Result<(), SessionError> {
     let err = |source| SessionError::Query {
         query: name.to_string(),
-        source,
+        cause: source,
     };
     let sql = &per_run_sql(sql, distributed);
     let started = std::time::Instant::now();
@@ -206,7 +206,7 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
     let err = |source| SessionError::Register {
         dataset: ds.name.into(),
         location: location.clone(),
-        source,
+        cause: source,
     };
     let remote = crate::data::remote::is_remote(&found.location);
     let mut url_text = if remote {

@@ -72,8 +72,19 @@ impl Faces {
     }
 
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.units(text, bold) / self.upem(bold) * size
+    }
+
+    fn upem(&self, bold: bool) -> f32 {
         let f = if bold { &self.bold } else { &self.regular };
-        let upem = f32::from(f.units_per_em.max(1));
+        f32::from(f.units_per_em.max(1))
+    }
+
+    /// The advance of `text` in font units: whole numbers, so sums of parts are exact
+    /// and equal the width of the whole.
+    fn units(&self, text: &str, bold: bool) -> f32 {
+        let f = if bold { &self.bold } else { &self.regular };
+        let upem = self.upem(bold);
         text.chars()
             .map(|c| {
                 f.lookup_glyph_index(c as u32)
@@ -81,42 +92,50 @@ impl Faces {
                     .map_or(0.5 * upem, f32::from)
             })
             .sum::<f32>()
-            / upem
-            * size
     }
 
     /// Break `text` into lines no wider than `width`; a word longer than a line is
-    /// split, never cut off.
+    /// split, never cut off. Each character is measured once, so the time is linear in
+    /// the length of the text.
     fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let upem = self.upem(bold);
+        let fits = |units: f32| units / upem * size <= width;
+        let space = self.units(" ", bold);
         let mut lines = Vec::new();
         for para in text.split('\n') {
             let mut line = String::new();
+            let mut used = 0.0f32;
             for word in para.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size, bold) <= width {
-                    line = candidate;
+                let w = self.units(word, bold);
+                if line.is_empty() && fits(w) {
+                    line.push_str(word);
+                    used = w;
+                    continue;
+                }
+                if !line.is_empty() && fits(used + space + w) {
+                    line.push(' ');
+                    line.push_str(word);
+                    used += space + w;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                    used = 0.0;
                 }
-                let mut rest = word.to_string();
-                while self.width(&rest, size, bold) > width && rest.chars().count() > 1 {
-                    let mut cut = rest.chars().count() - 1;
-                    while cut > 1
-                        && self.width(&rest.chars().take(cut).collect::<String>(), size, bold)
-                            > width
-                    {
-                        cut -= 1;
+                if fits(w) {
+                    line.push_str(word);
+                    used = w;
+                    continue;
+                }
+                for c in word.chars() {
+                    let cw = self.units(c.encode_utf8(&mut [0; 4]), bold);
+                    if !line.is_empty() && !fits(used + cw) {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0.0;
                     }
-                    lines.push(rest.chars().take(cut).collect());
-                    rest = rest.chars().skip(cut).collect();
+                    line.push(c);
+                    used += cw;
                 }
-                line = rest;
             }
             lines.push(line);
         }
@@ -876,5 +895,19 @@ mod tests {
         assert_eq!(lines.join(" "), name);
         let w = f.width("Total", 10.0, false);
         assert!(w > 15.0 && w < 35.0, "{w}");
+    }
+
+    /// A megabyte without a space is split into lines, each as full as it can be; the
+    /// old wrap measured every prefix again and did not finish.
+    #[test]
+    fn a_megabyte_word_is_split_into_full_lines() {
+        let f = Faces::load().unwrap();
+        let text = "W".repeat(1 << 20);
+        let lines = f.wrap(&text, SMALL, false, 80.0);
+        assert_eq!(lines.concat(), text);
+        let per_line = lines[0].len();
+        assert!(per_line > 1, "{per_line}");
+        assert!(lines[..lines.len() - 1].iter().all(|l| l.len() == per_line));
+        assert!(f.width(&"W".repeat(per_line + 1), SMALL, false) > 80.0);
     }
 }

@@ -101,6 +101,8 @@ const WORKFORCE_PLACEHOLDERS: &[&str] = &[
     "figure",
     "first",
     "fte",
+    "fte_left_out",
+    "fte_rows",
     "headcount",
     "interpreters_target",
     "last",

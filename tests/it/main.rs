@@ -2,8 +2,10 @@
 //! (`CARGO_BIN_EXE_equity-reports`) on real Parquet files.
 
 mod annual;
+mod awkward;
 #[cfg(feature = "ballista")]
 mod ballista;
+mod crash;
 mod document;
 mod errors;
 mod figures;

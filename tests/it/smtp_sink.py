@@ -2,14 +2,19 @@
 
 Usage: smtp_sink.py PORT OUT_DIR [MODE [ARG]]. Prints "ready" when listening; stops
 when stdin closes. Each message N is saved as N.eml, its attachments as N.pdf, its
-envelope recipients as N.rcpt.
+envelope recipients as N.rcpt; every DATA command's recipients are appended to
+OUT_DIR/tries.log, one line per try, so a test sees the order of tries.
 
 Modes:
   accept            accept everything (the default)
   tempfail-first    answer the first DATA with 451, then accept
-  reject ADDRESS    answer RCPT TO:<ADDRESS> with 550, accept the others
-  hang              take the message, print "data" and never answer (a server that
-                    dies mid-send, for crash tests)
+  tempfail          answer every message with 451
+  reject ADDRESSES  answer RCPT TO with 550 for these (comma-separated), accept the others
+  hang [N]          take message N (default 1), print "data" and never answer (a server
+                    that dies mid-send, for crash tests); earlier ones are accepted
+  drop-at-data      close the connection when the DATA command comes, before its 354
+  drop-before-reply take (and save) the whole message, then close the connection
+                    without answering
   starttls          require STARTTLS, then AUTH as "reports" with password ARG
   tls               implicit TLS (SMTPS), then AUTH as "reports" with password ARG
 In the TLS modes a new certificate authority (trustme) signs the server's certificate
@@ -23,7 +28,7 @@ import warnings
 from email import policy
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 MODE = sys.argv[3] if len(sys.argv) > 3 else "accept"
 ARG = sys.argv[4] if len(sys.argv) > 4 else ""
@@ -34,18 +39,31 @@ class Sink:
     data_calls = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if MODE == "reject" and address.lower() == ARG.lower():
+        rejected = [a.strip().lower() for a in ARG.split(",")]
+        if MODE == "reject" and address.lower() in rejected:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         Sink.data_calls += 1
+        with open(os.path.join(sys.argv[2], "tries.log"), "a") as f:
+            f.write(",".join(envelope.rcpt_tos) + "\n")
         if MODE == "tempfail-first" and Sink.data_calls == 1:
             return "451 4.3.0 Try again later"
-        if MODE == "hang":
+        if MODE == "tempfail":
+            return "451 4.3.0 Try again later"
+        if MODE == "hang" and Sink.data_calls >= int(ARG or "1"):
             print("data", flush=True)
             await asyncio.sleep(3600)
+        self.save(envelope)
+        if MODE == "drop-before-reply":
+            # The relay has the message; the client never hears so.
+            server.transport.abort()
+            await asyncio.sleep(3600)
+        return "250 Message accepted for delivery"
+
+    def save(self, envelope):
         Sink.count += 1
         base = os.path.join(sys.argv[2], str(Sink.count))
         with open(base + ".eml", "wb") as f:
@@ -56,7 +74,19 @@ class Sink:
                 f.write(part.get_content())
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
+
+
+class Server(SMTP):
+    async def smtp_DATA(self, arg):
+        if MODE == "drop-at-data":
+            self.transport.abort()
+            return
+        await super().smtp_DATA(arg)
+
+
+class Control(Controller):
+    def factory(self):
+        return Server(self.handler, **self.SMTP_kwargs)
 
 
 def authenticate(server, session, envelope, mechanism, auth_data):
@@ -87,7 +117,7 @@ if MODE in ("starttls", "tls"):
         warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
         options.update(ssl_context=context, auth_require_tls=False)
 
-controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]), **options)
+controller = Control(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]), **options)
 controller.start()
 print("ready", flush=True)
 sys.stdin.read()

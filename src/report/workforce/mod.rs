@@ -463,6 +463,23 @@ impl<'a> Builder<'a> {
             bold_rows: vec![],
             note: Some(t.text("summary.rag_note", v)?),
         };
+        // The whole-time equivalent says how many records it left out for an fte out
+        // of range (suppressed as every data-quality count is).
+        let mut v = v.clone();
+        let left_out = self
+            .metrics
+            .get("wf.fte", &[])
+            .and_then(|m| m.left_out)
+            .unwrap_or(0);
+        let note = if left_out > 0 {
+            let mut vv = v.clone();
+            vv.insert("fte_rows", self.d().show_count(left_out));
+            t.text("summary.fte_left_out", &vv)?
+        } else {
+            String::new()
+        };
+        v.insert("fte_left_out", note);
+        let v = &v;
         let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
         if self.previous.is_none() {
             blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
