@@ -150,8 +150,13 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(s) = standing
                 && !(s.in_doubt.is_empty() && s.refused.is_empty())
             {
-                eprint!("{}", history::waiting_text(&s));
-                if !s.in_doubt.is_empty() {
+                // Those waiting were just sent to (their results are above).
+                let left = ledger::Standing {
+                    to_send: Vec::new(),
+                    ..s
+                };
+                eprint!("{}", history::waiting_text(&left));
+                if !left.in_doubt.is_empty() {
                     code = ExitCode::from(EXIT_FAILED);
                 }
             }

@@ -390,6 +390,11 @@ fn a_kill_while_the_relay_holds_a_message_loses_nobody_and_repeats_nobody() {
         r.stderr
     );
     assert!(!r.stderr.contains("--resend"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("c@example.org (run 1)"),
+        "c is not still waiting: {}",
+        r.stderr
+    );
 
     // the advice for b: resend to b settles b alone; nothing else is sent after that
     let out = c.out.path().to_str().unwrap();
