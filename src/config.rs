@@ -58,6 +58,10 @@ pub struct Settings {
     /// together), recorded in each manifest.
     #[serde(skip)]
     pub digest: String,
+    /// Where the settings came from (defaults, site file, environment), for a setting
+    /// found wrong after loading.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -71,6 +75,16 @@ pub struct Paths {
 }
 
 impl Settings {
+    /// A setting found wrong after loading (by the module that reads it), named with
+    /// where the settings came from.
+    pub fn key_error(&self, key: String, message: String) -> ConfigError {
+        ConfigError::Key {
+            key,
+            origin: self.origin.clone(),
+            message,
+        }
+    }
+
     /// These settings for a run writing under `out`: the outbox resolved.
     pub fn for_out(&self, out: &Path) -> Settings {
         let mut s = self.clone();
@@ -422,7 +436,7 @@ pub fn load_settings_from(
     }
     let digest = {
         use sha2::Digest;
-        crate::data::files::hex(&sha2::Sha256::digest(value.to_string().as_bytes()))
+        format!("{:x}", sha2::Sha256::digest(value.to_string().as_bytes()))
     };
     let mut settings: Settings = serde_path_to_error::deserialize(value).map_err(|e| {
         let key = e.path().to_string();
@@ -434,10 +448,11 @@ pub fn load_settings_from(
     })?;
     check_settings(&settings).map_err(|(key, message)| ConfigError::Key {
         key,
-        origin,
+        origin: origin.clone(),
         message,
     })?;
     settings.digest = digest;
+    settings.origin = origin;
     Ok(settings)
 }
 
@@ -560,12 +575,12 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         }
     }
     for (report, route) in &s.reports {
-        if !crate::report::REPORT_IDS.contains(&report.as_str()) {
+        if !crate::catalog::REPORT_IDS.contains(&report.as_str()) {
             return err(
                 &format!("reports.{report}"),
                 format!(
                     "unknown report; known: {}",
-                    crate::report::REPORT_IDS.join(", ")
+                    crate::catalog::REPORT_IDS.join(", ")
                 ),
             );
         }
@@ -599,7 +614,7 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("not an e-mail address: {:?}", s.smtp.from),
         );
     }
-    let known = crate::report::METRIC_IDS;
+    let known = crate::catalog::METRIC_IDS;
     for k in s.baseline.values.keys().chain(s.targets.keys()) {
         if !known.contains(&k.as_str()) {
             let section = if s.baseline.values.contains_key(k) {
@@ -657,7 +672,6 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         );
     }
     check_benchmark(&s.benchmark)?;
-    crate::schedule::check_schedule(&s.schedule)?;
     if s.priority_groups.older_age > 120 {
         return err(
             "priority_groups.older_age",

@@ -8,6 +8,8 @@
 //! [`ledger`]. [`schedule`] decides when reports run by themselves and [`daemon`]
 //! runs them.
 
+pub mod archive;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod contract;
@@ -19,6 +21,7 @@ pub mod failpoint;
 pub mod history;
 pub mod ledger;
 pub mod metrics;
+pub mod outcome;
 pub mod output;
 pub mod pdf;
 pub mod period;
@@ -57,14 +60,14 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let root = a.data.unwrap_or_else(|| settings.paths.data.clone());
             let v = validate::validate(&settings, &root, a.as_of.unwrap_or(today)).await?;
             print!("{}", v.text);
             Ok(ExitCode::from(v.exit_code))
         }
         Command::Run(a) => {
-            let mut settings = config::load_settings(cli.global.config.as_deref())?;
+            let mut settings = load_settings(cli.global.config.as_deref())?;
             if let Some(kind) = a.engine {
                 settings.engine.kind = kind;
             }
@@ -163,7 +166,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
         Command::Serve(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let places = daemon::Places {
                 data: a.data,
                 out: a.out,
@@ -172,14 +175,14 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Schedule(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let s = schedule::Scheduler::from_settings(&settings).map_err(anyhow::Error::msg)?;
             let from = a.from.unwrap_or_else(chrono::Utc::now);
             print!("{}", history::schedule_table(&settings, &s, from, a.count));
             Ok(ExitCode::SUCCESS)
         }
         Command::History(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let out = a.out.unwrap_or_else(|| settings.paths.out.clone());
             let ledger = run::open_ledger(&settings, &out)?;
             print!(
@@ -189,7 +192,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resend(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let r = resend::resend(&settings, a.out.as_deref(), a.run_id, a.to.as_deref()).await?;
             println!("Run {}: resent the PDF of run {}", r.run_id, a.run_id);
             print_deliveries(r.run_id, &r.deliveries);
@@ -203,7 +206,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Confirm(a) => {
-            let settings = config::load_settings(cli.global.config.as_deref())?;
+            let settings = load_settings(cli.global.config.as_deref())?;
             let out = a.out.unwrap_or_else(|| settings.paths.out.clone());
             let ledger = run::open_ledger(&settings, &out)?;
             if ledger.confirm_delivered(a.run_id, &a.to)? == 0 {
@@ -222,6 +225,15 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The settings, checked whole: `config` checks what it reads itself, and the schedule
+/// is checked by the module that reads it.
+fn load_settings(file: Option<&std::path::Path>) -> anyhow::Result<config::Settings> {
+    let settings = config::load_settings(file)?;
+    schedule::check_schedule(&settings.schedule)
+        .map_err(|(key, message)| settings.key_error(key, message))?;
+    Ok(settings)
 }
 
 fn print_deliveries(run_id: i64, deliveries: &[delivery::Delivery]) {

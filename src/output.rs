@@ -217,6 +217,13 @@ pub fn sweep_leftovers(dir: &Path) -> Vec<String> {
     done
 }
 
+/// JSON as the output files hold it: pretty, ending in a newline.
+pub fn json_bytes(v: &serde_json::Value) -> serde_json::Result<Vec<u8>> {
+    let mut b = serde_json::to_vec_pretty(v)?;
+    b.push(b'\n');
+    Ok(b)
+}
+
 /// A table as CSV bytes.
 pub fn csv_bytes(t: &CsvTable) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -3,8 +3,6 @@
 
 use chrono::NaiveDate;
 
-use crate::metrics::QueryError;
-
 /// Tables of the service-user datasets' keys, built once per run on first need
 /// (`DataSession::service_tables`).
 pub const SERVICE_KEYS: &[(&str, &str)] = &[
@@ -119,10 +117,18 @@ pub enum Param {
     Date(NaiveDate),
 }
 
+/// A placeholder of a query that `fill` was given no value for.
+#[derive(Debug, thiserror::Error)]
+#[error("query {query}: placeholder {placeholder} has no value")]
+pub struct Unfilled {
+    pub query: String,
+    pub placeholder: String,
+}
+
 /// Fill the placeholders of `sql`, the query named `query` (its file under queries/).
 /// An unfilled placeholder is a programming error in the query set, reported with the
 /// query and placeholder names.
-pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, QueryError> {
+pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, Unfilled> {
     let mut out = sql.to_string();
     for (name, text) in SNIPPETS {
         out = out.replace(
@@ -139,9 +145,9 @@ pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, 
     if let Some(i) = out.find("{{") {
         let rest = &out[i..];
         let end = rest.find("}}").map_or(rest.len(), |e| e + 2);
-        return Err(QueryError {
+        return Err(Unfilled {
             query: query.to_string(),
-            message: format!("placeholder {} has no value", &rest[..end]),
+            placeholder: rest[..end].to_string(),
         });
     }
     Ok(out)

@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use lettre::message::Mailbox;
 
+use crate::archive::{self, ArchivedLetter, sha_hex};
 use crate::config::Settings;
 use crate::delivery::{Mailer, Outgoing, deliver, message_id, run_status};
 use crate::ledger::{Ledger, PlannedDelivery, RunRecord, Settles, Standing, Trigger, status};
-use crate::run::{ArchivedLetter, RunOutcome, RunPlan, open_ledger, sha_hex};
+use crate::outcome::RunOutcome;
 
 /// Send an archived run's PDF again, to its recipients or to `to`.
 pub async fn resend(
@@ -28,7 +29,7 @@ pub async fn resend(
     }
     let out = out.map_or_else(|| settings.paths.out.clone(), Path::to_path_buf);
     let settings = &settings.for_out(&out);
-    let mut ledger = open_ledger(settings, &out)?;
+    let mut ledger = Ledger::open(&settings.paths.ledger_for(&out))?;
     let Some(run) = ledger.run(original)? else {
         bail!(
             "run {original} is not in the ledger {}",
@@ -83,7 +84,8 @@ pub(crate) async fn carry_on(
     settings: &Settings,
     ledger: &mut Ledger,
     standing: &Standing,
-    plan: &RunPlan,
+    trigger: Trigger,
+    scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
 ) -> anyhow::Result<Vec<RunOutcome>> {
     let mut origins: Vec<i64> = standing.to_send.iter().map(|d| d.run_id).collect();
     origins.sort_unstable();
@@ -109,8 +111,8 @@ pub(crate) async fn carry_on(
                 ledger,
                 &run,
                 &targets,
-                plan.trigger,
-                plan.scheduled_for,
+                trigger,
+                scheduled_for,
                 Settles::Rows(&rows),
             )
             .await?,
@@ -141,27 +143,15 @@ async fn send_archived(
             original.status
         );
     };
-    let letter: ArchivedLetter = serde_json::from_slice(
-        &std::fs::read(archive.join("letter.json"))
-            .with_context(|| format!("reading the archive of run {id}"))?,
-    )
-    .with_context(|| format!("reading the archive of run {id}"))?;
+    let letter = ArchivedLetter::read(&archive, id)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (_, file) in targets {
-        if files.iter().any(|f| &f.0 == file) {
-            continue;
+        if !files.iter().any(|f| &f.0 == file) {
+            files.push((
+                file.clone(),
+                archive::read_checked(ledger, id, &archive, file)?,
+            ));
         }
-        let bytes = std::fs::read(archive.join(file))
-            .with_context(|| format!("reading {file} archived by run {id}; nothing sent"))?;
-        let recorded = ledger.attachment_sha(id, file)?;
-        if recorded.as_deref() != Some(sha_hex(&bytes).as_str()) {
-            bail!(
-                "{} is not the file run {id} archived (its SHA-256 differs from the \
-                 ledger's); nothing sent",
-                archive.join(file).display()
-            );
-        }
-        files.push((file.clone(), bytes));
     }
     let run_id = ledger.begin(
         &original.report,

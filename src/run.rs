@@ -12,10 +12,12 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::archive::{self, ArchivedLetter, sha_hex};
 use crate::config::Settings;
 use crate::contract::CONTRACT_VERSION;
-use crate::data::files::StructuralError;
-use crate::data::files::{find_datasets, hex};
+use crate::data::files::find_datasets;
+use crate::data::inventory::StructuralError;
+use crate::data::inventory::hex;
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 use crate::delivery::{
@@ -26,50 +28,14 @@ use crate::failpoint;
 use crate::ledger::{
     Ledger, NextAction, PlannedDelivery, Settles, Standing, Trigger, delivery_status, status,
 };
-use crate::output::{Staged, csv_bytes, replace_file, stage_folder, sweep_leftovers, write_folder};
+use crate::outcome::RunOutcome;
+use crate::output::{Staged, csv_bytes, json_bytes, replace_file, stage_folder, sweep_leftovers};
 use crate::pdf::render::render_pdf;
 use crate::period::Period;
 use crate::report::ReportError;
 use crate::report::RunRequest;
 use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
-
-/// What a run produced.
-#[derive(Debug)]
-pub struct RunOutcome {
-    pub run_id: i64,
-    pub folder: PathBuf,
-    pub deliveries: Vec<Delivery>,
-    /// What the admins were told about the recipients who did not get it (None when
-    /// there was nothing to tell).
-    pub admins: Option<AdminNotice>,
-    /// What went wrong after the messages went (the manifest or the ledger could not
-    /// be updated): the deliveries stand as listed.
-    pub afterwards: Vec<String>,
-}
-
-impl RunOutcome {
-    /// A run that got as far as sending (the admins not yet told of any failure).
-    pub fn sent(
-        run_id: i64,
-        folder: PathBuf,
-        deliveries: Vec<Delivery>,
-        afterwards: Vec<String>,
-    ) -> RunOutcome {
-        RunOutcome {
-            run_id,
-            folder,
-            deliveries,
-            admins: None,
-            afterwards,
-        }
-    }
-
-    /// Whether every recipient's copy went (or none was asked for).
-    pub fn all_delivered(&self) -> bool {
-        self.deliveries.iter().all(Delivery::delivered)
-    }
-}
 
 /// How a run ended.
 #[derive(Debug)]
@@ -124,10 +90,10 @@ pub fn is_data_missing(e: &anyhow::Error) -> bool {
 /// The period of a report, checked against the kind the report takes.
 pub fn report_period(report: &str, period: &str) -> anyhow::Result<Period> {
     let period = Period::parse(period)?;
-    let Some((expected, example)) = crate::report::period_kind(report) else {
+    let Some((expected, example)) = crate::catalog::period_kind(report) else {
         bail!(
             "unknown report {report:?}; reports are {}",
-            crate::report::REPORT_IDS.join(", ")
+            crate::catalog::REPORT_IDS.join(", ")
         );
     };
     if period.kind != expected {
@@ -168,7 +134,14 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
         && let NextAction::Standing(s) = ledger.next_action(&req.report, &period.id)?
     {
         if !s.to_send.is_empty() {
-            let outcomes = crate::resend::carry_on(settings, &mut ledger, &s, plan).await?;
+            let outcomes = crate::resend::carry_on(
+                settings,
+                &mut ledger,
+                &s,
+                plan.trigger,
+                plan.scheduled_for,
+            )
+            .await?;
             return Ok(Executed::Continued {
                 standing: s,
                 outcomes,
@@ -356,7 +329,7 @@ async fn produce_and_send(
     tracing::info!(timings_ms = %p.manifest["timings_ms"], "run phases");
     // The messages have gone: a failure now must not read as "nothing sent".
     let mut afterwards = Vec::new();
-    if let Err(e) = pretty(&p.manifest)
+    if let Err(e) = json_bytes(&p.manifest)
         .map_err(|e| e.to_string())
         .and_then(|b| replace_file(&folder.join("manifest.json"), &b).map_err(|e| e.to_string()))
     {
@@ -501,7 +474,7 @@ async fn compute(
     });
     let mut files = vec![(
         "metrics.json".to_string(),
-        pretty(&serde_json::Value::Object(metrics_json))?,
+        json_bytes(&serde_json::Value::Object(metrics_json))?,
     )];
     files.extend(
         pdfs.iter()
@@ -532,7 +505,7 @@ fn write_and_record(
     p: &Produced,
 ) -> anyhow::Result<(PathBuf, PathBuf, Vec<Planned>)> {
     let mut files = p.files.clone();
-    files.push(("manifest.json".to_string(), pretty(&p.manifest)?));
+    files.push(("manifest.json".to_string(), json_bytes(&p.manifest)?));
     let staged: Staged = stage_folder(out_root, &req.report, &period.id, &files)?;
     let letter = ArchivedLetter {
         subject: format!("{} - {}", p.title, period.label()),
@@ -546,7 +519,7 @@ fn write_and_record(
         .iter()
         .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
         .collect();
-    let archive = archive_run(out_root, run_id, &letter, &attached)?;
+    let archive = archive::write(out_root, run_id, &letter, &attached)?;
     let recorded = (|| -> anyhow::Result<Vec<Planned>> {
         failpoint::hit("run.ledger").context("recording the run in the ledger")?;
         ledger.record_inputs(run_id, &p.inputs)?;
@@ -673,62 +646,6 @@ fn delivery_summary(d: &[Delivery]) -> &'static str {
     } else {
         "delivered"
     }
-}
-
-/// Subject, body and attachment name of a run's e-mail, archived with its PDFs.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub(crate) struct ArchivedLetter {
-    subject: String,
-    body: String,
-    attachment_name: String,
-}
-
-impl ArchivedLetter {
-    pub(crate) fn letter<'a>(&self, pdf: &'a [u8], archived_at: &Path) -> Letter<'a> {
-        Letter {
-            subject: self.subject.clone(),
-            body: self.body.clone(),
-            attachment_name: self.attachment_name.clone(),
-            pdf,
-            archived_at: archived_at.display().to_string(),
-        }
-    }
-}
-
-pub(crate) fn sha_hex(b: &[u8]) -> String {
-    hex(&Sha256::digest(b))
-}
-
-/// `<out>/archive/run-<id>/`: the attachments and the letter of a run, written whole.
-fn archive_run(
-    out_root: &Path,
-    run_id: i64,
-    letter: &ArchivedLetter,
-    attached: &[(String, Vec<u8>)],
-) -> anyhow::Result<PathBuf> {
-    let mut files = attached.to_vec();
-    files.push((
-        "letter.json".into(),
-        pretty(&serde_json::to_value(letter)?)?,
-    ));
-    failpoint::hit("run.archive").with_context(|| {
-        format!(
-            "archiving run {run_id} in {}",
-            out_root.join("archive").display()
-        )
-    })?;
-    Ok(write_folder(
-        out_root,
-        "archive",
-        &format!("run-{run_id}"),
-        &files,
-    )?)
-}
-
-fn pretty(v: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
-    let mut b = serde_json::to_vec_pretty(v)?;
-    b.push(b'\n');
-    Ok(b)
 }
 
 /// The e-mail body: what is attached and for which period; never a figure.

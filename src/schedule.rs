@@ -43,12 +43,12 @@ pub fn check_schedule(s: &crate::config::Schedule) -> Result<(), (String, String
     })?;
     for (report, pattern) in &s.reports {
         let key = format!("schedule.reports.{report}");
-        if !crate::report::REPORT_IDS.contains(&report.as_str()) {
+        if !crate::catalog::REPORT_IDS.contains(&report.as_str()) {
             return Err((
                 key,
                 format!(
                     "unknown report; known: {}",
-                    crate::report::REPORT_IDS.join(", ")
+                    crate::catalog::REPORT_IDS.join(", ")
                 ),
             ));
         }
@@ -145,7 +145,7 @@ impl Scheduler {
 
     /// The period a report run at `at` covers: the one that has just closed.
     pub fn period_at(&self, report: &str, at: DateTime<Utc>) -> Option<Period> {
-        let (kind, _) = crate::report::period_kind(report)?;
+        let (kind, _) = crate::catalog::period_kind(report)?;
         Some(Period::closed_before(
             kind,
             at.with_timezone(&self.tz).date_naive(),

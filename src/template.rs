@@ -63,7 +63,7 @@ pub struct Template {
     layers: Vec<Layer>,
     /// The report these files word (empty for loose files in tests).
     pub report: String,
-    /// The sections the report can print (`crate::report::section_keys`).
+    /// The sections the report can print (`crate::catalog::section_keys`).
     pub report_sections: &'static [&'static str],
 }
 
@@ -127,7 +127,7 @@ impl Template {
         })?;
         let mut t = Template::from_files(files)?;
         t.report = report.into();
-        t.report_sections = crate::report::section_keys(report);
+        t.report_sections = crate::catalog::section_keys(report);
         Ok(t)
     }
 

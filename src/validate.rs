@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use crate::config::Settings;
 use crate::contract::DATASETS;
-use crate::data::files::{StructuralError, find_datasets};
+use crate::data::files::find_datasets;
+use crate::data::inventory::StructuralError;
 use crate::data::quality::check_quality;
 use crate::data::session::open_session;
 

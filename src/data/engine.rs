@@ -14,7 +14,6 @@ use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::config::{self, EngineKind};
-use crate::data::session::SessionError;
 use crate::process;
 
 /// What a query needs to know when it runs on a cluster: where the cluster is (for
@@ -40,7 +39,7 @@ pub async fn context(
     engine: &config::Engine,
     config: SessionConfig,
     runtime: Arc<RuntimeEnv>,
-) -> Result<(SessionContext, Option<Arc<Cluster>>), SessionError> {
+) -> Result<(SessionContext, Option<Arc<Cluster>>), String> {
     match engine.kind {
         EngineKind::Local => Ok((SessionContext::new_with_config_rt(config, runtime), None)),
         EngineKind::Ballista => {
@@ -54,11 +53,7 @@ pub async fn context(
             let ctx = ballista::context(&engine.scheduler, config, runtime)
                 .await
                 .map_err(|e| {
-                    SessionError::Engine(format!(
-                        "Ballista scheduler {}: {}",
-                        engine.scheduler,
-                        e.trim_end()
-                    ))
+                    format!("Ballista scheduler {}: {}", engine.scheduler, e.trim_end())
                 })?;
             Ok((ctx, Some(cluster)))
         }
@@ -69,7 +64,7 @@ pub async fn context(
 /// that is empty, which only a scheduler on this machine can use). Its name says which
 /// machine and process made it, so that the folders of runs of this machine that were
 /// killed before they could clean up are removed here.
-fn work_folder(engine: &config::Engine) -> Result<PathBuf, SessionError> {
+fn work_folder(engine: &config::Engine) -> Result<PathBuf, String> {
     let root = if engine.work_dir.as_os_str().is_empty() {
         std::env::temp_dir()
     } else {
@@ -84,10 +79,10 @@ fn work_folder(engine: &config::Engine) -> Result<PathBuf, SessionError> {
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.f")
     ));
     std::fs::create_dir_all(&dir).map_err(|e| {
-        SessionError::Engine(format!(
+        format!(
             "engine.work_dir {}: cannot make a folder there for this run's tables: {e}",
             root.display()
-        ))
+        )
     })?;
     Ok(dir)
 }
@@ -167,20 +162,18 @@ pub fn refuse_keyless_join(
 /// and `name` becomes a table over those files. A table held in this process's memory
 /// could not be read by the executors, and a view would be recomputed at every use
 /// (and makes plans too deep for the scheduler to decode).
+/// The error is the message; the caller names the query.
 pub async fn materialise(
     ctx: &SessionContext,
     cluster: &Cluster,
     query: &str,
     sql: &str,
-) -> Result<(), crate::metrics::QueryError> {
+) -> Result<(), String> {
     use datafusion::dataframe::DataFrameWriteOptions;
     use datafusion::datasource::file_format::parquet::ParquetFormat;
     use datafusion::datasource::listing::ListingOptions;
 
-    let err = |message: String| crate::metrics::QueryError {
-        query: query.into(),
-        message,
-    };
+    let err = |message: String| message;
     let (name, select) = split_create_table(sql)
         .ok_or_else(|| err("expected a statement `CREATE TABLE <name> AS <query>`".into()))?;
     let folder = cluster.work.join(name);

@@ -1,9 +1,11 @@
 //! Reading the extracts: finding and checking files ([`files`], or [`remote`] for an
-//! `s3://` data root), the DataFusion session queries run in ([`session`]), and
+//! `s3://` data root, both filling an [`inventory`]), the DataFusion session queries run in ([`session`]), and
 //! row-level data-quality counts ([`quality`]).
 
 pub mod engine;
 pub mod files;
+pub mod inventory;
 pub mod quality;
+pub mod query;
 pub mod remote;
 pub mod session;

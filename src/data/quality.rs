@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use datafusion::prelude::SessionContext;
 use serde::Serialize;
 
+use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
-use crate::metrics::{QueryError, collect, i64_column, string_column};
 use crate::queries::{self, Param};
 
 /// One counted problem.

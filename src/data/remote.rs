@@ -15,7 +15,7 @@ use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
-use crate::data::files::{
+use crate::data::inventory::{
     FoundDataset, Inventory, StructuralError, check_parquet, hex, partition_keys_of,
 };
 

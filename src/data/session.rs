@@ -19,7 +19,8 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use crate::config::Settings;
 use crate::contract::{self, Column, Dataset, Norm};
 use crate::data::engine;
-use crate::data::files::{FoundDataset, Inventory};
+use crate::data::inventory::{FoundDataset, Inventory};
+use crate::data::query::{self, QueryError};
 use crate::queries;
 
 /// Why the session could not be built.
@@ -54,26 +55,29 @@ pub struct DataSession {
 impl DataSession {
     /// Build the service-user key tables (`queries/tables/`) unless this session has
     /// them: the checks and the per-referral facts both read them.
-    pub async fn service_tables(&self) -> Result<(), crate::metrics::QueryError> {
+    pub async fn service_tables(&self) -> Result<(), QueryError> {
         self.build_once(&self.service_built, queries::SERVICE_KEYS)
             .await
     }
 
     /// Build the staff tables (`queries/tables/`) unless this session has them: the
     /// checks and every workforce figure read them.
-    pub async fn staff_tables(&self) -> Result<(), crate::metrics::QueryError> {
+    pub async fn staff_tables(&self) -> Result<(), QueryError> {
         self.build_once(&self.staff_built, queries::STAFF_TABLES)
             .await
     }
 
     /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`): held in
     /// memory here, or written by a cluster's executors where they can read it.
-    pub async fn create(&self, name: &str, sql: &str) -> Result<(), crate::metrics::QueryError> {
+    pub async fn create(&self, name: &str, sql: &str) -> Result<(), QueryError> {
         match &self.cluster {
-            None => crate::metrics::collect(&self.ctx, name, sql)
+            None => query::collect(&self.ctx, name, sql).await.map(drop),
+            Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql)
                 .await
-                .map(drop),
-            Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql).await,
+                .map_err(|message| QueryError {
+                    query: name.into(),
+                    message,
+                }),
         }
     }
 
@@ -81,7 +85,7 @@ impl DataSession {
         &self,
         built: &std::sync::atomic::AtomicBool,
         tables: &[(&str, &str)],
-    ) -> Result<(), crate::metrics::QueryError> {
+    ) -> Result<(), QueryError> {
         use std::sync::atomic::Ordering;
         if built.load(Ordering::Acquire) {
             return Ok(());
@@ -116,7 +120,9 @@ pub async fn open_session(
         cause: source,
     };
     let runtime = runtime(&settings.engine).map_err(engine_err)?;
-    let (ctx, cluster) = engine::context(&settings.engine, config, runtime).await?;
+    let (ctx, cluster) = engine::context(&settings.engine, config, runtime)
+        .await
+        .map_err(SessionError::Engine)?;
     let distributed = cluster.is_some();
     let mut supplied = BTreeMap::new();
     for ds in contract::DATASETS {
@@ -140,7 +146,7 @@ pub async fn open_session(
                     // tasks like any table (a constant plan they cannot)
                     Some(c) => engine::materialise(&ctx, c, &name, &sql)
                         .await
-                        .map_err(|e| SessionError::Engine(e.to_string()))?,
+                        .map_err(|e| SessionError::Engine(format!("query {name}: {e}")))?,
                 }
                 supplied.insert(ds.name, false);
             }

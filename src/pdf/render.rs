@@ -763,7 +763,7 @@ fn fix_document_id(mut pdf: Vec<u8>) -> Vec<u8> {
     for &i in &inner {
         pdf[i] = b'0';
     }
-    let digest = crate::data::files::hex(&sha2::Sha256::digest(&pdf)).to_ascii_uppercase();
+    let digest = crate::data::inventory::hex(&sha2::Sha256::digest(&pdf)).to_ascii_uppercase();
     for (n, &i) in inner.iter().enumerate() {
         pdf[i] = digest.as_bytes()[n % 32];
     }

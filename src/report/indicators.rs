@@ -4,8 +4,9 @@
 use chrono::{Months, NaiveDate};
 
 use crate::config::Settings;
+use crate::data::query::QueryError;
 use crate::data::session::DataSession;
-use crate::metrics::{Metrics, QueryError, run_likelihood_query, run_metric_query};
+use crate::metrics::{Metrics, run_likelihood_query, run_metric_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::drop_unsupplied;

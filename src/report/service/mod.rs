@@ -12,12 +12,10 @@ use std::collections::BTreeMap;
 
 use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
+use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
-use crate::metrics::{
-    GroupRate, Metric, Metrics, QueryError, collect, i64_column, parse_by_key, run_metric_query,
-    string_column,
-};
+use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_metric_query};
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};

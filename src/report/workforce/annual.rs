@@ -10,9 +10,10 @@ use super::{Builder, Gathered, Vars, gather, snapshot_in, snapshot_metrics};
 use crate::config::Settings;
 use crate::contract::BAND_CLUSTERS;
 use crate::data::quality::QualityReport;
+use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
-use crate::metrics::{Metric, Metrics, collect, i64_column, string_column};
+use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::{
     Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col, item,
 };
@@ -155,7 +156,8 @@ async fn ethnic_mix(
         name,
         queries::WORKFORCE_ETHNIC_MIX,
         &[("snapshot_date", Param::Date(snapshot))],
-    )?;
+    )
+    .map_err(QueryError::from)?;
     let mut by_code: Vec<(String, u64)> = Vec::new();
     for b in collect(&s.ctx, name, &sql).await? {
         let codes = string_column(&b, 0, name)?;

@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 
 use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
+use crate::data::query::{QueryError, collect, string_column};
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
-use crate::metrics::{Metric, Metrics, QueryError, collect, run_metric_query, string_column};
+use crate::metrics::{Metric, Metrics, run_metric_query};
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};

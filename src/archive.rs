@@ -1,0 +1,96 @@
+//! The archive of each run, `<out>/archive/run-<id>/`: the PDFs it attached and its
+//! letter (subject, body, attachment name), written whole, so that `resend` and a rerun
+//! carrying on send exactly those bytes even after a later run has replaced the report
+//! folder. The ledger holds each file's SHA-256; reading checks it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+
+use crate::data::inventory::hex;
+use crate::delivery::Letter;
+use crate::failpoint;
+use crate::ledger::Ledger;
+use crate::output::{json_bytes, write_folder};
+
+/// Subject, body and attachment name of a run's e-mail, archived with its PDFs.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ArchivedLetter {
+    pub(crate) subject: String,
+    pub(crate) body: String,
+    pub(crate) attachment_name: String,
+}
+
+impl ArchivedLetter {
+    pub(crate) fn letter<'a>(&self, pdf: &'a [u8], archived_at: &Path) -> Letter<'a> {
+        Letter {
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            attachment_name: self.attachment_name.clone(),
+            pdf,
+            archived_at: archived_at.display().to_string(),
+        }
+    }
+
+    /// The letter run `run_id` archived in `archive`.
+    pub(crate) fn read(archive: &Path, run_id: i64) -> anyhow::Result<ArchivedLetter> {
+        serde_json::from_slice(
+            &std::fs::read(archive.join("letter.json"))
+                .with_context(|| format!("reading the archive of run {run_id}"))?,
+        )
+        .with_context(|| format!("reading the archive of run {run_id}"))
+    }
+}
+
+/// Lower-case hex SHA-256 of some bytes.
+pub(crate) fn sha_hex(b: &[u8]) -> String {
+    hex(&Sha256::digest(b))
+}
+
+/// Write the archive of run `run_id`: its attachments and its letter, whole.
+pub(crate) fn write(
+    out_root: &Path,
+    run_id: i64,
+    letter: &ArchivedLetter,
+    attached: &[(String, Vec<u8>)],
+) -> anyhow::Result<PathBuf> {
+    let mut files = attached.to_vec();
+    files.push((
+        "letter.json".into(),
+        json_bytes(&serde_json::to_value(letter)?)?,
+    ));
+    failpoint::hit("run.archive").with_context(|| {
+        format!(
+            "archiving run {run_id} in {}",
+            out_root.join("archive").display()
+        )
+    })?;
+    Ok(write_folder(
+        out_root,
+        "archive",
+        &format!("run-{run_id}"),
+        &files,
+    )?)
+}
+
+/// A file run `run_id` archived in `archive`, checked against the SHA-256 the ledger
+/// holds for it.
+pub(crate) fn read_checked(
+    ledger: &Ledger,
+    run_id: i64,
+    archive: &Path,
+    file: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(archive.join(file))
+        .with_context(|| format!("reading {file} archived by run {run_id}; nothing sent"))?;
+    let recorded = ledger.attachment_sha(run_id, file)?;
+    if recorded.as_deref() != Some(sha_hex(&bytes).as_str()) {
+        bail!(
+            "{} is not the file run {run_id} archived (its SHA-256 differs from the \
+             ledger's); nothing sent",
+            archive.join(file).display()
+        );
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,142 @@
+//! Running one SQL statement on the session's engine and reading its columns: the one
+//! place a query is executed (locally, or on a Ballista cluster with its guard and
+//! timeout), timed and written to the SQL log, with errors that name the query file.
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::prelude::SessionContext;
+
+/// A query that failed, named by its file.
+#[derive(Debug, thiserror::Error)]
+#[error("query {query}: {message}")]
+pub struct QueryError {
+    pub query: String,
+    pub message: String,
+}
+
+impl From<crate::queries::Unfilled> for QueryError {
+    fn from(e: crate::queries::Unfilled) -> QueryError {
+        QueryError {
+            query: e.query,
+            message: format!("placeholder {} has no value", e.placeholder),
+        }
+    }
+}
+
+/// Run a query and collect its batches.
+pub async fn collect(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+) -> Result<Vec<RecordBatch>, QueryError> {
+    use crate::data::engine;
+    let fail = |message: String| QueryError {
+        query: name.into(),
+        message,
+    };
+    let err = |e: datafusion::error::DataFusionError| fail(describe(&e));
+    let started = std::time::Instant::now();
+    let df = ctx.sql(sql).await.map_err(err)?;
+    let batches = match engine::of(ctx) {
+        None => df.collect().await.map_err(err)?,
+        Some(cluster) => {
+            engine::refuse_keyless_join(ctx, &df).map_err(fail)?;
+            engine::run_on(&cluster, df.collect())
+                .await
+                .map_err(|t| fail(t.to_string()))?
+                .map_err(|e| fail(engine::describe(&cluster, &describe(&e))))?
+        }
+    };
+    let ms = started.elapsed().as_millis() as u64;
+    crate::sql_log::statement(name, sql, ms, &batches);
+    // RUST_LOG=equity_reports=debug shows where a run's query time and memory go
+    tracing::debug!(
+        query = name,
+        ms,
+        rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>(),
+        peak_rss_mib = peak_rss_mib(),
+        "query done"
+    );
+    Ok(batches)
+}
+
+/// An engine error as a reader needs it: running out of the engine's memory says
+/// which setting to raise.
+fn describe(e: &datafusion::error::DataFusionError) -> String {
+    let text = e.to_string();
+    if matches!(
+        e.find_root(),
+        datafusion::error::DataFusionError::ResourcesExhausted(_)
+    ) {
+        format!(
+            "{text}\nThe query engine ran out of the memory it may use: raise \
+             engine.memory_limit_mib in the settings (or EQUITY_REPORTS__ENGINE__MEMORY_LIMIT_MIB), \
+             or set it to 0 for no limit."
+        )
+    } else {
+        text
+    }
+}
+
+/// The process's peak resident memory so far in MiB (Linux; 0 elsewhere), for the
+/// per-query log lines that show where memory goes.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
+fn column_as(
+    b: &RecordBatch,
+    i: usize,
+    ty: &DataType,
+    name: &str,
+) -> Result<arrow::array::ArrayRef, QueryError> {
+    if i >= b.num_columns() {
+        return Err(QueryError {
+            query: name.into(),
+            message: format!("expected at least {} columns", i + 1),
+        });
+    }
+    cast(b.column(i), ty).map_err(|e| QueryError {
+        query: name.into(),
+        message: format!("column {}: {e}", b.schema().field(i).name()),
+    })
+}
+
+/// Column `i` as optional strings.
+pub fn string_column(
+    b: &RecordBatch,
+    i: usize,
+    name: &str,
+) -> Result<Vec<Option<String>>, QueryError> {
+    let a = column_as(b, i, &DataType::Utf8, name)?;
+    let s = a.as_string::<i32>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r).to_string()))
+        .collect())
+}
+
+/// Column `i` as optional 64-bit integers.
+pub fn i64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<i64>>, QueryError> {
+    let a = column_as(b, i, &DataType::Int64, name)?;
+    let s = a.as_primitive::<Int64Type>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r)))
+        .collect())
+}
+
+/// Column `i` as optional floats.
+pub fn f64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<f64>>, QueryError> {
+    let a = column_as(b, i, &DataType::Float64, name)?;
+    let s = a.as_primitive::<Float64Type>();
+    Ok((0..s.len())
+        .map(|r| s.is_valid(r).then(|| s.value(r)))
+        .collect())
+}
