@@ -1,6 +1,7 @@
 //! The names everything below the reports needs: which reports there are, the kind of
-//! period each takes, the sections each can print, and every metric id. A leaf: it
-//! imports nothing of the program's but the period kinds.
+//! period each takes and the sections each can print (the figures are in
+//! [`crate::registry`]). A leaf: it imports nothing of the program's but the period
+//! kinds.
 
 use crate::period::PeriodKind;
 
@@ -74,42 +75,3 @@ pub fn period_kind(report: &str) -> Option<(PeriodKind, &'static str)> {
         _ => None,
     }
 }
-
-/// Every metric id of docs/reports.md; baselines and targets in the settings must
-/// name one of these.
-pub const METRIC_IDS: &[&str] = &[
-    "wf.headcount",
-    "wf.fte",
-    "wf.bme_pct",
-    "wf.ethnicity_unknown_pct",
-    "wf.bme_pct_band7plus",
-    "wf.disability_pct",
-    "wf.male_pct",
-    "wf.turnover_pct",
-    "wres1.band_share",
-    "wres2.relative_likelihood",
-    "wres3.relative_likelihood",
-    "wres4.relative_likelihood",
-    "wres9.board_bme_pct",
-    "wdes2.relative_likelihood",
-    "train.interpreters_clinical_pct",
-    "train.cultural_competence_pct",
-    "mentoring.bme_matched",
-    "tt.referrals",
-    "tt.access_rate_per_1000",
-    "tt.representation_ratio",
-    "tt.entered_treatment",
-    "tt.uptake_pct",
-    "tt.dna_pct",
-    "tt.ended_without_treatment_pct",
-    "tt.finished_treatment",
-    "tt.recovery_pct",
-    "tt.reliable_improvement_pct",
-    "tt.reliable_recovery_pct",
-    "tt.reliable_deterioration_pct",
-    "tt.wait_6wk_pct",
-    "tt.wait_18wk_pct",
-    "tt.wait_median_days",
-    "tt.interpreter_pct",
-    "tt.culturally_adapted_sessions",
-];

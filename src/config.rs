@@ -614,9 +614,8 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("not an e-mail address: {:?}", s.smtp.from),
         );
     }
-    let known = crate::catalog::METRIC_IDS;
     for k in s.baseline.values.keys().chain(s.targets.keys()) {
-        if !known.contains(&k.as_str()) {
+        if crate::registry::figure(k).is_none() {
             let section = if s.baseline.values.contains_key(k) {
                 "baseline"
             } else {

@@ -27,6 +27,7 @@ pub mod pdf;
 pub mod period;
 pub mod process;
 pub mod queries;
+pub mod registry;
 pub mod report;
 pub mod resend;
 pub mod run;

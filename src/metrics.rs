@@ -7,6 +7,7 @@ use datafusion::prelude::SessionContext;
 use serde::Serialize;
 
 use crate::data::query::{QueryError, collect, f64_column, i64_column, string_column};
+use crate::registry::{self, Kind, Source};
 use crate::stats;
 
 /// One figure, overall (`by` empty) or for one breakdown.
@@ -193,6 +194,66 @@ pub async fn run_metric_query(
                 left_out: left_out[i].filter(|n| *n > 0).map(|n| n as u64),
                 ..m
             });
+        }
+    }
+    let mut m = Metrics(out);
+    m.sort();
+    Ok(m)
+}
+
+/// Run a query that gives one row per group (`by_key`, then a column per count) and make
+/// from it every figure the registry takes from that query's columns.
+pub async fn run_columns_query(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+) -> Result<Metrics, QueryError> {
+    let mut out = Vec::new();
+    for b in collect(ctx, name, sql).await? {
+        let by_key = string_column(&b, 0, name)?;
+        let column = |col: &str| {
+            b.schema().index_of(col).map_err(|_| QueryError {
+                query: name.into(),
+                message: format!("it gives no column `{col}`, which the figure registry names"),
+            })
+        };
+        let by = |i: usize| parse_by_key(by_key[i].as_deref().unwrap_or(""));
+        // a group without any row has no counts: zero
+        let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
+        for f in registry::from_columns(name) {
+            let Source::Columns {
+                numerator,
+                denominator,
+                ..
+            } = f.source
+            else {
+                continue;
+            };
+            match (f.kind, denominator) {
+                (_, Some(den)) => {
+                    let n = i64_column(&b, column(numerator)?, name)?;
+                    let d = i64_column(&b, column(den)?, name)?;
+                    for i in 0..b.num_rows() {
+                        out.push(Metric::proportion(f.id, by(i), count(n[i]), count(d[i])));
+                    }
+                }
+                (Kind::Count, None) => {
+                    let n = i64_column(&b, column(numerator)?, name)?;
+                    for i in 0..b.num_rows() {
+                        out.push(Metric::value(f.id, by(i), count(n[i]) as f64));
+                    }
+                }
+                (_, None) => {
+                    let v = f64_column(&b, column(numerator)?, name)?;
+                    for i in 0..b.num_rows() {
+                        // a median of nothing is no value
+                        out.push(Metric {
+                            value: v[i].map(round4),
+                            ..Metric::value(f.id, by(i), 0.0)
+                        });
+                    }
+                }
+            }
         }
     }
     let mut m = Metrics(out);

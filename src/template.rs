@@ -235,6 +235,23 @@ impl Template {
         layer.fill(key, s, vars)
     }
 
+    /// The label of a figure: `labels."<metric id>"` (the id with its dots), filled.
+    pub fn label(&self, id: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
+        for layer in &self.layers {
+            if let Some(v) = layer.root.get("labels").and_then(|t| t.get(id)) {
+                let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
+                    file: layer.file.into(),
+                    message: format!("the label of `{id}` is not text"),
+                })?;
+                return layer.fill(id, s, vars);
+            }
+        }
+        Err(TemplateError::Invalid {
+            file: self.layers[0].file.into(),
+            message: format!("no label for figure `{id}` (key `labels.\"{id}\"`)"),
+        })
+    }
+
     /// The list of texts at `key`, each filled.
     pub fn texts(
         &self,

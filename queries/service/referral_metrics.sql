@@ -1,9 +1,10 @@
--- Every service-user figure of docs/reports.md except access and representation (see
--- access.sql), for {{period_start}}..{{period_end}}, overall and by every breakdown, in
--- the long metric form: metric, by_key, numerator, denominator (proportions) or value.
+-- The counts behind every service-user figure of docs/reports.md except access and
+-- representation (see access.sql), for {{period_start}}..{{period_end}}: one row per
+-- group (by_key '' overall, and every breakdown value) with a column per count. Which
+-- columns make which figure is said once, in the figure registry (src/registry.rs).
 -- Caseness: PHQ-9 >= 10 or GAD-7 >= 8. Reliable change: PHQ-9 by 6 or more, GAD-7 by 4.
 -- Each table below is read once: the breakdowns are GROUPING SETS over one pass of the
--- referrals, and the figures are unfolded from one row per group at the end.
+-- referrals.
 WITH appts AS (
   -- appointments in the period, each appointment_id once, counted per referral
   SELECT referral_id,
@@ -71,57 +72,20 @@ grouped AS (
     median(CASE WHEN entered_in THEN CAST(wait_days AS DOUBLE) END) AS wait_median,
     sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
     sum(dna) AS dna,
-    sum(attended) AS attended,
+    sum(dna) + sum(attended) AS dna_or_attended,
     sum(adapted) AS adapted
   FROM g
   GROUP BY {{breakdown_sets}}
 ),
 -- the key of the overall figures (VALUES, not a FROM-less SELECT, which Ballista 55
 -- cannot split into tasks under a UNION)
-overall (by_key) AS (VALUES ('')),
--- every breakdown value of the report, with or without referrals
-m AS (
-  SELECT COALESCE(k.by_key, x.group_key) AS by_key, x.*
-  FROM (SELECT by_key FROM overall UNION SELECT dimension || '=' || value FROM ref_breakdown) k
-  FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key
-),
-figures (metric) AS (
-  VALUES ('tt.referrals'), ('tt.entered_treatment'), ('tt.uptake_pct'), ('tt.dna_pct'),
-    ('tt.ended_without_treatment_pct'), ('tt.finished_treatment'), ('tt.recovery_pct'),
-    ('tt.reliable_improvement_pct'), ('tt.reliable_recovery_pct'),
-    ('tt.reliable_deterioration_pct'), ('tt.wait_6wk_pct'), ('tt.wait_18wk_pct'),
-    ('tt.wait_median_days'), ('tt.interpreter_pct'), ('tt.culturally_adapted_sessions')
-)
-SELECT f.metric, m.by_key,
-  CAST(CASE f.metric
-    WHEN 'tt.uptake_pct' THEN COALESCE(taken_up, 0)
-    WHEN 'tt.dna_pct' THEN COALESCE(dna, 0)
-    WHEN 'tt.ended_without_treatment_pct' THEN COALESCE(ended_untreated, 0)
-    WHEN 'tt.recovery_pct' THEN COALESCE(recovered, 0)
-    WHEN 'tt.reliable_improvement_pct' THEN COALESCE(improved, 0)
-    WHEN 'tt.reliable_recovery_pct' THEN COALESCE(reliably_recovered, 0)
-    WHEN 'tt.reliable_deterioration_pct' THEN COALESCE(deteriorated, 0)
-    WHEN 'tt.wait_6wk_pct' THEN COALESCE(wait_6wk, 0)
-    WHEN 'tt.wait_18wk_pct' THEN COALESCE(wait_18wk, 0)
-    WHEN 'tt.interpreter_pct' THEN COALESCE(interpreter, 0)
-  END AS BIGINT) AS numerator,
-  CAST(CASE f.metric
-    WHEN 'tt.uptake_pct' THEN COALESCE(referrals, 0)
-    WHEN 'tt.dna_pct' THEN COALESCE(dna, 0) + COALESCE(attended, 0)
-    WHEN 'tt.ended_without_treatment_pct' THEN COALESCE(ended, 0)
-    WHEN 'tt.recovery_pct' THEN COALESCE(at_caseness, 0)
-    WHEN 'tt.reliable_improvement_pct' THEN COALESCE(paired, 0)
-    WHEN 'tt.reliable_recovery_pct' THEN COALESCE(at_caseness, 0)
-    WHEN 'tt.reliable_deterioration_pct' THEN COALESCE(paired, 0)
-    WHEN 'tt.wait_6wk_pct' THEN COALESCE(finished, 0)
-    WHEN 'tt.wait_18wk_pct' THEN COALESCE(finished, 0)
-    WHEN 'tt.interpreter_pct' THEN COALESCE(referrals, 0)
-  END AS BIGINT) AS denominator,
-  CASE f.metric
-    WHEN 'tt.referrals' THEN CAST(COALESCE(referrals, 0) AS DOUBLE)
-    WHEN 'tt.entered_treatment' THEN CAST(COALESCE(entered, 0) AS DOUBLE)
-    WHEN 'tt.finished_treatment' THEN CAST(COALESCE(finished, 0) AS DOUBLE)
-    WHEN 'tt.wait_median_days' THEN wait_median
-    WHEN 'tt.culturally_adapted_sessions' THEN CAST(COALESCE(adapted, 0) AS DOUBLE)
-  END AS value
-FROM m CROSS JOIN figures f
+overall (by_key) AS (VALUES (''))
+-- every breakdown value of the report, with or without referrals (a group without any
+-- has no counts: zero, and no median)
+SELECT COALESCE(k.by_key, x.group_key) AS by_key,
+  x.referrals, x.entered, x.taken_up, x.ended, x.ended_untreated, x.finished,
+  x.at_caseness, x.recovered, x.paired, x.improved, x.reliably_recovered,
+  x.deteriorated, x.wait_6wk, x.wait_18wk, x.wait_median, x.interpreter, x.dna,
+  x.dna_or_attended, x.adapted
+FROM (SELECT by_key FROM overall UNION SELECT dimension || '=' || value FROM ref_breakdown) k
+FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key

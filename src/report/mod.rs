@@ -18,7 +18,7 @@ use crate::metrics::Metrics;
 use crate::pdf::model::{Block, Document, Item, Section};
 use crate::template::Template;
 
-pub use crate::catalog::{METRIC_IDS, REPORT_IDS, period_kind, section_keys};
+pub use crate::catalog::{REPORT_IDS, period_kind, section_keys};
 
 /// The tables and charts a report's section can show, by the names its template's
 /// `show` list uses.

@@ -15,7 +15,7 @@ use crate::data::quality::QualityReport;
 use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
-use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_metric_query};
+use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};
@@ -39,7 +39,7 @@ pub async fn service_metrics(s: &DataSession, period: &Period) -> Result<Metrics
         )
     };
     let name = "service/referral_metrics.sql";
-    let mut m = run_metric_query(&s.ctx, name, &params(name, queries::SERVICE_METRICS)?).await?;
+    let mut m = run_columns_query(&s.ctx, name, &params(name, queries::SERVICE_METRICS)?).await?;
     let name = "service/access.sql";
     m.0.extend(access_metrics(s, name, &params(name, queries::SERVICE_ACCESS)?).await?);
     m.sort();
@@ -575,11 +575,7 @@ impl<'a> Builder<'a> {
                 }
                 _ => "-".into(),
             };
-            rows.push(vec![
-                t.text(&format!("labels.{}", id.replace('.', "_")), v)?,
-                self.shown(m, *kind, true),
-                change,
-            ]);
+            rows.push(vec![t.label(id, v)?, self.shown(m, *kind, true), change]);
         }
         let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
         if !covers(self.span, self.period) {

@@ -1,0 +1,316 @@
+//! The figure registry: one row per metric id of docs/reports.md, saying what kind of
+//! figure it is, which query and columns give it, which way is better, and which
+//! setting holds its target. Everything that lists figures reads it: the settings
+//! check, the service figures' unfolding from one row per group, the tests. Its label
+//! is the template key `labels."<id>"` of the report's wording (dots kept).
+//!
+//! To add a figure: a row here, its label in `report_templates/`, and (unless the
+//! query already counts what it needs) the aggregate in its query.
+
+/// What a figure is, which decides how it is computed and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// numerator / denominator, with a Wilson interval.
+    Proportion,
+    /// Events per 1,000 of a population, with a Byar interval.
+    RatePer1000,
+    /// A rate over the service's rate, with a log-scale interval.
+    Ratio,
+    /// One group's rate over a reference group's, with a log-scale interval.
+    RelativeLikelihood,
+    /// A number of people, referrals or sessions.
+    Count,
+    /// Any other value (a whole-time equivalent, a median in days).
+    Value,
+}
+
+/// Which way a figure is better, for its target and its RAG status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// No direction is better (a count, or a ratio whose ideal is 1).
+    Neither,
+}
+
+/// Where a figure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A query that returns the figure's rows in the long form (`metric, by_key,
+    /// numerator, denominator, value`) or, for relative likelihoods, each group's
+    /// counts.
+    Rows { query: &'static str },
+    /// A query that returns one row per group (`by_key` and a column per count): a
+    /// proportion is `numerator / denominator`; a count or value is `numerator`.
+    Columns {
+        query: &'static str,
+        numerator: &'static str,
+        denominator: Option<&'static str>,
+    },
+}
+
+impl Source {
+    /// The query file (under `queries/`) that gives the figure.
+    pub fn query(&self) -> &'static str {
+        match self {
+            Source::Rows { query } | Source::Columns { query, .. } => query,
+        }
+    }
+}
+
+/// One figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figure {
+    pub id: &'static str,
+    pub kind: Kind,
+    pub source: Source,
+    pub better: Better,
+    /// The setting that holds its target, if it has one.
+    pub target: Option<&'static str>,
+}
+
+const SNAPSHOT: &str = "workforce/snapshot.sql";
+const LIKELIHOODS: &str = "workforce/relative_likelihoods.sql";
+const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
+const REFERRALS: &str = "service/referral_metrics.sql";
+const ACCESS: &str = "service/access.sql";
+
+const fn rows(
+    id: &'static str,
+    kind: Kind,
+    query: &'static str,
+    better: Better,
+    target: Option<&'static str>,
+) -> Figure {
+    Figure {
+        id,
+        kind,
+        source: Source::Rows { query },
+        better,
+        target,
+    }
+}
+
+/// A proportion of two count columns of `service/referral_metrics.sql`.
+const fn referral_share(
+    id: &'static str,
+    numerator: &'static str,
+    denominator: &'static str,
+    better: Better,
+) -> Figure {
+    Figure {
+        id,
+        kind: Kind::Proportion,
+        source: Source::Columns {
+            query: REFERRALS,
+            numerator,
+            denominator: Some(denominator),
+        },
+        better,
+        target: None,
+    }
+}
+
+/// A count or value column of `service/referral_metrics.sql`.
+const fn referral_value(
+    id: &'static str,
+    kind: Kind,
+    column: &'static str,
+    better: Better,
+) -> Figure {
+    Figure {
+        id,
+        kind,
+        source: Source::Columns {
+            query: REFERRALS,
+            numerator: column,
+            denominator: None,
+        },
+        better,
+        target: None,
+    }
+}
+
+use Better::{Higher, Lower, Neither};
+use Kind::*;
+
+/// Every figure, in the order of docs/reports.md.
+pub const FIGURES: &[Figure] = &[
+    rows("wf.headcount", Count, SNAPSHOT, Neither, None),
+    rows("wf.fte", Value, SNAPSHOT, Neither, None),
+    rows("wf.bme_pct", Proportion, SNAPSHOT, Higher, None),
+    rows(
+        "wf.ethnicity_unknown_pct",
+        Proportion,
+        SNAPSHOT,
+        Lower,
+        None,
+    ),
+    rows(
+        "wf.bme_pct_band7plus",
+        Proportion,
+        SNAPSHOT,
+        Higher,
+        Some("targets.wf.bme_pct_band7plus"),
+    ),
+    rows("wf.disability_pct", Proportion, SNAPSHOT, Neither, None),
+    rows("wf.male_pct", Proportion, SNAPSHOT, Neither, None),
+    rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower, None),
+    rows("wres1.band_share", Proportion, SNAPSHOT, Neither, None),
+    rows(
+        "wres2.relative_likelihood",
+        RelativeLikelihood,
+        LIKELIHOODS,
+        Neither,
+        None,
+    ),
+    rows(
+        "wres3.relative_likelihood",
+        RelativeLikelihood,
+        LIKELIHOODS,
+        Neither,
+        None,
+    ),
+    rows(
+        "wres4.relative_likelihood",
+        RelativeLikelihood,
+        LIKELIHOODS,
+        Neither,
+        None,
+    ),
+    rows(
+        "wres9.board_bme_pct",
+        Proportion,
+        TURNOVER_BOARD,
+        Higher,
+        None,
+    ),
+    rows(
+        "wdes2.relative_likelihood",
+        RelativeLikelihood,
+        LIKELIHOODS,
+        Neither,
+        None,
+    ),
+    rows(
+        "train.interpreters_clinical_pct",
+        Proportion,
+        SNAPSHOT,
+        Higher,
+        Some("targets.train.interpreters_clinical_pct"),
+    ),
+    rows(
+        "train.cultural_competence_pct",
+        Proportion,
+        SNAPSHOT,
+        Higher,
+        Some("targets.train.cultural_competence_pct"),
+    ),
+    rows(
+        "mentoring.bme_matched",
+        Count,
+        SNAPSHOT,
+        Higher,
+        Some("targets.mentoring.bme_matched"),
+    ),
+    referral_value("tt.referrals", Count, "referrals", Neither),
+    rows(
+        "tt.access_rate_per_1000",
+        RatePer1000,
+        ACCESS,
+        Neither,
+        None,
+    ),
+    rows("tt.representation_ratio", Ratio, ACCESS, Neither, None),
+    referral_value("tt.entered_treatment", Count, "entered", Neither),
+    referral_share("tt.uptake_pct", "taken_up", "referrals", Higher),
+    referral_share("tt.dna_pct", "dna", "dna_or_attended", Lower),
+    referral_share(
+        "tt.ended_without_treatment_pct",
+        "ended_untreated",
+        "ended",
+        Lower,
+    ),
+    referral_value("tt.finished_treatment", Count, "finished", Neither),
+    referral_share("tt.recovery_pct", "recovered", "at_caseness", Higher),
+    referral_share("tt.reliable_improvement_pct", "improved", "paired", Higher),
+    referral_share(
+        "tt.reliable_recovery_pct",
+        "reliably_recovered",
+        "at_caseness",
+        Higher,
+    ),
+    referral_share(
+        "tt.reliable_deterioration_pct",
+        "deteriorated",
+        "paired",
+        Lower,
+    ),
+    referral_share("tt.wait_6wk_pct", "wait_6wk", "finished", Higher),
+    referral_share("tt.wait_18wk_pct", "wait_18wk", "finished", Higher),
+    referral_value("tt.wait_median_days", Value, "wait_median", Lower),
+    referral_share("tt.interpreter_pct", "interpreter", "referrals", Neither),
+    referral_value("tt.culturally_adapted_sessions", Count, "adapted", Higher),
+];
+
+/// The figure with this id.
+pub fn figure(id: &str) -> Option<&'static Figure> {
+    FIGURES.iter().find(|f| f.id == id)
+}
+
+/// Every metric id.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    FIGURES.iter().map(|f| f.id)
+}
+
+/// The figures a query gives one row per group of (by `Source::Columns`).
+pub fn from_columns(query: &str) -> impl Iterator<Item = &'static Figure> + '_ {
+    FIGURES
+        .iter()
+        .filter(move |f| matches!(f.source, Source::Columns { .. }) && f.source.query() == query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_id_is_listed_once_and_every_target_is_its_own() {
+        let mut ids: Vec<&str> = ids().collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "an id is listed twice");
+        for f in FIGURES {
+            if let Some(t) = f.target {
+                assert_eq!(t, format!("targets.{}", f.id));
+                assert_ne!(f.better, Better::Neither, "{} has a target", f.id);
+            }
+            if let Source::Columns { denominator, .. } = f.source {
+                assert_eq!(
+                    denominator.is_some(),
+                    f.kind == Kind::Proportion,
+                    "{}",
+                    f.id
+                );
+            }
+        }
+    }
+
+    /// The ids are those of docs/reports.md's figure tables, no more and no fewer.
+    #[test]
+    fn the_ids_are_the_definitions_ids() {
+        let doc = include_str!("../docs/reports.md");
+        let mut documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .filter(|id| id.contains('.') && !id.contains(' '))
+            .collect();
+        documented.sort_unstable();
+        documented.dedup();
+        let mut ours: Vec<&str> = ids().collect();
+        ours.sort_unstable();
+        assert_eq!(ours, documented);
+    }
+}
