@@ -251,6 +251,7 @@ pub const FIGURES: &[Figure] = &[
     referral_value("tt.wait_median_days", Value, "wait_median", Lower),
     referral_share("tt.interpreter_pct", "interpreter", "referrals", Neither),
     referral_value("tt.culturally_adapted_sessions", Count, "adapted", Higher),
+    referral_share("tt.paired_scores_pct", "paired", "finished", Higher),
 ];
 
 /// The figure with this id.

@@ -200,22 +200,7 @@ fn write_service(dir: &Path) {
             ),
         ],
     );
-    let m = MEASURES;
-    write_parquet(
-        &dir.join("measures.parquet"),
-        vec![
-            (
-                "referral_id",
-                strs(&m.iter().map(|x| x.0).collect::<Vec<_>>()),
-            ),
-            (
-                "measured_date",
-                dates(&m.iter().map(|x| x.1).collect::<Vec<_>>()),
-            ),
-            ("phq9", ints(&m.iter().map(|x| x.2).collect::<Vec<_>>())),
-            ("gad7", ints(&m.iter().map(|x| x.3).collect::<Vec<_>>())),
-        ],
-    );
+    write_measures(dir, MEASURES);
     // Registered population: 3,000 in April 2025 (Black African men a cell of zero);
     // an older count and a later one that must not be used.
     let pop: &[(&str, &str, &str, &str, Option<i64>, i64)] = &[
@@ -251,6 +236,24 @@ fn write_service(dir: &Path) {
                 "registered",
                 ints(&pop.iter().map(|x| Some(x.5)).collect::<Vec<_>>()),
             ),
+        ],
+    );
+}
+
+fn write_measures(dir: &Path, m: &[(&str, &str, Option<i64>, Option<i64>)]) {
+    write_parquet(
+        &dir.join("measures.parquet"),
+        vec![
+            (
+                "referral_id",
+                strs(&m.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "measured_date",
+                dates(&m.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            ("phq9", ints(&m.iter().map(|x| x.2).collect::<Vec<_>>())),
+            ("gad7", ints(&m.iter().map(|x| x.3).collect::<Vec<_>>())),
         ],
     );
 }
@@ -301,6 +304,7 @@ fn equity_annual_figures_match_hand_counts() {
     assert_prop(metric(m, "tt.recovery_pct", &[]), 1, 3);
     // Paired scores: all four finished; reliable improvement: r1 only (r2's PHQ-9 fell 4)
     assert_prop(metric(m, "tt.reliable_improvement_pct", &[]), 1, 4);
+    assert_prop(metric(m, "tt.paired_scores_pct", &[]), 4, 4);
     assert_prop(metric(m, "tt.reliable_recovery_pct", &[]), 1, 3);
     assert_prop(metric(m, "tt.reliable_deterioration_pct", &[]), 0, 4);
     // Waits of those finishing: r1 42 days (counts), r2 43 (does not), r4 16, r6 40.
@@ -443,6 +447,31 @@ fn equity_annual_figures_match_hand_counts() {
         leaks.is_empty(),
         "1 of 3 recovery shown despite small numbers: {leaks:?}"
     );
+}
+
+/// The national completeness measure: finished courses with both PHQ-9 and GAD-7
+/// paired. Without r2's last GAD-7, r2 (finished) has one GAD-7 score: 3 of the 4.
+#[test]
+fn paired_scores_are_finished_courses_with_both_scores_paired() {
+    let (data, out) = (tempdir(), tempdir());
+    write_service(data.path());
+    let measures: Vec<_> = MEASURES
+        .iter()
+        .map(|x| match x {
+            ("r2", "2025-09-01", phq, _) => ("r2", "2025-09-01", *phq, None),
+            other => *other,
+        })
+        .collect();
+    write_measures(data.path(), &measures);
+    let r = run_service("equity-annual", "FY2025-26", data.path(), out.path());
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let json = read_json(&out.path().join("equity-annual/FY2025-26/metrics.json"));
+    let m = &json["metrics"];
+    assert_prop(metric(m, "tt.paired_scores_pct", &[]), 3, 4);
+    // the same pairs are the denominator of reliable improvement
+    assert_prop(metric(m, "tt.reliable_improvement_pct", &[]), 1, 3);
+    // and by a breakdown: r2 is a woman (sex 2), the only one who finished
+    assert_prop(metric(m, "tt.paired_scores_pct", &[("sex", "2")]), 0, 1);
 }
 
 #[test]
