@@ -47,6 +47,7 @@ pub struct Settings {
     pub mentoring: Mentoring,
     pub workforce: Workforce,
     pub quality: QualitySettings,
+    pub clinical: Clinical,
     pub benchmark: Benchmark,
     pub priority_groups: PriorityGroups,
     pub eastern_european: EasternEuropean,
@@ -204,6 +205,22 @@ pub struct Mentoring {
 #[serde(deny_unknown_fields)]
 pub struct Workforce {
     pub disciplinary_window_months: u32,
+}
+
+/// The clinical thresholds and wait limits of the NHS Talking Therapies measures
+/// (docs/reports.md), filled into the SQL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinical {
+    /// At caseness: PHQ-9 at or above this, or GAD-7 at or above its own.
+    pub caseness_phq9: u32,
+    pub caseness_gad7: u32,
+    /// A reliable change: a PHQ-9 change of at least this, or a GAD-7 change of its own.
+    pub reliable_change_phq9: u32,
+    pub reliable_change_gad7: u32,
+    /// Waits from referral to first treatment, in days, for the 6- and 18-week figures.
+    pub wait_6wk_days: u32,
+    pub wait_18wk_days: u32,
 }
 
 /// Row-level checks that are settings.
@@ -542,6 +559,26 @@ fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
 
 fn check_settings(s: &Settings) -> Result<(), (String, String)> {
     let err = |k: &str, m: String| Err((k.to_string(), m));
+    let c = &s.clinical;
+    for (key, v, most) in [
+        ("clinical.caseness_phq9", c.caseness_phq9, 27),
+        ("clinical.reliable_change_phq9", c.reliable_change_phq9, 27),
+        ("clinical.caseness_gad7", c.caseness_gad7, 21),
+        ("clinical.reliable_change_gad7", c.reliable_change_gad7, 21),
+    ] {
+        if v == 0 || v > most {
+            return err(key, format!("{v} is not a score from 1 to {most}"));
+        }
+    }
+    if c.wait_6wk_days == 0 || c.wait_6wk_days > c.wait_18wk_days {
+        return err(
+            "clinical.wait_6wk_days",
+            format!(
+                "{} days is not from 1 to clinical.wait_18wk_days ({})",
+                c.wait_6wk_days, c.wait_18wk_days
+            ),
+        );
+    }
     if s.quality
         .earliest_date
         .parse::<chrono::NaiveDate>()

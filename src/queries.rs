@@ -115,6 +115,7 @@ const SNIPPETS: &[(&str, &str)] = &[
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {
     Date(NaiveDate),
+    Int(i64),
 }
 
 /// A placeholder of a query that `fill` was given no value for.
@@ -139,6 +140,7 @@ pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, 
     for (name, p) in params {
         let v = match p {
             Param::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
+            Param::Int(n) => n.to_string(),
         };
         out = out.replace(&format!("{{{{{name}}}}}"), &v);
     }

@@ -2,7 +2,8 @@
 -- representation (see access.sql), for {{period_start}}..{{period_end}}: one row per
 -- group (by_key '' overall, and every breakdown value) with a column per count. Which
 -- columns make which figure is said once, in the figure registry (src/registry.rs).
--- Caseness: PHQ-9 >= 10 or GAD-7 >= 8. Reliable change: PHQ-9 by 6 or more, GAD-7 by 4.
+-- Caseness, reliable change and the wait limits are the settings of [clinical]
+-- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days).
 -- Each table below is read once: the breakdowns are GROUPING SETS over one pass of the
 -- referrals.
 WITH appts AS (
@@ -32,11 +33,11 @@ f AS (
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
     COALESCE(first_treatment BETWEEN {{period_start}} AND {{period_end}}, false) AS entered_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AND treatment_sessions >= 2 AS finished,
-    COALESCE(phq_first >= 10, false) OR COALESCE(gad_first >= 8, false) AS case_first,
-    COALESCE(phq_last >= 10, false) OR COALESCE(gad_last >= 8, false) AS case_last,
+    COALESCE(phq_first >= {{caseness_phq9}}, false) OR COALESCE(gad_first >= {{caseness_gad7}}, false) AS case_first,
+    COALESCE(phq_last >= {{caseness_phq9}}, false) OR COALESCE(gad_last >= {{caseness_gad7}}, false) AS case_last,
     phq_paired AND gad_paired AS paired,
-    (phq_first - phq_last >= 6 OR gad_first - gad_last >= 4) AS fell,
-    (phq_last - phq_first >= 6 OR gad_last - gad_first >= 4) AS rose,
+    (phq_first - phq_last >= {{reliable_change_phq9}} OR gad_first - gad_last >= {{reliable_change_gad7}}) AS fell,
+    (phq_last - phq_first >= {{reliable_change_phq9}} OR gad_last - gad_first >= {{reliable_change_gad7}}) AS rose,
     first_treatment - referral_date AS wait_days,
     COALESCE(a.dna, 0) AS dna,
     COALESCE(a.attended, 0) AS attended,
@@ -67,8 +68,8 @@ grouped AS (
     sum(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
     sum(CASE WHEN recovered AND improved THEN 1 ELSE 0 END) AS reliably_recovered,
     sum(CASE WHEN deteriorated THEN 1 ELSE 0 END) AS deteriorated,
-    sum(CASE WHEN finished AND wait_days <= 42 THEN 1 ELSE 0 END) AS wait_6wk,
-    sum(CASE WHEN finished AND wait_days <= 126 THEN 1 ELSE 0 END) AS wait_18wk,
+    sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
+    sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
     median(CASE WHEN entered_in THEN CAST(wait_days AS DOUBLE) END) AS wait_median,
     sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
     sum(dna) AS dna,

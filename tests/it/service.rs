@@ -474,6 +474,45 @@ fn paired_scores_are_finished_courses_with_both_scores_paired() {
     assert_prop(metric(m, "tt.paired_scores_pct", &[("sex", "2")]), 0, 1);
 }
 
+/// The thresholds are settings: with a 43-day limit r2's wait counts, and with PHQ-9
+/// caseness at 8, r2 (PHQ-9 8 then 4, GAD-7 5 then 3) starts at caseness and recovers.
+#[test]
+fn the_clinical_thresholds_are_settings() {
+    let (data, out) = (tempdir(), tempdir());
+    write_service(data.path());
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        &[
+            ("EQUITY_REPORTS__CLINICAL__WAIT_6WK_DAYS", "43"),
+            ("EQUITY_REPORTS__CLINICAL__CASENESS_PHQ9", "8"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let json = read_json(&out.path().join("equity-annual/FY2025-26/metrics.json"));
+    let m = &json["metrics"];
+    assert_prop(metric(m, "tt.wait_6wk_pct", &[]), 4, 4);
+    assert_prop(metric(m, "tt.recovery_pct", &[]), 2, 4);
+    // a score no questionnaire can give is refused at start, with its key
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        &[("EQUITY_REPORTS__CLINICAL__CASENESS_GAD7", "30")],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("clinical.caseness_gad7") && r.stderr.contains("from 1 to 21"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn both_service_reports_run_on_sample_data() {
     // every service-user figure of the registry (that is, of docs/reports.md)

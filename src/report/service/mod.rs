@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
+use crate::config::Clinical;
 use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
 use crate::data::query::{QueryError, collect, i64_column, string_column};
@@ -27,7 +28,12 @@ pub const DATASETS: &[&str] = &["referrals", "appointments", "measures", "popula
 
 /// Every `tt.*` figure of a period, overall and by every breakdown (the ethnic group by
 /// sex cross included).
-pub async fn service_metrics(s: &DataSession, period: &Period) -> Result<Metrics, QueryError> {
+pub async fn service_metrics(
+    s: &DataSession,
+    clinical: &Clinical,
+    period: &Period,
+) -> Result<Metrics, QueryError> {
+    let int = |n: u32| Param::Int(i64::from(n));
     let params = |name: &str, sql: &str| {
         queries::fill(
             name,
@@ -35,6 +41,12 @@ pub async fn service_metrics(s: &DataSession, period: &Period) -> Result<Metrics
             &[
                 ("period_start", Param::Date(period.start)),
                 ("period_end", Param::Date(period.end)),
+                ("caseness_phq9", int(clinical.caseness_phq9)),
+                ("caseness_gad7", int(clinical.caseness_gad7)),
+                ("reliable_change_phq9", int(clinical.reliable_change_phq9)),
+                ("reliable_change_gad7", int(clinical.reliable_change_gad7)),
+                ("wait_6wk_days", int(clinical.wait_6wk_days)),
+                ("wait_18wk_days", int(clinical.wait_18wk_days)),
             ],
         )
     };
@@ -125,6 +137,7 @@ fn covers(span: (NaiveDate, NaiveDate), period: &Period) -> bool {
 /// The period's figures, and the previous period's when the extracts cover all of it.
 pub async fn gather(
     s: &DataSession,
+    clinical: &Clinical,
     period: &Period,
 ) -> Result<Gathered, crate::report::ReportError> {
     s.service_tables().await?;
@@ -137,12 +150,13 @@ pub async fn gather(
             period.id, period.start, period.end
         )));
     };
-    let metrics = service_metrics(s, period).await?;
+    let metrics = service_metrics(s, clinical, period).await?;
     let prev = period.previous();
     let (previous, previous_missing) = match referral_span(s, &prev).await? {
-        Some(p) if covers(p, &prev) => {
-            (Some((prev.clone(), service_metrics(s, &prev).await?)), None)
-        }
+        Some(p) if covers(p, &prev) => (
+            Some((prev.clone(), service_metrics(s, clinical, &prev).await?)),
+            None,
+        ),
         Some(p) => (
             None,
             Some(format!(
