@@ -239,16 +239,16 @@ pub async fn run_columns_query(
                 }
                 (Kind::Count, None) => {
                     let n = i64_column(&b, column(numerator)?, name)?;
-                    for i in 0..b.num_rows() {
-                        out.push(Metric::value(f.id, by(i), count(n[i]) as f64));
+                    for (i, n) in n.into_iter().enumerate() {
+                        out.push(Metric::value(f.id, by(i), count(n) as f64));
                     }
                 }
                 (_, None) => {
                     let v = f64_column(&b, column(numerator)?, name)?;
-                    for i in 0..b.num_rows() {
+                    for (i, v) in v.into_iter().enumerate() {
                         // a median of nothing is no value
                         out.push(Metric {
-                            value: v[i].map(round4),
+                            value: v.map(round4),
                             ..Metric::value(f.id, by(i), 0.0)
                         });
                     }

@@ -273,9 +273,9 @@ mod ballista {
 
     /// The Ballista release this program speaks; a scheduler of another major version
     /// does not understand its plans.
-    pub const VERSION: &str = "55";
+    pub(super) const VERSION: &str = "55";
 
-    pub async fn context(
+    pub(super) async fn context(
         scheduler: &str,
         config: SessionConfig,
         runtime: Arc<RuntimeEnv>,

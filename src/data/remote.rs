@@ -122,7 +122,7 @@ async fn find(
 ) -> Result<Option<FoundDataset>, StructuralError> {
     let single = format!("{}.parquet", ds.name);
     let folder = format!("{}/", ds.name);
-    let has_single = keys.iter().any(|k| *k == single);
+    let has_single = keys.contains(&single);
     let in_folder: Vec<&String> = keys.iter().filter(|k| k.starts_with(&folder)).collect();
     let (location, files): (String, Vec<&String>) = match (has_single, !in_folder.is_empty()) {
         (true, true) => {

@@ -355,6 +355,9 @@ fn per_run_sql(sql: &str, distributed: bool) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A reference table's column: name, SQL type and values.
+type RefColumn<'a> = (&'a str, &'a str, Vec<Lit>);
+
 /// A value in SQL.
 #[derive(Clone)]
 enum Lit {
@@ -428,7 +431,7 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
         .map(|k| Lit::Int((k == "age").then_some(i64::from(s.priority_groups.older_age))))
         .collect();
     let breakdown = contract::breakdown_values(&s.priority_groups.names());
-    let tables: Vec<(&str, Vec<(&str, &str, Vec<Lit>)>)> = vec![
+    let tables: Vec<(&str, Vec<RefColumn>)> = vec![
         (
             "ref_ethnic_category",
             vec![

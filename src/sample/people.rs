@@ -2,6 +2,10 @@
 //! leavers and promotions, and their recruitment, training, disciplinary and mentoring
 //! records.
 
+// `pick` is generic over what it picks: the `*` tells it the type, which clippy's
+// auto-deref advice would leave it unable to infer.
+#![allow(clippy::explicit_auto_deref)]
+
 use chrono::{Days, Months, NaiveDate};
 use rand::Rng;
 
@@ -52,7 +56,7 @@ const EE_DETAIL: &[(&str, f64)] = &[
 
 /// One member of staff as the simulation holds them.
 #[derive(Debug, Clone)]
-pub struct Staff {
+pub(super) struct Staff {
     pub id: String,
     pub partner: &'static str,
     pub service_line: &'static str,
@@ -70,25 +74,25 @@ pub struct Staff {
 }
 
 /// Bands in order; index into this for promotions.
-pub const BANDS: &[&str] = &[
+pub(super) const BANDS: &[&str] = &[
     "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM", "Other",
 ];
 
 impl Staff {
-    pub fn bme(&self) -> bool {
+    pub(super) fn bme(&self) -> bool {
         BME_CODES.iter().any(|(c, _)| *c == self.ethnic)
     }
 }
 
 /// A row of one snapshot: a staff member as they were on that date.
 #[derive(Debug, Clone)]
-pub struct SnapshotRow {
+pub(super) struct SnapshotRow {
     pub date: NaiveDate,
     pub staff: Staff,
 }
 
 #[derive(Debug, Default)]
-pub struct Workforce {
+pub(super) struct Workforce {
     pub snapshots: Vec<SnapshotRow>,
     pub leavers: Vec<(String, &'static str, NaiveDate, &'static str)>,
     /// (application_id, vacancy_id, partner, band, date, sex, ethnic, disability, shortlisted, appointed)
@@ -99,7 +103,7 @@ pub struct Workforce {
 }
 
 #[derive(Debug, Clone)]
-pub struct Application {
+pub(super) struct Application {
     pub id: String,
     pub vacancy: String,
     pub partner: &'static str,
@@ -113,7 +117,7 @@ pub struct Application {
 }
 
 /// The 8 quarter ends, oldest first, ending at the last snapshot.
-pub fn quarter_ends() -> Vec<NaiveDate> {
+pub(super) fn quarter_ends() -> Vec<NaiveDate> {
     let last = ymd(LAST_SNAPSHOT);
     (0..8)
         .rev()
@@ -235,7 +239,7 @@ fn day_in<R: Rng>(rng: &mut R, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 }
 
 /// Run the workforce through 8 quarters.
-pub fn simulate_workforce<R: Rng>(rng: &mut R, scale: u32) -> Workforce {
+pub(super) fn simulate_workforce<R: Rng>(rng: &mut R, scale: u32) -> Workforce {
     let ends = quarter_ends();
     let first_start = ends[0]
         .checked_sub_months(Months::new(3))

@@ -2,6 +2,10 @@
 //! at rates that leave the priority groups under-represented, and for each referral
 //! its appointments and PHQ-9/GAD-7 scores.
 
+// `pick` is generic over what it picks: the `*` tells it the type, which clippy's
+// auto-deref advice would leave it unable to infer.
+#![allow(clippy::explicit_auto_deref)]
+
 use chrono::{Days, Months, NaiveDate};
 use rand::Rng;
 
@@ -58,7 +62,7 @@ const PROVIDERS: &[(&str, f64)] = &[
     ("GPC", 1.0),
 ];
 
-pub struct PopulationRow {
+pub(super) struct PopulationRow {
     pub period_start: NaiveDate,
     pub age_band: &'static str,
     pub sex: &'static str,
@@ -67,7 +71,7 @@ pub struct PopulationRow {
     pub registered: i64,
 }
 
-pub struct Referral {
+pub(super) struct Referral {
     pub id: String,
     pub person: String,
     pub partner: &'static str,
@@ -86,7 +90,7 @@ pub struct Referral {
     pub end_reason: Option<&'static str>,
 }
 
-pub struct Appointment {
+pub(super) struct Appointment {
     pub id: String,
     pub referral: String,
     pub date: NaiveDate,
@@ -96,7 +100,7 @@ pub struct Appointment {
     pub interpreter: bool,
 }
 
-pub struct Measure {
+pub(super) struct Measure {
     pub referral: String,
     pub date: NaiveDate,
     pub phq9: Option<i64>,
@@ -104,7 +108,7 @@ pub struct Measure {
 }
 
 #[derive(Default)]
-pub struct Services {
+pub(super) struct Services {
     pub population: Vec<PopulationRow>,
     pub referrals: Vec<Referral>,
     pub appointments: Vec<Appointment>,
@@ -154,7 +158,7 @@ fn normal<R: Rng>(rng: &mut R, mean: f64, sd: f64) -> f64 {
     mean + sd * s * std::f64::consts::SQRT_2
 }
 
-pub fn simulate_services<R: Rng>(rng: &mut R, scale: u32) -> Services {
+pub(super) fn simulate_services<R: Rng>(rng: &mut R, scale: u32) -> Services {
     let mut sv = Services::default();
     let last = ymd(LAST_SNAPSHOT);
     let extracted = ymd(EXTRACTED);

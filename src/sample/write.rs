@@ -56,7 +56,7 @@ fn o(x: &str) -> Option<String> {
 }
 
 /// Write the workforce datasets; returns a short count.
-pub fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<String> {
+pub(super) fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<String> {
     let mut dates_seen: Vec<NaiveDate> = wf.snapshots.iter().map(|r| r.date).collect();
     dates_seen.sort();
     dates_seen.dedup();
@@ -241,7 +241,7 @@ pub fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<String> {
 }
 
 /// Write the service-user datasets; returns a short count.
-pub fn write_services(out: &Path, sv: &Services) -> anyhow::Result<String> {
+pub(super) fn write_services(out: &Path, sv: &Services) -> anyhow::Result<String> {
     let mut partners: Vec<&str> = sv.referrals.iter().map(|r| r.partner).collect();
     partners.sort();
     partners.dedup();

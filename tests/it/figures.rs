@@ -4,6 +4,8 @@ use std::path::Path;
 
 use crate::helpers::*;
 
+// One row of the staff table, as the fixture reads best: a field a parameter.
+#[allow(clippy::too_many_arguments)]
 fn s(
     date: &'static str,
     id: &'static str,
@@ -29,7 +31,7 @@ fn s(
 }
 
 /// 12 staff at 2026-09-30 (one sent twice), 3 at 2026-06-30.
-pub fn fixture_staff() -> Vec<Staff> {
+pub(crate) fn fixture_staff() -> Vec<Staff> {
     let q3 = "2026-09-30";
     let q2 = "2026-06-30";
     vec![
@@ -55,7 +57,7 @@ pub fn fixture_staff() -> Vec<Staff> {
     ]
 }
 
-pub fn write_fixture(dir: &Path) {
+pub(crate) fn write_fixture(dir: &Path) {
     write_parquet(
         &dir.join("staff_snapshot.parquet"),
         staff_columns(&fixture_staff()),

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 
 /// What a run of the binary printed and returned.
-pub struct Output {
+pub(crate) struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -20,7 +20,7 @@ pub struct Output {
 
 /// Run the program with `args`, with no settings from the calling environment
 /// except those in `envs`.
-pub fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
+pub(crate) fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equity-reports"));
     for (k, _) in std::env::vars() {
         if k.starts_with("EQUITY_REPORTS") {
@@ -38,12 +38,17 @@ pub fn run(args: &[&str], envs: &[(&str, &str)]) -> Output {
 
 /// `run workforce-quarterly` for 2026-Q3 as of 2026-10-15 on `data` into `out`, with
 /// `extra` arguments (such as `--no-send`) and environment `envs`.
-pub fn run_quarterly(data: &Path, out: &Path, extra: &[&str], envs: &[(&str, &str)]) -> Output {
+pub(crate) fn run_quarterly(
+    data: &Path,
+    out: &Path,
+    extra: &[&str],
+    envs: &[(&str, &str)],
+) -> Output {
     run_workforce("2026-Q3", data, out, extra, envs)
 }
 
 /// As [`run_quarterly`] for any period: `workforce-annual` for a financial year.
-pub fn run_workforce(
+pub(crate) fn run_workforce(
     period: &str,
     data: &Path,
     out: &Path,
@@ -59,7 +64,7 @@ pub fn run_workforce(
 }
 
 /// `run REPORT --period PERIOD` as of 2026-10-15 on `data` into `out`.
-pub fn run_report(
+pub(crate) fn run_report(
     report: &str,
     period: &str,
     data: &Path,
@@ -84,21 +89,21 @@ pub fn run_report(
 }
 
 /// Numerator, denominator and value (rounded to 4 places) of a proportion.
-pub fn assert_prop(m: &serde_json::Value, num: u64, den: u64) {
+pub(crate) fn assert_prop(m: &serde_json::Value, num: u64, den: u64) {
     assert_eq!(m["numerator"], num, "{m}");
     assert_eq!(m["denominator"], den, "{m}");
     let v = (num as f64 / den as f64 * 10_000.0).round() / 10_000.0;
     assert_eq!(m["value"].as_f64().unwrap(), v, "{m}");
 }
 
-pub fn date(s: &str) -> NaiveDate {
+pub(crate) fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-pub fn strs(v: &[&str]) -> ArrayRef {
+pub(crate) fn strs(v: &[&str]) -> ArrayRef {
     Arc::new(StringArray::from(v.to_vec()))
 }
-pub fn dates(v: &[&str]) -> ArrayRef {
+pub(crate) fn dates(v: &[&str]) -> ArrayRef {
     let epoch = date("1970-01-01");
     Arc::new(Date32Array::from(
         v.iter()
@@ -106,19 +111,19 @@ pub fn dates(v: &[&str]) -> ArrayRef {
             .collect::<Vec<_>>(),
     ))
 }
-pub fn bools(v: &[bool]) -> ArrayRef {
+pub(crate) fn bools(v: &[bool]) -> ArrayRef {
     Arc::new(BooleanArray::from(v.to_vec()))
 }
 /// Nullable integers (an empty score, an age not recorded).
-pub fn ints(v: &[Option<i64>]) -> ArrayRef {
+pub(crate) fn ints(v: &[Option<i64>]) -> ArrayRef {
     Arc::new(Int64Array::from(v.to_vec()))
 }
 /// Nullable strings.
-pub fn opt_strs(v: &[Option<&str>]) -> ArrayRef {
+pub(crate) fn opt_strs(v: &[Option<&str>]) -> ArrayRef {
     Arc::new(StringArray::from(v.to_vec()))
 }
 /// Nullable dates (a referral still open has no end date).
-pub fn opt_dates(v: &[Option<&str>]) -> ArrayRef {
+pub(crate) fn opt_dates(v: &[Option<&str>]) -> ArrayRef {
     let epoch = date("1970-01-01");
     Arc::new(Date32Array::from(
         v.iter()
@@ -126,14 +131,14 @@ pub fn opt_dates(v: &[Option<&str>]) -> ArrayRef {
             .collect::<Vec<_>>(),
     ))
 }
-pub fn f64s(v: &[f64]) -> ArrayRef {
+pub(crate) fn f64s(v: &[f64]) -> ArrayRef {
     Arc::new(Float64Array::from(v.to_vec()))
 }
 
 /// Write one Parquet file from named columns.
 /// `run equity-annual --period FY2025-26 --no-send` on the data root `data` (a folder
 /// or an s3:// prefix) into `out`.
-pub fn run_equity_annual(data: &str, out: &Path, envs: &[(&str, &str)]) -> Output {
+pub(crate) fn run_equity_annual(data: &str, out: &Path, envs: &[(&str, &str)]) -> Output {
     run(
         &[
             "run",
@@ -152,7 +157,7 @@ pub fn run_equity_annual(data: &str, out: &Path, envs: &[(&str, &str)]) -> Outpu
     )
 }
 
-pub fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+pub(crate) fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let batch = RecordBatch::try_from_iter(columns).unwrap();
     let mut w =
@@ -163,10 +168,10 @@ pub fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
 
 /// One job application of a fixture: (ethnic category, disability, shortlisted,
 /// appointed, application date).
-pub type Application = (&'static str, &'static str, bool, bool, &'static str);
+pub(crate) type Application = (&'static str, &'static str, bool, bool, &'static str);
 
 /// Write `recruitment.parquet` under `dir`: all applications to LCH, ids r0, r1, ...
-pub fn write_recruitment(dir: &Path, apps: &[Application]) {
+pub(crate) fn write_recruitment(dir: &Path, apps: &[Application]) {
     let ids: Vec<String> = (0..apps.len()).map(|i| format!("r{i}")).collect();
     write_parquet(
         &dir.join("recruitment.parquet"),
@@ -202,7 +207,7 @@ pub fn write_recruitment(dir: &Path, apps: &[Application]) {
 
 /// One staff snapshot row of a fixture.
 #[derive(Clone)]
-pub struct Staff {
+pub(crate) struct Staff {
     pub date: &'static str,
     pub id: &'static str,
     pub partner: &'static str,
@@ -215,7 +220,7 @@ pub struct Staff {
 }
 
 /// The staff_snapshot columns of a set of rows, for writing or for altering.
-pub fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
+pub(crate) fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
     let col = |f: fn(&Staff) -> &str| strs(&rows.iter().map(f).collect::<Vec<_>>());
     vec![
         (
@@ -238,7 +243,7 @@ pub fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
 }
 
 /// A port on 127.0.0.1 that nothing listens on at the moment of asking.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -247,7 +252,7 @@ pub fn free_port() -> u16 {
 }
 
 /// A Python helper server from tests/it, killed when the value is dropped.
-pub struct Helper {
+pub(crate) struct Helper {
     pub child: Child,
     pub port: u16,
     /// What the server prints after its "ready" line.
@@ -257,7 +262,7 @@ pub struct Helper {
 impl Helper {
     /// The next line the server prints, or None if none comes within `wait` (so a run
     /// that never reaches the server fails the test instead of hanging it).
-    pub fn next_line(&mut self, wait: std::time::Duration) -> Option<String> {
+    pub(crate) fn next_line(&mut self, wait: std::time::Duration) -> Option<String> {
         let mut lines = self.lines.take()?;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -278,7 +283,7 @@ impl Drop for Helper {
 
 /// Start `tests/it/<script> <port> <args...>` on a free port and wait for it to print
 /// "ready"; `missing` says what to install when it does not.
-pub fn spawn_ready(script: &str, args: &[&str], missing: &str) -> Helper {
+pub(crate) fn spawn_ready(script: &str, args: &[&str], missing: &str) -> Helper {
     let port = free_port();
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it")
@@ -304,12 +309,12 @@ pub fn spawn_ready(script: &str, args: &[&str], missing: &str) -> Helper {
 }
 
 /// A fresh temporary folder that lives as long as the value.
-pub fn tempdir() -> tempfile::TempDir {
+pub(crate) fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
 /// Text of a PDF, page by page, from pdftotext (poppler-utils).
-pub fn pdf_text(pdf: &Path) -> String {
+pub(crate) fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
         .output()
@@ -323,12 +328,12 @@ pub fn pdf_text(pdf: &Path) -> String {
 }
 
 /// The JSON file at `path`.
-pub fn read_json(path: &Path) -> serde_json::Value {
+pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 /// The figure with this id and breakdown in a metrics.json `metrics` array.
-pub fn metric<'a>(
+pub(crate) fn metric<'a>(
     metrics: &'a serde_json::Value,
     id: &str,
     by: &[(&str, &str)],
@@ -350,7 +355,7 @@ pub fn metric<'a>(
 
 /// Sample data written once per test binary run and shared (read-only) by tests. It
 /// lives in cargo's folder for test files, written afresh over the last run's copy.
-pub fn sample_data() -> PathBuf {
+pub(crate) fn sample_data() -> PathBuf {
     static ONCE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     ONCE.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-seed-7");

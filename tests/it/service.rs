@@ -203,7 +203,16 @@ fn write_service(dir: &Path) {
     write_measures(dir, MEASURES);
     // Registered population: 3,000 in April 2025 (Black African men a cell of zero);
     // an older count and a later one that must not be used.
-    let pop: &[(&str, &str, &str, &str, Option<i64>, i64)] = &[
+    // (date, age band, sex, ethnic category, IMD quintile, registered)
+    type Cell = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<i64>,
+        i64,
+    );
+    let pop: &[Cell] = &[
         ("2025-04-01", "25-34", "1", "A", Some(1), 1000),
         ("2025-04-01", "25-34", "2", "A", Some(3), 1000),
         ("2025-04-01", "65-74", "2", "J", Some(1), 500),

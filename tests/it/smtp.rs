@@ -4,13 +4,13 @@
 use crate::figures::write_fixture;
 use crate::helpers::*;
 
-pub fn start_sink(dir: &std::path::Path) -> Helper {
+pub(crate) fn start_sink(dir: &std::path::Path) -> Helper {
     start_sink_mode(dir, &[])
 }
 
 /// A sink in one of the modes of smtp_sink.py: `["tempfail-first"]`,
 /// `["reject", address]`, `["hang"]`; it prints "data" in hang mode.
-pub fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Helper {
+pub(crate) fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Helper {
     let mut args = vec![dir.to_str().unwrap()];
     args.extend_from_slice(mode);
     spawn_ready(
@@ -21,7 +21,7 @@ pub fn start_sink_mode(dir: &std::path::Path, mode: &[&str]) -> Helper {
 }
 
 /// The messages a sink has saved so far: (recipients, whole message), in order.
-pub fn received(dir: &std::path::Path) -> Vec<(String, String)> {
+pub(crate) fn received(dir: &std::path::Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for n in 1.. {
         let Ok(eml) = std::fs::read_to_string(dir.join(format!("{n}.eml"))) else {
@@ -34,7 +34,10 @@ pub fn received(dir: &std::path::Path) -> Vec<(String, String)> {
 }
 
 /// Settings for plain SMTP to 127.0.0.1:`port`, plus `extra`.
-pub fn plain_smtp<'a>(port: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn plain_smtp<'a>(
+    port: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     let mut v = vec![
         ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
         ("EQUITY_REPORTS__SMTP__PORT", port),
