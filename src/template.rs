@@ -39,13 +39,15 @@ pub enum ListKind {
     Sections,
     /// A section's `show`.
     Shows,
+    /// The figures a table shows, by metric id (of the figure registry).
+    Figures,
 }
 
 impl ListKind {
     fn owner(self) -> &'static str {
         match self {
             ListKind::Sections => "report",
-            ListKind::Shows => "section",
+            ListKind::Shows | ListKind::Figures => "section",
         }
     }
 
@@ -53,6 +55,7 @@ impl ListKind {
         match self {
             ListKind::Sections => "sections",
             ListKind::Shows => "tables and charts",
+            ListKind::Figures => "figures",
         }
     }
 }
@@ -195,6 +198,13 @@ impl Template {
             Ok((items, layer)) => layer.names(&key, items, known, ListKind::Shows).map(Some),
             Err(_) => Ok(None),
         }
+    }
+
+    /// The figures listed at `key` (such as `summary.figures`), each one of `known`;
+    /// otherwise the first that is not is refused with its file and line.
+    pub fn figures(&self, key: &str, known: &[&str]) -> Result<Vec<String>, TemplateError> {
+        let (items, layer) = self.raw(key)?;
+        layer.names(key, items, known, ListKind::Figures)
     }
 
     /// Every `{placeholder}` in the template files is one of `known`; otherwise the
@@ -532,6 +542,33 @@ mod tests {
             Some(vec!["headline_table".to_string()])
         );
         assert_eq!(t.section_shows("trend", &["wf.bme_pct"]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_figures_list_names_only_registry_figures_and_every_service_figure_has_a_label() {
+        let t = Template::from_files(vec![(
+            "report_templates/x.toml",
+            "sections = []\n[summary]\nfigures = [\n  \"tt.referrals\",\n  \"tt.recovery\",\n]\n",
+        )])
+        .unwrap();
+        let known: Vec<&str> = crate::registry::ids().collect();
+        let e = t
+            .figures("summary.figures", &known)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "template report_templates/x.toml line 5: `summary.figures` names \"tt.recovery\", \
+                 which this section does not have; its figures are wf.headcount, "
+            ),
+            "{e}"
+        );
+        for report in ["equity-annual", "access-biannual"] {
+            let t = Template::load(report).unwrap();
+            for id in crate::registry::ids().filter(|i| i.starts_with("tt.")) {
+                t.label(id, &BTreeMap::new()).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -376,9 +376,9 @@ mod ballista {
     use datafusion::execution::runtime_env::RuntimeEnv;
     use datafusion::prelude::{SessionConfig, SessionContext};
 
-    pub const VERSION: &str = "55";
+    pub(super) const VERSION: &str = "55";
 
-    pub async fn context(
+    pub(super) async fn context(
         _scheduler: &str,
         _config: SessionConfig,
         _runtime: Arc<RuntimeEnv>,

@@ -46,6 +46,7 @@ fn history(out: &Path) -> String {
 }
 
 /// The names in a folder, sorted.
+#[cfg(feature = "failpoints")]
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|d| {

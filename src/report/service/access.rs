@@ -16,14 +16,6 @@ use crate::report::{Computed, ReportError, documents};
 
 pub const REPORT: &str = "access-biannual";
 
-const HEADLINES: &[(&str, Kind)] = &[
-    ("tt.referrals", Kind::Count),
-    ("tt.access_rate_per_1000", Kind::Rate),
-    ("tt.entered_treatment", Kind::Count),
-    ("tt.uptake_pct", Kind::Pct),
-    ("tt.interpreter_pct", Kind::Pct),
-];
-
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(
     s: &DataSession,
@@ -65,7 +57,7 @@ fn compose(
 ) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
-    let mut sections = vec![b.summary_section(&v, HEADLINES)?];
+    let mut sections = vec![b.summary_section(&v)?];
     sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
     sections.push(Section {
         key: "sources".into(),

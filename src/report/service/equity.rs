@@ -18,25 +18,6 @@ use crate::report::{Computed, ReportError, documents, pct};
 
 pub const REPORT: &str = "equity-annual";
 
-const HEADLINES: &[(&str, Kind)] = &[
-    ("tt.referrals", Kind::Count),
-    ("tt.access_rate_per_1000", Kind::Rate),
-    ("tt.entered_treatment", Kind::Count),
-    ("tt.uptake_pct", Kind::Pct),
-    ("tt.dna_pct", Kind::Pct),
-    ("tt.ended_without_treatment_pct", Kind::Pct),
-    ("tt.finished_treatment", Kind::Count),
-    ("tt.recovery_pct", Kind::Pct),
-    ("tt.reliable_improvement_pct", Kind::Pct),
-    ("tt.reliable_recovery_pct", Kind::Pct),
-    ("tt.reliable_deterioration_pct", Kind::Pct),
-    ("tt.wait_6wk_pct", Kind::Pct),
-    ("tt.wait_18wk_pct", Kind::Pct),
-    ("tt.wait_median_days", Kind::Days),
-    ("tt.interpreter_pct", Kind::Pct),
-    ("tt.culturally_adapted_sessions", Kind::Count),
-];
-
 /// The tables of each breakdown after access: (template key, columns, figure compared).
 const THEMES: &[(&str, &[Column], &str)] = &[
     (
@@ -129,7 +110,7 @@ fn compose(
     as_of: NaiveDate,
 ) -> Result<crate::pdf::model::Document, ReportError> {
     let v = b.vars();
-    let mut sections = vec![b.summary_section(&v, HEADLINES)?, b.priority_section(&v)?];
+    let mut sections = vec![b.summary_section(&v)?, b.priority_section(&v)?];
     sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
     let t = &b.template;
     for (key, columns, compare) in THEMES {

@@ -20,6 +20,7 @@ use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};
+use crate::registry;
 use crate::report::{CsvTable, ReportError, pct, pp};
 use crate::template::Template;
 
@@ -194,6 +195,18 @@ enum Kind {
     Rate,
     Ratio,
     Days,
+}
+
+/// How a service figure of the registry is shown: a value is a number of days (the
+/// median wait).
+fn display_kind(id: &str) -> Kind {
+    match registry::figure(id).map(|f| f.kind) {
+        Some(registry::Kind::Proportion) => Kind::Pct,
+        Some(registry::Kind::RatePer1000) => Kind::Rate,
+        Some(registry::Kind::Ratio | registry::Kind::RelativeLikelihood) => Kind::Ratio,
+        Some(registry::Kind::Value) => Kind::Days,
+        Some(registry::Kind::Count) | None => Kind::Count,
+    }
 }
 
 /// A column of a breakdown table: the figure and its header.
@@ -571,10 +584,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Headline figures against the previous period: (metric id, kind).
-    fn summary_section(&self, v: &Vars, ids: &[(&str, Kind)]) -> Result<Section, ReportError> {
+    /// The headline table: the figures the template's `summary.figures` lists.
+    fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
+        let known: Vec<&str> = registry::ids().collect();
         let mut rows = Vec::new();
-        for (id, kind) in ids {
+        for id in t.figures("summary.figures", &known)? {
+            let id = id.as_str();
+            let kind = &display_kind(id);
             let m = self.metrics.get(id, &[]);
             let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
             let change = match (m, prev) {
