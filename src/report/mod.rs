@@ -125,9 +125,9 @@ pub fn check_template(report: &str) -> Result<(), crate::template::TemplateError
             &known.iter().map(String::as_str).collect::<Vec<_>>(),
         )?;
     }
-    if !report.starts_with("workforce") {
-        let known: Vec<&str> = crate::registry::ids().collect();
-        t.figures("summary.figures", &known)?;
+    let known: Vec<&str> = crate::registry::ids().collect();
+    for id in t.figures("summary.figures", &known)? {
+        t.label(&id, &BTreeMap::new())?;
     }
     t.check_placeholders(placeholders(report))
 }

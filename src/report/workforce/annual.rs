@@ -3,6 +3,8 @@
 //! indicator 1 by band cluster, the workforce beside the population it serves, every
 //! WRES and WDES indicator the extracts carry, and a page per partner organisation.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -20,6 +22,7 @@ use crate::pdf::model::{
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{Computed, CsvTable, ReportError, documents, pct};
+use crate::template::Template;
 
 pub const REPORT: &str = "workforce-annual";
 
@@ -42,16 +45,9 @@ fn partner_rows() -> impl Iterator<Item = &'static str> {
         .chain(["wf.turnover_pct", "wres9.board_bme_pct"])
 }
 
-/// How a figure is named in a table or chart title.
-fn label_of(id: &str) -> &'static str {
-    match id {
-        "wf.turnover_pct" => "Turnover in the year",
-        "wres9.board_bme_pct" => "BME share of board members",
-        _ => super::HEADLINES
-            .iter()
-            .find(|(h, _)| *h == id)
-            .map_or("", |(_, label)| label),
-    }
+/// How a figure is named in a table or chart title: its label in the wording.
+fn label_of(t: &Template, id: &str) -> Result<String, ReportError> {
+    Ok(t.label(id, &BTreeMap::new())?)
 }
 
 /// One quarter of the year: its snapshot and figures, if the extracts hold one.
@@ -265,7 +261,7 @@ impl Annual<'_> {
         }
         let x_labels: Vec<String> = self.quarters.iter().map(|q| q.label.clone()).collect();
         for id in TRENDS {
-            let title = label_of(id);
+            let title = label_of(t, id)?;
             let figures = self.quarter_figures(id);
             if figures.iter().all(Option::is_none) {
                 if b.is_unsupplied(id) {
@@ -568,7 +564,7 @@ impl Annual<'_> {
                 b.shown(b.metrics.get("wf.headcount", &[]), false),
             ]];
             for (k, id) in partner_rows().enumerate() {
-                let label = label_of(id);
+                let label = label_of(t, id)?;
                 if b.is_unsupplied(id) && b.metrics.get(id, &[]).is_none() {
                     rows.push(vec![
                         label.to_string(),

@@ -18,6 +18,7 @@ use crate::metrics::{Metric, Metrics, run_metric_query};
 use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, col, item};
 use crate::period::Period;
 use crate::queries::{self, Param};
+use crate::registry;
 use crate::report::{CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
 use crate::template::Template;
 
@@ -54,32 +55,6 @@ pub fn shows(section: &str) -> Vec<String> {
     };
     names.into_iter().map(String::from).collect()
 }
-
-/// The headline figures in summary order: (metric id, label).
-const HEADLINES: &[(&str, &str)] = &[
-    ("wf.headcount", "Staff in post (headcount)"),
-    ("wf.fte", "Whole-time equivalent"),
-    ("wf.bme_pct", "BME staff"),
-    ("wf.bme_pct_band7plus", "BME staff at Band 7 and above"),
-    ("wf.disability_pct", "Staff declaring a disability"),
-    ("wf.male_pct", "Men"),
-    (
-        "wf.ethnicity_unknown_pct",
-        "Ethnicity not stated or not known",
-    ),
-    (
-        "train.interpreters_clinical_pct",
-        "Clinical staff trained in working with interpreters",
-    ),
-    (
-        "train.cultural_competence_pct",
-        "Staff trained in cultural competence",
-    ),
-    (
-        "mentoring.bme_matched",
-        "BME staff matched on BME leadership mentoring",
-    ),
-];
 
 /// The snapshot date a period reports, if any.
 async fn snapshot_on_or_before(
@@ -216,6 +191,13 @@ impl Gathered {
         quality: &'a QualityReport,
         report: &str,
     ) -> Result<Builder<'a>, ReportError> {
+        let template = Template::load(report)?;
+        let known: Vec<&str> = registry::ids().collect();
+        let mut headlines = Vec::new();
+        for id in template.figures("summary.figures", &known)? {
+            let label = template.label(&id, &BTreeMap::new())?;
+            headlines.push((id, label));
+        }
         Ok(Builder {
             settings,
             period,
@@ -225,7 +207,8 @@ impl Gathered {
             not_supplied: &self.not_supplied,
             quality,
             disclosure: settings.disclosure.clone(),
-            template: Template::load(report)?,
+            template,
+            headlines,
         })
     }
 }
@@ -245,6 +228,8 @@ struct Builder<'a> {
     /// The disclosure rules this copy of the document follows (its audience's rounding).
     disclosure: Disclosure,
     template: Template,
+    /// The summary's figures (the wording's `summary.figures`): (metric id, label).
+    headlines: Vec<(String, String)>,
 }
 
 /// RAG status in words, so it reads without colour.
@@ -399,7 +384,8 @@ impl<'a> Builder<'a> {
     fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
         let mut rows = Vec::new();
-        for (id, label) in HEADLINES {
+        for (id, label) in &self.headlines {
+            let id = id.as_str();
             let Some(m) = self.metrics.get(id, &[]) else {
                 if self.is_unsupplied(id) {
                     rows.push(vec![
@@ -415,7 +401,7 @@ impl<'a> Builder<'a> {
             let prev = self.previous.and_then(|p| p.metrics.get(id, &[]));
             let change = |other: Option<f64>| match (m.value, other) {
                 (Some(a), Some(b)) if is_pct(m) && !self.hidden(m) => pp(a - b),
-                (Some(a), Some(b)) if *id == "wf.fte" => crate::report::change(a - b),
+                (Some(a), Some(b)) if id == "wf.fte" => crate::report::change(a - b),
                 (Some(a), Some(b)) if !self.hidden(m) => format!("{:+.0}", a - b),
                 _ => "-".into(),
             };
@@ -423,12 +409,12 @@ impl<'a> Builder<'a> {
                 Some(p) if !self.hidden(p) => change(p.value),
                 _ => "-".into(),
             };
-            let base = self.settings.baseline.values.get(*id).copied();
+            let base = self.settings.baseline.values.get(id).copied();
             let base_change = match base {
                 Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
                 None => "-".into(),
             };
-            let status = match (self.settings.targets.get(*id), m.value) {
+            let status = match (self.settings.targets.get(id), m.value) {
                 (Some(tg), Some(val)) if !self.hidden(m) => {
                     let shown_target = if is_pct(m) {
                         pct(tg.value)
@@ -980,7 +966,8 @@ impl<'a> Builder<'a> {
                 "rag",
             ],
         );
-        for (id, label) in HEADLINES {
+        for (id, label) in &self.headlines {
+            let id = id.as_str();
             let Some(m) = self.metrics.get(id, &[]) else {
                 continue;
             };
@@ -988,12 +975,12 @@ impl<'a> Builder<'a> {
                 .previous
                 .and_then(|p| p.metrics.get(id, &[]))
                 .and_then(|p| p.value);
-            let target = self.settings.targets.get(*id);
+            let target = self.settings.targets.get(id);
             let mut row = vec![id.to_string(), label.to_string()];
             row.extend(figure_cells(m));
             row.extend([
                 val(prev),
-                val(self.settings.baseline.values.get(*id).copied()),
+                val(self.settings.baseline.values.get(id).copied()),
                 val(target.map(|t| t.value)),
                 match (target, m.value) {
                     (Some(t), Some(v)) => rag(v, t).into(),
