@@ -32,6 +32,14 @@ pub const STAFF_TABLES: &[(&str, &str)] = &[
         include_str!("../queries/tables/numbered_staff.sql"),
     ),
     (
+        "tables/numbered_recruitment.sql",
+        include_str!("../queries/tables/numbered_recruitment.sql"),
+    ),
+    (
+        "tables/numbered_disciplinary.sql",
+        include_str!("../queries/tables/numbered_disciplinary.sql"),
+    ),
+    (
         "tables/staff.sql",
         include_str!("../queries/tables/staff.sql"),
     ),
@@ -109,6 +117,14 @@ const SNIPPETS: &[(&str, &str)] = &[
     (
         "breakdown_sets",
         include_str!("../queries/service/breakdown_sets.sql"),
+    ),
+    (
+        "numbered_referrals",
+        include_str!("../queries/service/numbered_referrals.sql"),
+    ),
+    (
+        "numbered_appointments",
+        include_str!("../queries/service/numbered_appointments.sql"),
     ),
 ];
 

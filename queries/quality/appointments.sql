@@ -1,12 +1,5 @@
--- key_rank numbers the rows of a repeated id, earliest first (only those need numbering:
--- queries/tables/); the rows after the first are the repeats.
-WITH numbered AS (
-  SELECT a.*, CAST(1 AS BIGINT) AS key_rank
-  FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
-  WHERE x.appointment_id IS NULL
-  UNION ALL
-  SELECT a.*, CAST(row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date, a.referral_id) AS BIGINT)
-  FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
+-- key_rank > 1 marks the repeats of an id (queries/service/numbered_appointments.sql).
+WITH numbered AS ({{numbered_appointments}}
 ),
 -- the small table on the left, so the join holds it in memory and the appointments
 -- stream past it

@@ -1,7 +1,7 @@
+-- key_rank > 1 marks the repeats of an id (queries/tables/numbered_disciplinary.sql).
 WITH d AS (
-  SELECT c.*, COALESCE(sp.partner_org, 'Unknown') AS partner,
-    row_number() OVER (PARTITION BY c.case_id) AS key_rank
-  FROM disciplinary c LEFT JOIN staff_partner sp ON sp.staff_id = c.staff_id
+  SELECT c.*, COALESCE(sp.partner_org, 'Unknown') AS partner
+  FROM numbered_disciplinary c LEFT JOIN staff_partner sp ON sp.staff_id = c.staff_id
 )
 SELECT partner AS partner_org,
   CASE WHEN case_id IS NULL THEN '' END AS "case_id|missing key",

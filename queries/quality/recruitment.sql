@@ -1,7 +1,7 @@
+-- key_rank > 1 marks the repeats of an id (queries/tables/numbered_recruitment.sql).
 WITH d AS (
-  SELECT r.*, COALESCE(p.code, 'Unlisted') AS partner, b.afc_band AS known_band, e.code AS known_ethnic,
-    row_number() OVER (PARTITION BY r.application_id) AS key_rank
-  FROM recruitment r LEFT JOIN ref_partner p ON p.code = r.partner_org
+  SELECT r.*, COALESCE(p.code, 'Unlisted') AS partner, b.afc_band AS known_band, e.code AS known_ethnic
+  FROM numbered_recruitment r LEFT JOIN ref_partner p ON p.code = r.partner_org
   LEFT JOIN ref_afc_band b ON b.afc_band = r.afc_band
   LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
 )

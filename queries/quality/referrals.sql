@@ -1,12 +1,5 @@
--- key_rank numbers the rows of a repeated id, earliest first (only those need numbering:
--- queries/tables/); the rows after the first are the repeats.
-WITH numbered AS (
-  SELECT r.*, CAST(1 AS BIGINT) AS key_rank
-  FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
-  WHERE x.referral_id IS NULL
-  UNION ALL
-  SELECT r.*, CAST(row_number() OVER (PARTITION BY r.referral_id ORDER BY r.referral_date, r.person_id) AS BIGINT)
-  FROM referrals r JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
+-- key_rank > 1 marks the repeats of an id (queries/service/numbered_referrals.sql).
+WITH numbered AS ({{numbered_referrals}}
 ),
 d AS (
   SELECT r.*,

@@ -9,28 +9,16 @@
 -- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
 -- are counted on the data-quality page and left out here.
 CREATE TABLE referral_facts AS
--- key_rank numbers the rows of an id: only ids in more than one row need numbering
--- (queries/tables/), the others are 1.
+-- A repeated id counts once, by the one rule of queries/service/numbered_*.sql.
 WITH r AS (
-  SELECT r.*, CAST(1 AS BIGINT) AS key_rank
-  FROM referrals r LEFT JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
-  WHERE x.referral_id IS NULL AND r.referral_id IS NOT NULL AND r.referral_date IS NOT NULL
-  UNION ALL
-  SELECT r.*, CAST(row_number() OVER (PARTITION BY r.referral_id ORDER BY r.referral_date, r.person_id) AS BIGINT)
-  FROM referrals r JOIN repeated_referral_ids x ON x.referral_id = r.referral_id
-  WHERE r.referral_date IS NOT NULL
+  SELECT * FROM ({{numbered_referrals}}
+  ) n
+  WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
 ),
 appts AS (
-  SELECT a.*
-  FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
-  WHERE x.appointment_id IS NULL AND a.appointment_id IS NOT NULL AND a.appointment_date IS NOT NULL
-  UNION ALL
-  SELECT * EXCLUDE (key_rank) FROM (
-    SELECT a.*, row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date) AS key_rank
-    FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
-    WHERE a.appointment_date IS NOT NULL
-  ) a
-  WHERE key_rank = 1
+  SELECT * EXCLUDE (key_rank) FROM ({{numbered_appointments}}
+  ) n
+  WHERE key_rank = 1 AND appointment_id IS NOT NULL AND appointment_date IS NOT NULL
 ),
 treatment AS (
   SELECT referral_id, min(appointment_date) AS first_treatment, count(*) AS treatment_sessions

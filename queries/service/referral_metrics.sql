@@ -12,19 +12,12 @@ WITH appts AS (
     sum(CASE WHEN attendance = 'dna' THEN 1 ELSE 0 END) AS dna,
     sum(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended,
     sum(CASE WHEN attendance = 'attended' AND COALESCE(culturally_adapted, false) THEN 1 ELSE 0 END) AS adapted
-  FROM (
-    -- only ids in more than one row need numbering (queries/tables/)
-    SELECT a.referral_id, a.attendance, a.culturally_adapted, CAST(1 AS BIGINT) AS key_rank
-    FROM appointments a LEFT JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
-    WHERE x.appointment_id IS NULL AND a.appointment_id IS NOT NULL
-      AND a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
-    UNION ALL
-    SELECT a.referral_id, a.attendance, a.culturally_adapted,
-      CAST(row_number() OVER (PARTITION BY a.appointment_id ORDER BY a.appointment_date) AS BIGINT)
-    FROM appointments a JOIN repeated_appointment_ids x ON x.appointment_id = a.appointment_id
-    WHERE a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
+  -- a repeated id counts once, by the one rule of queries/service/numbered_appointments.sql
+  -- (over the whole dataset, before the period is chosen)
+  FROM ({{numbered_appointments}}
   ) a
-  WHERE key_rank = 1
+  WHERE a.key_rank = 1 AND a.appointment_id IS NOT NULL
+    AND a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
   GROUP BY referral_id
 ),
 f AS (

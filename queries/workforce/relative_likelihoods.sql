@@ -4,16 +4,17 @@
 -- {{window_start}}..{{period_end}}: the 12 months to period end (WRES 2, 4, WDES 2);
 -- {{case_window_start}}: start of the WRES 3 window (12 or 24 months, a setting);
 -- {{snapshot_date}}: the headcount snapshot.
+-- a repeated application or case counts once, by the one rule of
+-- queries/tables/numbered_recruitment.sql and numbered_disciplinary.sql
 WITH apps AS (
-  SELECT r.*, COALESCE(e.wres_group, 'Unknown') AS wres_group, COALESCE(p.code, 'Unlisted') AS partner,
-    row_number() OVER (PARTITION BY r.application_id ORDER BY r.application_date) AS key_rank
-  FROM recruitment r
+  SELECT r.*, COALESCE(e.wres_group, 'Unknown') AS wres_group, COALESCE(p.code, 'Unlisted') AS partner
+  FROM numbered_recruitment r
   LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
   LEFT JOIN ref_partner p ON p.code = r.partner_org
   WHERE r.application_id IS NOT NULL
     AND r.application_date BETWEEN {{window_start}} AND {{period_end}}
 ),
--- overall ('') and by partner in one pass (GROUPING SETS), so apps is numbered once
+-- overall ('') and by partner in one pass (GROUPING SETS)
 recruit AS (
   SELECT CASE WHEN partner IS NULL THEN '' ELSE 'partner_org=' || partner END AS by_key,
     sum(CASE WHEN wres_group = 'White' AND shortlisted AND appointed THEN 1 ELSE 0 END) AS white_appointed,
@@ -58,9 +59,9 @@ cases AS (
                  CASE WHEN s.snapshot_date <= c.opened_date THEN s.snapshot_date END DESC,
                  s.snapshot_date
       ) AS rk
-    FROM disciplinary c
+    FROM numbered_disciplinary c
     JOIN staff s ON s.staff_id = c.staff_id
-    WHERE c.case_id IS NOT NULL
+    WHERE c.case_id IS NOT NULL AND c.key_rank = 1
       AND c.opened_date BETWEEN {{case_window_start}} AND {{period_end}}
   ) t
   WHERE rk = 1

@@ -184,6 +184,7 @@ pub async fn check_quality(
         "staff_snapshot",
         "leavers",
         "training",
+        "recruitment",
         "disciplinary",
         "mentoring",
     ]

@@ -143,7 +143,8 @@ pub async fn gather(
 ) -> Result<Gathered, crate::report::ReportError> {
     s.service_tables().await?;
     for (name, sql) in queries::SERVICE_TABLES {
-        s.create(name, sql).await?;
+        let sql = queries::fill(name, sql, &[]).map_err(QueryError::from)?;
+        s.create(name, &sql).await?;
     }
     let Some(span) = referral_span(s, period).await? else {
         return Err(crate::report::ReportError::NoData(format!(
