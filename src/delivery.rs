@@ -29,14 +29,14 @@ use serde::Serialize;
 
 use crate::config::{Security, Settings};
 use crate::failpoint;
-use crate::ledger::{Ledger, delivery_status, has_report};
+use crate::ledger::{DeliveryStatus, Ledger, RunStatus};
 
 /// How one recipient's copy went.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Delivery {
     pub recipient: String,
-    /// `sent` (SMTP accepted it), `written` (outbox file), `failed` or `in doubt`.
-    pub status: String,
+    /// Sent (SMTP accepted it), written (outbox file), failed or in doubt.
+    pub status: DeliveryStatus,
     /// SMTP reply, outbox file, or the error.
     pub detail: String,
     /// The file of the output folder that was attached (audiences may get copies with
@@ -56,26 +56,25 @@ pub struct Delivery {
 impl Delivery {
     /// Whether the recipient has the report.
     pub fn delivered(&self) -> bool {
-        has_report(&self.status)
+        self.status.has_report()
     }
 }
 
 /// The ledger status of a run that sent these: delivered (to everyone, or nobody was
 /// asked), in doubt (some message's fate unknown), partly delivered, or undelivered.
-pub fn run_status(deliveries: &[Delivery]) -> &'static str {
-    use crate::ledger::status;
+pub fn run_status(deliveries: &[Delivery]) -> RunStatus {
     let ok = deliveries.iter().filter(|d| d.delivered()).count();
     if deliveries
         .iter()
-        .any(|d| d.status == delivery_status::IN_DOUBT)
+        .any(|d| d.status == DeliveryStatus::InDoubt)
     {
-        status::IN_DOUBT
+        RunStatus::InDoubt
     } else if ok == deliveries.len() {
-        status::DELIVERED
+        RunStatus::Delivered
     } else if ok > 0 {
-        status::PARTLY_DELIVERED
+        RunStatus::PartlyDelivered
     } else {
-        status::UNDELIVERED
+        RunStatus::Undelivered
     }
 }
 
@@ -272,7 +271,7 @@ impl Mailer {
         &self,
         m: &Message,
         handing_over: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Result<(String, String), SendFailure> {
+    ) -> Result<(DeliveryStatus, String), SendFailure> {
         match self {
             Mailer::Outbox(t, dir) => {
                 handing_over().map_err(|detail| SendFailure {
@@ -281,7 +280,7 @@ impl Mailer {
                 })?;
                 match t.send(m.clone()).await {
                     Ok(id) => Ok((
-                        delivery_status::WRITTEN.into(),
+                        DeliveryStatus::Written,
                         dir.join(format!("{id}.eml")).display().to_string(),
                     )),
                     Err(e) => Err(SendFailure {
@@ -302,7 +301,7 @@ impl Relay {
         &self,
         m: &Message,
         handing_over: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Result<(String, String), SendFailure> {
+    ) -> Result<(DeliveryStatus, String), SendFailure> {
         let handed = Cell::new(false);
         let conversation = async {
             let hello = ClientId::default();
@@ -355,7 +354,7 @@ impl Relay {
                 },
             }),
             Ok(Ok(Ok(resp))) => Ok((
-                delivery_status::SENT.into(),
+                DeliveryStatus::Sent,
                 format!(
                     "{} {}",
                     resp.code(),
@@ -412,7 +411,7 @@ pub async fn deliver(
         .iter()
         .map(|o| Delivery {
             recipient: o.recipient.clone(),
-            status: delivery_status::FAILED.into(),
+            status: DeliveryStatus::Failed,
             detail: String::new(),
             attachment: o.attachment.clone(),
             message_id: o.message_id.clone(),
@@ -466,7 +465,7 @@ pub async fn deliver(
                     d.detail = f.detail;
                     d.permanent = f.kind == FailureKind::Permanent;
                     if f.kind == FailureKind::InDoubt {
-                        d.status = delivery_status::IN_DOUBT.into();
+                        d.status = DeliveryStatus::InDoubt;
                     } else if f.kind == FailureKind::Transient {
                         again.push(i);
                     }
@@ -491,11 +490,11 @@ pub async fn deliver(
         tokio::time::sleep(Duration::from_secs(*wait)).await;
     }
     for (d, o) in results.iter_mut().zip(outgoing) {
-        if d.status == delivery_status::FAILED {
+        if d.status == DeliveryStatus::Failed {
             let kind = if d.permanent { "permanent" } else { "gave up" };
             d.detail = format!("{kind} after {} attempt(s): {}", d.attempts, d.detail);
             record(ledger, o, d);
-        } else if d.status == delivery_status::IN_DOUBT {
+        } else if d.status == DeliveryStatus::InDoubt {
             d.detail = format!(
                 "the connection was lost after the message was handed over ({}); \
                  not tried again",
@@ -510,7 +509,7 @@ pub async fn deliver(
 /// One delivery's state in the ledger, if it keeps one.
 fn record(ledger: Option<&Ledger>, o: &Outgoing<'_>, d: &Delivery) {
     if let (Some(l), Some(row)) = (ledger, o.row)
-        && let Err(e) = l.delivery_result(row, &d.status, d.attempts, &d.detail, d.permanent)
+        && let Err(e) = l.delivery_result(row, d.status, d.attempts, &d.detail, d.permanent)
     {
         tracing::error!(recipient = %d.recipient, "cannot record the delivery: {e}");
     }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
-use crate::ledger::{Ledger, LedgerError, Standing, delivery_status};
+use crate::ledger::{DeliveryStatus, Ledger, LedgerError, Standing};
 use crate::schedule::Scheduler;
 
 /// Lay rows out in columns as wide as their widest cell.
@@ -68,7 +68,7 @@ pub fn history_table(
             trigger,
             r.started.clone(),
             r.finished.clone().unwrap_or_else(|| "-".into()),
-            r.status.clone(),
+            r.status.to_string(),
         ]);
     }
     out.push_str(&columns(&rows));
@@ -127,13 +127,13 @@ pub fn waiting_text(s: &Standing) -> String {
     let all = s.to_send.iter().chain(&s.in_doubt).chain(&s.refused);
     for d in all {
         let _ = writeln!(out, "  - {} (run {}): {}", d.recipient, d.run_id, d.why());
-        let advice = match d.status.as_str() {
-            delivery_status::SENDING | delivery_status::IN_DOUBT => format!(
+        let advice = match d.status {
+            DeliveryStatus::Sending | DeliveryStatus::InDoubt => format!(
                 "look for {} in the mail server's log; if it arrived: `equity-reports confirm \
                  {} --to {}`; if not: `equity-reports resend {} --to {}`",
                 d.message_id, d.run_id, d.recipient, d.run_id, d.recipient
             ),
-            delivery_status::FAILED if s.refused.iter().any(|r| r.row == d.row) => {
+            DeliveryStatus::Failed if s.refused.iter().any(|r| r.row == d.row) => {
                 format!(
                     "refused for good: once the address or the cause is mended, \
                      `equity-reports resend {} --to {}`",

@@ -61,47 +61,121 @@ impl Trigger {
     }
 }
 
-/// Run statuses as the ledger stores them.
-pub mod status {
-    pub const RUNNING: &str = "running";
-    /// Every recipient's copy accepted by the server or written to the outbox.
-    pub const DELIVERED: &str = "delivered";
-    /// Some recipients got it, some did not (see the deliveries).
-    pub const PARTLY_DELIVERED: &str = "partly delivered";
-    /// The report was written but no recipient got it.
-    pub const UNDELIVERED: &str = "undelivered";
-    /// Written with `--no-send`.
-    pub const NOT_SENT: &str = "written, not sent";
-    /// A dataset missing or with no rows for the period: worth trying again later.
-    pub const DATA_MISSING: &str = "data missing";
-    pub const FAILED: &str = "failed";
-    /// Stopped by a signal or a crash before it finished.
-    pub const INTERRUPTED: &str = "interrupted";
-    /// Some recipient's message was handed over and the server's answer was lost.
-    pub const IN_DOUBT: &str = "in doubt";
+/// A status as the ledger stores it: its words, as `history` prints them.
+macro_rules! stored_words {
+    ($name:ident { $($variant:ident => $words:literal,)* }) => {
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $words,)*
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($words => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let text = v.as_str()?;
+                $name::parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {text:?}", stringify!($name)).into(),
+                    )
+                })
+            }
+        }
+    };
 }
 
-/// Delivery statuses as the ledger stores them: each recipient of a run is recorded
-/// `pending` before the first message goes, then `sending` while its message is being
-/// handed over, then `sent` (or `written` to the outbox), `failed` (with `permanent`
-/// saying whether trying again may help) or `in doubt`.
-pub mod delivery_status {
+/// How a run ended (or that it is running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    /// Every recipient's copy accepted by the server or written to the outbox.
+    Delivered,
+    /// Some recipients got it, some did not (see the deliveries).
+    PartlyDelivered,
+    /// The report was written but no recipient got it.
+    Undelivered,
+    /// Written with `--no-send`.
+    NotSent,
+    /// A dataset missing or with no rows for the period: worth trying again later.
+    DataMissing,
+    Failed,
+    /// Stopped by a signal or a crash before it finished.
+    Interrupted,
+    /// Some recipient's message was handed over and the server's answer was lost.
+    InDoubt,
+}
+
+stored_words!(RunStatus {
+    Running => "running",
+    Delivered => "delivered",
+    PartlyDelivered => "partly delivered",
+    Undelivered => "undelivered",
+    NotSent => "written, not sent",
+    DataMissing => "data missing",
+    Failed => "failed",
+    Interrupted => "interrupted",
+    InDoubt => "in doubt",
+});
+
+/// Where one recipient's message stands: every recipient of a run is `Pending` before
+/// the first message goes, then `Sending` while its message is being handed over, then
+/// `Sent` (or `Written` to the outbox), `Failed` (with `permanent` saying whether trying
+/// again may help) or `InDoubt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
     /// Planned; not handed to the server yet.
-    pub const PENDING: &str = "pending";
+    Pending,
     /// Being handed to the server; no answer recorded yet. Left behind only by a crash,
     /// and then read as in doubt.
-    pub const SENDING: &str = "sending";
-    pub const SENT: &str = "sent";
-    pub const WRITTEN: &str = "written";
-    pub const FAILED: &str = "failed";
+    Sending,
+    Sent,
+    Written,
+    Failed,
     /// The whole message was handed over and the connection was lost before the
     /// server's answer: it may or may not have been taken, so it is not tried again.
-    pub const IN_DOUBT: &str = "in doubt";
+    InDoubt,
 }
 
-/// Whether a delivery status means the recipient has the report.
-pub fn has_report(status: &str) -> bool {
-    status == delivery_status::SENT || status == delivery_status::WRITTEN
+stored_words!(DeliveryStatus {
+    Pending => "pending",
+    Sending => "sending",
+    Sent => "sent",
+    Written => "written",
+    Failed => "failed",
+    InDoubt => "in doubt",
+});
+
+impl DeliveryStatus {
+    /// Whether the recipient has the report.
+    pub fn has_report(self) -> bool {
+        matches!(self, DeliveryStatus::Sent | DeliveryStatus::Written)
+    }
 }
 
 /// What a run of a report and period should do, given what the ledger holds.
@@ -146,22 +220,22 @@ pub struct OpenDelivery {
     pub recipient: String,
     pub attachment: String,
     pub message_id: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub detail: String,
 }
 
 impl OpenDelivery {
     /// Why this recipient has not (surely) got the report, in words.
     pub fn why(&self) -> String {
-        match self.status.as_str() {
-            delivery_status::PENDING => {
+        match self.status {
+            DeliveryStatus::Pending => {
                 "not tried: the run stopped before reaching this recipient".into()
             }
-            delivery_status::SENDING => format!(
+            DeliveryStatus::Sending => format!(
                 "in doubt: the run stopped while handing over Message-ID {}",
                 self.message_id
             ),
-            delivery_status::IN_DOUBT => format!(
+            DeliveryStatus::InDoubt => format!(
                 "in doubt: Message-ID {} was handed over, then {}",
                 self.message_id, self.detail
             ),
@@ -199,7 +273,7 @@ pub struct RunRecord {
     pub scheduled_for: Option<String>,
     pub started: String,
     pub finished: Option<String>,
-    pub status: String,
+    pub status: RunStatus,
     pub error: Option<String>,
     pub archive: Option<String>,
     pub resend_of: Option<i64>,
@@ -213,7 +287,7 @@ pub struct DeliveryRecord {
     pub run_id: i64,
     pub recipient: String,
     pub attachment: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub message_id: String,
     pub attempts: i64,
     pub detail: String,
@@ -365,7 +439,7 @@ impl Ledger {
             .prepare("SELECT id, pid FROM runs WHERE status = ?1 AND host = ?2")
             .map_err(self.sql())?;
         let dead: Vec<i64> = stmt
-            .query_map(params![status::RUNNING, here], |r| {
+            .query_map(params![RunStatus::Running, here], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
             })
             .map_err(self.sql())?
@@ -379,7 +453,7 @@ impl Ledger {
                     "UPDATE runs SET status = ?1, finished = ?2, \
                      error = COALESCE(error, 'the process stopped before the run finished') \
                      WHERE id = ?3",
-                    params![status::INTERRUPTED, now(), id],
+                    params![RunStatus::Interrupted, now(), id],
                 )
                 .map_err(self.sql())?;
             self.conn
@@ -405,13 +479,13 @@ impl Ledger {
                 params![
                     report,
                     period,
-                    status::RUNNING,
+                    RunStatus::Running,
                     // a run with nobody to send to is delivered too
-                    status::DELIVERED,
-                    delivery_status::SENT,
-                    delivery_status::WRITTEN,
-                    delivery_status::SENDING,
-                    delivery_status::IN_DOUBT
+                    RunStatus::Delivered,
+                    DeliveryStatus::Sent,
+                    DeliveryStatus::Written,
+                    DeliveryStatus::Sending,
+                    DeliveryStatus::InDoubt
                 ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -428,8 +502,8 @@ impl Ledger {
             refused: Vec::new(),
         };
         for (d, permanent) in self.open_deliveries(report, period)? {
-            match d.status.as_str() {
-                delivery_status::SENDING | delivery_status::IN_DOUBT => standing.in_doubt.push(d),
+            match d.status {
+                DeliveryStatus::Sending | DeliveryStatus::InDoubt => standing.in_doubt.push(d),
                 _ if permanent => standing.refused.push(d),
                 _ => standing.to_send.push(d),
             }
@@ -458,9 +532,9 @@ impl Ledger {
             params![
                 report,
                 period,
-                status::RUNNING,
-                delivery_status::SENT,
-                delivery_status::WRITTEN
+                RunStatus::Running,
+                DeliveryStatus::Sent,
+                DeliveryStatus::Written
             ],
             |r| {
                 Ok((
@@ -533,7 +607,7 @@ impl Ledger {
                 scheduled_for.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 resend_of,
                 started,
-                status::RUNNING,
+                RunStatus::Running,
                 std::process::id(),
                 host()
             ],
@@ -632,8 +706,8 @@ impl Ledger {
                 ),
                 params![
                     run_id,
-                    delivery_status::SENT,
-                    delivery_status::WRITTEN,
+                    DeliveryStatus::Sent,
+                    DeliveryStatus::Written,
                     report,
                     period,
                     value
@@ -665,7 +739,7 @@ impl Ledger {
                     run_id,
                     p.recipient,
                     p.attachment,
-                    delivery_status::PENDING,
+                    DeliveryStatus::Pending,
                     p.message_id,
                     now()
                 ],
@@ -683,7 +757,7 @@ impl Ledger {
         self.conn
             .execute(
                 "UPDATE deliveries SET status = ?1, at = ?2 WHERE id = ?3",
-                params![delivery_status::SENDING, now(), delivery_id],
+                params![DeliveryStatus::Sending, now(), delivery_id],
             )
             .map_err(self.sql())?;
         Ok(())
@@ -693,7 +767,7 @@ impl Ledger {
     pub fn delivery_result(
         &self,
         delivery_id: i64,
-        status: &str,
+        status: DeliveryStatus,
         attempts: u32,
         detail: &str,
         permanent: bool,
@@ -719,11 +793,11 @@ impl Ledger {
                  at = ?2 WHERE run_id = ?3 AND lower(recipient) = lower(?4) \
                  AND resolved = 0 AND status NOT IN (?1, ?5)",
                 params![
-                    delivery_status::SENT,
+                    DeliveryStatus::Sent,
                     now(),
                     run_id,
                     recipient,
-                    delivery_status::WRITTEN
+                    DeliveryStatus::Written
                 ],
             )
             .map_err(self.sql())
@@ -733,7 +807,7 @@ impl Ledger {
     pub fn finish(
         &self,
         run_id: i64,
-        status: &str,
+        status: RunStatus,
         error: Option<&str>,
     ) -> Result<(), LedgerError> {
         self.conn
@@ -866,7 +940,7 @@ impl Ledger {
                  AND trigger IN (?3, ?4) ORDER BY id",
             )
             .map_err(self.sql())?;
-        let rows: Vec<(String, bool)> = stmt
+        let rows: Vec<(RunStatus, bool)> = stmt
             .query_map(
                 params![
                     report,
@@ -884,17 +958,17 @@ impl Ledger {
                 .iter()
                 .filter(|r| {
                     [
-                        status::DATA_MISSING,
-                        status::UNDELIVERED,
-                        status::PARTLY_DELIVERED,
-                        status::IN_DOUBT,
-                        status::INTERRUPTED,
+                        RunStatus::DataMissing,
+                        RunStatus::Undelivered,
+                        RunStatus::PartlyDelivered,
+                        RunStatus::InDoubt,
+                        RunStatus::Interrupted,
                     ]
-                    .contains(&r.0.as_str())
+                    .contains(&r.0)
                 })
                 .count() as u32,
-            gave_up: rows.iter().any(|r| r.0 == status::FAILED),
-            running: rows.iter().any(|r| r.0 == status::RUNNING),
+            gave_up: rows.iter().any(|r| r.0 == RunStatus::Failed),
+            running: rows.iter().any(|r| r.0 == RunStatus::Running),
         })
     }
 }
@@ -955,9 +1029,9 @@ mod tests {
             .unwrap();
         let rows = plan(&mut l, id, &["a@x.org"], Settles::All);
         l.delivery_sending(rows[0]).unwrap();
-        l.delivery_result(rows[0], delivery_status::SENT, 1, "250 ok", false)
+        l.delivery_result(rows[0], DeliveryStatus::Sent, 1, "250 ok", false)
             .unwrap();
-        l.finish(id, status::DELIVERED, None).unwrap();
+        l.finish(id, RunStatus::Delivered, None).unwrap();
         let s = standing(&l, "r", "2026-Q3");
         assert_eq!(s.run_id, id);
         assert!(s.settled() && s.refused.is_empty(), "{s:?}");
@@ -971,10 +1045,10 @@ mod tests {
         let id = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
         let rows = plan(&mut l, id, &["a@x.org", "b@x.org"], Settles::All);
         for row in &rows {
-            l.delivery_result(*row, delivery_status::FAILED, 3, "refused", false)
+            l.delivery_result(*row, DeliveryStatus::Failed, 3, "refused", false)
                 .unwrap();
         }
-        l.finish(id, status::UNDELIVERED, None).unwrap();
+        l.finish(id, RunStatus::Undelivered, None).unwrap();
         assert_eq!(l.next_action("r", "p").unwrap(), NextAction::Run);
         let second = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
         plan(&mut l, second, &["a@x.org", "b@x.org"], Settles::All);
@@ -992,7 +1066,7 @@ mod tests {
         let id = l.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
         let rows = plan(&mut l, id, &["a@x.org", "b@x.org", "c@x.org"], Settles::All);
         l.delivery_sending(rows[0]).unwrap();
-        l.delivery_result(rows[0], delivery_status::SENT, 1, "250", false)
+        l.delivery_result(rows[0], DeliveryStatus::Sent, 1, "250", false)
             .unwrap();
         l.delivery_sending(rows[1]).unwrap();
         // the process dies here
@@ -1012,16 +1086,16 @@ mod tests {
             s.to_send[0].why(),
             "not tried: the run stopped before reaching this recipient"
         );
-        assert_eq!(l.run(id).unwrap().unwrap().status, status::INTERRUPTED);
+        assert_eq!(l.run(id).unwrap().unwrap().status, RunStatus::Interrupted);
 
         // a rerun carries on with c alone
         let next = l
             .begin("r", "p", Trigger::CommandLine, None, Some(id))
             .unwrap();
         let c = plan(&mut l, next, &["c@x.org"], Settles::Rows(&[rows[2]]));
-        l.delivery_result(c[0], delivery_status::SENT, 1, "250", false)
+        l.delivery_result(c[0], DeliveryStatus::Sent, 1, "250", false)
             .unwrap();
-        l.finish(next, status::DELIVERED, None).unwrap();
+        l.finish(next, RunStatus::Delivered, None).unwrap();
         let s = standing(&l, "r", "p");
         assert!(s.to_send.is_empty(), "{s:?}");
         assert_eq!(names(&s.in_doubt), ["b@x.org"]);
@@ -1034,9 +1108,9 @@ mod tests {
             &["b@x.org"],
             Settles::Recipients(&["B@x.org".to_string()]),
         );
-        l.delivery_result(b[0], delivery_status::SENT, 1, "250", false)
+        l.delivery_result(b[0], DeliveryStatus::Sent, 1, "250", false)
             .unwrap();
-        l.finish(third, status::DELIVERED, None).unwrap();
+        l.finish(third, RunStatus::Delivered, None).unwrap();
         assert!(standing(&l, "r", "p").settled());
     }
 
@@ -1046,25 +1120,19 @@ mod tests {
         let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
         let id = l.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
         let rows = plan(&mut l, id, &["a@x.org", "b@x.org", "c@x.org"], Settles::All);
-        l.delivery_result(rows[0], delivery_status::SENT, 1, "250", false)
+        l.delivery_result(rows[0], DeliveryStatus::Sent, 1, "250", false)
+            .unwrap();
+        l.delivery_result(rows[1], DeliveryStatus::Failed, 1, "550 no such user", true)
             .unwrap();
         l.delivery_result(
-            rows[1],
-            delivery_status::FAILED,
-            1,
-            "550 no such user",
-            true,
-        )
-        .unwrap();
-        l.delivery_result(
             rows[2],
-            delivery_status::IN_DOUBT,
+            DeliveryStatus::InDoubt,
             1,
             "the connection was lost",
             false,
         )
         .unwrap();
-        l.finish(id, status::IN_DOUBT, None).unwrap();
+        l.finish(id, RunStatus::InDoubt, None).unwrap();
         let s = standing(&l, "r", "p");
         assert_eq!(names(&s.refused), ["b@x.org"]);
         assert_eq!(names(&s.in_doubt), ["c@x.org"]);
@@ -1124,23 +1192,26 @@ mod tests {
             .unwrap();
         let second = b.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
         assert!(second > first);
-        assert_eq!(b.run(first).unwrap().unwrap().status, status::INTERRUPTED);
+        assert_eq!(
+            b.run(first).unwrap().unwrap().status,
+            RunStatus::Interrupted
+        );
     }
 
     #[test]
     fn scheduled_attempts_count_what_may_succeed_later() {
         let dir = tempfile::tempdir().unwrap();
         let mut l = Ledger::open(&dir.path().join("l.sqlite")).unwrap();
-        for s in [status::DATA_MISSING, status::UNDELIVERED] {
+        for s in [RunStatus::DataMissing, RunStatus::Undelivered] {
             let id = l.begin("r", "p", Trigger::Schedule, None, None).unwrap();
             l.finish(id, s, Some("why")).unwrap();
         }
         let id = l.begin("r", "p", Trigger::CommandLine, None, None).unwrap();
-        l.finish(id, status::DATA_MISSING, None).unwrap();
+        l.finish(id, RunStatus::DataMissing, None).unwrap();
         let a = l.scheduled_attempts("r", "p").unwrap();
         assert_eq!((a.retryable, a.gave_up, a.running), (2, false, false));
         let id = l.begin("r", "p", Trigger::CatchUp, None, None).unwrap();
-        l.finish(id, status::FAILED, Some("bad input")).unwrap();
+        l.finish(id, RunStatus::Failed, Some("bad input")).unwrap();
         assert!(l.scheduled_attempts("r", "p").unwrap().gave_up);
     }
 }

@@ -239,16 +239,16 @@ fn load_settings(file: Option<&std::path::Path>) -> anyhow::Result<config::Setti
 
 fn print_deliveries(run_id: i64, deliveries: &[delivery::Delivery]) {
     for d in deliveries {
-        match d.status.as_str() {
-            ledger::delivery_status::WRITTEN => println!(
+        match d.status {
+            ledger::DeliveryStatus::Written => println!(
                 "E-mail to {} written to the outbox: {}",
                 d.recipient, d.detail
             ),
-            ledger::delivery_status::SENT => println!(
+            ledger::DeliveryStatus::Sent => println!(
                 "E-mail sent to {} ({}; Message-ID {})",
                 d.recipient, d.detail, d.message_id
             ),
-            ledger::delivery_status::IN_DOUBT => eprintln!(
+            ledger::DeliveryStatus::InDoubt => eprintln!(
                 "E-mail to {} IN DOUBT (Message-ID {}): {}. Look for the Message-ID in the \
                  mail server's log: if it arrived, `equity-reports confirm {run_id} --to {}`; \
                  if not, `equity-reports resend {run_id} --to {}`.",

@@ -11,7 +11,7 @@ use lettre::message::Mailbox;
 use crate::archive::{self, ArchivedLetter, sha_hex};
 use crate::config::Settings;
 use crate::delivery::{Mailer, Outgoing, deliver, message_id, run_status};
-use crate::ledger::{Ledger, PlannedDelivery, RunRecord, Settles, Standing, Trigger, status};
+use crate::ledger::{Ledger, PlannedDelivery, RunRecord, RunStatus, Settles, Standing, Trigger};
 use crate::outcome::RunOutcome;
 
 /// Send an archived run's PDF again, to its recipients or to `to`.
@@ -214,7 +214,7 @@ async fn send_archived(
             Ok(RunOutcome::sent(run_id, folder, deliveries, afterwards))
         }
         Err(e) => {
-            ledger.finish(run_id, status::FAILED, Some(&format!("{e:#}")))?;
+            ledger.finish(run_id, RunStatus::Failed, Some(&format!("{e:#}")))?;
             Err(e)
         }
     }

@@ -26,7 +26,7 @@ use crate::delivery::{
 };
 use crate::failpoint;
 use crate::ledger::{
-    Ledger, NextAction, PlannedDelivery, Settles, Standing, Trigger, delivery_status, status,
+    DeliveryStatus, Ledger, NextAction, PlannedDelivery, RunStatus, Settles, Standing, Trigger,
 };
 use crate::outcome::RunOutcome;
 use crate::output::{Staged, csv_bytes, json_bytes, replace_file, stage_folder, sweep_leftovers};
@@ -165,7 +165,7 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
             let s = if req.send {
                 run_status(&outcome.deliveries)
             } else {
-                status::NOT_SENT
+                RunStatus::NotSent
             };
             if let Err(e) = ledger.finish(run_id, s, None) {
                 outcome
@@ -186,9 +186,9 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
         }
         Err(e) => {
             let s = if is_data_missing(&e) {
-                status::DATA_MISSING
+                RunStatus::DataMissing
             } else {
-                status::FAILED
+                RunStatus::Failed
             };
             if let Err(le) = ledger.finish(run_id, s, Some(&format!("{e:#}"))) {
                 tracing::error!("cannot record the failed run {run_id}: {le}");
@@ -617,7 +617,7 @@ async fn send_planned(
             .map(|o| {
                 let d = Delivery {
                     recipient: o.recipient.clone(),
-                    status: delivery_status::FAILED.into(),
+                    status: DeliveryStatus::Failed,
                     detail: e.clone(),
                     attachment: o.attachment.clone(),
                     message_id: o.message_id.clone(),
@@ -625,7 +625,7 @@ async fn send_planned(
                     permanent: true,
                 };
                 if let Err(le) =
-                    ledger.delivery_result(o.row.unwrap_or(0), &d.status, 0, &d.detail, true)
+                    ledger.delivery_result(o.row.unwrap_or(0), d.status, 0, &d.detail, true)
                 {
                     tracing::error!("cannot record the delivery: {le}");
                 }
@@ -637,11 +637,11 @@ async fn send_planned(
 
 /// The manifest's word for a set of deliveries.
 fn delivery_summary(d: &[Delivery]) -> &'static str {
-    if d.iter().any(|x| x.status == delivery_status::IN_DOUBT) {
+    if d.iter().any(|x| x.status == DeliveryStatus::InDoubt) {
         "in doubt"
-    } else if d.iter().any(|x| x.status == delivery_status::FAILED) {
+    } else if d.iter().any(|x| x.status == DeliveryStatus::Failed) {
         "failed"
-    } else if d.iter().all(|x| x.status == delivery_status::WRITTEN) {
+    } else if d.iter().all(|x| x.status == DeliveryStatus::Written) {
         "written to outbox"
     } else {
         "delivered"

@@ -243,7 +243,7 @@ impl Scheduler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::status;
+    use crate::ledger::RunStatus;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -398,7 +398,7 @@ mod tests {
                 None,
             )
             .unwrap();
-        ledger.finish(id, status::DELIVERED, None).unwrap();
+        ledger.finish(id, RunStatus::Delivered, None).unwrap();
         assert!(
             s.plan_due(&ledger, started, started)
                 .unwrap()
@@ -442,7 +442,7 @@ mod tests {
                     None,
                 )
                 .unwrap();
-            l.finish(id, status::DATA_MISSING, Some("no snapshot"))
+            l.finish(id, RunStatus::DataMissing, Some("no snapshot"))
                 .unwrap();
         };
         fail(&mut ledger);
