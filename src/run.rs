@@ -240,7 +240,8 @@ async fn tell_admins_of_failed_recipients(
 
 /// What the compute stage hands to the write stage.
 struct Produced {
-    title: String,
+    /// The e-mail's subject, body and attachment name, archived with the PDFs.
+    letter: ArchivedLetter,
     /// report.pdf, then the copies with their own rounding: (round_to, file, bytes).
     pdfs: Vec<(u64, String, Vec<u8>)>,
     /// Every file of the output folder except the manifest.
@@ -313,7 +314,7 @@ async fn produce_and_send(
         write_and_record(settings, req, period, out_root, ledger, run_id, &p)?;
     laps.lap("write");
     let deliveries = if req.send {
-        let d = send_planned(settings, req, period, ledger, &p, &archive, &rows).await;
+        let d = send_planned(settings, ledger, &p, &archive, &rows).await;
         p.manifest["delivery"] = json!({
             "status": delivery_summary(&d),
             "at": Utc::now().to_rfc3339(),
@@ -484,7 +485,11 @@ async fn compute(
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
     }
     Ok(Produced {
-        title: computed.document.title.clone(),
+        letter: ArchivedLetter {
+            subject: format!("{} - {}", computed.document.title, period.label()),
+            body: letter_body(settings, &computed.document.title, period, req.as_of),
+            attachment_name: format!("{}-{}.pdf", req.report, period.id),
+        },
         pdfs,
         files,
         manifest,
@@ -507,11 +512,6 @@ fn write_and_record(
     let mut files = p.files.clone();
     files.push(("manifest.json".to_string(), json_bytes(&p.manifest)?));
     let staged: Staged = stage_folder(out_root, &req.report, &period.id, &files)?;
-    let letter = ArchivedLetter {
-        subject: format!("{} - {}", p.title, period.label()),
-        body: letter_body(settings, &p.title, period, req.as_of),
-        attachment_name: format!("{}-{}.pdf", req.report, period.id),
-    };
     // What is e-mailed is archived per run, so `resend` sends exactly these bytes even
     // after a later run has replaced the output folder.
     let attached: Vec<(String, Vec<u8>)> = p
@@ -519,7 +519,7 @@ fn write_and_record(
         .iter()
         .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
         .collect();
-    let archive = archive::write(out_root, run_id, &letter, &attached)?;
+    let archive = archive::write(out_root, run_id, &p.letter, &attached)?;
     let recorded = (|| -> anyhow::Result<Vec<Planned>> {
         failpoint::hit("run.ledger").context("recording the run in the ledger")?;
         ledger.record_inputs(run_id, &p.inputs)?;
@@ -581,22 +581,15 @@ fn write_and_record(
 /// Send the planned messages: each recipient the copy of its rounding.
 async fn send_planned(
     settings: &Settings,
-    req: &RunRequest,
-    period: &Period,
     ledger: &Ledger,
     p: &Produced,
     archive: &Path,
     rows: &[Planned],
 ) -> Vec<Delivery> {
-    let letter = ArchivedLetter {
-        subject: format!("{} - {}", p.title, period.label()),
-        body: letter_body(settings, &p.title, period, req.as_of),
-        attachment_name: format!("{}-{}.pdf", req.report, period.id),
-    };
     let letters: Vec<Letter> = p
         .pdfs
         .iter()
-        .map(|(_, name, bytes)| letter.letter(bytes, &archive.join(name)))
+        .map(|(_, name, bytes)| p.letter.letter(bytes, &archive.join(name)))
         .collect();
     let outgoing: Vec<Outgoing> = rows
         .iter()
