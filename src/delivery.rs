@@ -461,12 +461,18 @@ pub async fn deliver(
                     d.status = status;
                     d.detail = detail;
                 }
+                Err(f) if f.kind == FailureKind::InDoubt => {
+                    d.status = DeliveryStatus::InDoubt;
+                    d.detail = format!(
+                        "the connection was lost after the message was handed over ({}); \
+                         not tried again",
+                        f.detail
+                    );
+                }
                 Err(f) => {
                     d.detail = f.detail;
                     d.permanent = f.kind == FailureKind::Permanent;
-                    if f.kind == FailureKind::InDoubt {
-                        d.status = DeliveryStatus::InDoubt;
-                    } else if f.kind == FailureKind::Transient {
+                    if f.kind == FailureKind::Transient {
                         again.push(i);
                     }
                 }
@@ -489,17 +495,11 @@ pub async fn deliver(
         );
         tokio::time::sleep(Duration::from_secs(*wait)).await;
     }
+    // A failure is final only now: say whether it was permanent or tries ran out.
     for (d, o) in results.iter_mut().zip(outgoing) {
         if d.status == DeliveryStatus::Failed {
             let kind = if d.permanent { "permanent" } else { "gave up" };
             d.detail = format!("{kind} after {} attempt(s): {}", d.attempts, d.detail);
-            record(ledger, o, d);
-        } else if d.status == DeliveryStatus::InDoubt {
-            d.detail = format!(
-                "the connection was lost after the message was handed over ({}); \
-                 not tried again",
-                d.detail
-            );
             record(ledger, o, d);
         }
     }
