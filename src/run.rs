@@ -122,7 +122,14 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
     crate::report::check_template(&req.report)?;
     let out = out_root(settings, req);
     let settings = &settings.for_out(&out);
-    for dir in [out.join(&req.report), out.join("archive")] {
+    // Only where a run writes: the report's folder, this period's, the archive.
+    let report_dir = out.join(&req.report);
+    // (the report's folder first: it may put a period's folder back)
+    for dir in [
+        report_dir.clone(),
+        report_dir.join(&period.id),
+        out.join("archive"),
+    ] {
         for what in sweep_leftovers(&dir) {
             tracing::info!("{what}: left by a run that stopped");
         }
