@@ -385,6 +385,14 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Names the ledger file in an SQLite error.
+fn sql_error(path: &Path) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+    move |cause| LedgerError::Sql {
+        path: path.to_path_buf(),
+        cause,
+    }
+}
+
 fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -398,20 +406,18 @@ impl Ledger {
                 cause: source,
             })?;
         }
-        let sql = |source| LedgerError::Sql {
-            path: path.to_path_buf(),
-            cause: source,
-        };
-        let conn = Connection::open(path).map_err(sql)?;
+        let sql = sql_error(path);
+        let conn = Connection::open(path).map_err(&sql)?;
         // Two processes may write at once: wait for the other instead of failing.
-        conn.busy_timeout(Duration::from_secs(30)).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(&sql)?;
         // The default rollback journal, not WAL: switching a new file to WAL needs an
         // exclusive lock that a second process starting at the same moment is refused
         // without waiting. Runs write a few rows each, so readers rarely wait.
-        conn.execute_batch("PRAGMA foreign_keys=ON;").map_err(sql)?;
+        conn.execute_batch("PRAGMA foreign_keys=ON;")
+            .map_err(&sql)?;
         conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
-            .map_err(sql)?;
-        migrate(&conn).map_err(sql)?;
+            .map_err(&sql)?;
+        migrate(&conn).map_err(&sql)?;
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
@@ -424,10 +430,7 @@ impl Ledger {
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
-        |source| LedgerError::Sql {
-            path: self.path.clone(),
-            cause: source,
-        }
+        sql_error(&self.path)
     }
 
     /// Mark the runs and locks of processes that are gone as interrupted, and free
@@ -567,11 +570,8 @@ impl Ledger {
         resend_of: Option<i64>,
     ) -> Result<i64, LedgerError> {
         self.clear_dead()?;
-        let path = self.path.clone();
-        let sql = move |source| LedgerError::Sql {
-            path: path.clone(),
-            cause: source,
-        };
+        // (the path alone, so the transaction may hold the connection)
+        let sql = sql_error(&self.path);
         // IMMEDIATE: the check and the insert happen under one write lock, so two
         // processes cannot both see the lock free.
         let tx = self
@@ -679,11 +679,8 @@ impl Ledger {
         planned: &[PlannedDelivery],
         settles: Settles<'_>,
     ) -> Result<Vec<i64>, LedgerError> {
-        let path = self.path.clone();
-        let sql = move |source| LedgerError::Sql {
-            path: path.clone(),
-            cause: source,
-        };
+        // (the path alone, so the transaction may hold the connection)
+        let sql = sql_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
