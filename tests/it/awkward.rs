@@ -174,16 +174,7 @@ fn a_referral_dated_1900_is_a_row_level_problem() {
     let fixed = RecordBatch::try_new(batch.schema(), cols).unwrap();
     std::fs::remove_file(&file).unwrap();
     write_batch(&file, &fixed);
-    let r = run(
-        &[
-            "validate",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
-        &[],
-    );
+    let r = validate(data.path(), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(
         r.stdout.contains(
@@ -193,14 +184,8 @@ fn a_referral_dated_1900_is_a_row_level_problem() {
         r.stdout
     );
     // the earliest date is a setting
-    let r = run(
-        &[
-            "validate",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
+    let r = validate(
+        data.path(),
         &[("EQUITY_REPORTS__QUALITY__EARLIEST_DATE", "1899-12-31")],
     );
     assert!(
@@ -228,16 +213,7 @@ fn one_unreadable_file_is_named_and_its_dataset_is_not_called_missing() {
     )
     .unwrap();
     std::fs::write(staff.join("CL.parquet"), b"not parquet at all").unwrap();
-    let r = run(
-        &[
-            "validate",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
-        &[],
-    );
+    let r = validate(data.path(), &[]);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(
         r.stdout
@@ -351,15 +327,4 @@ fn read_parquet(path: &Path) -> RecordBatch {
         .unwrap();
     let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
     arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap()
-}
-
-fn write_batch(path: &Path, batch: &RecordBatch) {
-    let mut w = parquet::arrow::ArrowWriter::try_new(
-        std::fs::File::create(path).unwrap(),
-        batch.schema(),
-        None,
-    )
-    .unwrap();
-    w.write(batch).unwrap();
-    w.close().unwrap();
 }

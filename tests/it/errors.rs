@@ -184,16 +184,7 @@ fn validate_exit_codes_follow_the_contract() {
     // a required dataset missing -> 2
     let data = tempdir();
     write_fixture(data.path());
-    let r = run(
-        &[
-            "validate",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
-        &[],
-    );
+    let r = validate(data.path(), &[]);
     assert_eq!(
         r.code, 2,
         "referrals etc. are missing: structural\n{}",
@@ -206,16 +197,7 @@ fn validate_exit_codes_follow_the_contract() {
     );
     // row-level problems only -> 1
     let sample = sample_data();
-    let r = run(
-        &[
-            "validate",
-            "--data",
-            sample.to_str().unwrap(),
-            "--as-of",
-            "2026-10-15",
-        ],
-        &[],
-    );
+    let r = validate(&sample, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("unknown code \"Q\""), "{}", r.stdout);
     assert!(

@@ -63,6 +63,20 @@ pub(crate) fn run_workforce(
     run_report(report, period, data, out, extra, envs)
 }
 
+/// `validate` of the data root `data` as of 2026-10-15, with environment `envs`.
+pub(crate) fn validate(data: &Path, envs: &[(&str, &str)]) -> Output {
+    run(
+        &[
+            "validate",
+            "--data",
+            data.to_str().unwrap(),
+            "--as-of",
+            "2026-10-15",
+        ],
+        envs,
+    )
+}
+
 /// `run REPORT --period PERIOD` as of 2026-10-15 on `data` into `out`.
 pub(crate) fn run_report(
     report: &str,
@@ -158,11 +172,15 @@ pub(crate) fn run_equity_annual(data: &str, out: &Path, envs: &[(&str, &str)]) -
 }
 
 pub(crate) fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+    write_batch(path, &RecordBatch::try_from_iter(columns).unwrap());
+}
+
+/// Write one Parquet file from a record batch.
+pub(crate) fn write_batch(path: &Path, batch: &RecordBatch) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let batch = RecordBatch::try_from_iter(columns).unwrap();
     let mut w =
         ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
-    w.write(&batch).unwrap();
+    w.write(batch).unwrap();
     w.close().unwrap();
 }
 
