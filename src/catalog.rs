@@ -3,75 +3,157 @@
 //! [`crate::registry`]). A leaf: it imports nothing of the program's but the period
 //! kinds.
 
+use std::fmt;
+use std::str::FromStr;
+
 use crate::period::PeriodKind;
 
-/// Every report id the configuration may route.
-pub const REPORT_IDS: &[&str] = &[
-    "workforce-quarterly",
-    "workforce-annual",
-    "access-biannual",
-    "equity-annual",
-];
+/// A report the program produces. Its text form (`equity-annual`) is what the command
+/// line, the settings, the templates' file names, the output folders and the ledger use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReportId {
+    WorkforceQuarterly,
+    WorkforceAnnual,
+    AccessBiannual,
+    EquityAnnual,
+}
 
-/// The sections each report can print; its template's `sections` list gives which of
-/// them are printed and in what order.
-pub fn section_keys(report: &str) -> &'static [&'static str] {
-    match report {
-        "workforce-quarterly" => &[
-            "summary",
-            "representation",
-            "partners",
-            "training",
-            "indicators",
-            "methodology",
-            "quality",
-        ],
-        "workforce-annual" => &[
-            "summary",
-            "trend",
-            "wres1",
-            "population",
-            "indicators",
-            "outside",
-            "training",
-            "partners",
-            "partner_page",
-            "methodology",
-            "quality",
-        ],
-        "access-biannual" => &[
-            "summary",
-            "access",
-            "sources",
-            "interpreter",
-            "methodology",
-            "quality",
-        ],
-        "equity-annual" => &[
-            "summary",
-            "priority",
-            "access",
-            "engagement",
-            "outcomes",
-            "waits",
-            "deprivation",
-            "ethnic_sex",
-            "methodology",
-            "quality",
-        ],
-        _ => &[],
+/// The two families of reports: each reads its own datasets and words its pages from
+/// its own shared template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Workforce,
+    Service,
+}
+
+/// A report id that is not one of [`ReportId::ALL`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown report {0:?}; reports are {known}", known = ReportId::known())]
+pub struct UnknownReport(pub String);
+
+impl ReportId {
+    /// Every report, in the order lists and help texts give them.
+    pub const ALL: [ReportId; 4] = [
+        ReportId::WorkforceQuarterly,
+        ReportId::WorkforceAnnual,
+        ReportId::AccessBiannual,
+        ReportId::EquityAnnual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportId::WorkforceQuarterly => "workforce-quarterly",
+            ReportId::WorkforceAnnual => "workforce-annual",
+            ReportId::AccessBiannual => "access-biannual",
+            ReportId::EquityAnnual => "equity-annual",
+        }
+    }
+
+    /// "workforce-quarterly, workforce-annual, access-biannual, equity-annual".
+    pub fn known() -> String {
+        ReportId::ALL.map(ReportId::as_str).join(", ")
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            ReportId::WorkforceQuarterly | ReportId::WorkforceAnnual => Family::Workforce,
+            ReportId::AccessBiannual | ReportId::EquityAnnual => Family::Service,
+        }
+    }
+
+    /// The kind of period the report takes, and how to say it in an error.
+    pub fn period_kind(self) -> (PeriodKind, &'static str) {
+        use PeriodKind::*;
+        match self {
+            ReportId::WorkforceQuarterly => (Quarter, "a calendar quarter such as 2026-Q3"),
+            ReportId::WorkforceAnnual | ReportId::EquityAnnual => {
+                (FinancialYear, "a financial year such as FY2025-26")
+            }
+            ReportId::AccessBiannual => (HalfYear, "a half year such as FY2026-27-H1"),
+        }
+    }
+
+    /// The sections the report can print; its template's `sections` list gives which of
+    /// them are printed and in what order.
+    pub fn section_keys(self) -> &'static [&'static str] {
+        match self {
+            ReportId::WorkforceQuarterly => &[
+                "summary",
+                "representation",
+                "partners",
+                "training",
+                "indicators",
+                "methodology",
+                "quality",
+            ],
+            ReportId::WorkforceAnnual => &[
+                "summary",
+                "trend",
+                "wres1",
+                "population",
+                "indicators",
+                "outside",
+                "training",
+                "partners",
+                "partner_page",
+                "methodology",
+                "quality",
+            ],
+            ReportId::AccessBiannual => &[
+                "summary",
+                "access",
+                "sources",
+                "interpreter",
+                "methodology",
+                "quality",
+            ],
+            ReportId::EquityAnnual => &[
+                "summary",
+                "priority",
+                "access",
+                "engagement",
+                "outcomes",
+                "waits",
+                "deprivation",
+                "ethnic_sex",
+                "methodology",
+                "quality",
+            ],
+        }
     }
 }
 
-/// The kind of period a report takes, and how to say it in an error.
-pub fn period_kind(report: &str) -> Option<(PeriodKind, &'static str)> {
-    use PeriodKind::*;
-    match report {
-        "workforce-quarterly" => Some((Quarter, "a calendar quarter such as 2026-Q3")),
-        "workforce-annual" | "equity-annual" => {
-            Some((FinancialYear, "a financial year such as FY2025-26"))
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ReportId {
+    type Err = UnknownReport;
+
+    fn from_str(s: &str) -> Result<ReportId, UnknownReport> {
+        ReportId::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownReport(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_report_reads_back_from_its_text_and_an_unknown_one_is_named() {
+        for r in ReportId::ALL {
+            assert_eq!(r.as_str().parse::<ReportId>().unwrap(), r);
         }
-        "access-biannual" => Some((HalfYear, "a half year such as FY2026-27-H1")),
-        _ => None,
+        let e = "equity-anual".parse::<ReportId>().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "unknown report \"equity-anual\"; reports are workforce-quarterly, \
+             workforce-annual, access-biannual, equity-annual"
+        );
     }
 }

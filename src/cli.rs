@@ -59,7 +59,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Report id: workforce-quarterly, workforce-annual, access-biannual or equity-annual.
-    pub report: String,
+    pub report: crate::catalog::ReportId,
     /// Period id: 2026-Q3 (quarter), FY2026-27-H1 (half year), FY2025-26 (year).
     #[arg(long)]
     pub period: String,
@@ -107,7 +107,7 @@ pub struct ScheduleArgs {
 pub struct HistoryArgs {
     /// Only this report.
     #[arg(long)]
-    pub report: Option<String>,
+    pub report: Option<crate::catalog::ReportId>,
     /// Only this period.
     #[arg(long)]
     pub period: Option<String>,

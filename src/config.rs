@@ -612,12 +612,12 @@ fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         }
     }
     for (report, route) in &s.reports {
-        if !crate::catalog::REPORT_IDS.contains(&report.as_str()) {
+        if report.parse::<crate::catalog::ReportId>().is_err() {
             return err(
                 &format!("reports.{report}"),
                 format!(
                     "unknown report; known: {}",
-                    crate::catalog::REPORT_IDS.join(", ")
+                    crate::catalog::ReportId::known()
                 ),
             );
         }

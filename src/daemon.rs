@@ -97,7 +97,7 @@ async fn run_one(
     let as_of = now.with_timezone(&tz).date_naive();
     let plan = RunPlan {
         req: RunRequest {
-            report: due.report.clone(),
+            report: due.report,
             period: due.period.id.clone(),
             data: places.data.clone(),
             out: places.out.clone(),
@@ -191,7 +191,7 @@ pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
     let scheduler = Scheduler::from_settings(settings).map_err(anyhow::Error::msg)?;
     // A template fault is found now, not at 07:00 on the day.
     for (report, _) in &scheduler.reports {
-        crate::report::check_template(report)?;
+        crate::report::check_template(*report)?;
     }
     let started = Utc::now();
     let (tx, mut beats) = tokio::sync::mpsc::channel::<()>(1);
@@ -212,8 +212,7 @@ pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
     .await?;
     cron.start().await?;
     for (report, t, period) in scheduler.upcoming(started, 1) {
-        let p = period.map_or(String::new(), |p| format!(" for {}", p.id));
-        println!("{report}: next run {}{p}", t.to_rfc3339());
+        println!("{report}: next run {} for {}", t.to_rfc3339(), period.id);
     }
     println!("Serving; SIGTERM or Ctrl-C stops.");
 

@@ -164,10 +164,10 @@ pub fn schedule_table(
     ];
     for (report, at, period) in s.upcoming(from, count) {
         rows.push(vec![
-            report.clone(),
+            report.to_string(),
             at.format("%a %-d %b %Y %H:%M:%S %Z").to_string(),
-            period.map_or("-".into(), |p| format!("{} ({})", p.id, p.short_label())),
-            settings.schedule.reports[&report].clone(),
+            format!("{} ({})", period.id, period.short_label()),
+            settings.schedule.reports[report.as_str()].clone(),
         ]);
     }
     let mut out = format!(

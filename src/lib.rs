@@ -188,7 +188,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             let ledger = run::open_ledger(&settings, &out)?;
             print!(
                 "{}",
-                history::history_table(&ledger, a.report.as_deref(), a.period.as_deref())?
+                history::history_table(&ledger, a.report.map(|r| r.as_str()), a.period.as_deref())?
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -13,6 +13,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::archive::{self, ArchivedLetter, sha_hex};
+use crate::catalog::{Family, ReportId};
 use crate::config::Settings;
 use crate::contract::CONTRACT_VERSION;
 use crate::data::files::find_datasets;
@@ -88,14 +89,9 @@ pub fn is_data_missing(e: &anyhow::Error) -> bool {
 }
 
 /// The period of a report, checked against the kind the report takes.
-pub fn report_period(report: &str, period: &str) -> anyhow::Result<Period> {
+pub fn report_period(report: ReportId, period: &str) -> anyhow::Result<Period> {
     let period = Period::parse(period)?;
-    let Some((expected, example)) = crate::catalog::period_kind(report) else {
-        bail!(
-            "unknown report {report:?}; reports are {}",
-            crate::catalog::REPORT_IDS.join(", ")
-        );
-    };
+    let (expected, example) = report.period_kind();
     if period.kind != expected {
         bail!("report {report} takes {example}, not {}", period.id);
     }
@@ -118,12 +114,12 @@ pub fn open_ledger(settings: &Settings, out: &Path) -> anyhow::Result<Ledger> {
 /// record. An error means nothing was sent (and the previous output is untouched).
 pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Executed> {
     let req = &plan.req;
-    let period = report_period(&req.report, &req.period)?;
-    crate::report::check_template(&req.report)?;
+    let period = report_period(req.report, &req.period)?;
+    crate::report::check_template(req.report)?;
     let out = out_root(settings, req);
     let settings = &settings.for_out(&out);
     // Only where a run writes: the report's folder, this period's, the archive.
-    let report_dir = out.join(&req.report);
+    let report_dir = out.join(req.report.as_str());
     // (the report's folder first: it may put a period's folder back)
     for dir in [
         report_dir.clone(),
@@ -138,7 +134,7 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
     // --resend: a person has decided to compute and send again to everyone.
     if req.send
         && !plan.resend
-        && let NextAction::Standing(s) = ledger.next_action(&req.report, &period.id)?
+        && let NextAction::Standing(s) = ledger.next_action(req.report.as_str(), &period.id)?
     {
         if !s.to_send.is_empty() {
             let outcomes = crate::resend::carry_on(
@@ -161,7 +157,7 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
         });
     }
     let run_id = ledger.begin(
-        &req.report,
+        req.report.as_str(),
         &period.id,
         plan.trigger,
         plan.scheduled_for,
@@ -357,10 +353,9 @@ async fn compute(
     laps: &mut Laps,
 ) -> anyhow::Result<Produced> {
     let started = Utc::now();
-    let datasets = if req.report.starts_with("workforce") {
-        workforce::DATASETS
-    } else {
-        service::DATASETS
+    let datasets = match req.report.family() {
+        Family::Workforce => workforce::DATASETS,
+        Family::Service => service::DATASETS,
     };
     let data_root = req
         .data
@@ -399,13 +394,12 @@ async fn compute(
         .await
         .context("counting data-quality problems")?;
     laps.lap("load_and_check");
-    let computed = match req.report.as_str() {
-        "workforce-quarterly" => {
-            quarterly::compute(&session, settings, period, req.as_of, quality).await
-        }
-        "workforce-annual" => annual::compute(&session, settings, period, req.as_of, quality).await,
-        "access-biannual" => access::compute(&session, settings, period, req.as_of, quality).await,
-        _ => equity::compute(&session, settings, period, req.as_of, quality).await,
+    let (s, p, a) = (&session, period, req.as_of);
+    let computed = match req.report {
+        ReportId::WorkforceQuarterly => quarterly::compute(s, settings, p, a, quality).await,
+        ReportId::WorkforceAnnual => annual::compute(s, settings, p, a, quality).await,
+        ReportId::AccessBiannual => access::compute(s, settings, p, a, quality).await,
+        ReportId::EquityAnnual => equity::compute(s, settings, p, a, quality).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     laps.lap("queries");
@@ -439,7 +433,7 @@ async fn compute(
         .collect();
     let generator = format!("equity-reports {}", env!("CARGO_PKG_VERSION"));
     let mut metrics_json = serde_json::Map::new();
-    metrics_json.insert("report".into(), json!(req.report));
+    metrics_json.insert("report".into(), json!(req.report.as_str()));
     metrics_json.insert(
         "period".into(),
         json!({"id": period.id, "start": period.start.to_string(), "end": period.end.to_string()}),
@@ -466,7 +460,7 @@ async fn compute(
         })
         .collect();
     let manifest = json!({
-        "report": req.report,
+        "report": req.report.as_str(),
         "period": period.id,
         "run_id": run_id,
         "as_of": req.as_of.to_string(),
@@ -518,7 +512,7 @@ fn write_and_record(
 ) -> anyhow::Result<(PathBuf, PathBuf, Vec<Planned>)> {
     let mut files = p.files.clone();
     files.push(("manifest.json".to_string(), json_bytes(&p.manifest)?));
-    let staged: Staged = stage_folder(out_root, &req.report, &period.id, &files)?;
+    let staged: Staged = stage_folder(out_root, req.report.as_str(), &period.id, &files)?;
     // What is e-mailed is archived per run, so `resend` sends exactly these bytes even
     // after a later run has replaced the output folder.
     let attached: Vec<(String, Vec<u8>)> = p
@@ -547,7 +541,7 @@ fn write_and_record(
         let mut planned = Vec::new();
         let mut copies = Vec::new();
         let mut n = 0;
-        for (r, recipients) in recipients_by_rounding(settings, &req.report) {
+        for (r, recipients) in recipients_by_rounding(settings, req.report.as_str()) {
             let copy = p.pdfs.iter().position(|c| c.0 == r).unwrap_or(0);
             for a in recipients {
                 n += 1;

@@ -16,6 +16,7 @@ use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 
+use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::ledger::{Ledger, LedgerError, NextAction, Standing, Trigger};
 use crate::period::Period;
@@ -43,14 +44,8 @@ pub fn check_schedule(s: &crate::config::Schedule) -> Result<(), (String, String
     })?;
     for (report, pattern) in &s.reports {
         let key = format!("schedule.reports.{report}");
-        if !crate::catalog::REPORT_IDS.contains(&report.as_str()) {
-            return Err((
-                key,
-                format!(
-                    "unknown report; known: {}",
-                    crate::catalog::REPORT_IDS.join(", ")
-                ),
-            ));
+        if report.parse::<ReportId>().is_err() {
+            return Err((key, format!("unknown report; known: {}", ReportId::known())));
         }
         parse_cron(pattern).map_err(|m| (key, m))?;
     }
@@ -85,7 +80,7 @@ fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 /// A scheduled run that is due now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
-    pub report: String,
+    pub report: ReportId,
     pub period: Period,
     /// The scheduled time this run answers.
     pub scheduled: DateTime<Utc>,
@@ -101,7 +96,7 @@ pub struct Due {
 /// may still be sent to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocked {
-    pub report: String,
+    pub report: ReportId,
     pub period: String,
     pub standing: Standing,
 }
@@ -117,7 +112,7 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct Scheduler {
     pub tz: Tz,
-    pub reports: Vec<(String, Cron)>,
+    pub reports: Vec<(ReportId, Cron)>,
     pub catch_up: Duration,
     pub retries: Vec<Duration>,
 }
@@ -129,7 +124,8 @@ impl Scheduler {
         let tz = Tz::from_str(&s.timezone).map_err(|e| e.to_string())?;
         let mut reports = Vec::new();
         for (report, pattern) in &s.reports {
-            reports.push((report.clone(), parse_cron(pattern)?));
+            let report = report.parse::<ReportId>().map_err(|e| e.to_string())?;
+            reports.push((report, parse_cron(pattern)?));
         }
         Ok(Scheduler {
             tz,
@@ -144,12 +140,9 @@ impl Scheduler {
     }
 
     /// The period a report run at `at` covers: the one that has just closed.
-    pub fn period_at(&self, report: &str, at: DateTime<Utc>) -> Option<Period> {
-        let (kind, _) = crate::catalog::period_kind(report)?;
-        Some(Period::closed_before(
-            kind,
-            at.with_timezone(&self.tz).date_naive(),
-        ))
+    pub fn period_at(&self, report: ReportId, at: DateTime<Utc>) -> Period {
+        let (kind, _) = report.period_kind();
+        Period::closed_before(kind, at.with_timezone(&self.tz).date_naive())
     }
 
     /// The next `count` run times of each report after `from`, with their periods.
@@ -157,15 +150,15 @@ impl Scheduler {
         &self,
         from: DateTime<Utc>,
         count: usize,
-    ) -> Vec<(String, DateTime<Tz>, Option<Period>)> {
+    ) -> Vec<(ReportId, DateTime<Tz>, Period)> {
         let mut out = Vec::new();
         for (report, cron) in &self.reports {
             for t in cron
                 .iter_after(whole_seconds(from).with_timezone(&self.tz))
                 .take(count)
             {
-                let period = self.period_at(report, t.with_timezone(&Utc));
-                out.push((report.clone(), t, period));
+                let period = self.period_at(*report, t.with_timezone(&Utc));
+                out.push((*report, t, period));
             }
         }
         out
@@ -185,19 +178,17 @@ impl Scheduler {
         for (report, cron) in &self.reports {
             let mut seen: Vec<String> = Vec::new();
             for t in occurrences(cron, self.tz, now - self.catch_up, now) {
-                let Some(period) = self.period_at(report, t) else {
-                    continue;
-                };
+                let period = self.period_at(*report, t);
                 // A pattern firing more than once for a period: the first time counts.
                 if seen.contains(&period.id) {
                     continue;
                 }
                 seen.push(period.id.clone());
-                if let NextAction::Standing(s) = ledger.next_action(report, &period.id)? {
+                if let NextAction::Standing(s) = ledger.next_action(report.as_str(), &period.id)? {
                     let nothing_to_send = s.to_send.is_empty();
                     if !s.in_doubt.is_empty() {
                         plan.blocked.push(Blocked {
-                            report: report.clone(),
+                            report: *report,
                             period: period.id.clone(),
                             standing: s,
                         });
@@ -206,7 +197,7 @@ impl Scheduler {
                         continue;
                     }
                 }
-                let tried = ledger.scheduled_attempts(report, &period.id)?;
+                let tried = ledger.scheduled_attempts(report.as_str(), &period.id)?;
                 if tried.running || tried.gave_up {
                     continue;
                 }
@@ -222,7 +213,7 @@ impl Scheduler {
                     continue;
                 }
                 plan.due.push(Due {
-                    report: report.clone(),
+                    report: *report,
                     period,
                     scheduled: t,
                     trigger: if t >= started {
@@ -335,7 +326,7 @@ mod tests {
         let next: Vec<String> = s
             .upcoming(utc("2026-11-25T12:00:00Z"), 2)
             .iter()
-            .map(|(r, t, p)| format!("{r} {} {}", t.to_rfc3339(), p.as_ref().unwrap().id))
+            .map(|(r, t, p)| format!("{r} {} {}", t.to_rfc3339(), p.id))
             .collect();
         assert_eq!(
             next,

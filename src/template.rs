@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalog::ReportId;
+
 /// A template that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -64,9 +66,9 @@ impl ListKind {
 /// report's file wins).
 pub struct Template {
     layers: Vec<Layer>,
-    /// The report these files word (empty for loose files in tests).
-    pub report: String,
-    /// The sections the report can print (`crate::catalog::section_keys`).
+    /// The report these files word (none for loose files in tests).
+    pub report: Option<ReportId>,
+    /// The sections the report can print ([`ReportId::section_keys`]).
     pub report_sections: &'static [&'static str],
 }
 
@@ -87,50 +89,45 @@ const SERVICE_COMMON: (&str, &str) = (
 );
 
 /// The template files built into the program for a report, most specific first.
-pub fn builtin(report: &str) -> Option<Vec<(&'static str, &'static str)>> {
+pub fn builtin(report: ReportId) -> Vec<(&'static str, &'static str)> {
     match report {
-        "workforce-quarterly" => Some(vec![
+        ReportId::WorkforceQuarterly => vec![
             (
                 "report_templates/workforce-quarterly.toml",
                 include_str!("../report_templates/workforce-quarterly.toml"),
             ),
             WORKFORCE_COMMON,
-        ]),
-        "workforce-annual" => Some(vec![
+        ],
+        ReportId::WorkforceAnnual => vec![
             (
                 "report_templates/workforce-annual.toml",
                 include_str!("../report_templates/workforce-annual.toml"),
             ),
             WORKFORCE_COMMON,
-        ]),
-        "access-biannual" => Some(vec![
+        ],
+        ReportId::AccessBiannual => vec![
             (
                 "report_templates/access-biannual.toml",
                 include_str!("../report_templates/access-biannual.toml"),
             ),
             SERVICE_COMMON,
-        ]),
-        "equity-annual" => Some(vec![
+        ],
+        ReportId::EquityAnnual => vec![
             (
                 "report_templates/equity-annual.toml",
                 include_str!("../report_templates/equity-annual.toml"),
             ),
             SERVICE_COMMON,
-        ]),
-        _ => None,
+        ],
     }
 }
 
 impl Template {
     /// Parse a report's built-in template files.
-    pub fn load(report: &str) -> Result<Template, TemplateError> {
-        let files = builtin(report).ok_or_else(|| TemplateError::Invalid {
-            file: format!("report_templates/{report}.toml"),
-            message: "no template for this report".into(),
-        })?;
-        let mut t = Template::from_files(files)?;
-        t.report = report.into();
-        t.report_sections = crate::catalog::section_keys(report);
+    pub fn load(report: ReportId) -> Result<Template, TemplateError> {
+        let mut t = Template::from_files(builtin(report))?;
+        t.report = Some(report);
+        t.report_sections = report.section_keys();
         Ok(t)
     }
 
@@ -148,7 +145,7 @@ impl Template {
             .collect::<Result<_, TemplateError>>()?;
         Ok(Template {
             layers,
-            report: String::new(),
+            report: None,
             report_sections: &[],
         })
     }
@@ -443,7 +440,7 @@ mod tests {
 
     #[test]
     fn unknown_placeholder_names_file_and_line() {
-        let t = Template::load("workforce-quarterly").unwrap();
+        let t = Template::load(ReportId::WorkforceQuarterly).unwrap();
         let vars = BTreeMap::new();
         let e = t.text("summary.intro", &vars).unwrap_err().to_string();
         assert!(
@@ -563,7 +560,7 @@ mod tests {
             ),
             "{e}"
         );
-        for report in ["equity-annual", "access-biannual"] {
+        for report in [ReportId::EquityAnnual, ReportId::AccessBiannual] {
             let t = Template::load(report).unwrap();
             for id in crate::registry::ids().filter(|i| i.starts_with("tt.")) {
                 t.label(id, &BTreeMap::new()).unwrap();
@@ -573,7 +570,7 @@ mod tests {
 
     #[test]
     fn a_report_file_overrides_the_shared_one_and_errors_name_the_right_file() {
-        let t = Template::load("workforce-annual").unwrap();
+        let t = Template::load(ReportId::WorkforceAnnual).unwrap();
         let mut vars = BTreeMap::new();
         vars.insert("period_noun", "year".to_string());
         // only in the shared file
@@ -582,7 +579,7 @@ mod tests {
             "Turnover in the year: leavers as a share of the mean number of staff in post"
         );
         // in both: the report's own wins
-        let q = Template::load("workforce-quarterly").unwrap();
+        let q = Template::load(ReportId::WorkforceQuarterly).unwrap();
         assert_ne!(
             t.text("summary.change_header", &vars).unwrap(),
             q.text("summary.change_header", &vars).unwrap()

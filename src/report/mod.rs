@@ -18,15 +18,14 @@ use crate::metrics::Metrics;
 use crate::pdf::model::{Block, Document, Item, Section};
 use crate::template::Template;
 
-pub use crate::catalog::{REPORT_IDS, period_kind, section_keys};
+use crate::catalog::{Family, ReportId};
 
 /// The tables and charts a report's section can show, by the names its template's
 /// `show` list uses.
-pub fn section_shows(report: &str, section: &str) -> Vec<String> {
-    if report.starts_with("workforce") {
-        workforce::shows(section)
-    } else {
-        service::shows(section)
+pub fn section_shows(report: ReportId, section: &str) -> Vec<String> {
+    match report.family() {
+        Family::Workforce => workforce::shows(section),
+        Family::Service => service::shows(section),
     }
 }
 
@@ -102,11 +101,10 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
 ];
 
 /// The placeholders a report's templates may use.
-fn placeholders(report: &str) -> &'static [&'static str] {
-    if report.starts_with("workforce") {
-        WORKFORCE_PLACEHOLDERS
-    } else {
-        SERVICE_PLACEHOLDERS
+fn placeholders(report: ReportId) -> &'static [&'static str] {
+    match report.family() {
+        Family::Workforce => WORKFORCE_PLACEHOLDERS,
+        Family::Service => SERVICE_PLACEHOLDERS,
     }
 }
 
@@ -115,10 +113,10 @@ fn placeholders(report: &str) -> &'static [&'static str] {
 /// `{placeholder}` is one the report fills. The error names the file and line.
 /// (Whether a placeholder is filled in the very text that uses it is checked again as
 /// each text is filled.)
-pub fn check_template(report: &str) -> Result<(), crate::template::TemplateError> {
+pub fn check_template(report: ReportId) -> Result<(), crate::template::TemplateError> {
     let t = Template::load(report)?;
-    t.section_order(section_keys(report))?;
-    for section in section_keys(report) {
+    t.section_order(report.section_keys())?;
+    for section in report.section_keys() {
         let known = section_shows(report, section);
         t.section_shows(
             section,
@@ -155,7 +153,10 @@ pub fn order_sections(
 /// where the first of them stood, in the list's order; those it leaves out dropped.
 /// Without a list the section shows all it has, as built.
 fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::TemplateError> {
-    let known = section_shows(&t.report, &s.key);
+    let Some(report) = t.report else {
+        return Ok(s);
+    };
+    let known = section_shows(report, &s.key);
     let list = t.section_shows(
         &s.key,
         &known.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -169,7 +170,7 @@ fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::
                 if !known.contains(&i.name) {
                     // a name the code gives that no template could name: a program error
                     return Err(crate::template::TemplateError::Invalid {
-                        file: format!("report_templates/{}.toml", t.report),
+                        file: format!("report_templates/{report}.toml"),
                         message: format!(
                             "section {} has a table or chart {:?} missing from its list of \
                              names ({})",
@@ -277,7 +278,7 @@ pub struct Computed {
 /// What the command line asked for.
 #[derive(Debug, Clone)]
 pub struct RunRequest {
-    pub report: String,
+    pub report: ReportId,
     pub period: String,
     pub data: Option<PathBuf>,
     pub out: Option<PathBuf>,
@@ -329,7 +330,7 @@ pub fn document(
 /// some audience of the report gets: `compose` draws the document under given rules.
 pub fn documents(
     settings: &crate::config::Settings,
-    report: &str,
+    report: ReportId,
     mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
 ) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
     let document = compose(&settings.disclosure)?;
@@ -342,10 +343,10 @@ pub fn documents(
 
 /// The roundings other than the default that some audience of a report gets, each
 /// once, in order: a document is composed for each.
-fn audience_roundings(settings: &crate::config::Settings, report: &str) -> Vec<u64> {
+fn audience_roundings(settings: &crate::config::Settings, report: ReportId) -> Vec<u64> {
     let mut out: Vec<u64> = settings
         .reports
-        .get(report)
+        .get(report.as_str())
         .map(|r| r.recipients.as_slice())
         .unwrap_or_default()
         .iter()
@@ -383,17 +384,17 @@ mod tests {
 
     #[test]
     fn every_report_template_lists_known_sections() {
-        for report in REPORT_IDS {
+        for report in ReportId::ALL {
             check_template(report).unwrap();
             let t = Template::load(report).unwrap();
             // every section is printed by default
             assert_eq!(
-                t.section_order(section_keys(report)).unwrap(),
-                section_keys(report),
+                t.section_order(report.section_keys()).unwrap(),
+                report.section_keys(),
                 "{report}"
             );
             // and every table and chart, in the order the code builds them
-            for section in section_keys(report) {
+            for section in report.section_keys() {
                 let known = section_shows(report, section);
                 let refs: Vec<&str> = known.iter().map(String::as_str).collect();
                 let shown = t.section_shows(section, &refs).unwrap();
@@ -434,12 +435,12 @@ mod tests {
         given.extend(quality_page::SHOWS.iter().map(|s| s.to_string()));
         given.sort();
         given.dedup();
-        let mut listed: Vec<String> = REPORT_IDS
+        let mut listed: Vec<String> = ReportId::ALL
             .iter()
             .flat_map(|r| {
-                section_keys(r)
+                r.section_keys()
                     .iter()
-                    .flat_map(move |s| section_shows(r, s))
+                    .flat_map(move |s| section_shows(*r, s))
             })
             .collect();
         listed.sort();
@@ -455,7 +456,7 @@ mod tests {
             "sections = [\"quality\"]\n[quality]\nshow = [\"ethnicity_unknown_table\", \"rows_table\"]\n",
         )])
         .unwrap();
-        t.report = "equity-annual".into();
+        t.report = Some(ReportId::EquityAnnual);
         t.report_sections = &["quality"];
         let p = |s: &str| Block::Paragraph(s.into());
         let section = Section {
@@ -492,7 +493,7 @@ mod tests {
             "sections = [\"quality\"]\n",
         )])
         .unwrap();
-        t.report = "equity-annual".into();
+        t.report = Some(ReportId::EquityAnnual);
         t.report_sections = &["quality"];
         let out = order_sections(&t, vec![section.clone()]).unwrap();
         assert_eq!(

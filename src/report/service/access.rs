@@ -7,6 +7,7 @@ use super::{
     ACCESS_COLUMNS, Builder, Kind, column, ethnicity_unknown_by_partner, extra, gather,
     referral_sources,
 };
+use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
@@ -14,7 +15,7 @@ use crate::pdf::model::{Block, Document, Section, item};
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents};
 
-pub const REPORT: &str = "access-biannual";
+pub const REPORT: ReportId = ReportId::AccessBiannual;
 
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(

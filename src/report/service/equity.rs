@@ -8,6 +8,7 @@ use super::{
     ACCESS_COLUMNS, Builder, Column, DIMENSIONS, Kind, Vars, column, dimension_table,
     ethnicity_unknown_by_partner, extra, gather, group_label, referral_sources,
 };
+use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
@@ -16,7 +17,7 @@ use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, it
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents, pct};
 
-pub const REPORT: &str = "equity-annual";
+pub const REPORT: ReportId = ReportId::EquityAnnual;
 
 /// The tables of each breakdown after access: (template key, columns, figure compared).
 const THEMES: &[(&str, &[Column], &str)] = &[

@@ -301,7 +301,7 @@ impl<'a> Builder<'a> {
         settings: &'a Settings,
         period: &'a Period,
         quality: &'a QualityReport,
-        report: &str,
+        report: crate::catalog::ReportId,
     ) -> Result<Builder<'a>, ReportError> {
         Ok(Builder {
             settings,

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Builder, Gathered, Vars, gather, snapshot_in, snapshot_metrics};
+use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::contract::BAND_CLUSTERS;
 use crate::data::quality::QualityReport;
@@ -24,7 +25,7 @@ use crate::queries::{self, Param};
 use crate::report::{Computed, CsvTable, ReportError, documents, pct};
 use crate::template::Template;
 
-pub const REPORT: &str = "workforce-annual";
+pub const REPORT: ReportId = ReportId::WorkforceAnnual;
 
 /// Headlines drawn as a four-quarter trend (the proportions of the summary).
 pub(super) const TRENDS: &[&str] = &[

@@ -189,7 +189,7 @@ impl Gathered {
         settings: &'a Settings,
         period: &'a Period,
         quality: &'a QualityReport,
-        report: &str,
+        report: crate::catalog::ReportId,
     ) -> Result<Builder<'a>, ReportError> {
         let template = Template::load(report)?;
         let known: Vec<&str> = registry::ids().collect();

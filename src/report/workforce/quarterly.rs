@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{Builder, gather};
+use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
@@ -12,7 +13,7 @@ use crate::pdf::model::{Block, Document, Section, item};
 use crate::period::Period;
 use crate::report::{Computed, ReportError, documents};
 
-pub const REPORT: &str = "workforce-quarterly";
+pub const REPORT: ReportId = ReportId::WorkforceQuarterly;
 
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(
