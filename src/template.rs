@@ -204,6 +204,24 @@ impl Template {
         layer.names(key, items, known, ListKind::Figures)
     }
 
+    /// The one figure named at `key` (such as `outcomes.compare`), one of `known`.
+    pub fn figure(&self, key: &str, known: &[&str]) -> Result<String, TemplateError> {
+        let (item, layer) = self.raw(key)?;
+        let mut names = layer.names(key, item, known, ListKind::Figures)?;
+        match (names.pop(), names.is_empty()) {
+            (Some(name), true) => Ok(name),
+            _ => Err(TemplateError::Invalid {
+                file: layer.file.into(),
+                message: format!("`{key}` must name one figure"),
+            }),
+        }
+    }
+
+    /// Whether any of the files sets `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.raw(key).is_ok()
+    }
+
     /// Every `{placeholder}` in the template files is one of `known`; otherwise the
     /// first that is not is refused with its file and line. Comment lines are skipped.
     pub fn check_placeholders(&self, known: &[&str]) -> Result<(), TemplateError> {
@@ -244,18 +262,39 @@ impl Template {
 
     /// The label of a figure: `labels."<metric id>"` (the id with its dots), filled.
     pub fn label(&self, id: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
+        self.by_id("labels", "label", id, vars)
+    }
+
+    /// A figure's column heading in a table: `headings."<metric id>"`, filled.
+    pub fn heading(
+        &self,
+        id: &str,
+        vars: &BTreeMap<&str, String>,
+    ) -> Result<String, TemplateError> {
+        self.by_id("headings", "column heading", id, vars)
+    }
+
+    /// The text of a figure in the table `table` (`labels`, `headings`), from the first
+    /// file that has it.
+    fn by_id(
+        &self,
+        table: &str,
+        what: &str,
+        id: &str,
+        vars: &BTreeMap<&str, String>,
+    ) -> Result<String, TemplateError> {
         for layer in &self.layers {
-            if let Some(v) = layer.root.get("labels").and_then(|t| t.get(id)) {
+            if let Some(v) = layer.root.get(table).and_then(|t| t.get(id)) {
                 let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
                     file: layer.file.into(),
-                    message: format!("the label of `{id}` is not text"),
+                    message: format!("the {what} of `{id}` is not text"),
                 })?;
                 return layer.fill(id, s, vars);
             }
         }
         Err(TemplateError::Invalid {
             file: self.layers[0].file.into(),
-            message: format!("no label for figure `{id}` (key `labels.\"{id}\"`)"),
+            message: format!("no {what} for figure `{id}` (key `{table}.\"{id}\"`)"),
         })
     }
 
@@ -322,9 +361,14 @@ impl Layer {
             file: self.file.into(),
             message,
         };
-        let items = items
-            .as_array()
-            .ok_or_else(|| invalid(format!("`{key}` is not a list")))?;
+        // one name alone counts as a list of one
+        let one = [items.clone()];
+        let items = match items {
+            toml::Value::String(_) => &one[..],
+            _ => items
+                .as_array()
+                .ok_or_else(|| invalid(format!("`{key}` is not a list")))?,
+        };
         let start = self.key_line(key);
         let mut out: Vec<String> = Vec::new();
         for item in items {
@@ -566,6 +610,46 @@ mod tests {
                 t.label(id, &BTreeMap::new()).unwrap();
             }
         }
+    }
+
+    #[test]
+    fn a_compared_figure_is_one_registry_figure_and_every_column_has_a_heading() {
+        let known: Vec<&str> = crate::registry::ids().collect();
+        let t = |text: &'static str| {
+            Template::from_files(vec![("report_templates/x.toml", text)]).unwrap()
+        };
+        let typo = t("[waits]\nfigures = [\"tt.referrals\"]\ncompare = \"tt.wait_6wk\"\n");
+        let e = t_err(typo.figure("waits.compare", &known));
+        assert!(
+            e.starts_with(
+                "template report_templates/x.toml line 3: `waits.compare` names \"tt.wait_6wk\", \
+                 which this section does not have; its figures are "
+            ),
+            "{e}"
+        );
+        let two = t("[waits]\ncompare = [\"tt.referrals\", \"tt.dna_pct\"]\n");
+        assert_eq!(
+            t_err(two.figure("waits.compare", &known)),
+            "template report_templates/x.toml: `waits.compare` must name one figure"
+        );
+        let bare = t("[headings]\n\"tt.referrals\" = \"Referrals\"\n");
+        assert_eq!(
+            bare.heading("tt.referrals", &BTreeMap::new()).unwrap(),
+            "Referrals"
+        );
+        assert_eq!(
+            t_err(bare.heading("tt.dna_pct", &BTreeMap::new())),
+            "template report_templates/x.toml: no column heading for figure `tt.dna_pct` \
+             (key `headings.\"tt.dna_pct\"`)"
+        );
+        // every column the service reports list has its heading in the built-in files
+        for report in [ReportId::EquityAnnual, ReportId::AccessBiannual] {
+            crate::report::check_template(report).unwrap();
+        }
+    }
+
+    fn t_err<T: std::fmt::Debug>(r: Result<T, TemplateError>) -> String {
+        r.unwrap_err().to_string()
     }
 
     #[test]

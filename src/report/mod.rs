@@ -124,8 +124,22 @@ pub fn check_template(report: ReportId) -> Result<(), crate::template::TemplateE
         )?;
     }
     let known: Vec<&str> = crate::registry::ids().collect();
+    let none = BTreeMap::new();
     for id in t.figures("summary.figures", &known)? {
-        t.label(&id, &BTreeMap::new())?;
+        t.label(&id, &none)?;
+    }
+    // the columns of a section's tables, each with its heading
+    for section in report.section_keys() {
+        let key = format!("{section}.figures");
+        if *section != "summary" && t.has(&key) {
+            for id in t.figures(&key, &known)? {
+                t.heading(&id, &none)?;
+            }
+        }
+        let key = format!("{section}.compare");
+        if t.has(&key) {
+            t.figure(&key, &known)?;
+        }
     }
     t.check_placeholders(placeholders(report))
 }

@@ -3,10 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{
-    ACCESS_COLUMNS, Builder, Kind, column, ethnicity_unknown_by_partner, extra, gather,
-    referral_sources,
-};
+use super::{Builder, ethnicity_unknown_by_partner, extra, gather, referral_sources};
 use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
@@ -59,7 +56,7 @@ fn compose(
     let v = b.vars();
     let t = &b.template;
     let mut sections = vec![b.summary_section(&v)?];
-    sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
+    sections.push(b.access_section(&v)?);
     sections.push(Section {
         key: "sources".into(),
 
@@ -82,18 +79,9 @@ fn compose(
             Block::Paragraph(t.text("interpreter.intro", &v)?),
             item(
                 "interpreter_table",
-                vec![Block::Table(b.breakdown_table(
-                    "ethnic_category",
-                    &[
-                        column("tt.referrals", "Referrals", Kind::Count),
-                        column(
-                            "tt.interpreter_pct",
-                            "Interpreter needed (95 % CI)",
-                            Kind::Pct,
-                        ),
-                    ],
-                    Some("tt.interpreter_pct"),
-                )?)],
+                vec![Block::Table(
+                    b.section_table("interpreter", "ethnic_category")?,
+                )],
             ),
         ],
     });

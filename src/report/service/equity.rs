@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    ACCESS_COLUMNS, Builder, Column, DIMENSIONS, Kind, Vars, column, dimension_table,
-    ethnicity_unknown_by_partner, extra, gather, group_label, referral_sources,
+    Builder, DIMENSIONS, Kind, Vars, dimension_table, display_kind, ethnicity_unknown_by_partner,
+    extra, gather, group_label, referral_sources,
 };
 use crate::catalog::ReportId;
 use crate::config::Settings;
@@ -15,67 +15,14 @@ use crate::data::session::DataSession;
 use crate::disclosure::Cell;
 use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, item};
 use crate::period::Period;
+use crate::registry;
 use crate::report::{Computed, ReportError, documents, pct};
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
 
-/// The tables of each breakdown after access: (template key, columns, figure compared).
-const THEMES: &[(&str, &[Column], &str)] = &[
-    (
-        "engagement",
-        &[
-            column("tt.referrals", "Referrals", Kind::Count),
-            column("tt.uptake_pct", "Treated by year end (95 % CI)", Kind::Pct),
-            column("tt.dna_pct", "Appointments missed (95 % CI)", Kind::Pct),
-            column(
-                "tt.ended_without_treatment_pct",
-                "Ended without treatment (95 % CI)",
-                Kind::Pct,
-            ),
-        ],
-        "tt.uptake_pct",
-    ),
-    (
-        "outcomes",
-        &[
-            column("tt.finished_treatment", "Finished treatment", Kind::Count),
-            column("tt.recovery_pct", "Recovery (95 % CI)", Kind::Pct),
-            column(
-                "tt.reliable_improvement_pct",
-                "Reliable improvement (95 % CI)",
-                Kind::Pct,
-            ),
-            column(
-                "tt.reliable_recovery_pct",
-                "Reliable recovery (95 % CI)",
-                Kind::Pct,
-            ),
-        ],
-        "tt.recovery_pct",
-    ),
-    (
-        "waits",
-        &[
-            column("tt.finished_treatment", "Finished treatment", Kind::Count),
-            column(
-                "tt.wait_6wk_pct",
-                "Treated within 6 weeks (95 % CI)",
-                Kind::Pct,
-            ),
-            column("tt.wait_18wk_pct", "Within 18 weeks (95 % CI)", Kind::Pct),
-            column("tt.wait_median_days", "Median wait (days)", Kind::Days),
-        ],
-        "tt.wait_6wk_pct",
-    ),
-];
-
-/// Figures on the priority-groups page: (metric id, kind).
-const PRIORITY_FIGURES: &[(&str, Kind)] = &[
-    ("tt.representation_ratio", Kind::Ratio),
-    ("tt.uptake_pct", Kind::Pct),
-    ("tt.recovery_pct", Kind::Pct),
-    ("tt.wait_6wk_pct", Kind::Pct),
-];
+/// The sections of breakdown tables after access, by template key: each lists its
+/// columns at `<key>.figures` and the figure compared at `<key>.compare`.
+const THEMES: &[&str] = &["engagement", "outcomes", "waits"];
 
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(
@@ -112,15 +59,16 @@ fn compose(
 ) -> Result<crate::pdf::model::Document, ReportError> {
     let v = b.vars();
     let mut sections = vec![b.summary_section(&v)?, b.priority_section(&v)?];
-    sections.push(b.access_section(&v, ACCESS_COLUMNS)?);
+    sections.push(b.access_section(&v)?);
     let t = &b.template;
-    for (key, columns, compare) in THEMES {
+    for key in THEMES {
         let mut blocks = vec![Block::Paragraph(t.text(&format!("{key}.intro"), &v)?)];
-        for (dim, heading) in DIMENSIONS {
-            let table = b.breakdown_table(dim, columns, Some(compare))?;
+        for dim in DIMENSIONS {
+            let heading = t.text(&format!("breakdowns.{dim}"), &v)?;
+            let table = b.section_table(key, dim)?;
             blocks.push(item(
                 &dimension_table(dim),
-                vec![Block::Subheading(heading.to_string()), Block::Table(table)],
+                vec![Block::Subheading(heading), Block::Table(table)],
             ));
         }
         sections.push(Section {
@@ -141,13 +89,22 @@ impl Builder<'_> {
     /// Each priority group's figures beside the service's, with the gap in words.
     fn priority_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
+        let known: Vec<&str> = registry::ids().collect();
+        let figures: Vec<(String, Kind)> = t
+            .figures("priority.figures", &known)?
+            .into_iter()
+            .map(|id| {
+                let kind = display_kind(&id);
+                (id, kind)
+            })
+            .collect();
         let mut blocks = vec![Block::Paragraph(t.text("priority.intro", v)?)];
         let mut rows = Vec::new();
         for x in self.values("priority_group") {
             let by = [("priority_group", x.as_str())];
             let referrals = self.metrics.get("tt.referrals", &by);
             let mut row = vec![x.clone(), self.shown(referrals, Kind::Count, false)];
-            for (id, kind) in PRIORITY_FIGURES {
+            for (id, kind) in &figures {
                 row.push(self.shown(self.metrics.get(id, &by), *kind, true));
             }
             rows.push(row);
@@ -157,27 +114,28 @@ impl Builder<'_> {
             "Service".to_string(),
             self.shown(self.metrics.get("tt.referrals", &[]), Kind::Count, false),
         ];
-        for (id, kind) in PRIORITY_FIGURES {
-            service.push(if *id == "tt.representation_ratio" {
+        for (id, kind) in &figures {
+            // a ratio to the service's own share is 1 for the service
+            service.push(if *kind == Kind::Ratio {
                 "1.00".into()
             } else {
                 self.shown(self.metrics.get(id, &[]), *kind, true)
             });
         }
         rows.push(service);
+        let mut columns = vec![
+            col("Priority group", 1.6, Align::Left),
+            col(&t.heading("tt.referrals", v)?, 1.0, Align::Right),
+        ];
+        for (id, _) in &figures {
+            columns.push(col(&t.heading(id, v)?, 1.8, Align::Right));
+        }
         blocks.insert(
             1,
             item(
                 "priority_table",
                 vec![Block::Table(Table {
-                    columns: vec![
-                        col("Priority group", 1.6, Align::Left),
-                        col("Referrals", 1.0, Align::Right),
-                        col("Representation ratio (95 % CI)", 1.8, Align::Right),
-                        col("Treated by year end (95 % CI)", 1.8, Align::Right),
-                        col("Recovery (95 % CI)", 1.8, Align::Right),
-                        col("Treated within 6 weeks (95 % CI)", 1.8, Align::Right),
-                    ],
+                    columns,
                     bold_rows: vec![rows.len() - 1],
                     rows,
                     note: Some(t.text("priority.note", v)?),

@@ -198,6 +198,13 @@ enum Kind {
     Days,
 }
 
+/// A column of a breakdown table: the figure, its heading and how it is shown.
+struct Column {
+    id: String,
+    header: String,
+    kind: Kind,
+}
+
 /// How a service figure of the registry is shown: a value is a number of days (the
 /// median wait).
 fn display_kind(id: &str) -> Kind {
@@ -210,41 +217,16 @@ fn display_kind(id: &str) -> Kind {
     }
 }
 
-/// A column of a breakdown table: the figure and its header.
-struct Column {
-    id: &'static str,
-    header: &'static str,
-    kind: Kind,
-}
-
-const fn column(id: &'static str, header: &'static str, kind: Kind) -> Column {
-    Column { id, header, kind }
-}
-
-/// Referrals and access against the population, in both reports.
-const ACCESS_COLUMNS: &[Column] = &[
-    column("tt.referrals", "Referrals", Kind::Count),
-    column(
-        "tt.access_rate_per_1000",
-        "Referrals per 1,000 registered (95 % CI)",
-        Kind::Rate,
-    ),
-    column(
-        "tt.representation_ratio",
-        "Representation ratio (95 % CI)",
-        Kind::Ratio,
-    ),
-];
-
-/// The breakdowns in report order: (dimension, heading).
-const DIMENSIONS: &[(&str, &str)] = &[
-    ("priority_group", "Priority groups"),
-    ("ethnic_group", "Ethnic group"),
-    ("ethnic_category", "Ethnic category"),
-    ("age_band", "Age"),
-    ("sex", "Sex"),
-    ("disability", "Disability"),
-    ("imd_quintile", "Deprivation (IMD quintile)"),
+/// The breakdowns in report order (their headings are `breakdowns.<name>` in the
+/// template).
+const DIMENSIONS: &[&str] = &[
+    "priority_group",
+    "ethnic_group",
+    "ethnic_category",
+    "age_band",
+    "sex",
+    "disability",
+    "imd_quintile",
 ];
 
 /// The name a `show` list gives the table of one breakdown: `ethnic_group_table`.
@@ -255,7 +237,7 @@ fn dimension_table(dim: &str) -> String {
 /// The tables and charts a service-user section can show, by the names a template's
 /// `show` list uses.
 pub fn shows(section: &str) -> Vec<String> {
-    let dims = || DIMENSIONS.iter().map(|(d, _)| dimension_table(d));
+    let dims = || DIMENSIONS.iter().map(|d| dimension_table(d));
     let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
     match section {
         "summary" => names(&["headline_table"]),
@@ -415,6 +397,26 @@ impl<'a> Builder<'a> {
     /// `compare` figure against the service. Counts of an additive dimension (every
     /// one but priority groups, where a person can be in several) get secondary
     /// suppression against the service total.
+    /// A section's breakdown table for one dimension: the figures its template lists
+    /// at `<section>.figures`, each group compared with the service on
+    /// `<section>.compare`.
+    fn section_table(&self, section: &str, dim: &str) -> Result<Table, ReportError> {
+        let t = &self.template;
+        let known: Vec<&str> = registry::ids().collect();
+        let figures = t.figures(&format!("{section}.figures"), &known)?;
+        let compare = t.figure(&format!("{section}.compare"), &known)?;
+        let mut columns = Vec::new();
+        for id in figures {
+            let header = t.heading(&id, &Vars::new())?;
+            columns.push(Column {
+                kind: display_kind(&id),
+                id,
+                header,
+            });
+        }
+        self.breakdown_table(dim, &columns, Some(&compare))
+    }
+
     fn breakdown_table(
         &self,
         dim: &str,
@@ -444,7 +446,7 @@ impl<'a> Builder<'a> {
         for (i, x) in values.iter().enumerate() {
             let mut row = vec![group_label(dim, x)];
             for c in columns {
-                let m = get(c.id, x);
+                let m = get(&c.id, x);
                 let secondary = marks[i] == Cell::Suppressed;
                 row.push(
                     if secondary && (c.id == "tt.referrals" || c.kind != Kind::Count) {
@@ -466,7 +468,7 @@ impl<'a> Builder<'a> {
         }
         let mut total = vec!["All referrals".to_string()];
         for c in columns {
-            total.push(self.shown(self.metrics.get(c.id, &[]), c.kind, true));
+            total.push(self.shown(self.metrics.get(&c.id, &[]), c.kind, true));
         }
         if compare.is_some() {
             total.push(String::new());
@@ -476,7 +478,7 @@ impl<'a> Builder<'a> {
         let width = if columns.len() > 3 { 1.5 } else { 2.0 };
         cols.extend(columns.iter().map(|c| {
             col(
-                c.header,
+                &c.header,
                 if c.kind == Kind::Count { 1.0 } else { width },
                 Align::Right,
             )
@@ -862,7 +864,7 @@ const SOURCES: &[(&str, &str)] = &[
 impl Builder<'_> {
     /// Referrals and access against the population for every group, with the
     /// representation ratio chart.
-    fn access_section(&self, v: &Vars, columns: &[Column]) -> Result<Section, ReportError> {
+    fn access_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
         let mut chart = vec![Block::BarChart(self.representation_chart(v)?)];
         if self.not_supplied.iter().any(|d| d == "population") {
@@ -872,19 +874,16 @@ impl Builder<'_> {
             Block::Paragraph(t.text("access.intro", v)?),
             item("representation_chart", chart),
         ];
-        for (dim, heading) in DIMENSIONS {
-            let mut table = vec![Block::Subheading(heading.to_string())];
+        for dim in DIMENSIONS {
+            let heading = t.text(&format!("breakdowns.{dim}"), v)?;
+            let mut table = vec![Block::Subheading(heading)];
             if *dim == "disability" {
                 table.push(Block::Paragraph(t.text("access.no_disability", v)?));
             }
             if *dim == "priority_group" {
                 table.push(Block::Paragraph(t.text("access.priority_note", v)?));
             }
-            table.push(Block::Table(self.breakdown_table(
-                dim,
-                columns,
-                Some("tt.access_rate_per_1000"),
-            )?));
+            table.push(Block::Table(self.section_table("access", dim)?));
             blocks.push(item(&dimension_table(dim), table));
         }
         Ok(Section {
