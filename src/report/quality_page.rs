@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::config::Disclosure;
 use crate::data::quality::QualityReport;
-use crate::pdf::model::{Align, Block, Table, col, item};
+use crate::pdf::model::{Align, Block, col, item};
+use crate::report::compose::table;
 use crate::report::{CsvTable, ReportError};
 use crate::template::Template;
 
@@ -47,16 +48,14 @@ pub fn rows_and_problems(
             vec![ds.to_string(), d.show_count(total), detail]
         })
         .collect();
-    let rows_table = Block::Table(Table {
-        columns: vec![
+    let rows_table = Block::Table(table(
+        vec![
             col("Dataset", 1.4, Align::Left),
             col("Rows", 0.9, Align::Right),
             col("By partner", 5.0, Align::Left),
         ],
         rows,
-        bold_rows: vec![],
-        note: None,
-    });
+    ));
     blocks.push(item("rows_table", vec![rows_heading, rows_table]));
     let mut problems = vec![Block::Subheading(t.text("quality.problems_heading", v)?)];
     if quality.problems.is_empty() {
@@ -78,8 +77,8 @@ pub fn rows_and_problems(
                 ]
             })
             .collect();
-        problems.push(Block::Table(Table {
-            columns: vec![
+        problems.push(Block::Table(table(
+            vec![
                 col("Dataset", 1.5, Align::Left),
                 col("Column", 1.4, Align::Left),
                 col("Problem", 3.2, Align::Left),
@@ -87,9 +86,7 @@ pub fn rows_and_problems(
                 col("Rows", 0.8, Align::Right),
             ],
             rows,
-            bold_rows: vec![],
-            note: None,
-        }));
+        )));
     }
     blocks.push(item("problems_table", problems));
     Ok(blocks)

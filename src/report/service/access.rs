@@ -8,9 +8,10 @@ use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Document, Section, item};
+use crate::pdf::model::{Block, Document, item};
 use crate::period::Period;
-use crate::report::{Computed, ReportError, documents};
+use crate::report::compose::{documents, section};
+use crate::report::{Computed, ReportError};
 
 pub const REPORT: ReportId = ReportId::AccessBiannual;
 
@@ -57,25 +58,25 @@ fn compose(
     let t = &b.template;
     let mut sections = vec![b.summary_section(&v)?];
     sections.push(b.access_section(&v)?);
-    sections.push(Section {
-        key: "sources".into(),
-
-        heading: t.text("sources.heading", &v)?,
-        new_page: true,
-        blocks: vec![
+    sections.push(section(
+        t,
+        "sources",
+        &v,
+        true,
+        vec![
             Block::Paragraph(t.text("sources.intro", &v)?),
             item(
                 "sources_table",
                 vec![Block::Table(b.sources_table(sources))],
             ),
         ],
-    });
-    sections.push(Section {
-        key: "interpreter".into(),
-
-        heading: t.text("interpreter.heading", &v)?,
-        new_page: false,
-        blocks: vec![
+    )?);
+    sections.push(section(
+        t,
+        "interpreter",
+        &v,
+        false,
+        vec![
             Block::Paragraph(t.text("interpreter.intro", &v)?),
             item(
                 "interpreter_table",
@@ -84,7 +85,7 @@ fn compose(
                 )],
             ),
         ],
-    });
+    )?);
     sections.push(b.methodology_section(&v)?);
     sections.push(b.quality_section(&v, unknown)?);
     b.document(&v, sections, as_of)

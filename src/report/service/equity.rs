@@ -16,7 +16,8 @@ use crate::disclosure::Cell;
 use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, item};
 use crate::period::Period;
 use crate::registry;
-use crate::report::{Computed, ReportError, documents, pct};
+use crate::report::compose::{documents, section, table, table_with_total};
+use crate::report::{Computed, ReportError, pct};
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
 
@@ -71,12 +72,7 @@ fn compose(
                 vec![Block::Subheading(heading), Block::Table(table)],
             ));
         }
-        sections.push(Section {
-            key: key.to_string(),
-            heading: t.text(&format!("{key}.heading"), &v)?,
-            new_page: true,
-            blocks,
-        });
+        sections.push(section(t, key, &v, true, blocks)?);
     }
     sections.push(b.deprivation_section(&v)?);
     sections.push(b.ethnic_sex_section(&v)?);
@@ -135,20 +131,12 @@ impl Builder<'_> {
             item(
                 "priority_table",
                 vec![Block::Table(Table {
-                    columns,
-                    bold_rows: vec![rows.len() - 1],
-                    rows,
                     note: Some(t.text("priority.note", v)?),
+                    ..table_with_total(columns, rows)
                 })],
             ),
         );
-        Ok(Section {
-            key: "priority".into(),
-
-            heading: t.text("priority.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "priority", v, true, blocks)
     }
 
     /// "Pakistani: recovery 41.2% against 49.0% for the service, 7.8 points lower; the
@@ -274,13 +262,7 @@ impl Builder<'_> {
             });
             blocks.push(item(name, vec![chart]));
         }
-        Ok(Section {
-            key: "deprivation".into(),
-
-            heading: t.text("deprivation.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "deprivation", v, true, blocks)
     }
 
     /// Referrals and recovery by ethnic group and sex, with two-way suppression.
@@ -321,29 +303,30 @@ impl Builder<'_> {
                 row
             })
             .collect();
-        Ok(Section {
-            key: "ethnic_sex".into(),
-
-            heading: t.text("ethnic_sex.heading", v)?,
-            new_page: true,
-            blocks: vec![
+        section(
+            t,
+            "ethnic_sex",
+            v,
+            true,
+            vec![
                 Block::Paragraph(t.text("ethnic_sex.intro", v)?),
                 item(
                     "ethnic_sex_table",
                     vec![Block::Table(Table {
-                        columns: vec![
-                            col("Ethnic group", 1.8, Align::Left),
-                            col("Men: referrals", 1.1, Align::Right),
-                            col("Men: recovery (95 % CI)", 2.0, Align::Right),
-                            col("Women: referrals", 1.1, Align::Right),
-                            col("Women: recovery (95 % CI)", 2.0, Align::Right),
-                        ],
-                        rows,
-                        bold_rows: vec![],
                         note: Some(t.text("ethnic_sex.note", v)?),
+                        ..table(
+                            vec![
+                                col("Ethnic group", 1.8, Align::Left),
+                                col("Men: referrals", 1.1, Align::Right),
+                                col("Men: recovery (95 % CI)", 2.0, Align::Right),
+                                col("Women: referrals", 1.1, Align::Right),
+                                col("Women: recovery (95 % CI)", 2.0, Align::Right),
+                            ],
+                            rows,
+                        )
                     })],
                 ),
             ],
-        })
+        )
     }
 }

@@ -21,6 +21,7 @@ use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, c
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::registry;
+use crate::report::compose::{self, section, table, table_with_total};
 use crate::report::{CsvTable, ReportError, pct, pp};
 use crate::template::Template;
 
@@ -486,12 +487,7 @@ impl<'a> Builder<'a> {
         if compare.is_some() {
             cols.push(col("Compared with the service", 1.6, Align::Left));
         }
-        Ok(Table {
-            columns: cols,
-            bold_rows: vec![rows.len() - 1],
-            rows,
-            note: None,
-        })
+        Ok(table_with_total(cols, rows))
     }
 
     /// Bars of the representation ratio with intervals against 1.0, priority groups
@@ -619,27 +615,22 @@ impl<'a> Builder<'a> {
             blocks.push(Block::Paragraph(why.to_string()));
         }
         let table = Table {
-            columns: vec![
-                col("Figure", 3.4, Align::Left),
-                col("Value (95 % CI)", 2.6, Align::Right),
-                col(&t.text("summary.change_header", v)?, 1.6, Align::Right),
-            ],
-            rows,
-            bold_rows: vec![],
             note: Some(t.text("summary.note", v)?),
+            ..table(
+                vec![
+                    col("Figure", 3.4, Align::Left),
+                    col("Value (95 % CI)", 2.6, Align::Right),
+                    col(&t.text("summary.change_header", v)?, 1.6, Align::Right),
+                ],
+                rows,
+            )
         };
         blocks.push(item("headline_table", vec![Block::Table(table)]));
-        Ok(Section {
-            key: "summary".into(),
-
-            heading: t.text("summary.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "summary", v, true, blocks)
     }
 
     fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        crate::report::paragraphs_section(&self.template, "methodology", v)
+        compose::paragraphs_section(&self.template, "methodology", v)
     }
 
     /// Rows read, problems, and ethnicity not stated or not known by partner.
@@ -694,8 +685,8 @@ impl<'a> Builder<'a> {
             d.show_count(total),
             self.shown(Some(&all), Kind::Pct, true),
         ]);
-        ethnicity.push(Block::Table(Table {
-            columns: vec![
+        ethnicity.push(Block::Table(table_with_total(
+            vec![
                 col("Partner", 3.0, Align::Left),
                 col("Referrals in the period", 1.4, Align::Right),
                 col(
@@ -704,18 +695,10 @@ impl<'a> Builder<'a> {
                     Align::Right,
                 ),
             ],
-            bold_rows: vec![rows.len() - 1],
             rows,
-            note: None,
-        }));
+        )));
         blocks.push(item("ethnicity_unknown_table", ethnicity));
-        Ok(Section {
-            key: "quality".into(),
-
-            heading: t.text("quality.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "quality", v, true, blocks)
     }
 
     fn document(
@@ -724,7 +707,7 @@ impl<'a> Builder<'a> {
         sections: Vec<Section>,
         as_of: chrono::NaiveDate,
     ) -> Result<Document, ReportError> {
-        crate::report::document(
+        compose::document(
             &self.template,
             v,
             self.settings,
@@ -886,13 +869,7 @@ impl Builder<'_> {
             table.push(Block::Table(self.section_table("access", dim)?));
             blocks.push(item(&dimension_table(dim), table));
         }
-        Ok(Section {
-            key: "access".into(),
-
-            heading: t.text("access.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "access", v, true, blocks)
     }
 
     /// Referral sources by ethnic group: counts with each row's shares, hidden so no
@@ -947,14 +924,12 @@ impl Builder<'_> {
         ];
         cols.extend(SOURCES.iter().map(|(_, h)| col(h, 1.3, Align::Right)));
         Table {
-            columns: cols,
-            bold_rows: vec![rows.len() - 1],
-            rows,
-            note: Some(
+ note: Some(
                 "Counts with the share of the row's referrals in brackets. * : hidden by disclosure control."
                     .into(),
             ),
-        }
+ ..table_with_total(cols, rows)
+}
     }
 
     /// The CSV tables: every figure, referral sources, ethnicity recording by partner,

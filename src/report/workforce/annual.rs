@@ -22,7 +22,8 @@ use crate::pdf::model::{
 };
 use crate::period::Period;
 use crate::queries::{self, Param};
-use crate::report::{Computed, CsvTable, ReportError, documents, pct};
+use crate::report::compose::{documents, section, table};
+use crate::report::{Computed, CsvTable, ReportError, pct};
 use crate::template::Template;
 
 pub const REPORT: ReportId = ReportId::WorkforceAnnual;
@@ -340,13 +341,7 @@ impl Annual<'_> {
             });
             blocks.push(item(id, vec![chart]));
         }
-        Ok(Section {
-            key: "trend".into(),
-
-            heading: t.text("trend.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "trend", v, true, blocks)
     }
 
     /// WRES indicator 1: White, BME and Unknown shares of each band cluster.
@@ -413,8 +408,8 @@ impl Annual<'_> {
             percent: true,
             alt_text: t.text("wres1.chart_alt", v)?,
         };
-        let table = Table {
-            columns: vec![
+        let table = table(
+            vec![
                 col("Band cluster", 1.6, Align::Left),
                 col("Staff", 0.8, Align::Right),
                 col("White (95 % CI)", 2.0, Align::Right),
@@ -422,20 +417,18 @@ impl Annual<'_> {
                 col("Unknown (95 % CI)", 2.0, Align::Right),
             ],
             rows,
-            bold_rows: vec![],
-            note: None,
-        };
-        Ok(Section {
-            key: "wres1".into(),
-
-            heading: t.text("wres1.heading", v)?,
-            new_page: true,
-            blocks: vec![
+        );
+        section(
+            t,
+            "wres1",
+            v,
+            true,
+            vec![
                 Block::Paragraph(t.text("wres1.intro", v)?),
                 item("band_share_chart", vec![Block::BarChart(chart)]),
                 item("band_share_table", vec![Block::Table(table)]),
             ],
-        })
+        )
     }
 
     /// The workforce's ethnic mix beside the population's.
@@ -475,27 +468,28 @@ impl Annual<'_> {
             })
             .collect::<Result<Vec<_>, ReportError>>()?;
         let table = Table {
-            columns: vec![
-                col("Ethnic group", 2.6, Align::Left),
-                col("Population", 1.1, Align::Right),
-                col("Staff", 0.8, Align::Right),
-                col("Staff share (95 % CI)", 2.1, Align::Right),
-                col("Reading", 2.2, Align::Left),
-            ],
-            rows,
-            bold_rows: vec![],
             note: Some(t.text("population.note", v)?),
+            ..table(
+                vec![
+                    col("Ethnic group", 2.6, Align::Left),
+                    col("Population", 1.1, Align::Right),
+                    col("Staff", 0.8, Align::Right),
+                    col("Staff share (95 % CI)", 2.1, Align::Right),
+                    col("Reading", 2.2, Align::Left),
+                ],
+                rows,
+            )
         };
-        Ok(Section {
-            key: "population".into(),
-
-            heading: t.text("population.heading", v)?,
-            new_page: true,
-            blocks: vec![
+        section(
+            t,
+            "population",
+            v,
+            true,
+            vec![
                 Block::Paragraph(t.text("population.intro", v)?),
                 item("population_table", vec![Block::Table(table)]),
             ],
-        })
+        )
     }
 
     /// The WRES and WDES indicators these extracts cannot give, named so the board sees
@@ -510,27 +504,25 @@ impl Annual<'_> {
                 None => vec![line, String::new()],
             })
             .collect();
-        Ok(Section {
-            key: "outside".into(),
-
-            heading: t.text("outside.heading", v)?,
-            new_page: false,
-            blocks: vec![
+        section(
+            t,
+            "outside",
+            v,
+            false,
+            vec![
                 Block::Paragraph(t.text("outside.intro", v)?),
                 item(
                     "outside_table",
-                    vec![Block::Table(Table {
-                        columns: vec![
+                    vec![Block::Table(table(
+                        vec![
                             col("Indicator", 4.0, Align::Left),
                             col("Where it is reported", 2.4, Align::Left),
                         ],
                         rows,
-                        bold_rows: vec![],
-                        note: None,
-                    })],
+                    ))],
                 ),
             ],
-        })
+        )
     }
 
     /// A page per partner organisation: its figures beside the partnership's. A small
@@ -618,23 +610,18 @@ impl Annual<'_> {
                 ]);
             }
             let table = Table {
-                columns: vec![
-                    col("Figure", 3.0, Align::Left),
-                    col(&format!("{name} (95 % CI)"), 2.4, Align::Right),
-                    col("All partners (95 % CI)", 2.4, Align::Right),
-                ],
-                rows,
-                bold_rows: vec![],
                 note: Some(t.text("partner_page.note", &vv)?),
+                ..table(
+                    vec![
+                        col("Figure", 3.0, Align::Left),
+                        col(&format!("{name} (95 % CI)"), 2.4, Align::Right),
+                        col("All partners (95 % CI)", 2.4, Align::Right),
+                    ],
+                    rows,
+                )
             };
             blocks.push(item("figures_table", vec![Block::Table(table)]));
-            pages.push(Section {
-                key: "partner_page".into(),
-
-                heading: t.text("partner_page.heading", &vv)?,
-                new_page: true,
-                blocks,
-            });
+            pages.push(section(t, "partner_page", &vv, true, blocks)?);
         }
         Ok(pages)
     }

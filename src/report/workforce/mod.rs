@@ -19,6 +19,7 @@ use crate::pdf::model::{Align, Bar, BarChart, Block, Document, Section, Table, c
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::registry;
+use crate::report::compose::{self, section, table, table_with_total};
 use crate::report::{CsvTable, ReportError, drop_unsupplied, pct, pp, source_of};
 use crate::template::Template;
 
@@ -435,20 +436,21 @@ impl<'a> Builder<'a> {
             ]);
         }
         let summary = Table {
-            columns: vec![
-                col("Figure", 3.2, Align::Left),
-                col("Value (95 % CI)", 2.6, Align::Right),
-                col(&t.text("summary.change_header", v)?, 1.5, Align::Right),
-                col(
-                    &format!("Change since {}", self.settings.baseline.label),
-                    2.0,
-                    Align::Right,
-                ),
-                col("RAG status", 1.8, Align::Left),
-            ],
-            rows,
-            bold_rows: vec![],
             note: Some(t.text("summary.rag_note", v)?),
+            ..table(
+                vec![
+                    col("Figure", 3.2, Align::Left),
+                    col("Value (95 % CI)", 2.6, Align::Right),
+                    col(&t.text("summary.change_header", v)?, 1.5, Align::Right),
+                    col(
+                        &format!("Change since {}", self.settings.baseline.label),
+                        2.0,
+                        Align::Right,
+                    ),
+                    col("RAG status", 1.8, Align::Left),
+                ],
+                rows,
+            )
         };
         // The whole-time equivalent says how many records it left out for an fte out
         // of range (suppressed as every data-quality count is).
@@ -472,13 +474,7 @@ impl<'a> Builder<'a> {
             blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
         }
         blocks.push(item("headline_table", vec![Block::Table(summary)]));
-        Ok(Section {
-            key: "summary".into(),
-
-            heading: t.text("summary.heading", v)?,
-            new_page: true,
-            blocks,
-        })
+        section(t, "summary", v, true, blocks)
     }
 
     /// The BME share of each band cluster against the overall share.
@@ -528,16 +524,16 @@ impl<'a> Builder<'a> {
 
     fn partners_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        Ok(Section {
-            key: "partners".into(),
-
-            heading: t.text("partners.heading", v)?,
-            new_page: true,
-            blocks: vec![
+        section(
+            t,
+            "partners",
+            v,
+            true,
+            vec![
                 Block::Paragraph(t.text("partners.intro", v)?),
                 item("partner_table", vec![Block::Table(self.partner_table())]),
             ],
-        })
+        )
     }
 
     fn training_section(&self, v: &Vars) -> Result<Section, ReportError> {
@@ -556,23 +552,17 @@ impl<'a> Builder<'a> {
             "training_table",
             vec![Block::Table(self.training_table())],
         ));
-        Ok(Section {
-            key: "training".into(),
-
-            heading: t.text("training.heading", v)?,
-            new_page: false,
-            blocks,
-        })
+        section(t, "training", v, false, blocks)
     }
 
     fn indicators_section(&self, v: &Vars, new_page: bool) -> Result<Section, ReportError> {
         let t = &self.template;
-        Ok(Section {
-            key: "indicators".into(),
-
-            heading: t.text("indicators.heading", v)?,
+        section(
+            t,
+            "indicators",
+            v,
             new_page,
-            blocks: vec![
+            vec![
                 Block::Paragraph(t.text("indicators.intro", v)?),
                 item(
                     "indicator_table",
@@ -580,21 +570,15 @@ impl<'a> Builder<'a> {
                 ),
                 Block::Paragraph(t.text("indicators.outside", v)?),
             ],
-        })
+        )
     }
 
     fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        crate::report::paragraphs_section(&self.template, "methodology", v)
+        compose::paragraphs_section(&self.template, "methodology", v)
     }
 
     fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        Ok(Section {
-            key: "quality".into(),
-
-            heading: self.template.text("quality.heading", v)?,
-            new_page: true,
-            blocks: self.quality_blocks(v)?,
-        })
+        section(&self.template, "quality", v, true, self.quality_blocks(v)?)
     }
 
     /// The document around its sections: title, cover and production date.
@@ -604,7 +588,7 @@ impl<'a> Builder<'a> {
         sections: Vec<Section>,
         as_of: chrono::NaiveDate,
     ) -> Result<Document, ReportError> {
-        crate::report::document(
+        compose::document(
             &self.template,
             v,
             self.settings,
@@ -723,21 +707,22 @@ impl<'a> Builder<'a> {
         );
         rows.push(total);
         Table {
-            columns: vec![
-                col("Partner", 3.6, Align::Left),
-                col("Staff", 1.0, Align::Right),
-                col("BME", 1.0, Align::Right),
-                col("BME at Band 7+", 1.2, Align::Right),
-                col("Disability declared", 1.2, Align::Right),
-                col("Men", 1.0, Align::Right),
-                col("Ethnicity unknown", 1.2, Align::Right),
-            ],
-            bold_rows: vec![rows.len() - 1],
-            rows,
             note: Some(
                 "- : no staff of this partner in the snapshot. * : hidden by disclosure control."
                     .into(),
             ),
+            ..table_with_total(
+                vec![
+                    col("Partner", 3.6, Align::Left),
+                    col("Staff", 1.0, Align::Right),
+                    col("BME", 1.0, Align::Right),
+                    col("BME at Band 7+", 1.2, Align::Right),
+                    col("Disability declared", 1.2, Align::Right),
+                    col("Men", 1.0, Align::Right),
+                    col("Ethnicity unknown", 1.2, Align::Right),
+                ],
+                rows,
+            )
         }
     }
 
@@ -771,17 +756,15 @@ impl<'a> Builder<'a> {
             self.shown(self.metrics.get("train.cultural_competence_pct", &[]), true),
             self.shown(self.metrics.get("mentoring.bme_matched", &[]), false),
         ]);
-        Table {
-            columns: vec![
+        table_with_total(
+            vec![
                 col("Partner", 3.2, Align::Left),
                 col("Clinical staff trained: interpreters", 2.0, Align::Right),
                 col("Staff trained: cultural competence", 2.0, Align::Right),
                 col("BME mentees matched", 1.4, Align::Right),
             ],
-            bold_rows: vec![rows.len() - 1],
             rows,
-            note: None,
-        }
+        )
     }
 
     /// A relative likelihood as the PDF shows it: value with interval and a reading in
@@ -897,17 +880,15 @@ impl<'a> Builder<'a> {
             },
             String::new(),
         ]);
-        Ok(Table {
-            columns: vec![
+        Ok(table(
+            vec![
                 col("Indicator", 3.0, Align::Left),
                 col("Groups compared", 3.0, Align::Left),
                 col("Relative likelihood or share (95 % CI)", 1.8, Align::Right),
                 col("Reading", 2.2, Align::Left),
             ],
             rows,
-            bold_rows: vec![],
-            note: None,
-        })
+        ))
     }
 
     fn quality_blocks(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
@@ -934,15 +915,13 @@ impl<'a> Builder<'a> {
             "All partners".into(),
             self.shown(self.metrics.get("wf.ethnicity_unknown_pct", &[]), true),
         ]);
-        let table = Block::Table(Table {
-            columns: vec![
+        let table = Block::Table(table_with_total(
+            vec![
                 col("Partner", 3.0, Align::Left),
                 col("Ethnicity not stated or not known", 2.0, Align::Right),
             ],
-            bold_rows: vec![rows.len() - 1],
             rows,
-            note: None,
-        });
+        ));
         blocks.push(item("ethnicity_unknown_table", vec![heading, table]));
         Ok(blocks)
     }

@@ -9,9 +9,10 @@ use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::pdf::model::{Block, Document, Section, item};
+use crate::pdf::model::{Block, Document, item};
 use crate::period::Period;
-use crate::report::{Computed, ReportError, documents};
+use crate::report::compose::{documents, section};
+use crate::report::{Computed, ReportError};
 
 pub const REPORT: ReportId = ReportId::WorkforceQuarterly;
 
@@ -51,19 +52,19 @@ pub async fn compute(
 fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
-    let representation = Section {
-        key: "representation".into(),
-
-        heading: t.text("representation.heading", &v)?,
-        new_page: false,
-        blocks: vec![
+    let representation = section(
+        t,
+        "representation",
+        &v,
+        false,
+        vec![
             Block::Paragraph(t.text("representation.intro", &v)?),
             item(
                 "band_cluster_chart",
                 vec![Block::BarChart(b.bme_cluster_chart(&v)?)],
             ),
         ],
-    };
+    )?;
     let sections = vec![
         b.summary_section(&v)?,
         representation,

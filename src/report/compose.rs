@@ -1,0 +1,191 @@
+//! What both report families repeat when they compose a document: a section under its
+//! template heading, tables, the document around the sections (ordered and picked as
+//! the template says) and one document per audience rounding.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::catalog::ReportId;
+use crate::pdf::model::{Block, Document, Item, Section, Table, TableColumn};
+use crate::report::{ReportError, section_shows};
+use crate::template::Template;
+
+/// A section under the template's `{key}.heading`.
+pub fn section(
+    t: &Template,
+    key: &str,
+    v: &BTreeMap<&'static str, String>,
+    new_page: bool,
+    blocks: Vec<Block>,
+) -> Result<Section, ReportError> {
+    Ok(Section {
+        key: key.to_string(),
+        heading: t.text(&format!("{key}.heading"), v)?,
+        new_page,
+        blocks,
+    })
+}
+
+/// A table whose rows are all alike.
+pub fn table(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Table {
+    Table {
+        columns,
+        rows,
+        bold_rows: vec![],
+        note: None,
+    }
+}
+
+/// A table whose last row is the total, in bold.
+pub fn table_with_total(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Table {
+    Table {
+        columns,
+        bold_rows: rows.len().checked_sub(1).into_iter().collect(),
+        rows,
+        note: None,
+    }
+}
+
+/// The section of a template's `{key}.paragraphs` under `{key}.heading`, on a new page
+/// (the methodology page of every report).
+pub fn paragraphs_section(
+    t: &Template,
+    key: &str,
+    v: &BTreeMap<&'static str, String>,
+) -> Result<Section, ReportError> {
+    let paragraphs = t.texts(&format!("{key}.paragraphs"), v)?;
+    section(
+        t,
+        key,
+        v,
+        true,
+        paragraphs.into_iter().map(Block::Paragraph).collect(),
+    )
+}
+
+/// A report's document: its sections under the template's title and cover lines.
+pub fn document(
+    t: &Template,
+    v: &BTreeMap<&'static str, String>,
+    settings: &crate::config::Settings,
+    period: &crate::period::Period,
+    sections: Vec<Section>,
+    as_of: NaiveDate,
+) -> Result<Document, ReportError> {
+    Ok(Document {
+        title: t.text("title", v)?,
+        period_label: period.label(),
+        organisation: settings.report.organisation.clone(),
+        produced: as_of,
+        classification: settings.report.classification.clone(),
+        cover_lines: t.texts("cover_lines", v)?,
+        keywords: t.texts("keywords", v)?,
+        sections: order_sections(t, sections)?,
+    })
+}
+
+/// The document under the default disclosure rules, and again for each other rounding
+/// some audience of the report gets: `compose` draws the document under given rules.
+pub fn documents(
+    settings: &crate::config::Settings,
+    report: ReportId,
+    mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
+) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
+    let document = compose(&settings.disclosure)?;
+    let mut variants = Vec::new();
+    for r in audience_roundings(settings, report) {
+        variants.push((r, compose(&settings.disclosure.with_round_to(r))?));
+    }
+    Ok((document, variants))
+}
+
+/// The roundings other than the default that some audience of a report gets, each
+/// once, in order: a document is composed for each.
+fn audience_roundings(settings: &crate::config::Settings, report: ReportId) -> Vec<u64> {
+    let mut out: Vec<u64> = settings
+        .reports
+        .get(report.as_str())
+        .map(|r| r.recipients.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|list| settings.disclosure.round_to_for(list))
+        .filter(|r| *r != settings.disclosure.round_to)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The sections in the order the template lists them (those it leaves out are
+/// dropped), each with the tables and charts its `show` list picks.
+pub fn order_sections(
+    t: &Template,
+    sections: Vec<Section>,
+) -> Result<Vec<Section>, crate::template::TemplateError> {
+    let mut remaining = sections;
+    let mut out = Vec::new();
+    for key in t.section_order(t.report_sections)? {
+        let (take, keep): (Vec<Section>, Vec<Section>) =
+            remaining.into_iter().partition(|s| s.key == key);
+        for s in take {
+            out.push(pick_items(t, s)?);
+        }
+        remaining = keep;
+    }
+    Ok(out)
+}
+
+/// A section's tables and charts as its template's `show` list gives them: together
+/// where the first of them stood, in the list's order; those it leaves out dropped.
+/// Without a list the section shows all it has, as built.
+fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::TemplateError> {
+    let Some(report) = t.report else {
+        return Ok(s);
+    };
+    let known = section_shows(report, &s.key);
+    let list = t.section_shows(
+        &s.key,
+        &known.iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    let mut items: Vec<Item> = Vec::new();
+    let mut blocks = Vec::new();
+    let mut slot = None;
+    for b in s.blocks {
+        match b {
+            Block::Item(i) => {
+                if !known.contains(&i.name) {
+                    // a name the code gives that no template could name: a program error
+                    return Err(crate::template::TemplateError::Invalid {
+                        file: format!("report_templates/{report}.toml"),
+                        message: format!(
+                            "section {} has a table or chart {:?} missing from its list of \
+                             names ({})",
+                            s.key,
+                            i.name,
+                            known.join(", ")
+                        ),
+                    });
+                }
+                slot.get_or_insert(blocks.len());
+                items.push(i);
+            }
+            other => blocks.push(other),
+        }
+    }
+    let chosen: Vec<Block> = match list {
+        None => items.into_iter().map(Block::Item).collect(),
+        Some(names) => names
+            .iter()
+            .filter_map(|n| {
+                let at = items.iter().position(|i| &i.name == n)?;
+                Some(Block::Item(items.remove(at)))
+            })
+            .collect(),
+    };
+    if let Some(at) = slot {
+        blocks.splice(at..at, chosen);
+    }
+    s.blocks = blocks;
+    Ok(s)
+}
