@@ -283,6 +283,8 @@ mod tests {
     fn the_show_names_are_the_names_the_code_gives() {
         let sources = [
             include_str!("workforce/mod.rs"),
+            include_str!("workforce/sections.rs"),
+            include_str!("workforce/tables.rs"),
             include_str!("workforce/annual.rs"),
             include_str!("workforce/quarterly.rs"),
             include_str!("service/mod.rs"),
@@ -408,6 +410,8 @@ mod tests {
     fn the_placeholder_lists_are_what_the_code_fills() {
         let workforce = inserted(&[
             include_str!("workforce/mod.rs"),
+            include_str!("workforce/sections.rs"),
+            include_str!("workforce/tables.rs"),
             include_str!("workforce/annual.rs"),
             include_str!("workforce/quarterly.rs"),
         ]);

@@ -1,0 +1,162 @@
+//! Gathering a workforce period's figures: the snapshot it reports, the snapshot's
+//! figures and indicators, and the period before's for change.
+
+use crate::config::Settings;
+use crate::data::quality::QualityReport;
+use crate::data::query::{QueryError, collect, string_column};
+use crate::data::session::DataSession;
+use crate::metrics::{Metrics, run_metric_query};
+use crate::period::Period;
+use crate::queries::{self, Param};
+use crate::registry;
+use crate::report::{ReportError, drop_unsupplied};
+use crate::template::Template;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+use super::{Builder, DATASETS, Gathered, Previous};
+
+/// The snapshot date a period reports, if any.
+pub(super) async fn snapshot_on_or_before(
+    s: &DataSession,
+    end: NaiveDate,
+) -> Result<Option<NaiveDate>, QueryError> {
+    let name = "workforce/snapshot_date.sql";
+    let sql = queries::fill(
+        name,
+        queries::WORKFORCE_SNAPSHOT_DATE,
+        &[("period_end", Param::Date(end))],
+    )?;
+    let batches = collect(
+        &s.ctx,
+        name,
+        &format!("SELECT CAST(snapshot_date AS VARCHAR) FROM ({sql}) q"),
+    )
+    .await?;
+    let v = batches
+        .first()
+        .map(|b| string_column(b, 0, name))
+        .transpose()?;
+    Ok(v.and_then(|c| c.into_iter().next().flatten())
+        .and_then(|d| d.parse().ok()))
+}
+
+pub(super) async fn snapshot_metrics(
+    s: &DataSession,
+    snapshot: NaiveDate,
+    end: NaiveDate,
+) -> Result<Metrics, QueryError> {
+    let name = "workforce/snapshot.sql";
+    let sql = queries::fill(
+        name,
+        queries::WORKFORCE_SNAPSHOT,
+        &[
+            ("snapshot_date", Param::Date(snapshot)),
+            ("period_end", Param::Date(end)),
+        ],
+    )?;
+    let mut m = run_metric_query(&s.ctx, name, &sql).await?;
+    drop_unsupplied(&mut m, s);
+    Ok(m)
+}
+
+/// The snapshot in the period, its figures and indicators, and the previous period's
+/// snapshot figures if its data is present. `needs` says which snapshot is missing.
+pub(super) async fn gather(
+    s: &DataSession,
+    settings: &Settings,
+    period: &Period,
+    needs: &str,
+) -> Result<Gathered, ReportError> {
+    let snapshot = snapshot_in(s, period).await?.ok_or_else(|| {
+        ReportError::NoData(format!(
+            "dataset staff_snapshot has no snapshot dated in {} ({} to {}); {needs}",
+            period.id, period.start, period.end
+        ))
+    })?;
+    let mut metrics = snapshot_metrics(s, snapshot, period.end).await?;
+    metrics.0.extend(
+        crate::report::indicators::compute_indicators(s, settings, period, snapshot)
+            .await?
+            .0,
+    );
+    metrics.sort();
+    let prev_period = period.previous();
+    let previous = match snapshot_in(s, &prev_period).await? {
+        Some(d) => Some(Previous {
+            metrics: snapshot_metrics(s, d, prev_period.end).await?,
+            period: prev_period,
+            snapshot: d,
+        }),
+        None => None,
+    };
+    let not_supplied: Vec<String> = DATASETS
+        .iter()
+        .filter(|d| !s.is_supplied(d))
+        .map(|d| d.to_string())
+        .collect();
+    Ok(Gathered {
+        snapshot,
+        metrics,
+        previous,
+        not_supplied,
+    })
+}
+
+/// The latest snapshot dated inside a period, if any.
+pub(super) async fn snapshot_in(
+    s: &DataSession,
+    period: &Period,
+) -> Result<Option<NaiveDate>, QueryError> {
+    Ok(snapshot_on_or_before(s, period.end)
+        .await?
+        .filter(|d| *d >= period.start))
+}
+
+impl Gathered {
+    /// Entries of `metrics.json` beside the figures: snapshot, previous period, gaps.
+    pub(super) fn extra(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut extra = serde_json::Map::new();
+        extra.insert("snapshot_date".into(), self.snapshot.to_string().into());
+        if let Some(p) = &self.previous {
+            extra.insert(
+                "previous_period".into(),
+                serde_json::json!({
+                    "id": p.period.id,
+                    "snapshot_date": p.snapshot.to_string(),
+                    "metrics": p.metrics,
+                }),
+            );
+        }
+        extra.insert("not_supplied".into(), serde_json::json!(self.not_supplied));
+        extra
+    }
+
+    pub(super) fn builder<'a>(
+        &'a self,
+        settings: &'a Settings,
+        period: &'a Period,
+        quality: &'a QualityReport,
+        report: crate::catalog::ReportId,
+    ) -> Result<Builder<'a>, ReportError> {
+        let template = Template::load(report)?;
+        let known: Vec<&str> = registry::ids().collect();
+        let mut headlines = Vec::new();
+        for id in template.figures("summary.figures", &known)? {
+            let label = template.label(&id, &BTreeMap::new())?;
+            headlines.push((id, label));
+        }
+        Ok(Builder {
+            settings,
+            period,
+            snapshot: self.snapshot,
+            metrics: &self.metrics,
+            previous: self.previous.as_ref(),
+            not_supplied: &self.not_supplied,
+            quality,
+            disclosure: settings.disclosure.clone(),
+            template,
+            headlines,
+        })
+    }
+}

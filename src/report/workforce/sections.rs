@@ -1,0 +1,214 @@
+//! The sections of the workforce reports, composed from the builder's figures and the
+//! template's wording.
+
+use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
+use crate::report::compose::{self, section, table};
+use crate::report::{ReportError, pct, pp};
+
+use super::{Builder, Vars, chart_max, is_pct, rag};
+
+impl Builder<'_> {
+    /// Headline figures against the previous period, the baseline and their targets.
+    pub(super) fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let mut rows = Vec::new();
+        for (id, label) in &self.headlines {
+            let id = id.as_str();
+            let Some(m) = self.metrics.get(id, &[]) else {
+                if self.is_unsupplied(id) {
+                    rows.push(vec![
+                        label.to_string(),
+                        "not supplied".into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
+                continue;
+            };
+            let prev = self.previous.and_then(|p| p.metrics.get(id, &[]));
+            let change = |other: Option<f64>| match (m.value, other) {
+                (Some(a), Some(b)) if is_pct(m) && !self.hidden(m) => pp(a - b),
+                (Some(a), Some(b)) if id == "wf.fte" => crate::report::change(a - b),
+                (Some(a), Some(b)) if !self.hidden(m) => format!("{:+.0}", a - b),
+                _ => "-".into(),
+            };
+            let prev_change = match prev {
+                Some(p) if !self.hidden(p) => change(p.value),
+                _ => "-".into(),
+            };
+            let base = self.settings.baseline.values.get(id).copied();
+            let base_change = match base {
+                Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
+                None => "-".into(),
+            };
+            let status = match (self.settings.targets.get(id), m.value) {
+                (Some(tg), Some(val)) if !self.hidden(m) => {
+                    let shown_target = if is_pct(m) {
+                        pct(tg.value)
+                    } else {
+                        format!("{:.0}", tg.value)
+                    };
+                    format!("{} (target {shown_target})", rag(val, tg))
+                }
+                (Some(_), _) => "-".into(),
+                (None, _) => "no target".into(),
+            };
+            rows.push(vec![
+                label.to_string(),
+                self.shown(Some(m), true),
+                prev_change,
+                base_change,
+                status,
+            ]);
+        }
+        let summary = Table {
+            note: Some(t.text("summary.rag_note", v)?),
+            ..table(
+                vec![
+                    col("Figure", 3.2, Align::Left),
+                    col("Value (95 % CI)", 2.6, Align::Right),
+                    col(&t.text("summary.change_header", v)?, 1.5, Align::Right),
+                    col(
+                        &format!("Change since {}", self.settings.baseline.label),
+                        2.0,
+                        Align::Right,
+                    ),
+                    col("RAG status", 1.8, Align::Left),
+                ],
+                rows,
+            )
+        };
+        // The whole-time equivalent says how many records it left out for an fte out
+        // of range (suppressed as every data-quality count is).
+        let mut v = v.clone();
+        let left_out = self
+            .metrics
+            .get("wf.fte", &[])
+            .and_then(|m| m.left_out)
+            .unwrap_or(0);
+        let note = if left_out > 0 {
+            let mut vv = v.clone();
+            vv.insert("fte_rows", self.d().show_count(left_out));
+            t.text("summary.fte_left_out", &vv)?
+        } else {
+            String::new()
+        };
+        v.insert("fte_left_out", note);
+        let v = &v;
+        let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
+        if self.previous.is_none() {
+            blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
+        }
+        blocks.push(item("headline_table", vec![Block::Table(summary)]));
+        section(t, "summary", v, true, blocks)
+    }
+
+    /// The BME share of each band cluster against the overall share.
+    pub(super) fn bme_cluster_chart(&self, v: &Vars) -> Result<BarChart, ReportError> {
+        let t = &self.template;
+        let overall = self.metrics.get("wf.bme_pct", &[]);
+        let bars: Vec<Bar> = self
+            .bme_by_cluster()
+            .into_iter()
+            .map(|(c, m)| {
+                let total = m.denominator.unwrap_or(0);
+                let label = format!("{c} ({} staff)", self.d().show_count(total));
+                if self.hidden(m) {
+                    Bar {
+                        label,
+                        value: None,
+                        ci: None,
+                        annotation: "* (small numbers)".into(),
+                        tone: 0,
+                    }
+                } else {
+                    Bar {
+                        label,
+                        value: m.value,
+                        ci: m.ci_low.zip(m.ci_high),
+                        annotation: m.value.map_or("none".into(), pct),
+                        tone: 0,
+                    }
+                }
+            })
+            .collect();
+        let reference = match overall.filter(|m| !self.hidden(m)).and_then(|m| m.value) {
+            Some(x) => Some((x, t.text("representation.chart_reference", v)?)),
+            None => None,
+        };
+        let chart = BarChart {
+            title: t.text("representation.chart_title", v)?,
+            axis_label: t.text("representation.chart_axis", v)?,
+            axis_max: chart_max(&bars, reference.as_ref()),
+            bars,
+            reference,
+            percent: true,
+            alt_text: t.text("representation.chart_alt", v)?,
+        };
+        Ok(chart)
+    }
+
+    pub(super) fn partners_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        section(
+            t,
+            "partners",
+            v,
+            true,
+            vec![
+                Block::Paragraph(t.text("partners.intro", v)?),
+                item("partner_table", vec![Block::Table(self.partner_table())]),
+            ],
+        )
+    }
+
+    pub(super) fn training_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let mut blocks = vec![Block::Paragraph(t.text("training.intro", v)?)];
+        for ds in self
+            .not_supplied
+            .iter()
+            .filter(|d| ["training", "mentoring"].contains(&d.as_str()))
+        {
+            let mut vv = v.clone();
+            vv.insert("dataset", ds.clone());
+            blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
+        }
+        blocks.push(item(
+            "training_table",
+            vec![Block::Table(self.training_table())],
+        ));
+        section(t, "training", v, false, blocks)
+    }
+
+    pub(super) fn indicators_section(
+        &self,
+        v: &Vars,
+        new_page: bool,
+    ) -> Result<Section, ReportError> {
+        let t = &self.template;
+        section(
+            t,
+            "indicators",
+            v,
+            new_page,
+            vec![
+                Block::Paragraph(t.text("indicators.intro", v)?),
+                item(
+                    "indicator_table",
+                    vec![Block::Table(self.indicator_table(v)?)],
+                ),
+                Block::Paragraph(t.text("indicators.outside", v)?),
+            ],
+        )
+    }
+
+    pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        compose::paragraphs_section(&self.template, "methodology", v)
+    }
+
+    pub(super) fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        section(&self.template, "quality", v, true, self.quality_blocks(v)?)
+    }
+}
