@@ -288,6 +288,8 @@ mod tests {
             include_str!("workforce/annual.rs"),
             include_str!("workforce/quarterly.rs"),
             include_str!("service/mod.rs"),
+            include_str!("service/sections.rs"),
+            include_str!("service/tables.rs"),
             include_str!("service/access.rs"),
             include_str!("service/equity.rs"),
             include_str!("quality_page.rs"),
@@ -418,6 +420,8 @@ mod tests {
         assert_eq!(workforce, WORKFORCE_PLACEHOLDERS);
         let service = inserted(&[
             include_str!("service/mod.rs"),
+            include_str!("service/sections.rs"),
+            include_str!("service/tables.rs"),
             include_str!("service/access.rs"),
             include_str!("service/equity.rs"),
         ]);

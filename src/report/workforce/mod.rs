@@ -1,6 +1,7 @@
-//! The workforce reports: what `workforce-quarterly` and `workforce-annual` share
-//! (gathering a period's figures, the sections both show, the CSV tables), with each
-//! report's own composition in its module.
+//! The workforce reports: what `workforce-quarterly` and `workforce-annual` share, with
+//! each report's own composition in its module. `figures` gathers a period's figures,
+//! `sections` and `tables` compose the pages, `csv` writes the tables; this module
+//! holds the builder they all work on.
 
 pub mod annual;
 mod csv;
@@ -18,7 +19,7 @@ use crate::data::quality::QualityReport;
 use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::{Bar, Document, Section};
 use crate::period::Period;
-use crate::report::compose::{self};
+use crate::report::compose;
 use crate::report::{ReportError, pct, source_of};
 use crate::template::Template;
 

@@ -1,0 +1,257 @@
+//! Gathering a service-user period's figures: the referral figures of every breakdown,
+//! access against the population, the span the extracts cover, the period before's
+//! figures, and the counts the pages add (ethnicity not known, referral sources).
+
+use crate::config::Clinical;
+use crate::data::query::{QueryError, collect, i64_column, string_column};
+use crate::data::session::DataSession;
+use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
+use crate::period::Period;
+use crate::queries::{self, Param};
+use chrono::NaiveDate;
+
+use super::Gathered;
+
+/// Every `tt.*` figure of a period, overall and by every breakdown (the ethnic group by
+/// sex cross included).
+pub(super) async fn service_metrics(
+    s: &DataSession,
+    clinical: &Clinical,
+    period: &Period,
+) -> Result<Metrics, QueryError> {
+    let int = |n: u32| Param::Int(i64::from(n));
+    let params = |name: &str, sql: &str| {
+        queries::fill(
+            name,
+            sql,
+            &[
+                ("period_start", Param::Date(period.start)),
+                ("period_end", Param::Date(period.end)),
+                ("caseness_phq9", int(clinical.caseness_phq9)),
+                ("caseness_gad7", int(clinical.caseness_gad7)),
+                ("reliable_change_phq9", int(clinical.reliable_change_phq9)),
+                ("reliable_change_gad7", int(clinical.reliable_change_gad7)),
+                ("wait_6wk_days", int(clinical.wait_6wk_days)),
+                ("wait_18wk_days", int(clinical.wait_18wk_days)),
+            ],
+        )
+    };
+    let name = "service/referral_metrics.sql";
+    let mut m = run_columns_query(&s.ctx, name, &params(name, queries::SERVICE_METRICS)?).await?;
+    let name = "service/access.sql";
+    m.0.extend(access_metrics(s, name, &params(name, queries::SERVICE_ACCESS)?).await?);
+    m.sort();
+    Ok(m)
+}
+
+/// Access rate per 1,000 and representation ratio from one row per group of referrals
+/// aged 17+ and registered population.
+pub(super) async fn access_metrics(
+    s: &DataSession,
+    name: &str,
+    sql: &str,
+) -> Result<Vec<Metric>, QueryError> {
+    let mut out = Vec::new();
+    for b in collect(&s.ctx, name, sql).await? {
+        let by_key = string_column(&b, 1, name)?;
+        let nums = [i64_column(&b, 3, name)?, i64_column(&b, 6, name)?];
+        let dens = [i64_column(&b, 4, name)?, i64_column(&b, 7, name)?];
+        let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
+        for i in 0..b.num_rows() {
+            let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
+            let referrals = GroupRate {
+                group: "referrals".into(),
+                numerator: count(nums[0][i]),
+                denominator: count(dens[0][i]),
+            };
+            let registered = GroupRate {
+                group: "registered".into(),
+                numerator: count(nums[1][i]),
+                denominator: count(dens[1][i]),
+            };
+            out.push(Metric::rate_per_1000(
+                "tt.access_rate_per_1000",
+                by.clone(),
+                referrals.numerator,
+                registered.numerator,
+            ));
+            out.push(Metric::likelihood(
+                "tt.representation_ratio",
+                by,
+                referrals,
+                registered,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The first and last referral dates inside a period, if it has any.
+pub(super) async fn referral_span(
+    s: &DataSession,
+    period: &Period,
+) -> Result<Option<(NaiveDate, NaiveDate)>, QueryError> {
+    let name = "service/referral_span";
+    let sql = format!(
+        "SELECT CAST(min(referral_date) AS VARCHAR), CAST(max(referral_date) AS VARCHAR) \
+         FROM referral_facts WHERE referral_date BETWEEN DATE '{}' AND DATE '{}'",
+        period.start, period.end
+    );
+    let batches = collect(&s.ctx, name, &sql).await?;
+    let Some(b) = batches.first() else {
+        return Ok(None);
+    };
+    let first = string_column(b, 0, name)?;
+    let last = string_column(b, 1, name)?;
+    let parse = |v: &[Option<String>]| v.first().cloned().flatten().and_then(|d| d.parse().ok());
+    Ok(parse(&first).zip(parse(&last)))
+}
+
+/// Whether referrals cover a period from its first month to its last, so its figures
+/// describe the whole period rather than the part an extract happens to hold.
+pub(super) fn covers(span: (NaiveDate, NaiveDate), period: &Period) -> bool {
+    let month = chrono::Days::new(31);
+    span.0 < period.start + month && span.1 + month > period.end
+}
+
+/// The period's figures, and the previous period's when the extracts cover all of it.
+pub(super) async fn gather(
+    s: &DataSession,
+    clinical: &Clinical,
+    period: &Period,
+) -> Result<Gathered, crate::report::ReportError> {
+    s.service_tables().await?;
+    for (name, sql) in queries::SERVICE_TABLES {
+        let sql = queries::fill(name, sql, &[]).map_err(QueryError::from)?;
+        s.create(name, &sql).await?;
+    }
+    let Some(span) = referral_span(s, period).await? else {
+        return Err(crate::report::ReportError::NoData(format!(
+            "dataset referrals has no referral dated in {} ({} to {})",
+            period.id, period.start, period.end
+        )));
+    };
+    let metrics = service_metrics(s, clinical, period).await?;
+    let prev = period.previous();
+    let (previous, previous_missing) = match referral_span(s, &prev).await? {
+        Some(p) if covers(p, &prev) => (
+            Some((prev.clone(), service_metrics(s, clinical, &prev).await?)),
+            None,
+        ),
+        Some(p) => (
+            None,
+            Some(format!(
+                "The extracts hold referrals for only part of {} ({} to {}), so change since then is not shown.",
+                prev.short_label(),
+                p.0.format("%-d %B %Y"),
+                p.1.format("%-d %B %Y")
+            )),
+        ),
+        None => (
+            None,
+            Some(format!(
+                "The extracts hold no referrals for {}, so change since then is not shown.",
+                prev.short_label()
+            )),
+        ),
+    };
+    Ok(Gathered {
+        metrics,
+        previous,
+        span,
+        previous_missing,
+    })
+}
+
+/// Referrals in the period with ethnicity not stated or not known, by partner:
+/// (partner code, unknown, all).
+pub(super) async fn ethnicity_unknown_by_partner(
+    s: &DataSession,
+    period: &Period,
+) -> Result<Vec<(String, u64, u64)>, QueryError> {
+    let name = "service/ethnicity_by_partner.sql";
+    let sql = queries::fill(
+        name,
+        queries::SERVICE_ETHNICITY_BY_PARTNER,
+        &[
+            ("period_start", Param::Date(period.start)),
+            ("period_end", Param::Date(period.end)),
+        ],
+    )?;
+    let mut out = Vec::new();
+    for b in collect(&s.ctx, name, &sql).await? {
+        let p = string_column(&b, 0, name)?;
+        let n = i64_column(&b, 1, name)?;
+        let t = i64_column(&b, 2, name)?;
+        for i in 0..b.num_rows() {
+            out.push((
+                p[i].clone().unwrap_or_default(),
+                n[i].unwrap_or(0).max(0) as u64,
+                t[i].unwrap_or(0).max(0) as u64,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Referrals in the period by ethnic group and referral source:
+/// (ethnic group, source, referrals).
+pub(super) async fn referral_sources(
+    s: &DataSession,
+    period: &Period,
+) -> Result<Vec<(String, String, u64)>, QueryError> {
+    let name = "service/referral_sources.sql";
+    let sql = queries::fill(
+        name,
+        queries::SERVICE_REFERRAL_SOURCES,
+        &[
+            ("period_start", Param::Date(period.start)),
+            ("period_end", Param::Date(period.end)),
+        ],
+    )?;
+    let mut out = Vec::new();
+    for b in collect(&s.ctx, name, &sql).await? {
+        let g = string_column(&b, 0, name)?;
+        let src = string_column(&b, 1, name)?;
+        let n = i64_column(&b, 2, name)?;
+        for i in 0..b.num_rows() {
+            out.push((
+                g[i].clone().unwrap_or_default(),
+                src[i].clone().unwrap_or_default(),
+                n[i].unwrap_or(0).max(0) as u64,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Entries of `metrics.json` beside the figures.
+pub(super) fn extra(
+    g: &Gathered,
+    unknown: &[(String, u64, u64)],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut extra = serde_json::Map::new();
+    match &g.previous {
+        Some((p, m)) => {
+            extra.insert(
+                "previous_period".into(),
+                serde_json::json!({"id": p.id, "metrics": m}),
+            );
+        }
+        None => {
+            extra.insert("previous_period".into(), serde_json::Value::Null);
+        }
+    }
+    extra.insert(
+        "ethnicity_unknown_by_partner".into(),
+        serde_json::json!(
+            unknown
+                .iter()
+                .map(
+                    |(p, n, t)| serde_json::json!({"partner_org": p, "unknown": n, "referrals": t})
+                )
+                .collect::<Vec<_>>()
+        ),
+    );
+    extra
+}

@@ -1,0 +1,213 @@
+//! The sections both service-user reports show, composed from the builder's figures and
+//! the template's wording.
+
+use crate::disclosure::Cell;
+use crate::metrics::Metric;
+use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
+use crate::registry;
+use crate::report::compose::{self, section, table, table_with_total};
+use crate::report::{ReportError, pp};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::{
+    Builder, DATASETS, DIMENSIONS, Kind, Vars, covers, dimension_table, display_kind, group_label,
+};
+
+impl Builder<'_> {
+    /// Headline figures against the previous period: (metric id, kind).
+    /// The headline table: the figures the template's `summary.figures` lists.
+    pub(super) fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let known: Vec<&str> = registry::ids().collect();
+        let mut rows = Vec::new();
+        for id in t.figures("summary.figures", &known)? {
+            let id = id.as_str();
+            let kind = &display_kind(id);
+            let m = self.metrics.get(id, &[]);
+            let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
+            let change = match (m, prev) {
+                (Some(a), Some(b)) if !self.hidden(a) && !self.hidden(b) => {
+                    match (a.value, b.value, kind) {
+                        (Some(x), Some(y), Kind::Pct) => pp(x - y),
+                        (Some(x), Some(y), Kind::Count) => format!("{:+.0}", x - y),
+                        (Some(x), Some(y), Kind::Days) => format!("{:+.0} days", x - y),
+                        (Some(x), Some(y), _) => crate::report::change(x - y),
+                        _ => "-".into(),
+                    }
+                }
+                _ => "-".into(),
+            };
+            rows.push(vec![t.label(id, v)?, self.shown(m, *kind, true), change]);
+        }
+        let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
+        if !covers(self.span, self.period) {
+            blocks.push(Block::Paragraph(t.text("summary.partial", v)?));
+        }
+        if let Some(why) = &self.previous_missing {
+            blocks.push(Block::Paragraph(why.to_string()));
+        }
+        let table = Table {
+            note: Some(t.text("summary.note", v)?),
+            ..table(
+                vec![
+                    col("Figure", 3.4, Align::Left),
+                    col("Value (95 % CI)", 2.6, Align::Right),
+                    col(&t.text("summary.change_header", v)?, 1.6, Align::Right),
+                ],
+                rows,
+            )
+        };
+        blocks.push(item("headline_table", vec![Block::Table(table)]));
+        section(t, "summary", v, true, blocks)
+    }
+
+    /// Referrals and access against the population for every group, with the
+    /// representation ratio chart.
+    pub(super) fn access_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let mut chart = vec![Block::BarChart(self.representation_chart(v)?)];
+        if self.not_supplied.iter().any(|d| d == "population") {
+            chart.push(Block::Paragraph(t.text("access.no_population", v)?));
+        }
+        let mut blocks = vec![
+            Block::Paragraph(t.text("access.intro", v)?),
+            item("representation_chart", chart),
+        ];
+        for dim in DIMENSIONS {
+            let heading = t.text(&format!("breakdowns.{dim}"), v)?;
+            let mut table = vec![Block::Subheading(heading)];
+            if *dim == "disability" {
+                table.push(Block::Paragraph(t.text("access.no_disability", v)?));
+            }
+            if *dim == "priority_group" {
+                table.push(Block::Paragraph(t.text("access.priority_note", v)?));
+            }
+            table.push(Block::Table(self.section_table("access", dim)?));
+            blocks.push(item(&dimension_table(dim), table));
+        }
+        section(t, "access", v, true, blocks)
+    }
+
+    /// Bars of the representation ratio with intervals against 1.0, priority groups
+    /// first, then ethnic groups.
+    pub(super) fn representation_chart(&self, v: &Vars) -> Result<BarChart, ReportError> {
+        let t = &self.template;
+        let mut bars = Vec::new();
+        for (dim, tone) in [("priority_group", 0u8), ("ethnic_group", 1u8)] {
+            for x in self.values(dim) {
+                let Some(m) = self.metrics.get("tt.representation_ratio", &[(dim, &x)]) else {
+                    continue;
+                };
+                let hidden = self.hidden(m);
+                let reading = self.compared(m, Some(1.0));
+                let note = match reading {
+                    Some(Ordering::Less) => " (lower)",
+                    Some(Ordering::Greater) => " (higher)",
+                    _ => "",
+                };
+                bars.push(Bar {
+                    label: group_label(dim, &x),
+                    value: if hidden { None } else { m.value },
+                    ci: if hidden {
+                        None
+                    } else {
+                        m.ci_low.zip(m.ci_high)
+                    },
+                    annotation: match (hidden, m.value) {
+                        (true, _) => "* (small numbers)".into(),
+                        (false, Some(r)) => format!("{r:.2}{note}"),
+                        (false, None) => "not computable".into(),
+                    },
+                    tone,
+                });
+            }
+        }
+        let top = bars
+            .iter()
+            .filter_map(|b| b.ci.map(|c| c.1).or(b.value))
+            .fold(0.0f64, f64::max);
+        Ok(BarChart {
+            title: t.text("access.chart_title", v)?,
+            axis_label: t.text("access.chart_axis", v)?,
+            // whole numbers, so the quarter ticks fall on 0.5 steps and 1.0 is on one
+            axis_max: top.ceil().max(2.0),
+            bars,
+            reference: Some((1.0, t.text("access.chart_reference", v)?)),
+            percent: false,
+            alt_text: t.text("access.chart_alt", v)?,
+        })
+    }
+
+    pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        compose::paragraphs_section(&self.template, "methodology", v)
+    }
+
+    /// Rows read, problems, and ethnicity not stated or not known by partner.
+    pub(super) fn quality_section(
+        &self,
+        v: &Vars,
+        unknown: &[(String, u64, u64)],
+    ) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let d = self.d();
+        let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
+        blocks.extend(crate::report::quality_page::rows_and_problems(
+            self.quality,
+            DATASETS,
+            &self.not_supplied,
+            d,
+            t,
+            v,
+        )?);
+        let mut ethnicity = vec![
+            Block::Subheading(t.text("quality.ethnicity_heading", v)?),
+            Block::Paragraph(t.text("quality.ethnicity_intro", v)?),
+        ];
+        let names: BTreeMap<String, String> = self
+            .settings
+            .partners
+            .iter()
+            .map(|p| (p.code.to_uppercase(), p.name.clone()))
+            .collect();
+        let cells: Vec<(u64, bool)> = unknown.iter().map(|u| (u.1, d.count_hidden(u.1))).collect();
+        let marks = d.secondary(&cells);
+        let mut rows: Vec<Vec<String>> = unknown
+            .iter()
+            .zip(marks)
+            .map(|((code, n, total), mark)| {
+                let name = names
+                    .get(code)
+                    .map_or(code.clone(), |n| format!("{n} ({code})"));
+                let shown = if mark == Cell::Suppressed || d.proportion_hidden(*n, *total) {
+                    "*".to_string()
+                } else {
+                    let m = Metric::proportion("x", BTreeMap::new(), *n, *total);
+                    self.shown(Some(&m), Kind::Pct, true)
+                };
+                vec![name, d.show_count(*total), shown]
+            })
+            .collect();
+        let (n, total) = unknown.iter().fold((0, 0), |a, u| (a.0 + u.1, a.1 + u.2));
+        let all = Metric::proportion("x", BTreeMap::new(), n, total);
+        rows.push(vec![
+            "All partners".into(),
+            d.show_count(total),
+            self.shown(Some(&all), Kind::Pct, true),
+        ]);
+        ethnicity.push(Block::Table(table_with_total(
+            vec![
+                col("Partner", 3.0, Align::Left),
+                col("Referrals in the period", 1.4, Align::Right),
+                col(
+                    "Ethnicity not stated or not known (95 % CI)",
+                    2.4,
+                    Align::Right,
+                ),
+            ],
+            rows,
+        )));
+        blocks.push(item("ethnicity_unknown_table", ethnicity));
+        section(t, "quality", v, true, blocks)
+    }
+}
