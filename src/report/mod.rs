@@ -286,6 +286,7 @@ mod tests {
             include_str!("workforce/sections.rs"),
             include_str!("workforce/tables.rs"),
             include_str!("workforce/annual.rs"),
+            include_str!("workforce/annual/pages.rs"),
             include_str!("workforce/quarterly.rs"),
             include_str!("service/mod.rs"),
             include_str!("service/sections.rs"),
@@ -415,6 +416,7 @@ mod tests {
             include_str!("workforce/sections.rs"),
             include_str!("workforce/tables.rs"),
             include_str!("workforce/annual.rs"),
+            include_str!("workforce/annual/pages.rs"),
             include_str!("workforce/quarterly.rs"),
         ]);
         assert_eq!(workforce, WORKFORCE_PLACEHOLDERS);

@@ -1,0 +1,389 @@
+//! The pages only the annual workforce report has: the trend over the year's quarters,
+//! representation by band (WRES 1), the population comparison, the outside-partnership
+//! indicators and a page per partner.
+
+use crate::contract::BAND_CLUSTERS;
+use crate::disclosure::Cell;
+use crate::metrics::Metric;
+use crate::pdf::model::{
+    Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col, item,
+};
+use crate::report::compose::{section, table};
+use crate::report::workforce::Vars;
+use crate::report::{ReportError, pct};
+
+use super::{Annual, TRENDS, label_of, partner_rows};
+
+impl Annual<'_> {
+    pub(super) fn trend_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let mut blocks = vec![Block::Paragraph(t.text("trend.intro", v)?)];
+        if self.quarters.iter().any(|q| q.metrics.is_none()) {
+            blocks.push(Block::Paragraph(t.text("trend.missing", v)?));
+        }
+        let x_labels: Vec<String> = self.quarters.iter().map(|q| q.label.clone()).collect();
+        for id in TRENDS {
+            let title = label_of(t, id)?;
+            let figures = self.quarter_figures(id);
+            if figures.iter().all(Option::is_none) {
+                if b.is_unsupplied(id) {
+                    let mut vv = v.clone();
+                    vv.insert("figure", title.to_string());
+                    blocks.push(item(
+                        id,
+                        vec![Block::Paragraph(t.text("trend.not_supplied", &vv)?)],
+                    ));
+                }
+                continue;
+            }
+            let shown: Vec<Option<&Metric>> = figures
+                .iter()
+                .map(|m| m.filter(|m| !b.hidden(m) && m.value.is_some()))
+                .collect();
+            let points: Vec<Option<f64>> = shown.iter().map(|m| m.and_then(|m| m.value)).collect();
+            let ci = shown
+                .iter()
+                .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
+                .collect();
+            let mut references = Vec::new();
+            if let Some(target) = b.settings.targets.get(*id) {
+                references.push((target.value, format!("Target {}", pct(target.value))));
+            }
+            if let Some(base) = b.settings.baseline.values.get(*id) {
+                references.push((
+                    *base,
+                    format!("{} baseline {}", b.settings.baseline.label, pct(*base)),
+                ));
+            }
+            let mut vv = v.clone();
+            vv.insert("figure", title.to_string());
+            vv.insert(
+                "first",
+                points
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map_or("not shown".into(), |x| pct(*x)),
+            );
+            vv.insert(
+                "last",
+                points
+                    .iter()
+                    .rev()
+                    .flatten()
+                    .next()
+                    .map_or("not shown".into(), |x| pct(*x)),
+            );
+            vv.insert(
+                "references",
+                if references.is_empty() {
+                    "no target or baseline is set".into()
+                } else {
+                    references
+                        .iter()
+                        .map(|r| r.1.clone())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                },
+            );
+            let chart = Block::LineChart(LineChart {
+                title: t.text("trend.chart_title", &vv)?,
+                axis_label: t.text("trend.chart_axis", &vv)?,
+                x_labels: x_labels.clone(),
+                series: vec![Series {
+                    label: "All partners".into(),
+                    points,
+                    ci,
+                }],
+                references,
+                percent: true,
+                alt_text: t.text("trend.chart_alt", &vv)?,
+            });
+            blocks.push(item(id, vec![chart]));
+        }
+        section(t, "trend", v, true, blocks)
+    }
+
+    /// WRES indicator 1: White, BME and Unknown shares of each band cluster.
+    pub(super) fn representation_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let d = b.d();
+        let mut bars = Vec::new();
+        let mut rows = Vec::new();
+        for cluster in BAND_CLUSTERS {
+            let groups: Vec<(&str, &Metric)> = ["White", "BME", "Unknown"]
+                .into_iter()
+                .filter_map(|g| {
+                    b.metrics
+                        .get(
+                            "wres1.band_share",
+                            &[("band_cluster", cluster), ("wres_group", g)],
+                        )
+                        .map(|m| (g, m))
+                })
+                .collect();
+            let Some(total) = groups.first().and_then(|(_, m)| m.denominator) else {
+                continue;
+            };
+            // The cluster's total is shown, so one hidden group would be recoverable
+            // from the other two: hide the next smallest as well.
+            let cells: Vec<(u64, bool)> = groups
+                .iter()
+                .map(|(_, m)| (m.numerator.unwrap_or(0), b.hidden(m)))
+                .collect();
+            let marks = d.secondary(&cells);
+            let mut row = vec![cluster.to_string(), d.show_count(total)];
+            for (tone, ((group, m), mark)) in groups.iter().zip(marks).enumerate() {
+                let hidden = mark == Cell::Suppressed;
+                bars.push(Bar {
+                    label: format!("{cluster}: {group}"),
+                    value: if hidden { None } else { m.value },
+                    ci: if hidden {
+                        None
+                    } else {
+                        m.ci_low.zip(m.ci_high)
+                    },
+                    annotation: if hidden {
+                        "* (small numbers)".into()
+                    } else {
+                        m.value.map_or("none".into(), pct)
+                    },
+                    tone: tone as u8,
+                });
+                row.push(if hidden {
+                    "*".into()
+                } else {
+                    b.shown(Some(m), true)
+                });
+            }
+            rows.push(row);
+        }
+        let chart = BarChart {
+            title: t.text("wres1.chart_title", v)?,
+            axis_label: t.text("wres1.chart_axis", v)?,
+            axis_max: 1.0,
+            bars,
+            reference: None,
+            percent: true,
+            alt_text: t.text("wres1.chart_alt", v)?,
+        };
+        let table = table(
+            vec![
+                col("Band cluster", 1.6, Align::Left),
+                col("Staff", 0.8, Align::Right),
+                col("White (95 % CI)", 2.0, Align::Right),
+                col("BME (95 % CI)", 2.0, Align::Right),
+                col("Unknown (95 % CI)", 2.0, Align::Right),
+            ],
+            rows,
+        );
+        section(
+            t,
+            "wres1",
+            v,
+            true,
+            vec![
+                Block::Paragraph(t.text("wres1.intro", v)?),
+                item("band_share_chart", vec![Block::BarChart(chart)]),
+                item("band_share_table", vec![Block::Table(table)]),
+            ],
+        )
+    }
+
+    /// The workforce's ethnic mix beside the population's.
+    pub(super) fn population_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let d = b.d();
+        let rows = self
+            .mix
+            .iter()
+            .map(|r| {
+                let hidden = d.proportion_hidden(r.staff, r.staff_known_ethnicity);
+                let share = match (hidden, r.staff_share, r.ci_low, r.ci_high) {
+                    (true, ..) => "*".to_string(),
+                    (false, Some(s), Some(lo), Some(hi)) => {
+                        format!("{} ({} to {})", pct(s), pct(lo), pct(hi))
+                    }
+                    _ => "-".to_string(),
+                };
+                let reading = match (hidden, r.ci_low, r.ci_high) {
+                    (false, Some(lo), _) if lo > r.population_share => {
+                        t.text("population.higher", v)?
+                    }
+                    (false, _, Some(hi)) if hi < r.population_share => {
+                        t.text("population.lower", v)?
+                    }
+                    (false, Some(_), Some(_)) => t.text("population.similar", v)?,
+                    _ => String::new(),
+                };
+                Ok(vec![
+                    r.group.clone(),
+                    pct(r.population_share),
+                    d.show_count(r.staff),
+                    share,
+                    reading,
+                ])
+            })
+            .collect::<Result<Vec<_>, ReportError>>()?;
+        let table = Table {
+            note: Some(t.text("population.note", v)?),
+            ..table(
+                vec![
+                    col("Ethnic group", 2.6, Align::Left),
+                    col("Population", 1.1, Align::Right),
+                    col("Staff", 0.8, Align::Right),
+                    col("Staff share (95 % CI)", 2.1, Align::Right),
+                    col("Reading", 2.2, Align::Left),
+                ],
+                rows,
+            )
+        };
+        section(
+            t,
+            "population",
+            v,
+            true,
+            vec![
+                Block::Paragraph(t.text("population.intro", v)?),
+                item("population_table", vec![Block::Table(table)]),
+            ],
+        )
+    }
+
+    /// The WRES and WDES indicators these extracts cannot give, named so the board sees
+    /// all of them and where each is reported.
+    pub(super) fn outside_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.b.template;
+        let rows = t
+            .texts("outside.indicators", v)?
+            .into_iter()
+            .map(|line| match line.split_once(" | ") {
+                Some((name, source)) => vec![name.to_string(), source.to_string()],
+                None => vec![line, String::new()],
+            })
+            .collect();
+        section(
+            t,
+            "outside",
+            v,
+            false,
+            vec![
+                Block::Paragraph(t.text("outside.intro", v)?),
+                item(
+                    "outside_table",
+                    vec![Block::Table(table(
+                        vec![
+                            col("Indicator", 4.0, Align::Left),
+                            col("Where it is reported", 2.4, Align::Left),
+                        ],
+                        rows,
+                    ))],
+                ),
+            ],
+        )
+    }
+
+    /// A page per partner organisation: its figures beside the partnership's. A small
+    /// partner keeps its page, with its small figures hidden.
+    pub(super) fn partner_pages(&self, v: &Vars) -> Result<Vec<Section>, ReportError> {
+        let b = &self.b;
+        let t = &b.template;
+        let keys = b.partner_keys();
+        let heads = b.partner_headcounts(&keys);
+        // The same suppression as the partner table, so no page shows what it hides.
+        let columns: Vec<Vec<String>> = partner_rows()
+            .map(|id| b.partner_column(id, &keys, true))
+            .collect();
+        let mut pages = Vec::new();
+        for (i, (code, name)) in keys.iter().enumerate() {
+            let by = [("partner_org", code.as_str())];
+            let mut vv = v.clone();
+            vv.insert("partner", format!("{name} ({code})"));
+            vv.insert("partner_staff", heads[i].clone());
+            let mut blocks = Vec::new();
+            let present = b.metrics.get("wf.headcount", &by).is_some();
+            blocks.push(Block::Paragraph(if !present {
+                t.text("partner_page.no_staff", &vv)?
+            } else if heads[i] == "*" {
+                t.text("partner_page.small", &vv)?
+            } else {
+                t.text("partner_page.intro", &vv)?
+            }));
+            let mut rows = vec![vec![
+                "Staff in post (headcount)".to_string(),
+                heads[i].clone(),
+                b.shown(b.metrics.get("wf.headcount", &[]), false),
+            ]];
+            for (k, id) in partner_rows().enumerate() {
+                let label = label_of(t, id)?;
+                if b.is_unsupplied(id) && b.metrics.get(id, &[]).is_none() {
+                    rows.push(vec![
+                        label.to_string(),
+                        "not supplied".into(),
+                        String::new(),
+                    ]);
+                    continue;
+                }
+                rows.push(vec![
+                    label.to_string(),
+                    columns[k][i].clone(),
+                    b.shown(b.metrics.get(id, &[]), true),
+                ]);
+            }
+            let mentees = b
+                .metrics
+                .get("mentoring.bme_matched", &by)
+                .and_then(|m| m.value)
+                .map_or("-".into(), |x| b.d().show_count(x as u64));
+            rows.push(vec![
+                "BME staff matched on leadership mentoring".into(),
+                mentees,
+                b.shown(b.metrics.get("mentoring.bme_matched", &[]), false),
+            ]);
+            for (id, key) in [
+                ("wres2.relative_likelihood", "indicators.wres2"),
+                ("wres3.relative_likelihood", "indicators.wres3"),
+                ("wres4.relative_likelihood", "indicators.wres4"),
+                ("wdes2.relative_likelihood", "indicators.wdes2"),
+            ] {
+                let label = t.text(key, v)?;
+                let cell = |m: Option<&Metric>| -> Result<String, ReportError> {
+                    Ok(match m {
+                        Some(m) => {
+                            let [_, shown, reading] = b.likelihood_cells(m, v)?;
+                            if reading.is_empty() || shown == "*" || shown == "-" {
+                                if shown == "-" { reading } else { shown }
+                            } else {
+                                format!("{shown}: {reading}")
+                            }
+                        }
+                        None if b.is_unsupplied(id) => "not supplied".into(),
+                        None => "-".into(),
+                    })
+                };
+                rows.push(vec![
+                    label,
+                    cell(b.metrics.get(id, &by))?,
+                    cell(b.metrics.get(id, &[]))?,
+                ]);
+            }
+            let table = Table {
+                note: Some(t.text("partner_page.note", &vv)?),
+                ..table(
+                    vec![
+                        col("Figure", 3.0, Align::Left),
+                        col(&format!("{name} (95 % CI)"), 2.4, Align::Right),
+                        col("All partners (95 % CI)", 2.4, Align::Right),
+                    ],
+                    rows,
+                )
+            };
+            blocks.push(item("figures_table", vec![Block::Table(table)]));
+            pages.push(section(t, "partner_page", &vv, true, blocks)?);
+        }
+        Ok(pages)
+    }
+}
