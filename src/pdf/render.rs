@@ -6,15 +6,19 @@
 //! reader sees the same letters and can select and search them. The only module that
 //! knows the PDF crate.
 
+mod charts;
+mod fonts;
+
 use sha2::Digest;
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
-    Pt, Rgb, TextItem, WindingOrder,
+    Color, Greyscale, Line, LineDashPattern, LinePoint, Mm, OffsetDateTime, Op, PaintMode,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb,
+    TextItem, WindingOrder,
 };
 
-use super::model::{Align, BarChart, Block, Document, LineChart, Table};
+use super::model::{Align, Block, Document, Table};
+use fonts::Faces;
 
 /// Why a document could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -22,14 +26,6 @@ pub enum RenderError {
     #[error("the embedded font {0} cannot be read")]
     Font(&'static str),
 }
-
-/// The two faces, built into the program (the licence is beside them).
-const REGULAR_TTF: &[u8] =
-    include_bytes!("../../report_templates/fonts/LiberationSans-Regular.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../report_templates/fonts/LiberationSans-Bold.ttf");
-/// Fixed resource names: printpdf would pick random ones, and the bytes must not vary.
-const REGULAR_ID: &str = "LiberationSans";
-const BOLD_ID: &str = "LiberationSans-Bold";
 
 const PAGE_W: f32 = 595.28; // A4 in points
 const PAGE_H: f32 = 841.89;
@@ -48,100 +44,6 @@ const BAR: (f32, f32, f32) = (0.12, 0.28, 0.49);
 const TONES: [(f32, f32, f32); 3] = [BAR, (0.90, 0.62, 0.0), (0.86, 0.86, 0.86)];
 /// Dash patterns of a line chart's reference lines, in order (target, baseline, ...).
 const REFERENCE_DASHES: [&[f32]; 3] = [&[4.0, 2.0], &[1.0, 2.0], &[6.0, 2.0, 1.0, 2.0]];
-
-/// The two faces used: their metrics for wrapping and right-aligning, and the names
-/// the pages refer to them by.
-struct Faces {
-    regular: ParsedFont,
-    bold: ParsedFont,
-}
-
-impl Faces {
-    fn load() -> Result<Faces, RenderError> {
-        let parse = |bytes: &[u8], name: &'static str| {
-            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(RenderError::Font(name))
-        };
-        Ok(Faces {
-            regular: parse(REGULAR_TTF, "LiberationSans-Regular.ttf")?,
-            bold: parse(BOLD_TTF, "LiberationSans-Bold.ttf")?,
-        })
-    }
-
-    fn id(bold: bool) -> FontId {
-        FontId(if bold { BOLD_ID } else { REGULAR_ID }.to_string())
-    }
-
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        self.units(text, bold) / self.upem(bold) * size
-    }
-
-    fn upem(&self, bold: bool) -> f32 {
-        let f = if bold { &self.bold } else { &self.regular };
-        f32::from(f.units_per_em.max(1))
-    }
-
-    /// The advance of `text` in font units: whole numbers, so sums of parts are exact
-    /// and equal the width of the whole.
-    fn units(&self, text: &str, bold: bool) -> f32 {
-        let f = if bold { &self.bold } else { &self.regular };
-        let upem = self.upem(bold);
-        text.chars()
-            .map(|c| {
-                f.lookup_glyph_index(c as u32)
-                    .and_then(|g| f.get_glyph_width(g))
-                    .map_or(0.5 * upem, f32::from)
-            })
-            .sum::<f32>()
-    }
-
-    /// Break `text` into lines no wider than `width`; a word longer than a line is
-    /// split, never cut off. Each character is measured once, so the time is linear in
-    /// the length of the text.
-    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
-        let upem = self.upem(bold);
-        let fits = |units: f32| units / upem * size <= width;
-        let space = self.units(" ", bold);
-        let mut lines = Vec::new();
-        for para in text.split('\n') {
-            let mut line = String::new();
-            let mut used = 0.0f32;
-            for word in para.split_whitespace() {
-                let w = self.units(word, bold);
-                if line.is_empty() && fits(w) {
-                    line.push_str(word);
-                    used = w;
-                    continue;
-                }
-                if !line.is_empty() && fits(used + space + w) {
-                    line.push(' ');
-                    line.push_str(word);
-                    used += space + w;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0.0;
-                }
-                if fits(w) {
-                    line.push_str(word);
-                    used = w;
-                    continue;
-                }
-                for c in word.chars() {
-                    let cw = self.units(c.encode_utf8(&mut [0; 4]), bold);
-                    if !line.is_empty() && !fits(used + cw) {
-                        lines.push(std::mem::take(&mut line));
-                        used = 0.0;
-                    }
-                    line.push(c);
-                    used += cw;
-                }
-            }
-            lines.push(line);
-        }
-        lines
-    }
-}
 
 fn grey(g: f32) -> Color {
     Color::Greyscale(Greyscale {
@@ -381,232 +283,6 @@ impl<'a> Layout<'a> {
             x += w;
         }
     }
-
-    fn bar_chart(&mut self, c: &BarChart) {
-        let label_w = 150.0;
-        let bar_h: f32 = 13.0;
-        let gap: f32 = 7.0;
-        let line_h: f32 = 10.0;
-        let plot_x = MARGIN_X + label_w;
-        let plot_w = TEXT_W - label_w - 70.0;
-        // A long group name wraps onto as many lines as it needs and its row grows.
-        let labels: Vec<Vec<String>> = c
-            .bars
-            .iter()
-            .map(|b| self.faces.wrap(&b.label, SMALL, false, label_w - 8.0))
-            .collect();
-        let rows: Vec<f32> = labels
-            .iter()
-            .map(|l| (bar_h + gap).max(l.len() as f32 * line_h + 4.0))
-            .collect();
-        let plot_h: f32 = rows.iter().sum();
-        // room above the plot for the reference line's label
-        let ref_room = if c.reference.is_some() { 14.0 } else { 0.0 };
-        let height = 24.0 + ref_room + plot_h + 40.0;
-        self.need(height + 30.0);
-        self.paragraph(&c.title, 11.0, true, 0.0);
-        let top = self.y - ref_room;
-        let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
-        let plot_bottom = top - plot_h;
-        // grid and axis ticks
-        for i in 0..=4 {
-            let v = c.axis_max * f64::from(i) / 4.0;
-            let x = scale(v);
-            self.line(&[(x, top + 4.0), (x, plot_bottom)], 0.3, grey(0.8), false);
-            let label = if c.percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            };
-            let w = self.faces.width(&label, SMALL, false);
-            self.text(
-                x - w / 2.0,
-                plot_bottom - 11.0,
-                &label,
-                SMALL,
-                false,
-                grey(0.3),
-            );
-        }
-        // The reference line goes under the bars' labels.
-        if let Some((v, label)) = &c.reference {
-            let x = scale(*v);
-            self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
-            let w = self.faces.width(label, SMALL, true);
-            self.text(
-                (x - w / 2.0).max(MARGIN_X),
-                top + 11.0,
-                label,
-                SMALL,
-                true,
-                grey(0.0),
-            );
-        }
-        let mut row_top = top;
-        for (i, b) in c.bars.iter().enumerate() {
-            let row = rows[i];
-            let mid = row_top - row / 2.0;
-            let y0 = mid - bar_h / 2.0;
-            row_top -= row;
-            let label = &labels[i];
-            for (li, l) in label.iter().enumerate() {
-                let ly = mid - 3.0 + (label.len() as f32 - 1.0) * line_h / 2.0 - li as f32 * line_h;
-                self.text(MARGIN_X, ly, l, SMALL, false, grey(0.0));
-            }
-            let mut end = plot_x;
-            if let Some(v) = b.value {
-                end = scale(v);
-                let tone = TONES[usize::from(b.tone).min(TONES.len() - 1)];
-                self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(tone));
-                if b.tone > 0 {
-                    // an outline keeps light bars visible on white paper
-                    let (x1, y1) = ((end).max(plot_x + 0.5), y0 + bar_h);
-                    self.line(
-                        &[(plot_x, y0), (x1, y0), (x1, y1), (plot_x, y1), (plot_x, y0)],
-                        0.5,
-                        grey(0.2),
-                        false,
-                    );
-                }
-            }
-            if let Some((lo, hi)) = b.ci {
-                let (xl, xh) = (scale(lo), scale(hi));
-                self.line(&[(xl, mid), (xh, mid)], 1.0, grey(0.0), false);
-                self.line(&[(xl, mid - 4.0), (xl, mid + 4.0)], 1.0, grey(0.0), false);
-                self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
-                end = end.max(xh);
-            }
-            // A white backing keeps the value readable where the reference line crosses it.
-            let w = self.faces.width(&b.annotation, SMALL, false);
-            self.rect(end + 2.0, mid - 5.5, w + 4.0, 11.0, grey(1.0));
-            self.text(
-                end + 4.0,
-                mid - 3.0,
-                &b.annotation,
-                SMALL,
-                false,
-                grey(0.15),
-            );
-        }
-        self.y = plot_bottom - 26.0;
-        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
-    }
-
-    /// The axis label centred under the plot, then the chart's text alternative.
-    fn chart_footer(&mut self, plot_x: f32, plot_w: f32, axis_label: &str, alt_text: &str) {
-        let axis_w = self.faces.width(axis_label, SMALL, false);
-        self.text(
-            plot_x + (plot_w - axis_w) / 2.0,
-            self.y + 2.0,
-            axis_label,
-            SMALL,
-            false,
-            grey(0.3),
-        );
-        self.y -= 14.0;
-        self.paragraph(&format!("Chart description: {alt_text}"), SMALL, false, 0.0);
-    }
-
-    fn line_chart(&mut self, c: &LineChart) {
-        let plot_h = 110.0;
-        let plot_x = MARGIN_X + 42.0;
-        let plot_w = TEXT_W - 42.0 - 120.0;
-        self.need(plot_h + 110.0);
-        self.paragraph(&c.title, 11.0, true, 0.0);
-        let top = self.y - 8.0;
-        let bottom = top - plot_h;
-        let (lo, hi, step) = axis_range(c);
-        let sy = |v: f64| bottom + ((v - lo) / (hi - lo)) as f32 * plot_h;
-        let n = c.x_labels.len().max(1);
-        let sx = |i: usize| plot_x + plot_w * (i as f32 + 0.5) / n as f32;
-        let ticks = ((hi - lo) / step).round() as i32;
-        for i in 0..=ticks {
-            let v = lo + step * f64::from(i);
-            let y = sy(v);
-            self.line(&[(plot_x, y), (plot_x + plot_w, y)], 0.3, grey(0.8), false);
-            let label = if c.percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            };
-            self.text_right(plot_x - 4.0, y - 3.0, &label, SMALL, false, grey(0.3));
-        }
-        for (i, x_label) in c.x_labels.iter().enumerate() {
-            let w = self.faces.width(x_label, SMALL, false);
-            self.text(
-                sx(i) - w / 2.0,
-                bottom - 12.0,
-                x_label,
-                SMALL,
-                false,
-                grey(0.2),
-            );
-        }
-        for (k, (v, label)) in c.references.iter().enumerate() {
-            let y = sy(*v);
-            let dash = REFERENCE_DASHES[k % REFERENCE_DASHES.len()];
-            self.dash_line(
-                &[(plot_x, y), (plot_x + plot_w + 4.0, y)],
-                1.1,
-                grey(0.1),
-                dash,
-            );
-            let lines = self.faces.wrap(label, SMALL, false, 112.0);
-            for (li, l) in lines.iter().take(2).enumerate() {
-                let ly = y - 3.0 + (lines.len().min(2) as f32 - 1.0) * 4.5 - li as f32 * 9.0;
-                self.text(plot_x + plot_w + 8.0, ly, l, SMALL, false, grey(0.1));
-            }
-        }
-        for (k, series) in c.series.iter().enumerate() {
-            let colour = rgb(TONES[k % 2]);
-            // the line breaks where a point is missing, so a gap is not drawn as a trend
-            let mut run: Vec<(f32, f32)> = Vec::new();
-            for (i, p) in series.points.iter().enumerate() {
-                match p {
-                    Some(v) => run.push((sx(i), sy(*v))),
-                    None => {
-                        if run.len() > 1 {
-                            self.line(&run, 1.8, colour.clone(), false);
-                        }
-                        run.clear();
-                    }
-                }
-            }
-            if run.len() > 1 {
-                self.line(&run, 1.8, colour.clone(), false);
-            }
-            for (i, p) in series.points.iter().enumerate() {
-                let x = sx(i);
-                if let Some(Some((l, h))) = series.ci.get(i) {
-                    let (yl, yh) = (sy(*l), sy(*h));
-                    self.line(&[(x, yl), (x, yh)], 0.8, grey(0.0), false);
-                    self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
-                    self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
-                }
-                match p {
-                    Some(v) => {
-                        let y = sy(*v);
-                        self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
-                        let label = if c.percent {
-                            pct_label(*v)
-                        } else {
-                            // as the tables give rates: one decimal
-                            format!("{v:.1}")
-                        };
-                        let w = self.faces.width(&label, SMALL, true);
-                        self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
-                        self.text(x + 6.5, y + 3.0, &label, SMALL, true, grey(0.0));
-                    }
-                    None => {
-                        let w = self.faces.width("*", SMALL, false);
-                        self.text(x - w / 2.0, bottom + 4.0, "*", SMALL, false, grey(0.2));
-                    }
-                }
-            }
-        }
-        self.y = bottom - 28.0;
-        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
-    }
 }
 
 /// Lines of the contents list that fit on one page.
@@ -707,49 +383,6 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
 
 /// printpdf writes a random document ID into the trailer (`/ID[(..)(..)]`); replace it
 /// with one derived from the content, of the same length so no offset moves.
-/// A share as the chart labels it: one decimal.
-fn pct_label(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-/// The vertical range of a line chart: every point, interval and reference line inside,
-/// on round steps, so a small change is visible without the axis hiding where it sits.
-fn axis_range(c: &LineChart) -> (f64, f64, f64) {
-    let values = c
-        .series
-        .iter()
-        .flat_map(|s| {
-            s.points
-                .iter()
-                .flatten()
-                .copied()
-                .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
-        })
-        .chain(c.references.iter().map(|r| r.0));
-    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    let span = (hi - lo).max(1e-9);
-    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
-    let step = steps
-        .iter()
-        .copied()
-        .find(|s| span / s <= 5.0)
-        .unwrap_or(10.0);
-    let mut low = (lo / step).floor() * step;
-    let mut high = (hi / step).ceil() * step;
-    if high - low < step * 1.5 {
-        high += step;
-    }
-    if c.percent || lo >= 0.0 {
-        low = low.max(0.0);
-    }
-    (low, high, step)
-}
-
 fn fix_document_id(mut pdf: Vec<u8>) -> Vec<u8> {
     let Some(start) = find(&pdf, b"/ID[(") else {
         return pdf;
@@ -858,7 +491,9 @@ fn cover(l: &mut Layout, doc: &Document) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::LineChart;
     use super::*;
+    use charts::axis_range;
 
     #[test]
     fn a_trend_axis_holds_every_point_interval_and_reference_on_round_steps() {

@@ -1,0 +1,283 @@
+//! Charts drawn as vector graphics: horizontal bars with intervals against a reference,
+//! lines over periods with intervals, and the axis and alternative text under each.
+
+use crate::pdf::model::{BarChart, LineChart};
+
+use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TEXT_W, TONES, grey, rgb};
+
+/// A share as the chart labels it: one decimal.
+pub(super) fn pct_label(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// The vertical range of a line chart: every point, interval and reference line inside,
+/// on round steps, so a small change is visible without the axis hiding where it sits.
+pub(super) fn axis_range(c: &LineChart) -> (f64, f64, f64) {
+    let values = c
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .flatten()
+                .copied()
+                .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
+        })
+        .chain(c.references.iter().map(|r| r.0));
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let span = (hi - lo).max(1e-9);
+    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
+    let step = steps
+        .iter()
+        .copied()
+        .find(|s| span / s <= 5.0)
+        .unwrap_or(10.0);
+    let mut low = (lo / step).floor() * step;
+    let mut high = (hi / step).ceil() * step;
+    if high - low < step * 1.5 {
+        high += step;
+    }
+    if c.percent || lo >= 0.0 {
+        low = low.max(0.0);
+    }
+    (low, high, step)
+}
+
+impl Layout<'_> {
+    pub(super) fn bar_chart(&mut self, c: &BarChart) {
+        let label_w = 150.0;
+        let bar_h: f32 = 13.0;
+        let gap: f32 = 7.0;
+        let line_h: f32 = 10.0;
+        let plot_x = MARGIN_X + label_w;
+        let plot_w = TEXT_W - label_w - 70.0;
+        // A long group name wraps onto as many lines as it needs and its row grows.
+        let labels: Vec<Vec<String>> = c
+            .bars
+            .iter()
+            .map(|b| self.faces.wrap(&b.label, SMALL, false, label_w - 8.0))
+            .collect();
+        let rows: Vec<f32> = labels
+            .iter()
+            .map(|l| (bar_h + gap).max(l.len() as f32 * line_h + 4.0))
+            .collect();
+        let plot_h: f32 = rows.iter().sum();
+        // room above the plot for the reference line's label
+        let ref_room = if c.reference.is_some() { 14.0 } else { 0.0 };
+        let height = 24.0 + ref_room + plot_h + 40.0;
+        self.need(height + 30.0);
+        self.paragraph(&c.title, 11.0, true, 0.0);
+        let top = self.y - ref_room;
+        let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
+        let plot_bottom = top - plot_h;
+        // grid and axis ticks
+        for i in 0..=4 {
+            let v = c.axis_max * f64::from(i) / 4.0;
+            let x = scale(v);
+            self.line(&[(x, top + 4.0), (x, plot_bottom)], 0.3, grey(0.8), false);
+            let label = if c.percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            };
+            let w = self.faces.width(&label, SMALL, false);
+            self.text(
+                x - w / 2.0,
+                plot_bottom - 11.0,
+                &label,
+                SMALL,
+                false,
+                grey(0.3),
+            );
+        }
+        // The reference line goes under the bars' labels.
+        if let Some((v, label)) = &c.reference {
+            let x = scale(*v);
+            self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
+            let w = self.faces.width(label, SMALL, true);
+            self.text(
+                (x - w / 2.0).max(MARGIN_X),
+                top + 11.0,
+                label,
+                SMALL,
+                true,
+                grey(0.0),
+            );
+        }
+        let mut row_top = top;
+        for (i, b) in c.bars.iter().enumerate() {
+            let row = rows[i];
+            let mid = row_top - row / 2.0;
+            let y0 = mid - bar_h / 2.0;
+            row_top -= row;
+            let label = &labels[i];
+            for (li, l) in label.iter().enumerate() {
+                let ly = mid - 3.0 + (label.len() as f32 - 1.0) * line_h / 2.0 - li as f32 * line_h;
+                self.text(MARGIN_X, ly, l, SMALL, false, grey(0.0));
+            }
+            let mut end = plot_x;
+            if let Some(v) = b.value {
+                end = scale(v);
+                let tone = TONES[usize::from(b.tone).min(TONES.len() - 1)];
+                self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(tone));
+                if b.tone > 0 {
+                    // an outline keeps light bars visible on white paper
+                    let (x1, y1) = ((end).max(plot_x + 0.5), y0 + bar_h);
+                    self.line(
+                        &[(plot_x, y0), (x1, y0), (x1, y1), (plot_x, y1), (plot_x, y0)],
+                        0.5,
+                        grey(0.2),
+                        false,
+                    );
+                }
+            }
+            if let Some((lo, hi)) = b.ci {
+                let (xl, xh) = (scale(lo), scale(hi));
+                self.line(&[(xl, mid), (xh, mid)], 1.0, grey(0.0), false);
+                self.line(&[(xl, mid - 4.0), (xl, mid + 4.0)], 1.0, grey(0.0), false);
+                self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
+                end = end.max(xh);
+            }
+            // A white backing keeps the value readable where the reference line crosses it.
+            let w = self.faces.width(&b.annotation, SMALL, false);
+            self.rect(end + 2.0, mid - 5.5, w + 4.0, 11.0, grey(1.0));
+            self.text(
+                end + 4.0,
+                mid - 3.0,
+                &b.annotation,
+                SMALL,
+                false,
+                grey(0.15),
+            );
+        }
+        self.y = plot_bottom - 26.0;
+        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
+    }
+
+    /// The axis label centred under the plot, then the chart's text alternative.
+    pub(super) fn chart_footer(
+        &mut self,
+        plot_x: f32,
+        plot_w: f32,
+        axis_label: &str,
+        alt_text: &str,
+    ) {
+        let axis_w = self.faces.width(axis_label, SMALL, false);
+        self.text(
+            plot_x + (plot_w - axis_w) / 2.0,
+            self.y + 2.0,
+            axis_label,
+            SMALL,
+            false,
+            grey(0.3),
+        );
+        self.y -= 14.0;
+        self.paragraph(&format!("Chart description: {alt_text}"), SMALL, false, 0.0);
+    }
+
+    pub(super) fn line_chart(&mut self, c: &LineChart) {
+        let plot_h = 110.0;
+        let plot_x = MARGIN_X + 42.0;
+        let plot_w = TEXT_W - 42.0 - 120.0;
+        self.need(plot_h + 110.0);
+        self.paragraph(&c.title, 11.0, true, 0.0);
+        let top = self.y - 8.0;
+        let bottom = top - plot_h;
+        let (lo, hi, step) = axis_range(c);
+        let sy = |v: f64| bottom + ((v - lo) / (hi - lo)) as f32 * plot_h;
+        let n = c.x_labels.len().max(1);
+        let sx = |i: usize| plot_x + plot_w * (i as f32 + 0.5) / n as f32;
+        let ticks = ((hi - lo) / step).round() as i32;
+        for i in 0..=ticks {
+            let v = lo + step * f64::from(i);
+            let y = sy(v);
+            self.line(&[(plot_x, y), (plot_x + plot_w, y)], 0.3, grey(0.8), false);
+            let label = if c.percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            };
+            self.text_right(plot_x - 4.0, y - 3.0, &label, SMALL, false, grey(0.3));
+        }
+        for (i, x_label) in c.x_labels.iter().enumerate() {
+            let w = self.faces.width(x_label, SMALL, false);
+            self.text(
+                sx(i) - w / 2.0,
+                bottom - 12.0,
+                x_label,
+                SMALL,
+                false,
+                grey(0.2),
+            );
+        }
+        for (k, (v, label)) in c.references.iter().enumerate() {
+            let y = sy(*v);
+            let dash = REFERENCE_DASHES[k % REFERENCE_DASHES.len()];
+            self.dash_line(
+                &[(plot_x, y), (plot_x + plot_w + 4.0, y)],
+                1.1,
+                grey(0.1),
+                dash,
+            );
+            let lines = self.faces.wrap(label, SMALL, false, 112.0);
+            for (li, l) in lines.iter().take(2).enumerate() {
+                let ly = y - 3.0 + (lines.len().min(2) as f32 - 1.0) * 4.5 - li as f32 * 9.0;
+                self.text(plot_x + plot_w + 8.0, ly, l, SMALL, false, grey(0.1));
+            }
+        }
+        for (k, series) in c.series.iter().enumerate() {
+            let colour = rgb(TONES[k % 2]);
+            // the line breaks where a point is missing, so a gap is not drawn as a trend
+            let mut run: Vec<(f32, f32)> = Vec::new();
+            for (i, p) in series.points.iter().enumerate() {
+                match p {
+                    Some(v) => run.push((sx(i), sy(*v))),
+                    None => {
+                        if run.len() > 1 {
+                            self.line(&run, 1.8, colour.clone(), false);
+                        }
+                        run.clear();
+                    }
+                }
+            }
+            if run.len() > 1 {
+                self.line(&run, 1.8, colour.clone(), false);
+            }
+            for (i, p) in series.points.iter().enumerate() {
+                let x = sx(i);
+                if let Some(Some((l, h))) = series.ci.get(i) {
+                    let (yl, yh) = (sy(*l), sy(*h));
+                    self.line(&[(x, yl), (x, yh)], 0.8, grey(0.0), false);
+                    self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
+                    self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
+                }
+                match p {
+                    Some(v) => {
+                        let y = sy(*v);
+                        self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
+                        let label = if c.percent {
+                            pct_label(*v)
+                        } else {
+                            // as the tables give rates: one decimal
+                            format!("{v:.1}")
+                        };
+                        let w = self.faces.width(&label, SMALL, true);
+                        self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
+                        self.text(x + 6.5, y + 3.0, &label, SMALL, true, grey(0.0));
+                    }
+                    None => {
+                        let w = self.faces.width("*", SMALL, false);
+                        self.text(x - w / 2.0, bottom + 4.0, "*", SMALL, false, grey(0.2));
+                    }
+                }
+            }
+        }
+        self.y = bottom - 28.0;
+        self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
+    }
+}
