@@ -1,0 +1,208 @@
+//! The checks the settings must pass before any work: each refusal names the key.
+
+use super::{Benchmark, Settings};
+
+/// Checks serde cannot express; returns (key, message).
+/// Every known ethnic code at most once, and residents in every group: the shares are
+/// residents over the groups' total.
+pub(super) fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, g) in b.groups.iter().enumerate() {
+        if g.residents == 0 {
+            return Err((
+                format!("benchmark.groups[{i}].residents"),
+                "must be more than 0".into(),
+            ));
+        }
+        for c in &g.codes {
+            let known = crate::contract::ETHNIC_CODES
+                .iter()
+                .any(|e| e.code == c && e.wres != "Unknown");
+            if !known {
+                return Err((
+                    format!("benchmark.groups[{i}].codes"),
+                    format!("{c:?} is not an ethnic_category code A to S"),
+                ));
+            }
+            if seen.contains(&c.as_str()) {
+                return Err((
+                    format!("benchmark.groups[{i}].codes"),
+                    format!("{c:?} is in more than one group"),
+                ));
+            }
+            seen.push(c);
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
+    let err = |k: &str, m: String| Err((k.to_string(), m));
+    let c = &s.clinical;
+    for (key, v, most) in [
+        ("clinical.caseness_phq9", c.caseness_phq9, 27),
+        ("clinical.reliable_change_phq9", c.reliable_change_phq9, 27),
+        ("clinical.caseness_gad7", c.caseness_gad7, 21),
+        ("clinical.reliable_change_gad7", c.reliable_change_gad7, 21),
+    ] {
+        if v == 0 || v > most {
+            return err(key, format!("{v} is not a score from 1 to {most}"));
+        }
+    }
+    if c.wait_6wk_days == 0 || c.wait_6wk_days > c.wait_18wk_days {
+        return err(
+            "clinical.wait_6wk_days",
+            format!(
+                "{} days is not from 1 to clinical.wait_18wk_days ({})",
+                c.wait_6wk_days, c.wait_18wk_days
+            ),
+        );
+    }
+    if s.quality
+        .earliest_date
+        .parse::<chrono::NaiveDate>()
+        .is_err()
+    {
+        return err(
+            "quality.earliest_date",
+            format!(
+                "{:?} is not a date in the form 2000-01-01",
+                s.quality.earliest_date
+            ),
+        );
+    }
+    if s.partners.is_empty() {
+        return err("partners", "at least one partner is needed".into());
+    }
+    let mut codes: Vec<String> = s.partners.iter().map(|p| p.code.to_uppercase()).collect();
+    codes.sort();
+    if let Some(w) = codes.windows(2).find(|w| w[0] == w[1]) {
+        return err("partners", format!("partner code {} is listed twice", w[0]));
+    }
+    for (i, p) in s.partners.iter().enumerate() {
+        if p.code.trim().is_empty()
+            || p.code.trim() != p.code
+            || p.code.eq_ignore_ascii_case("Unlisted")
+        {
+            return err(
+                &format!("partners[{i}].code"),
+                format!("invalid partner code {:?}", p.code),
+            );
+        }
+    }
+    for (report, route) in &s.reports {
+        if report.parse::<crate::catalog::ReportId>().is_err() {
+            return err(
+                &format!("reports.{report}"),
+                format!(
+                    "unknown report; known: {}",
+                    crate::catalog::ReportId::known()
+                ),
+            );
+        }
+        for list in &route.recipients {
+            if s.recipients.list(list).is_none() {
+                return err(
+                    &format!("reports.{report}.recipients"),
+                    format!("unknown list {list:?}; lists are sdg, partnership_board, admins"),
+                );
+            }
+        }
+    }
+    let lists = [
+        ("recipients.sdg", &s.recipients.sdg),
+        (
+            "recipients.partnership_board",
+            &s.recipients.partnership_board,
+        ),
+        ("recipients.admins", &s.recipients.admins),
+    ];
+    for (key, addrs) in lists {
+        for a in addrs {
+            if a.parse::<lettre::message::Mailbox>().is_err() {
+                return err(key, format!("not an e-mail address: {a:?}"));
+            }
+        }
+    }
+    if s.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+        return err(
+            "smtp.from",
+            format!("not an e-mail address: {:?}", s.smtp.from),
+        );
+    }
+    for k in s.baseline.values.keys().chain(s.targets.keys()) {
+        if crate::registry::figure(k).is_none() {
+            let section = if s.baseline.values.contains_key(k) {
+                "baseline"
+            } else {
+                "targets"
+            };
+            return err(
+                &format!("{section}.{k}"),
+                "not a metric id of docs/reports.md".into(),
+            );
+        }
+    }
+    for (k, v) in &s.baseline.values {
+        if !(0.0..=1.0).contains(v) {
+            return err(
+                &format!("baseline.{k}"),
+                format!("{v} is not a fraction between 0 and 1"),
+            );
+        }
+    }
+    for (k, t) in &s.targets {
+        if t.amber_margin < 0.0 {
+            return err(
+                &format!("targets.{k}.amber_margin"),
+                "must not be negative".into(),
+            );
+        }
+    }
+    if s.disclosure.min_count == 0 {
+        return err("disclosure.min_count", "must be at least 1".into());
+    }
+    if ![0, 5, 10].contains(&s.disclosure.round_to) {
+        return err(
+            "disclosure.round_to",
+            format!("{} is not 0, 5 or 10", s.disclosure.round_to),
+        );
+    }
+    for (list, r) in &s.disclosure.round_to_by_list {
+        let key = format!("disclosure.round_to_by_list.{list}");
+        if s.recipients.list(list).is_none() {
+            return err(
+                &key,
+                "not a recipient list (sdg, partnership_board, admins)".into(),
+            );
+        }
+        if ![0, 5, 10].contains(r) {
+            return err(&key, format!("{r} is not 0, 5 or 10"));
+        }
+    }
+    if !matches!(s.workforce.disciplinary_window_months, 12 | 24) {
+        return err(
+            "workforce.disciplinary_window_months",
+            format!("{} is not 12 or 24", s.workforce.disciplinary_window_months),
+        );
+    }
+    check_benchmark(&s.benchmark)?;
+    if s.priority_groups.older_age > 120 {
+        return err(
+            "priority_groups.older_age",
+            "must be an age in years".into(),
+        );
+    }
+    for (i, g) in s.priority_groups.ethnic_codes.iter().enumerate() {
+        if !crate::contract::ETHNIC_CODES
+            .iter()
+            .any(|c| c.code == g.code)
+        {
+            return err(
+                &format!("priority_groups.ethnic_codes[{i}].code"),
+                format!("{:?} is not an ethnic_category code", g.code),
+            );
+        }
+    }
+    Ok(())
+}
