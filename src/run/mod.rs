@@ -4,23 +4,19 @@
 //! every planned message in the ledger, put the folder in place, then deliver and
 //! record each delivery. Everything that can fail before the first message happens
 //! before the finished folder replaces the previous one.
+//!
+//! `produce` is the compute stage (load and check, queries, PDFs, the folder's files);
+//! this module asks the ledger, writes and records, and delivers.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use crate::archive::{self, ArchivedLetter, sha_hex};
-use crate::catalog::{Family, ReportId};
+use crate::archive::{self, sha_hex};
+use crate::catalog::ReportId;
 use crate::config::Settings;
-use crate::contract::CONTRACT_VERSION;
-use crate::data::files::find_datasets;
-use crate::data::inventory::StructuralError;
-use crate::data::inventory::hex;
-use crate::data::quality::check_quality;
-use crate::data::session::open_session;
 use crate::delivery::{
     AdminNotice, Delivery, Letter, Mailer, Outgoing, deliver, message_id, notify_admins,
     recipients_by_rounding, run_status,
@@ -30,13 +26,14 @@ use crate::ledger::{
     DeliveryStatus, Ledger, NextAction, PlannedDelivery, RunStatus, Settles, Standing, Trigger,
 };
 use crate::outcome::RunOutcome;
-use crate::output::{Staged, csv_bytes, json_bytes, replace_file, stage_folder, sweep_leftovers};
-use crate::pdf::render::render_pdf;
+use crate::output::{Staged, json_bytes, replace_file, stage_folder, sweep_leftovers};
 use crate::period::Period;
 use crate::report::ReportError;
 use crate::report::RunRequest;
-use crate::report::service::{self, access, equity};
-use crate::report::workforce::{self, annual, quarterly};
+
+mod produce;
+
+use produce::{Laps, Produced, compute};
 
 /// How a run ended.
 #[derive(Debug)]
@@ -241,19 +238,6 @@ async fn tell_admins_of_failed_recipients(
     .await
 }
 
-/// What the compute stage hands to the write stage.
-struct Produced {
-    /// The e-mail's subject, body and attachment name, archived with the PDFs.
-    letter: ArchivedLetter,
-    /// report.pdf, then the copies with their own rounding: (round_to, file, bytes).
-    pdfs: Vec<(u64, String, Vec<u8>)>,
-    /// Every file of the output folder except the manifest.
-    files: Vec<(String, Vec<u8>)>,
-    manifest: serde_json::Value,
-    /// The input files: (dataset, file, rows, SHA-256).
-    inputs: Vec<(String, String, u64, String)>,
-}
-
 /// One planned message: to whom, which PDF (index into `Produced::pdfs`), its ledger
 /// row and Message-ID.
 struct Planned {
@@ -261,45 +245,6 @@ struct Planned {
     copy: usize,
     row: i64,
     message_id: String,
-}
-
-/// Phase times go into the manifest, for the benchmark and for an administrator
-/// wondering where a slow run spent its time.
-struct Laps {
-    start: std::time::Instant,
-    last: std::time::Instant,
-    ms: Vec<(&'static str, u64)>,
-}
-
-impl Laps {
-    fn new() -> Laps {
-        let now = std::time::Instant::now();
-        Laps {
-            start: now,
-            last: now,
-            ms: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, phase: &'static str) {
-        let now = std::time::Instant::now();
-        self.ms
-            .push((phase, now.duration_since(self.last).as_millis() as u64));
-        self.last = now;
-    }
-
-    fn json(&self) -> serde_json::Value {
-        let mut m: serde_json::Map<String, serde_json::Value> = self
-            .ms
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), json!(v)))
-            .collect();
-        m.insert(
-            "total".into(),
-            json!(self.start.elapsed().as_millis() as u64),
-        );
-        serde_json::Value::Object(m)
-    }
 }
 
 /// Compute the report, write its folder, archive the attachments and deliver.
@@ -342,160 +287,6 @@ async fn produce_and_send(
         ));
     }
     Ok(RunOutcome::sent(run_id, folder, deliveries, afterwards))
-}
-
-/// Check the extracts, run the queries and draw the PDFs.
-async fn compute(
-    settings: &Settings,
-    req: &RunRequest,
-    period: &Period,
-    run_id: i64,
-    laps: &mut Laps,
-) -> anyhow::Result<Produced> {
-    let started = Utc::now();
-    let datasets = match req.report.family() {
-        Family::Workforce => workforce::DATASETS,
-        Family::Service => service::DATASETS,
-    };
-    let data_root = req
-        .data
-        .clone()
-        .unwrap_or_else(|| settings.paths.data.clone());
-    let inventory = find_datasets(&data_root, datasets).await;
-    if !inventory.errors.is_empty() {
-        let list: Vec<String> = inventory
-            .errors
-            .iter()
-            .map(|e| format!("  - {e}"))
-            .collect();
-        return Err(ExtractsUnusable {
-            root: data_root.display().to_string(),
-            list: list.join("\n"),
-            data_missing: inventory.errors.iter().all(|e| {
-                matches!(
-                    e,
-                    StructuralError::NoRoot(_)
-                        | StructuralError::Missing { .. }
-                        | StructuralError::EmptyFolder { .. }
-                )
-            }),
-        }
-        .into());
-    }
-    for f in inventory.found.values() {
-        for w in &f.warnings {
-            tracing::warn!(dataset = f.dataset.name, "{w}");
-        }
-    }
-    let session = open_session(&inventory, settings)
-        .await
-        .context("loading the extracts")?;
-    let quality = check_quality(&session, datasets, req.as_of, settings.quality.earliest())
-        .await
-        .context("counting data-quality problems")?;
-    laps.lap("load_and_check");
-    let (s, p, a) = (&session, period, req.as_of);
-    let computed = match req.report {
-        ReportId::WorkforceQuarterly => quarterly::compute(s, settings, p, a, quality).await,
-        ReportId::WorkforceAnnual => annual::compute(s, settings, p, a, quality).await,
-        ReportId::AccessBiannual => access::compute(s, settings, p, a, quality).await,
-        ReportId::EquityAnnual => equity::compute(s, settings, p, a, quality).await,
-    }
-    .with_context(|| format!("computing {} for {}", req.report, period.id))?;
-    laps.lap("queries");
-    let mut pdfs = vec![(
-        settings.disclosure.round_to,
-        "report.pdf".to_string(),
-        render_pdf(&computed.document).context("drawing the PDF")?,
-    )];
-    // the copies for audiences with their own rounding, beside report.pdf
-    for (r, doc) in &computed.variants {
-        let bytes = render_pdf(doc).context("drawing the PDF")?;
-        pdfs.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
-    }
-    laps.lap("pdf");
-
-    let datasets_json: Vec<serde_json::Value> = inventory
-        .found
-        .values()
-        .map(|f| {
-            let mut h = Sha256::new();
-            for file in &f.files {
-                h.update(format!("{}  {}\n", file.sha256, file.relative));
-            }
-            json!({
-                "dataset": f.dataset.name,
-                "files": f.files.iter().map(|x| x.relative.clone()).collect::<Vec<_>>(),
-                "rows": f.rows(),
-                "sha256": hex(&h.finalize()),
-            })
-        })
-        .collect();
-    let generator = format!("equity-reports {}", env!("CARGO_PKG_VERSION"));
-    let mut metrics_json = serde_json::Map::new();
-    metrics_json.insert("report".into(), json!(req.report.as_str()));
-    metrics_json.insert(
-        "period".into(),
-        json!({"id": period.id, "start": period.start.to_string(), "end": period.end.to_string()}),
-    );
-    metrics_json.insert("contract_version".into(), json!(CONTRACT_VERSION));
-    metrics_json.insert("generator".into(), json!(generator));
-    metrics_json.insert("as_of".into(), json!(req.as_of.to_string()));
-    metrics_json.insert("inputs".into(), json!(datasets_json));
-    metrics_json.insert("metrics".into(), serde_json::to_value(&computed.metrics)?);
-    metrics_json.extend(computed.extra.clone());
-
-    let inputs: Vec<(String, String, u64, String)> = inventory
-        .found
-        .values()
-        .flat_map(|f| {
-            f.files.iter().map(|x| {
-                (
-                    f.dataset.name.to_string(),
-                    x.relative.clone(),
-                    x.rows,
-                    x.sha256.clone(),
-                )
-            })
-        })
-        .collect();
-    let manifest = json!({
-        "report": req.report.as_str(),
-        "period": period.id,
-        "run_id": run_id,
-        "as_of": req.as_of.to_string(),
-        "generator": generator,
-        "config_sha256": settings.digest,
-        "data_root": data_root.display().to_string(),
-        "inputs": inputs.iter().map(|(dataset, file, rows, sha)| {
-            json!({"dataset": dataset, "file": file, "rows": rows, "sha256": sha})
-        }).collect::<Vec<_>>(),
-        "started": started.to_rfc3339(),
-        "finished": Utc::now().to_rfc3339(),
-        "delivery": {"status": "not yet sent", "recipients": []},
-    });
-    let mut files = vec![(
-        "metrics.json".to_string(),
-        json_bytes(&serde_json::Value::Object(metrics_json))?,
-    )];
-    files.extend(
-        pdfs.iter()
-            .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
-    );
-    for t in &computed.tables {
-        files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
-    }
-    Ok(Produced {
-        letter: ArchivedLetter {
-            subject: format!("{} - {}", computed.document.title, period.label()),
-            body: letter_body(settings, &computed.document.title, period, req.as_of),
-            attachment_name: format!("{}-{}.pdf", req.report, period.id),
-        },
-        pdfs,
-        files,
-        manifest,
-        inputs,
-    })
 }
 
 /// Write the folder beside its place, archive the attachments, record both and the
@@ -640,25 +431,4 @@ fn delivery_summary(d: &[Delivery]) -> &'static str {
     } else {
         "delivered"
     }
-}
-
-/// The e-mail body: what is attached and for which period; never a figure.
-fn letter_body(
-    settings: &Settings,
-    title: &str,
-    period: &Period,
-    as_of: chrono::NaiveDate,
-) -> String {
-    format!(
-        "Attached is the {title} for {} from the {}.\n\n\
-         It was produced on {} from the partners' extracts. Small numbers are suppressed in \
-         the report as the partnership's disclosure rules require. Please do not forward it \
-         beyond its intended audience.\n\n\
-         Classification: {}\n\n\
-         This message was sent automatically by equity-reports.\n",
-        period.label(),
-        settings.report.organisation,
-        as_of.format("%-d %B %Y"),
-        settings.report.classification,
-    )
 }
