@@ -12,22 +12,19 @@
 //! mail logs. With a ledger, each message is marked `sending` just before it is handed
 //! over and its result just after.
 
-use std::cell::Cell;
-use std::path::PathBuf;
 use std::time::Duration;
 
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::Certificate;
-use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
-use secrecy::ExposeSecret;
 use serde::Serialize;
 
-use crate::config::{Security, Settings};
+mod smtp;
+
+use smtp::FailureKind;
+pub use smtp::{Mailer, Relay};
+
+use crate::config::Settings;
 use crate::failpoint;
 use crate::ledger::{DeliveryStatus, Ledger, RunStatus};
 
@@ -210,179 +207,6 @@ fn build(
 
 fn megabytes(b: u64) -> String {
     format!("{:.1} MB", b as f64 / 1_048_576.0)
-}
-
-/// Where messages go: SMTP, or `.eml` files in the outbox.
-pub enum Mailer {
-    Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
-    Smtp(Box<Relay>),
-}
-
-/// An SMTP relay as the settings describe it.
-pub struct Relay {
-    host: String,
-    port: u16,
-    /// TLS from the first byte (`tls`), or after STARTTLS (`starttls`).
-    wrapper: Option<TlsParameters>,
-    starttls: Option<TlsParameters>,
-    credentials: Option<Credentials>,
-    /// How long one try of one message may take.
-    limit: Duration,
-    /// Where it goes, for messages.
-    label: String,
-}
-
-/// Why one try failed.
-#[derive(Debug)]
-struct SendFailure {
-    detail: String,
-    kind: FailureKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FailureKind {
-    /// Trying again may help (4xx, no connection, a timeout before the handover).
-    Transient,
-    /// Trying again will fail the same way (5xx, a malformed request).
-    Permanent,
-    /// The whole message was handed over and no answer came: the server may have it.
-    InDoubt,
-}
-
-impl Mailer {
-    /// The mailer the settings ask for: SMTP with a host, else the outbox.
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
-        if settings.smtp.host.trim().is_empty() {
-            let outbox = settings.paths.outbox.clone();
-            std::fs::create_dir_all(&outbox)
-                .map_err(|e| format!("cannot create outbox {}: {e}", outbox.display()))?;
-            return Ok(Mailer::Outbox(
-                AsyncFileTransport::<Tokio1Executor>::new(&outbox),
-                outbox,
-            ));
-        }
-        Ok(Mailer::Smtp(Box::new(relay(settings)?)))
-    }
-
-    /// One try of one message. `handing_over` is called just before the message data
-    /// goes to the server (after the server has accepted sender and recipient); an
-    /// error from it stops the try with nothing handed over.
-    async fn send_once(
-        &self,
-        m: &Message,
-        handing_over: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Result<(DeliveryStatus, String), SendFailure> {
-        match self {
-            Mailer::Outbox(t, dir) => {
-                handing_over().map_err(|detail| SendFailure {
-                    detail,
-                    kind: FailureKind::Transient,
-                })?;
-                match t.send(m.clone()).await {
-                    Ok(id) => Ok((
-                        DeliveryStatus::Written,
-                        dir.join(format!("{id}.eml")).display().to_string(),
-                    )),
-                    Err(e) => Err(SendFailure {
-                        detail: format!("outbox {}: {e}", dir.display()),
-                        kind: FailureKind::Permanent,
-                    }),
-                }
-            }
-            Mailer::Smtp(relay) => relay.send(m, handing_over).await,
-        }
-    }
-}
-
-impl Relay {
-    /// The SMTP conversation, step by step, so that a connection lost after the data
-    /// was handed over is told apart from one lost before.
-    async fn send(
-        &self,
-        m: &Message,
-        handing_over: &mut dyn FnMut() -> Result<(), String>,
-    ) -> Result<(DeliveryStatus, String), SendFailure> {
-        let handed = Cell::new(false);
-        let conversation = async {
-            let hello = ClientId::default();
-            let mut c = AsyncSmtpConnection::connect_tokio1(
-                (self.host.as_str(), self.port),
-                Some(self.limit),
-                &hello,
-                self.wrapper.clone(),
-                None,
-            )
-            .await?;
-            if let Some(tls) = &self.starttls {
-                c.starttls(tls.clone(), &hello).await?;
-            }
-            if let Some(credentials) = &self.credentials {
-                c.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
-                    .await?;
-            }
-            let envelope = m.envelope();
-            let bytes = m.formatted();
-            let mut options = Vec::new();
-            if !bytes.is_ascii() && c.server_info().supports_feature(Extension::EightBitMime) {
-                options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-            }
-            c.command(Mail::new(envelope.from().cloned(), options))
-                .await?;
-            for to in envelope.to() {
-                c.command(Rcpt::new(to.clone(), Vec::new())).await?;
-            }
-            c.command(Data).await?;
-            if let Err(detail) = handing_over() {
-                c.abort().await;
-                return Ok(Err(detail));
-            }
-            handed.set(true);
-            let reply = c.message(&bytes).await?;
-            let _ = c.quit().await;
-            Ok::<_, lettre::transport::smtp::Error>(Ok(reply))
-        };
-        let label = &self.label;
-        match tokio::time::timeout(self.limit, conversation).await {
-            // lettre's own timeout covers connecting only: a server that stops
-            // answering mid-message would otherwise hold the run for good.
-            Err(_) => Err(SendFailure {
-                detail: format!("{label}: no answer within {} s", self.limit.as_secs()),
-                kind: if handed.get() {
-                    FailureKind::InDoubt
-                } else {
-                    FailureKind::Transient
-                },
-            }),
-            Ok(Ok(Ok(resp))) => Ok((
-                DeliveryStatus::Sent,
-                format!(
-                    "{} {}",
-                    resp.code(),
-                    resp.message().collect::<Vec<_>>().join(" ")
-                ),
-            )),
-            Ok(Ok(Err(detail))) => Err(SendFailure {
-                detail,
-                kind: FailureKind::Transient,
-            }),
-            Ok(Err(e)) => {
-                // A reply with a code is the server's decision: it did not take the
-                // message. Anything else after the handover leaves it unknown.
-                let answered = e.is_transient() || e.is_permanent();
-                let kind = if handed.get() && !answered {
-                    FailureKind::InDoubt
-                } else if e.is_permanent() || e.is_client() {
-                    FailureKind::Permanent
-                } else {
-                    FailureKind::Transient
-                };
-                Err(SendFailure {
-                    detail: format!("{label}: {e}"),
-                    kind,
-                })
-            }
-        }
-    }
 }
 
 /// One recipient: (address, Message-ID).
@@ -593,52 +417,4 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ad
     } else {
         AdminNotice::Told(ok.iter().map(|d| d.recipient.clone()).collect())
     }
-}
-
-/// The relay of the settings, with its TLS and credentials.
-fn relay(settings: &Settings) -> Result<Relay, String> {
-    let s = &settings.smtp;
-    let host = s.host.trim();
-    // TLS parameters for the host, trusting `smtp.ca_file` too when it is set (a relay
-    // with a certificate from the organisation's own authority).
-    let tls = || -> Result<TlsParameters, String> {
-        let mut p = TlsParameters::builder(host.to_string());
-        if !s.ca_file.as_os_str().is_empty() {
-            let pem = std::fs::read(&s.ca_file)
-                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
-            let cert = Certificate::from_pem(&pem)
-                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
-            p = p.add_root_certificate(cert);
-        }
-        p.build()
-            .map_err(|e| format!("TLS settings for {host}: {e}"))
-    };
-    let (wrapper, starttls) = match s.security {
-        Security::None => (None, None),
-        Security::Starttls => (None, Some(tls()?)),
-        Security::Tls => (Some(tls()?), None),
-    };
-    let credentials = if s.username.is_empty() {
-        None
-    } else {
-        let password = s.password().ok_or_else(|| {
-            format!(
-                "smtp.username is set but environment variable {} holding the password is not",
-                s.password_env
-            )
-        })?;
-        Some(Credentials::new(
-            s.username.clone(),
-            password.expose_secret().to_string(),
-        ))
-    };
-    Ok(Relay {
-        host: host.to_string(),
-        port: s.port,
-        wrapper,
-        starttls,
-        credentials,
-        limit: Duration::from_secs(s.timeout_seconds),
-        label: format!("SMTP {host}:{}", s.port),
-    })
 }
