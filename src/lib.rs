@@ -34,6 +34,7 @@ pub mod run;
 pub mod sample;
 pub mod schedule;
 pub mod sql_log;
+pub mod standards;
 pub mod stats;
 pub mod template;
 pub mod validate;

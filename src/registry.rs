@@ -1,6 +1,6 @@
 //! The figure registry: one row per metric id of docs/reports.md, saying what kind of
-//! figure it is, which query and columns give it, which way is better, and which
-//! setting holds its target. Everything that lists figures reads it: the settings
+//! figure it is, which query and columns give it, and which way is better (so whether
+//! it may have a target, `targets."<id>"` in the settings). Everything that lists figures reads it: the settings
 //! check, the service figures' unfolding from one row per group, the tests. Its label
 //! is the template key `labels."<id>"` of the report's wording (dots kept).
 //!
@@ -65,8 +65,26 @@ pub struct Figure {
     pub kind: Kind,
     pub source: Source,
     pub better: Better,
-    /// The setting that holds its target, if it has one.
-    pub target: Option<&'static str>,
+}
+
+impl Figure {
+    /// The setting that may hold its target: `targets."<id>"`, for a figure with a
+    /// better direction (one without cannot be judged against a target).
+    pub fn target_key(&self) -> Option<String> {
+        (self.better != Better::Neither).then(|| format!("targets.\"{}\"", self.id))
+    }
+
+    /// The step its value is shown in: a tenth of a percentage point, a tenth per
+    /// 1,000, a hundredth of a ratio, a whole count or day. A target is judged on the
+    /// value as shown, so a reader never sees 75.0 % called short of 75 %.
+    pub fn shown_step(&self) -> f64 {
+        match self.kind {
+            Kind::Proportion => 0.001,
+            Kind::RatePer1000 => 0.1,
+            Kind::Ratio | Kind::RelativeLikelihood => 0.01,
+            Kind::Count | Kind::Value => 1.0,
+        }
+    }
 }
 
 const SNAPSHOT: &str = "workforce/snapshot.sql";
@@ -75,19 +93,12 @@ const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
 const REFERRALS: &str = "service/referral_metrics.sql";
 const ACCESS: &str = "service/access.sql";
 
-const fn rows(
-    id: &'static str,
-    kind: Kind,
-    query: &'static str,
-    better: Better,
-    target: Option<&'static str>,
-) -> Figure {
+const fn rows(id: &'static str, kind: Kind, query: &'static str, better: Better) -> Figure {
     Figure {
         id,
         kind,
         source: Source::Rows { query },
         better,
-        target,
     }
 }
 
@@ -107,7 +118,6 @@ const fn referral_share(
             denominator: Some(denominator),
         },
         better,
-        target: None,
     }
 }
 
@@ -127,7 +137,6 @@ const fn referral_value(
             denominator: None,
         },
         better,
-        target: None,
     }
 }
 
@@ -136,92 +145,56 @@ use Kind::*;
 
 /// Every figure, in the order of docs/reports.md.
 pub const FIGURES: &[Figure] = &[
-    rows("wf.headcount", Count, SNAPSHOT, Neither, None),
-    rows("wf.fte", Value, SNAPSHOT, Neither, None),
-    rows("wf.bme_pct", Proportion, SNAPSHOT, Higher, None),
-    rows(
-        "wf.ethnicity_unknown_pct",
-        Proportion,
-        SNAPSHOT,
-        Lower,
-        None,
-    ),
-    rows(
-        "wf.bme_pct_band7plus",
-        Proportion,
-        SNAPSHOT,
-        Higher,
-        Some("targets.wf.bme_pct_band7plus"),
-    ),
-    rows("wf.disability_pct", Proportion, SNAPSHOT, Neither, None),
-    rows("wf.male_pct", Proportion, SNAPSHOT, Neither, None),
-    rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower, None),
-    rows("wres1.band_share", Proportion, SNAPSHOT, Neither, None),
+    rows("wf.headcount", Count, SNAPSHOT, Neither),
+    rows("wf.fte", Value, SNAPSHOT, Neither),
+    rows("wf.bme_pct", Proportion, SNAPSHOT, Higher),
+    rows("wf.ethnicity_unknown_pct", Proportion, SNAPSHOT, Lower),
+    rows("wf.bme_pct_band7plus", Proportion, SNAPSHOT, Higher),
+    rows("wf.disability_pct", Proportion, SNAPSHOT, Neither),
+    rows("wf.male_pct", Proportion, SNAPSHOT, Neither),
+    rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower),
+    rows("wres1.band_share", Proportion, SNAPSHOT, Neither),
     rows(
         "wres2.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-        None,
     ),
     rows(
         "wres3.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-        None,
     ),
     rows(
         "wres4.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-        None,
     ),
-    rows(
-        "wres9.board_bme_pct",
-        Proportion,
-        TURNOVER_BOARD,
-        Higher,
-        None,
-    ),
+    rows("wres9.board_bme_pct", Proportion, TURNOVER_BOARD, Higher),
     rows(
         "wdes2.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-        None,
     ),
     rows(
         "train.interpreters_clinical_pct",
         Proportion,
         SNAPSHOT,
         Higher,
-        Some("targets.train.interpreters_clinical_pct"),
     ),
     rows(
         "train.cultural_competence_pct",
         Proportion,
         SNAPSHOT,
         Higher,
-        Some("targets.train.cultural_competence_pct"),
     ),
-    rows(
-        "mentoring.bme_matched",
-        Count,
-        SNAPSHOT,
-        Higher,
-        Some("targets.mentoring.bme_matched"),
-    ),
+    rows("mentoring.bme_matched", Count, SNAPSHOT, Higher),
     referral_value("tt.referrals", Count, "referrals", Neither),
-    rows(
-        "tt.access_rate_per_1000",
-        RatePer1000,
-        ACCESS,
-        Neither,
-        None,
-    ),
-    rows("tt.representation_ratio", Ratio, ACCESS, Neither, None),
+    rows("tt.access_rate_per_1000", RatePer1000, ACCESS, Neither),
+    rows("tt.representation_ratio", Ratio, ACCESS, Neither),
     referral_value("tt.entered_treatment", Count, "entered", Neither),
     referral_share("tt.uptake_pct", "taken_up", "referrals", Higher),
     referral_share("tt.dna_pct", "dna", "dna_or_attended", Lower),
@@ -276,17 +249,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_id_is_listed_once_and_every_target_is_its_own() {
+    fn every_id_is_listed_once_and_only_a_figure_with_a_direction_takes_a_target() {
         let mut ids: Vec<&str> = ids().collect();
         let n = ids.len();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n, "an id is listed twice");
+        let key = |id: &str| figure(id).unwrap().target_key();
+        assert_eq!(
+            key("tt.recovery_pct").unwrap(),
+            "targets.\"tt.recovery_pct\""
+        );
+        assert_eq!(key("tt.dna_pct").unwrap(), "targets.\"tt.dna_pct\"");
+        assert_eq!(key("tt.referrals"), None);
+        assert_eq!(key("wres2.relative_likelihood"), None);
         for f in FIGURES {
-            if let Some(t) = f.target {
-                assert_eq!(t, format!("targets.{}", f.id));
-                assert_ne!(f.better, Better::Neither, "{} has a target", f.id);
-            }
             if let Source::Columns { denominator, .. } = f.source {
                 assert_eq!(
                     denominator.is_some(),

@@ -1,8 +1,8 @@
 //! The checks the settings must pass before any work: each refusal names the key.
 
-use super::{Benchmark, Settings};
+use super::{Benchmark, Comparator, Settings, Target};
+use crate::registry::Kind;
 
-/// Checks serde cannot express; returns (key, message).
 /// Every known ethnic code at most once, and residents in every group: the shares are
 /// residents over the groups' total.
 pub(super) fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
@@ -36,6 +36,7 @@ pub(super) fn check_benchmark(b: &Benchmark) -> Result<(), (String, String)> {
     Ok(())
 }
 
+/// Checks serde cannot express; returns (key, message).
 pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
     let err = |k: &str, m: String| Err((k.to_string(), m));
     let c = &s.clinical;
@@ -130,15 +131,10 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("not an e-mail address: {:?}", s.smtp.from),
         );
     }
-    for k in s.baseline.values.keys().chain(s.targets.keys()) {
+    for k in s.baseline.values.keys() {
         if crate::registry::figure(k).is_none() {
-            let section = if s.baseline.values.contains_key(k) {
-                "baseline"
-            } else {
-                "targets"
-            };
             return err(
-                &format!("{section}.{k}"),
+                &format!("baseline.{k}"),
                 "not a metric id of docs/reports.md".into(),
             );
         }
@@ -152,12 +148,10 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         }
     }
     for (k, t) in &s.targets {
-        if t.amber_margin < 0.0 {
-            return err(
-                &format!("targets.{k}.amber_margin"),
-                "must not be negative".into(),
-            );
-        }
+        check_target(k, t)?;
+    }
+    for (k, c) in &s.comparators.england {
+        check_comparator(k, c)?;
     }
     if s.disclosure.min_count == 0 {
         return err("disclosure.min_count", "must be at least 1".into());
@@ -202,6 +196,78 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
                 &format!("priority_groups.ethnic_codes[{i}].code"),
                 format!("{:?} is not an ethnic_category code", g.code),
             );
+        }
+    }
+    Ok(())
+}
+
+/// A target names a figure that has a better direction; a percentage's target and
+/// margin are fractions.
+fn check_target(id: &str, t: &Target) -> Result<(), (String, String)> {
+    let key = format!("targets.{id}");
+    let Some(f) = crate::registry::figure(id) else {
+        return Err((key, "not a metric id of docs/reports.md".into()));
+    };
+    if f.target_key().is_none() {
+        return Err((
+            key,
+            "this figure is better neither higher nor lower, so it takes no target".into(),
+        ));
+    }
+    if t.amber_margin < 0.0 {
+        return Err((format!("{key}.amber_margin"), "must not be negative".into()));
+    }
+    if f.kind == Kind::Proportion {
+        for (name, v) in [("value", t.value), ("amber_margin", t.amber_margin)] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err((
+                    format!("{key}.{name}"),
+                    format!("{v} is not a fraction between 0 and 1 (0.75 is 75 %)"),
+                ));
+            }
+        }
+    }
+    if t.source.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        return Err((format!("{key}.source"), "is empty".into()));
+    }
+    Ok(())
+}
+
+/// A comparator names a figure, says where it comes from, and a percentage is a
+/// fraction.
+fn check_comparator(id: &str, c: &Comparator) -> Result<(), (String, String)> {
+    let key = format!("comparators.england.{id}");
+    let Some(f) = crate::registry::figure(id) else {
+        return Err((key, "not a metric id of docs/reports.md".into()));
+    };
+    if f.kind == Kind::Proportion && !(0.0..=1.0).contains(&c.value) {
+        return Err((
+            format!("{key}.value"),
+            format!(
+                "{} is not a fraction between 0 and 1 (0.75 is 75 %)",
+                c.value
+            ),
+        ));
+    }
+    if !c.value.is_finite() || c.value < 0.0 {
+        return Err((
+            format!("{key}.value"),
+            format!("{} is not a figure", c.value),
+        ));
+    }
+    for (name, v) in [("source", &c.source), ("period", &c.period)] {
+        if v.trim().is_empty() {
+            return Err((
+                format!("{key}.{name}"),
+                format!(
+                    "missing: a published figure is shown only with the {} it comes from",
+                    if name == "source" {
+                        "publication"
+                    } else {
+                        "period"
+                    }
+                ),
+            ));
         }
     }
     Ok(())

@@ -48,6 +48,8 @@ pub struct Settings {
     pub reports: BTreeMap<String, ReportRoute>,
     pub baseline: Baseline,
     pub targets: BTreeMap<String, Target>,
+    #[serde(default)]
+    pub comparators: Comparators,
     pub training: Training,
     pub mentoring: Mentoring,
     pub workforce: Workforce,
@@ -173,6 +175,33 @@ pub struct Baseline {
 pub struct Target {
     pub value: f64,
     pub amber_margin: f64,
+    /// Where the target comes from (a national standard's publication, the action
+    /// plan), named on the methodology page.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Published figures to set beside the partnership's, by comparator.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparators {
+    /// England's figures, by metric id, as an analyst entered them from NHS England's
+    /// published statistics.
+    #[serde(default)]
+    pub england: BTreeMap<String, Comparator>,
+}
+
+/// One published figure and where it comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparator {
+    pub value: f64,
+    /// The publication it was taken from.
+    #[serde(default)]
+    pub source: String,
+    /// The period it covers, as the publication names it.
+    #[serde(default)]
+    pub period: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

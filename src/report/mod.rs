@@ -77,6 +77,7 @@ const WORKFORCE_PLACEHOLDERS: &[&str] = &[
 const SERVICE_PLACEHOLDERS: &[&str] = &[
     "access_rate",
     "direction",
+    "england_sources",
     "first",
     "first_referral",
     "gap",
@@ -99,6 +100,7 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
     "referrals",
     "service_recovery",
     "significance",
+    "target",
 ];
 
 /// The placeholders a report's templates may use.

@@ -19,9 +19,11 @@ use crate::data::session::{DataSession, open_session};
 use crate::output::{csv_bytes, json_bytes};
 use crate::pdf::render::render_pdf;
 use crate::period::Period;
+use crate::registry;
 use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
 use crate::report::{Computed, RunRequest};
+use crate::standards;
 
 use super::ExtractsUnusable;
 
@@ -236,6 +238,11 @@ fn package(
     metrics_json.insert("inputs".into(), json!(datasets_json));
     metrics_json.insert("metrics".into(), serde_json::to_value(&computed.metrics)?);
     metrics_json.extend(computed.extra.clone());
+    // each figure's target and RAG, judged as the PDF judges them
+    let service = req.report.family() == Family::Service;
+    let ids = registry::ids().filter(|id| id.starts_with("tt.") == service);
+    let overall = |id: &str| computed.metrics.get(id, &[]).and_then(|m| m.value);
+    metrics_json.extend(standards::json_for(settings, ids, overall));
 
     let inputs: Vec<(String, String, u64, String)> = inventory
         .found

@@ -5,8 +5,10 @@ use crate::disclosure::Cell;
 use crate::metrics::Metric;
 use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
 use crate::registry;
+use crate::registry::Better;
 use crate::report::compose::{self, section, table, table_with_total};
-use crate::report::{ReportError, pp};
+use crate::report::{ReportError, pct, pp};
+use crate::standards::{judge, target_of};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -15,13 +17,25 @@ use super::{
 };
 
 impl Builder<'_> {
-    /// Headline figures against the previous period: (metric id, kind).
-    /// The headline table: the figures the template's `summary.figures` lists.
+    /// The headline table: the figures the template's `summary.figures` lists, each
+    /// with its change, its target and status in words, and England's figure where an
+    /// analyst has entered one.
     pub(super) fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
         let known: Vec<&str> = registry::ids().collect();
+        let figures = t.figures("summary.figures", &known)?;
+        // the England figures of this table, with their publications
+        let england: Vec<String> = figures
+            .iter()
+            .filter_map(|id| {
+                let c = self.settings.comparators.england.get(id)?;
+                let label = t.label(id, v).ok()?;
+                let value = plain(c.value, display_kind(id));
+                Some(format!("{label} {value} ({}, {})", c.source, c.period))
+            })
+            .collect();
         let mut rows = Vec::new();
-        for id in t.figures("summary.figures", &known)? {
+        for id in figures {
             let id = id.as_str();
             let kind = &display_kind(id);
             let m = self.metrics.get(id, &[]);
@@ -38,7 +52,13 @@ impl Builder<'_> {
                 }
                 _ => "-".into(),
             };
-            rows.push(vec![t.label(id, v)?, self.shown(m, *kind, true), change]);
+            let mut row = vec![t.label(id, v)?, self.shown(m, *kind, true), change];
+            row.extend(self.against_target(id, m, v)?);
+            if !england.is_empty() {
+                let c = self.settings.comparators.england.get(id);
+                row.push(c.map_or(String::new(), |c| plain(c.value, *kind)));
+            }
+            rows.push(row);
         }
         let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
         if !covers(self.span, self.period) {
@@ -47,16 +67,27 @@ impl Builder<'_> {
         if let Some(why) = &self.previous_missing {
             blocks.push(Block::Paragraph(why.to_string()));
         }
+        let mut columns = vec![
+            col("Figure", 2.9, Align::Left),
+            col("Value (95 % CI)", 2.3, Align::Right),
+            col(&t.text("summary.change_header", v)?, 1.3, Align::Right),
+            col(&t.text("summary.target_header", v)?, 1.1, Align::Right),
+            col(&t.text("summary.status_header", v)?, 0.9, Align::Left),
+        ];
+        let mut note = t.text("summary.note", v)?;
+        if !england.is_empty() {
+            columns.push(col(
+                &t.text("summary.england_header", v)?,
+                1.0,
+                Align::Right,
+            ));
+            let mut vv = v.clone();
+            vv.insert("england_sources", england.join("; "));
+            note = format!("{note} {}", t.text("summary.england_note", &vv)?);
+        }
         let table = Table {
-            note: Some(t.text("summary.note", v)?),
-            ..table(
-                vec![
-                    col("Figure", 3.4, Align::Left),
-                    col("Value (95 % CI)", 2.6, Align::Right),
-                    col(&t.text("summary.change_header", v)?, 1.6, Align::Right),
-                ],
-                rows,
-            )
+            note: Some(note),
+            ..table(columns, rows)
         };
         blocks.push(item("headline_table", vec![Block::Table(table)]));
         section(t, "summary", v, true, blocks)
@@ -209,5 +240,46 @@ impl Builder<'_> {
         )));
         blocks.push(item("ethnicity_unknown_table", ethnicity));
         section(t, "quality", v, true, blocks)
+    }
+}
+
+impl Builder<'_> {
+    /// A figure's target ("at least 75.0%") and its status in words, or two empty
+    /// cells for a figure without a target; the status is hidden with the figure.
+    fn against_target(
+        &self,
+        id: &str,
+        m: Option<&Metric>,
+        v: &Vars,
+    ) -> Result<[String; 2], ReportError> {
+        let Some((f, target)) = target_of(self.settings, id) else {
+            return Ok([String::new(), String::new()]);
+        };
+        let mut vv = v.clone();
+        vv.insert("target", plain(target.value, display_kind(id)));
+        let key = match f.better {
+            Better::Lower => "summary.target_lower",
+            _ => "summary.target_higher",
+        };
+        let status = match m {
+            Some(m) if self.hidden(m) => "*".to_string(),
+            Some(m) => m
+                .value
+                .and_then(|x| judge(f, x, target))
+                .map_or("-".into(), |r| r.as_str().to_string()),
+            None => "-".into(),
+        };
+        Ok([self.template.text(key, &vv)?, status])
+    }
+}
+
+/// A bare value (a target, a published figure) shown as the figure is: no interval,
+/// no disclosure rounding.
+pub(super) fn plain(value: f64, kind: Kind) -> String {
+    match kind {
+        Kind::Pct => pct(value),
+        Kind::Rate => format!("{value:.1}"),
+        Kind::Ratio => format!("{value:.2}"),
+        Kind::Count | Kind::Days => format!("{value:.0}"),
     }
 }

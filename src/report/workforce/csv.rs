@@ -2,7 +2,8 @@
 
 use crate::report::CsvTable;
 
-use super::{Builder, figure_cells, rag};
+use super::{Builder, figure_cells};
+use crate::standards::rag_of;
 
 impl Builder<'_> {
     pub(super) fn tables(&self) -> Vec<CsvTable> {
@@ -40,10 +41,7 @@ impl Builder<'_> {
                 val(prev),
                 val(self.settings.baseline.values.get(id).copied()),
                 val(target.map(|t| t.value)),
-                match (target, m.value) {
-                    (Some(t), Some(v)) => rag(v, t).into(),
-                    _ => String::new(),
-                },
+                rag_of(self.settings, id, m.value).map_or(String::new(), |r| r.as_str().into()),
             ]);
             summary.rows.push(row);
         }

@@ -93,17 +93,6 @@ struct Builder<'a> {
     headlines: Vec<(String, String)>,
 }
 
-/// RAG status in words, so it reads without colour.
-fn rag(value: f64, target: &crate::config::Target) -> &'static str {
-    if value >= target.value - 1e-9 {
-        "Green"
-    } else if value >= target.value - target.amber_margin - 1e-9 {
-        "Amber"
-    } else {
-        "Red"
-    }
-}
-
 /// Proportions carry a denominator; value-only figures do not.
 fn is_pct(m: &Metric) -> bool {
     m.denominator.is_some()

@@ -5,7 +5,8 @@ use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
 use crate::report::compose::{self, section, table};
 use crate::report::{ReportError, pct, pp};
 
-use super::{Builder, Vars, chart_max, is_pct, rag};
+use super::{Builder, Vars, chart_max, is_pct};
+use crate::standards::rag_of;
 
 impl Builder<'_> {
     /// Headline figures against the previous period, the baseline and their targets.
@@ -49,7 +50,8 @@ impl Builder<'_> {
                     } else {
                         format!("{:.0}", tg.value)
                     };
-                    format!("{} (target {shown_target})", rag(val, tg))
+                    let r = rag_of(self.settings, id, Some(val)).map_or("-", |r| r.as_str());
+                    format!("{r} (target {shown_target})")
                 }
                 (Some(_), _) => "-".into(),
                 (None, _) => "no target".into(),
