@@ -82,6 +82,7 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
     "first_referral",
     "gap",
     "group",
+    "label",
     "last",
     "last_referral",
     "min_count",
@@ -101,6 +102,7 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
     "service_recovery",
     "significance",
     "target",
+    "value",
 ];
 
 /// The placeholders a report's templates may use.

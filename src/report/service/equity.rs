@@ -13,11 +13,13 @@ use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::Cell;
+use crate::metrics::Metrics;
 use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, item};
 use crate::period::Period;
 use crate::registry;
 use crate::report::compose::{documents, section, table, table_with_total};
 use crate::report::{Computed, ReportError, pct};
+use crate::standards::{Rag, rag_of, target_of};
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
 
@@ -42,8 +44,13 @@ pub async fn compute(
         compose(&b, &unknown, as_of)
     })?;
     let tables = b.tables(&sources, &unknown);
+    let mut extra = extra(&g, &unknown);
+    extra.insert(
+        "priority_group_standards".into(),
+        priority_standards_json(settings, &g.metrics, &b.values("priority_group")),
+    );
     Ok(Computed {
-        extra: extra(&g, &unknown),
+        extra,
         tables,
         document,
         variants,
@@ -136,7 +143,66 @@ impl Builder<'_> {
                 })],
             ),
         );
+        let standards = self.priority_standards(v)?;
+        blocks.insert(2, item("priority_standards_table", standards));
         section(t, "priority", v, true, blocks)
+    }
+
+    /// Each priority group against every standard the service as a whole meets: the
+    /// Health Equity Action Plan's question, are some groups left behind?
+    fn priority_standards(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
+        let t = &self.template;
+        let met: Vec<&str> = standards_met(self.settings, self.metrics)
+            .into_iter()
+            .filter(|id| self.metrics.get(id, &[]).is_some_and(|m| !self.hidden(m)))
+            .collect();
+        let mut blocks = vec![Block::Subheading(t.text("priority.standards_heading", v)?)];
+        if met.is_empty() {
+            blocks.push(Block::Paragraph(t.text("priority.standards_none", v)?));
+            return Ok(blocks);
+        }
+        blocks.push(Block::Paragraph(t.text("priority.standards_intro", v)?));
+        let mut columns = vec![col("Priority group", 1.6, Align::Left)];
+        for id in &met {
+            let mut vv = v.clone();
+            vv.insert("label", t.label(id, v)?);
+            vv.insert("target", target_text(self.settings, id));
+            columns.push(col(
+                &t.text("priority.standard_header", &vv)?,
+                1.8,
+                Align::Left,
+            ));
+        }
+        let mut rows = Vec::new();
+        for x in self.values("priority_group") {
+            let mut row = vec![x.clone()];
+            for id in &met {
+                let m = self.metrics.get(id, &[("priority_group", x.as_str())]);
+                row.push(match m {
+                    Some(m) if self.hidden(m) => "*".into(),
+                    Some(m) => match m.value {
+                        Some(value) => {
+                            let mut vv = v.clone();
+                            vv.insert("value", pct(value));
+                            let key = if meets(self.settings, id, value) {
+                                "priority.meets"
+                            } else {
+                                "priority.misses"
+                            };
+                            t.text(key, &vv)?
+                        }
+                        None => "-".into(),
+                    },
+                    None => "-".into(),
+                });
+            }
+            rows.push(row);
+        }
+        blocks.push(Block::Table(Table {
+            note: Some(t.text("priority.standards_note", v)?),
+            ..table(columns, rows)
+        }));
+        Ok(blocks)
     }
 
     /// "Pakistani: recovery 41.2% against 49.0% for the service, 7.8 points lower; the
@@ -329,4 +395,54 @@ impl Builder<'_> {
             ],
         )
     }
+}
+
+/// The service figures with a target that the service as a whole meets (green), in
+/// registry order.
+fn standards_met(settings: &Settings, metrics: &Metrics) -> Vec<&'static str> {
+    registry::ids()
+        .filter(|id| id.starts_with("tt."))
+        .filter(|id| {
+            let value = metrics.get(id, &[]).and_then(|m| m.value);
+            rag_of(settings, id, value) == Some(Rag::Green)
+        })
+        .collect()
+}
+
+/// Whether a value meets its figure's target (green).
+fn meets(settings: &Settings, id: &str, value: f64) -> bool {
+    rag_of(settings, id, Some(value)) == Some(Rag::Green)
+}
+
+/// "at least 95.0%": a percentage figure's target with its direction.
+fn target_text(settings: &Settings, id: &str) -> String {
+    match target_of(settings, id) {
+        Some((f, t)) if f.better == registry::Better::Lower => format!("at most {}", pct(t.value)),
+        Some((_, t)) => format!("at least {}", pct(t.value)),
+        None => String::new(),
+    }
+}
+
+/// For `metrics.json`: each priority group against each standard the service meets,
+/// unsuppressed, judged as the PDF judges it.
+fn priority_standards_json(
+    settings: &Settings,
+    metrics: &Metrics,
+    groups: &[String],
+) -> serde_json::Value {
+    let mut out = Vec::new();
+    for id in standards_met(settings, metrics) {
+        for g in groups {
+            let value = metrics
+                .get(id, &[("priority_group", g.as_str())])
+                .and_then(|m| m.value);
+            out.push(serde_json::json!({
+                "metric": id,
+                "priority_group": g,
+                "value": value,
+                "meets": value.map(|x| meets(settings, id, x)),
+            }));
+        }
+    }
+    serde_json::Value::Array(out)
 }

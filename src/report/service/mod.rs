@@ -102,7 +102,7 @@ pub fn shows(section: &str) -> Vec<String> {
             .chain(dims())
             .collect(),
         "engagement" | "outcomes" | "waits" => dims().collect(),
-        "priority" => names(&["priority_table"]),
+        "priority" => names(&["priority_table", "priority_standards_table"]),
         "deprivation" => names(&["access_chart", "recovery_chart"]),
         "ethnic_sex" => names(&["ethnic_sex_table"]),
         "sources" => names(&["sources_table"]),

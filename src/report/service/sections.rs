@@ -170,8 +170,63 @@ impl Builder<'_> {
         })
     }
 
+    /// The template's paragraphs, then every target with its source and every England
+    /// figure with its publication.
     pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        compose::paragraphs_section(&self.template, "methodology", v)
+        let t = &self.template;
+        let mut s = compose::paragraphs_section(t, "methodology", v)?;
+        let mut targets = Vec::new();
+        let mut england = Vec::new();
+        for id in registry::ids().filter(|id| id.starts_with("tt.")) {
+            let kind = display_kind(id);
+            if let Some((f, target)) = target_of(self.settings, id) {
+                let mut vv = v.clone();
+                vv.insert("target", plain(target.value, kind));
+                let key = match f.better {
+                    Better::Lower => "summary.target_lower",
+                    _ => "summary.target_higher",
+                };
+                let margin = match kind {
+                    Kind::Pct => format!("{:.1} points", target.amber_margin * 100.0),
+                    _ => plain(target.amber_margin, kind),
+                };
+                let source = match &target.source {
+                    Some(s) => s.clone(),
+                    None => t.text("methodology.local_target", v)?,
+                };
+                targets.push(vec![t.label(id, v)?, t.text(key, &vv)?, margin, source]);
+            }
+            if let Some(c) = self.settings.comparators.england.get(id) {
+                let value = plain(c.value, kind);
+                england.push(format!(
+                    "{} {value} ({}, {})",
+                    t.label(id, v)?,
+                    c.source,
+                    c.period
+                ));
+            }
+        }
+        let mut vv = v.clone();
+        vv.insert("england_sources", england.join("; "));
+        if !targets.is_empty() {
+            s.blocks
+                .push(Block::Subheading(t.text("methodology.targets_heading", v)?));
+            s.blocks
+                .push(Block::Paragraph(t.text("methodology.targets", v)?));
+            let columns = vec![
+                col("Figure", 2.2, Align::Left),
+                col("Target", 1.1, Align::Left),
+                col("Amber margin", 0.9, Align::Left),
+                col("Source", 3.0, Align::Left),
+            ];
+            s.blocks.push(Block::Table(table(columns, targets)));
+        }
+        s.blocks.push(Block::Paragraph(if england.is_empty() {
+            t.text("methodology.no_england", &vv)?
+        } else {
+            t.text("methodology.england", &vv)?
+        }));
+        Ok(s)
     }
 
     /// Rows read, problems, and ethnicity not stated or not known by partner.
