@@ -77,6 +77,8 @@ const WORKFORCE_PLACEHOLDERS: &[&str] = &[
 const SERVICE_PLACEHOLDERS: &[&str] = &[
     "access_rate",
     "direction",
+    "england",
+    "england_period",
     "england_sources",
     "first",
     "first_referral",

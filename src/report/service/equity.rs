@@ -308,6 +308,17 @@ impl Builder<'_> {
                 ms[4].and_then(|m| m.value).map_or("hidden".into(), shown),
             );
             vv.insert("overall", overall.map_or("-".into(), shown));
+            let mut references: Vec<(f64, String)> = overall
+                .map(|o| vec![(o, format!("Service {}", shown(o)))])
+                .unwrap_or_default();
+            let mut alt_text = t.text(&format!("{key}_alt"), &vv)?;
+            // England's published figure, where an analyst entered one
+            if let Some(c) = self.settings.comparators.england.get(id) {
+                references.push((c.value, format!("England {}", shown(c.value))));
+                vv.insert("england", shown(c.value));
+                vv.insert("england_period", c.period.clone());
+                alt_text = format!("{alt_text} {}", t.text("deprivation.england_alt", &vv)?);
+            }
             let chart = Block::LineChart(LineChart {
                 title: t.text(&format!("{key}_title"), &vv)?,
                 axis_label: t.text(&format!("{key}_axis"), &vv)?,
@@ -320,11 +331,9 @@ impl Builder<'_> {
                         .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
                         .collect(),
                 }],
-                references: overall
-                    .map(|o| vec![(o, format!("Service {}", shown(o)))])
-                    .unwrap_or_default(),
+                references,
                 percent,
-                alt_text: t.text(&format!("{key}_alt"), &vv)?,
+                alt_text,
             });
             blocks.push(item(name, vec![chart]));
         }

@@ -68,10 +68,10 @@ impl Builder<'_> {
             blocks.push(Block::Paragraph(why.to_string()));
         }
         let mut columns = vec![
-            col("Figure", 2.9, Align::Left),
-            col("Value (95 % CI)", 2.3, Align::Right),
-            col(&t.text("summary.change_header", v)?, 1.3, Align::Right),
-            col(&t.text("summary.target_header", v)?, 1.1, Align::Right),
+            col("Figure", 2.7, Align::Left),
+            col("Value (95 % CI)", 2.2, Align::Right),
+            col(&t.text("summary.change_header", v)?, 1.2, Align::Right),
+            col(&t.text("summary.target_header", v)?, 1.5, Align::Right),
             col(&t.text("summary.status_header", v)?, 0.9, Align::Left),
         ];
         let mut note = t.text("summary.note", v)?;
