@@ -490,6 +490,75 @@ mod tests {
         assert!(m.contains("smtp") && m.contains("hots"), "{m}");
     }
 
+    /// Targets and comparators that cannot be judged or shown are refused at start,
+    /// each with its key: the message names what is wrong.
+    #[test]
+    fn bad_targets_and_comparators_are_refused_with_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("site.toml");
+        let refused = |text: &str| {
+            std::fs::write(&f, text).unwrap();
+            load_settings_from(Some(&f), &[]).unwrap_err().to_string()
+        };
+        let cases = [
+            (
+                "[targets.\"tt.recovery\"]\nvalue = 0.5\namber_margin = 0.05\n",
+                "targets.tt.recovery",
+                "not a metric id",
+            ),
+            (
+                "[targets.\"tt.recovery_pct\"]\nvalue = 50\namber_margin = 0.05\n",
+                "targets.tt.recovery_pct.value",
+                "not a fraction between 0 and 1",
+            ),
+            (
+                "[targets.\"tt.dna_pct\"]\nvalue = 0.1\namber_margin = 5\n",
+                "targets.tt.dna_pct.amber_margin",
+                "not a fraction between 0 and 1",
+            ),
+            (
+                "[targets.\"tt.referrals\"]\nvalue = 100\namber_margin = 5\n",
+                "targets.tt.referrals",
+                "takes no target",
+            ),
+            (
+                "[comparators.england.\"tt.recovery_pct\"]\nvalue = 0.5\nperiod = \"2024-25\"\n",
+                "comparators.england.tt.recovery_pct.source",
+                "publication",
+            ),
+            (
+                "[comparators.england.\"tt.recovery_pct\"]\nvalue = 0.5\nsource = \"x\"\n",
+                "comparators.england.tt.recovery_pct.period",
+                "period",
+            ),
+            (
+                "[comparators.england.\"tt.recovery_pct\"]\nvalue = 48\nsource = \"x\"\nperiod = \"y\"\n",
+                "comparators.england.tt.recovery_pct.value",
+                "not a fraction between 0 and 1",
+            ),
+            (
+                "[comparators.england.\"tt.recovery\"]\nvalue = 0.5\nsource = \"x\"\nperiod = \"y\"\n",
+                "comparators.england.tt.recovery",
+                "not a metric id",
+            ),
+        ];
+        for (text, key, why) in cases {
+            let m = refused(text);
+            assert!(m.contains(key) && m.contains(why), "{text}: {m}");
+        }
+        // a local target for a figure with a direction, and a comparator with its source
+        std::fs::write(
+            &f,
+            "[targets.\"tt.uptake_pct\"]\nvalue = 0.8\namber_margin = 0.05\n\
+             [comparators.england.\"tt.recovery_pct\"]\nvalue = 0.5\nsource = \"x\"\nperiod = \"y\"\n",
+        )
+        .unwrap();
+        let s = load_settings_from(Some(&f), &[]).unwrap();
+        assert_eq!(s.targets["tt.uptake_pct"].value, 0.8);
+        assert_eq!(s.targets["tt.recovery_pct"].value, 0.5);
+        assert_eq!(s.comparators.england["tt.recovery_pct"].source, "x");
+    }
+
     #[test]
     fn misspelt_metric_id_in_targets_is_named() {
         let dir = tempfile::tempdir().unwrap();

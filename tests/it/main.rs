@@ -15,3 +15,4 @@ mod pipeline;
 mod remote;
 mod service;
 mod smtp;
+mod standards;

@@ -123,7 +123,7 @@ const MEASURES: &[(&str, &str, Option<i64>, Option<i64>)] = &[
     ("r6", "2025-04-20", Some(12), Some(9)),
 ];
 
-fn write_service(dir: &Path) {
+pub(crate) fn write_service(dir: &Path) {
     let r = REFERRALS;
     write_parquet(
         &dir.join("referrals.parquet"),
