@@ -19,7 +19,7 @@ use crate::period::Period;
 use crate::registry;
 use crate::report::compose::{documents, section, table, table_with_total};
 use crate::report::{Computed, ReportError, pct};
-use crate::standards::{Rag, rag_of, target_of};
+use crate::standards::{Rag, rag_of};
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
 
@@ -166,7 +166,7 @@ impl Builder<'_> {
         for id in &met {
             let mut vv = v.clone();
             vv.insert("label", t.label(id, v)?);
-            vv.insert("target", target_text(self.settings, id));
+            vv.insert("target", self.target_words(id, v)?.unwrap_or_default());
             columns.push(col(
                 &t.text("priority.standard_header", &vv)?,
                 1.8,
@@ -421,15 +421,6 @@ fn standards_met(settings: &Settings, metrics: &Metrics) -> Vec<&'static str> {
 /// Whether a value meets its figure's target (green).
 fn meets(settings: &Settings, id: &str, value: f64) -> bool {
     rag_of(settings, id, Some(value)) == Some(Rag::Green)
-}
-
-/// "at least 95.0%": a percentage figure's target with its direction.
-fn target_text(settings: &Settings, id: &str) -> String {
-    match target_of(settings, id) {
-        Some((f, t)) if f.better == registry::Better::Lower => format!("at most {}", pct(t.value)),
-        Some((_, t)) => format!("at least {}", pct(t.value)),
-        None => String::new(),
-    }
 }
 
 /// For `metrics.json`: each priority group against each standard the service meets,

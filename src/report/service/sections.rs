@@ -179,13 +179,7 @@ impl Builder<'_> {
         let mut england = Vec::new();
         for id in registry::ids().filter(|id| id.starts_with("tt.")) {
             let kind = display_kind(id);
-            if let Some((f, target)) = target_of(self.settings, id) {
-                let mut vv = v.clone();
-                vv.insert("target", plain(target.value, kind));
-                let key = match f.better {
-                    Better::Lower => "summary.target_lower",
-                    _ => "summary.target_higher",
-                };
+            if let Some((_, target)) = target_of(self.settings, id) {
                 let margin = match kind {
                     Kind::Pct => format!("{:.1} points", target.amber_margin * 100.0),
                     _ => plain(target.amber_margin, kind),
@@ -194,7 +188,8 @@ impl Builder<'_> {
                     Some(s) => s.clone(),
                     None => t.text("methodology.local_target", v)?,
                 };
-                targets.push(vec![t.label(id, v)?, t.text(key, &vv)?, margin, source]);
+                let words = self.target_words(id, v)?.unwrap_or_default();
+                targets.push(vec![t.label(id, v)?, words, margin, source]);
             }
             if let Some(c) = self.settings.comparators.england.get(id) {
                 let value = plain(c.value, kind);
@@ -310,12 +305,7 @@ impl Builder<'_> {
         let Some((f, target)) = target_of(self.settings, id) else {
             return Ok([String::new(), String::new()]);
         };
-        let mut vv = v.clone();
-        vv.insert("target", plain(target.value, display_kind(id)));
-        let key = match f.better {
-            Better::Lower => "summary.target_lower",
-            _ => "summary.target_higher",
-        };
+        let words = self.target_words(id, v)?.unwrap_or_default();
         let status = match m {
             Some(m) if self.hidden(m) => "*".to_string(),
             Some(m) => m
@@ -324,7 +314,22 @@ impl Builder<'_> {
                 .map_or("-".into(), |r| r.as_str().to_string()),
             None => "-".into(),
         };
-        Ok([self.template.text(key, &vv)?, status])
+        Ok([words, status])
+    }
+
+    /// A figure's target with its direction, as the template words it: "at least
+    /// 75.0%", "at most 10.0%". None without a target.
+    pub(super) fn target_words(&self, id: &str, v: &Vars) -> Result<Option<String>, ReportError> {
+        let Some((f, target)) = target_of(self.settings, id) else {
+            return Ok(None);
+        };
+        let mut vv = v.clone();
+        vv.insert("target", plain(target.value, display_kind(id)));
+        let key = match f.better {
+            Better::Lower => "summary.target_lower",
+            _ => "summary.target_higher",
+        };
+        Ok(Some(self.template.text(key, &vv)?))
     }
 }
 
