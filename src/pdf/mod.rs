@@ -1,4 +1,6 @@
-//! Documents: the content model ([`model`]) and its layout as PDF ([`render`]).
+//! Documents: the content model ([`model`]), its layout as PDF ([`render`]) and its
+//! HTML twin ([`html`]).
 
+pub mod html;
 pub mod model;
 pub mod render;

@@ -17,6 +17,7 @@ use crate::data::inventory::{Inventory, StructuralError, hex};
 use crate::data::quality::{QualityReport, check_quality};
 use crate::data::session::{DataSession, open_session};
 use crate::output::{csv_bytes, json_bytes};
+use crate::pdf::html::render_html;
 use crate::pdf::render::render_pdf;
 use crate::period::Period;
 use crate::registry;
@@ -281,6 +282,15 @@ fn package(
         pdfs.iter()
             .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
     );
+    // the HTML twin of each PDF, from the same document under the same rules
+    files.push((
+        "report.html".into(),
+        render_html(&computed.document).into_bytes(),
+    ));
+    for (r, doc) in &computed.variants {
+        let name = format!("report-rounded-to-{r}.html");
+        files.push((name, render_html(doc).into_bytes()));
+    }
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
     }

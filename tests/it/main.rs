@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per concern. They run the real program
 //! (`CARGO_BIN_EXE_equity-reports`) on real Parquet files.
 
+mod accessible;
 mod annual;
 mod awkward;
 #[cfg(feature = "ballista")]

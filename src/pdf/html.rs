@@ -1,0 +1,516 @@
+//! The HTML twin of a [`Document`]: the same content, disclosure control and rounding as
+//! the PDF, as one self-contained page (inline CSS and SVG, no script, no request) that
+//! can be attached to an e-mail or published as it is. Semantic HTML for screen readers
+//! and phones: one `h1`, headings in order, the contents as a `nav`, tables with a
+//! caption and `th scope`, charts as `role="img"` SVG with a title and the text
+//! alternative the PDF prints, and a print stylesheet.
+
+use std::fmt::Write;
+
+use super::model::{Align, BarChart, Block, Document, LineChart, Table};
+
+/// The stylesheet: text contrast well above 4.5:1, readable at 320 CSS px (a wide
+/// table scrolls in its own box), and a print layout without the contents.
+const CSS: &str = include_str!("../../report_templates/report.css");
+
+/// Chart colours: a dark blue, an amber and a grey, as in the PDF.
+const TONES: [&str; 3] = ["#1f477d", "#e69e00", "#dbdbdb"];
+
+/// The whole page.
+pub fn render_html(doc: &Document) -> String {
+    let mut h = Html::default();
+    let title = format!("{} - {}", doc.title, doc.period_label);
+    h.raw("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.raw(&format!("<title>{}</title>\n", esc(&title)));
+    h.raw(&format!(
+        "<meta name=\"author\" content=\"{}\">\n",
+        esc(&doc.organisation)
+    ));
+    h.raw(&format!(
+        "<meta name=\"keywords\" content=\"{}\">\n",
+        esc(&doc.keywords.join(", "))
+    ));
+    h.raw(&format!("<style>\n{CSS}</style>\n</head>\n<body>\n"));
+    h.raw("<a class=\"skip\" href=\"#main\">Skip to the report</a>\n");
+    h.raw(&format!(
+        "<header class=\"masthead\"><p>{} · {}</p></header>\n",
+        esc(&doc.organisation),
+        esc(&doc.classification)
+    ));
+    h.raw("<main id=\"main\">\n");
+    h.raw(&format!(
+        "<h1>{}</h1>\n<p class=\"period\">{}</p>\n",
+        esc(&doc.title),
+        esc(&doc.period_label)
+    ));
+    for line in &doc.cover_lines {
+        h.para(line);
+    }
+    h.raw(&format!(
+        "<p>Produced {}. <strong>Classification: {}</strong></p>\n",
+        doc.produced.format("%-d %B %Y"),
+        esc(&doc.classification)
+    ));
+    h.raw("<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n");
+    for s in &doc.sections {
+        h.raw(&format!(
+            "<li><a href=\"#{}\">{}</a></li>\n",
+            anchor(&s.key),
+            esc(&s.heading)
+        ));
+    }
+    h.raw("</ol>\n</nav>\n");
+    for s in &doc.sections {
+        let id = anchor(&s.key);
+        h.raw(&format!(
+            "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n",
+            esc(&s.heading)
+        ));
+        h.caption = s.heading.clone();
+        h.caption_above = true;
+        h.blocks(&s.blocks);
+        h.raw("</section>\n");
+    }
+    h.raw("</main>\n");
+    h.raw(&format!(
+        "<footer><p>{} · {} · Produced {} · {}</p></footer>\n",
+        esc(&doc.title),
+        esc(&doc.period_label),
+        doc.produced.format("%-d %B %Y"),
+        esc(&doc.classification)
+    ));
+    h.raw("</body>\n</html>\n");
+    h.out
+}
+
+/// The page being written, with a counter for element ids and the heading the next
+/// table takes as its caption.
+#[derive(Default)]
+struct Html {
+    out: String,
+    next_id: usize,
+    caption: String,
+    /// Whether the caption's heading stands right above the table: then the caption is
+    /// for screen readers only, not printed twice.
+    caption_above: bool,
+}
+
+impl Html {
+    fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn id(&mut self, prefix: &str) -> String {
+        self.next_id += 1;
+        format!("{prefix}-{}", self.next_id)
+    }
+
+    fn para(&mut self, text: &str) {
+        let _ = writeln!(self.out, "<p>{}</p>", esc(text));
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            if !matches!(b, Block::Table(_) | Block::Item(_)) {
+                self.caption_above = matches!(b, Block::Subheading(_));
+            }
+            match b {
+                Block::Paragraph(p) => self.para(p),
+                Block::Subheading(s) => {
+                    let _ = writeln!(self.out, "<h3>{}</h3>", esc(s));
+                    self.caption = s.clone();
+                }
+                Block::Table(t) => self.table(t),
+                Block::BarChart(c) => self.bar_chart(c),
+                Block::LineChart(c) => self.line_chart(c),
+                Block::Item(i) => self.blocks(&i.blocks),
+            }
+        }
+    }
+
+    /// A table in its own scrolling box, captioned by the heading above it; the first
+    /// cell of each row heads its row.
+    fn table(&mut self, t: &Table) {
+        let cap = self.id("table");
+        let hidden = if self.caption_above {
+            " class=\"visually-hidden\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            self.out,
+            "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{cap}\" tabindex=\"0\">\n\
+             <table>\n<caption id=\"{cap}\"{hidden}>{}</caption>\n<thead><tr>",
+            esc(&self.caption)
+        );
+        self.caption_above = false;
+        for c in &t.columns {
+            let _ = write!(
+                self.out,
+                "<th scope=\"col\"{}>{}</th>",
+                class_of(c.align),
+                esc(&c.header)
+            );
+        }
+        self.raw("</tr></thead>\n<tbody>\n");
+        for (i, row) in t.rows.iter().enumerate() {
+            let total = t.bold_rows.contains(&i);
+            self.raw(if total {
+                "<tr class=\"total\">"
+            } else {
+                "<tr>"
+            });
+            for (j, cell) in row.iter().enumerate() {
+                let align = t.columns.get(j).map_or(Align::Left, |c| c.align);
+                let tag = if j == 0 { "th scope=\"row\"" } else { "td" };
+                let close = if j == 0 { "th" } else { "td" };
+                let _ = write!(
+                    self.out,
+                    "<{tag}{}>{}</{close}>",
+                    class_of(align),
+                    esc(cell)
+                );
+            }
+            self.raw("</tr>\n");
+        }
+        self.raw("</tbody>\n</table>\n</div>\n");
+        if let Some(n) = &t.note {
+            let _ = writeln!(self.out, "<p class=\"note\">{}</p>", esc(n));
+        }
+    }
+
+    /// The start of a chart: a figure holding an SVG image named by its title and
+    /// described by the text alternative, which the caption prints as the PDF does.
+    fn figure_open(&mut self, title: &str, alt: &str, height: f64) -> (String, String) {
+        let (t, d) = (self.id("chart-title"), self.id("chart-desc"));
+        let _ = write!(
+            self.out,
+            "<figure>\n<svg role=\"img\" aria-labelledby=\"{t} {d}\" viewBox=\"0 0 {W} {height}\" \
+             xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{t}\">{}</title>\n\
+             <desc id=\"{d}\">{}</desc>\n",
+            esc(title),
+            esc(alt)
+        );
+        (t, d)
+    }
+
+    fn figure_close(&mut self, title: &str, alt: &str) {
+        let _ = writeln!(
+            self.out,
+            "</svg>\n<figcaption><strong>{}</strong> Chart description: {}</figcaption>\n</figure>",
+            esc(title),
+            esc(alt)
+        );
+    }
+
+    fn bar_chart(&mut self, c: &BarChart) {
+        let row = 26.0;
+        let (plot_x, plot_w) = (190.0, W - 190.0 - 120.0);
+        let height = 40.0 + row * c.bars.len() as f64 + 40.0;
+        self.figure_open(&c.title, &c.alt_text, height);
+        let max = if c.axis_max > 0.0 { c.axis_max } else { 1.0 };
+        let x = |v: f64| plot_x + (v / max).clamp(0.0, 1.0) * plot_w;
+        let bottom = 30.0 + row * c.bars.len() as f64;
+        for k in 0..=4 {
+            let v = max * k as f64 / 4.0;
+            let label = if c.percent {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            };
+            let _ = writeln!(
+                self.out,
+                "<line x1=\"{0:.1}\" y1=\"24\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
+                 <text x=\"{0:.1}\" y=\"{1:.1}\" text-anchor=\"middle\">{label}</text>",
+                x(v),
+                bottom + 16.0
+            );
+        }
+        for (i, b) in c.bars.iter().enumerate() {
+            let y = 30.0 + row * i as f64;
+            let _ = writeln!(
+                self.out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                plot_x - 8.0,
+                y + 15.0,
+                esc(&b.label)
+            );
+            let mut end = plot_x;
+            if let Some(v) = b.value {
+                end = x(v);
+                let _ = writeln!(
+                    self.out,
+                    "<rect x=\"{plot_x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\"/>",
+                    y + 2.0,
+                    (end - plot_x).max(0.0),
+                    TONES[usize::from(b.tone).min(2)]
+                );
+            }
+            if let Some((lo, hi)) = b.ci {
+                let _ = writeln!(
+                    self.out,
+                    "<path d=\"M{:.1} {:.1}H{:.1}M{:.1} {:.1}V{:.1}M{:.1} {:.1}V{:.1}\" class=\"whisker\"/>",
+                    x(lo),
+                    y + 11.0,
+                    x(hi),
+                    x(lo),
+                    y + 6.0,
+                    y + 16.0,
+                    x(hi),
+                    y + 6.0,
+                    y + 16.0
+                );
+                end = end.max(x(hi));
+            }
+            let _ = writeln!(
+                self.out,
+                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                end + 6.0,
+                y + 15.0,
+                esc(&b.annotation)
+            );
+        }
+        if let Some((v, label)) = &c.reference {
+            let _ = writeln!(
+                self.out,
+                "<line x1=\"{0:.1}\" y1=\"24\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"reference\"/>\
+                 <text x=\"{0:.1}\" y=\"16\" text-anchor=\"middle\">{1}</text>",
+                x(*v),
+                esc(label)
+            );
+        }
+        let _ = writeln!(
+            self.out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            plot_x + plot_w / 2.0,
+            bottom + 34.0,
+            esc(&c.axis_label)
+        );
+        self.figure_close(&c.title, &c.alt_text);
+    }
+
+    fn line_chart(&mut self, c: &LineChart) {
+        let height = 260.0;
+        let (plot_x, plot_w, top, plot_h) = (60.0, W - 60.0 - 140.0, 20.0, 180.0);
+        self.figure_open(&c.title, &c.alt_text, height);
+        let values = c
+            .series
+            .iter()
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
+            })
+            .chain(c.references.iter().map(|r| r.0));
+        let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        if !lo.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        if hi - lo < 1e-9 {
+            hi = lo + 1.0;
+        }
+        let pad = (hi - lo) * 0.1;
+        let (lo, hi) = (lo - pad, hi + pad);
+        let n = c.x_labels.len().max(1);
+        let x = |i: usize| plot_x + plot_w * (i as f64 + 0.5) / n as f64;
+        let y = |v: f64| top + plot_h * (1.0 - (v - lo) / (hi - lo));
+        let fmt = |v: f64| {
+            if c.percent {
+                format!("{:.1}%", v * 100.0)
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        for k in 0..=4 {
+            let v = lo + (hi - lo) * k as f64 / 4.0;
+            let _ = writeln!(
+                self.out,
+                "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"grid\"/>\
+                 <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\">{4}</text>",
+                y(v),
+                plot_x + plot_w,
+                plot_x - 6.0,
+                y(v) + 4.0,
+                fmt(v)
+            );
+        }
+        for (i, l) in c.x_labels.iter().enumerate() {
+            let _ = writeln!(
+                self.out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                top + plot_h + 18.0,
+                esc(l)
+            );
+        }
+        for (k, (v, label)) in c.references.iter().enumerate() {
+            let _ = writeln!(
+                self.out,
+                "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"reference r{2}\"/>\
+                 <text x=\"{3:.1}\" y=\"{4:.1}\">{5}</text>",
+                y(*v),
+                plot_x + plot_w,
+                k % 3,
+                plot_x + plot_w + 6.0,
+                y(*v) + 4.0,
+                esc(label)
+            );
+        }
+        for (k, s) in c.series.iter().enumerate() {
+            let colour = TONES[k % 2];
+            let mut d = String::new();
+            let mut pen_down = false;
+            for (i, p) in s.points.iter().enumerate() {
+                match p {
+                    Some(v) => {
+                        let _ = write!(
+                            d,
+                            "{}{:.1} {:.1}",
+                            if pen_down { "L" } else { "M" },
+                            x(i),
+                            y(*v)
+                        );
+                        pen_down = true;
+                    }
+                    None => pen_down = false,
+                }
+            }
+            let _ = writeln!(
+                self.out,
+                "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
+            );
+            for (i, p) in s.points.iter().enumerate() {
+                let Some(v) = p else { continue };
+                if let Some(Some((l, h))) = s.ci.get(i) {
+                    let _ = writeln!(
+                        self.out,
+                        "<path d=\"M{0:.1} {1:.1}V{2:.1}\" class=\"whisker\"/>",
+                        x(i),
+                        y(*l),
+                        y(*h)
+                    );
+                }
+                let _ = writeln!(
+                    self.out,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>\
+                     <text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{}</text>",
+                    x(i),
+                    y(*v),
+                    x(i) + 7.0,
+                    y(*v) - 7.0,
+                    fmt(*v)
+                );
+            }
+        }
+        let _ = writeln!(
+            self.out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            plot_x + plot_w / 2.0,
+            height - 14.0,
+            esc(&c.axis_label)
+        );
+        self.figure_close(&c.title, &c.alt_text);
+    }
+}
+
+/// The width of every chart's drawing, in SVG units; it scales to the page.
+const W: f64 = 720.0;
+
+fn class_of(a: Align) -> &'static str {
+    match a {
+        Align::Left => "",
+        Align::Right => " class=\"num\"",
+    }
+}
+
+/// A section key as an element id.
+fn anchor(key: &str) -> String {
+    format!(
+        "section-{}",
+        key.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
+}
+
+/// Text safe inside an element or an attribute.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::model::{Section, col};
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        Document {
+            title: "A <report> & more".into(),
+            period_label: "2026-Q3".into(),
+            organisation: "LMWS".into(),
+            produced: chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap(),
+            classification: "OFFICIAL".into(),
+            cover_lines: vec![],
+            keywords: vec![],
+            sections: vec![Section {
+                key: "summary".into(),
+                heading: "Summary".into(),
+                new_page: true,
+                blocks,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_table_is_captioned_by_its_heading_with_scoped_headers_and_escaped_text() {
+        let t = Table {
+            columns: vec![
+                col("Group", 1.0, Align::Left),
+                col("Staff", 1.0, Align::Right),
+            ],
+            rows: vec![
+                vec!["A & B".into(), "*".into()],
+                vec!["All".into(), "12".into()],
+            ],
+            bold_rows: vec![1],
+            note: Some("* : hidden".into()),
+        };
+        let html = render_html(&doc(vec![
+            Block::Subheading("By group".into()),
+            Block::Table(t),
+        ]));
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+        assert_eq!(html.matches("<h1>").count(), 1);
+        assert!(html.contains("<h1>A &lt;report&gt; &amp; more</h1>"));
+        // the heading right above captions it, for screen readers only
+        assert!(
+            html.contains("<caption id=\"table-1\" class=\"visually-hidden\">By group</caption>")
+        );
+        assert!(
+            html.contains("<th scope=\"col\">Group</th><th scope=\"col\" class=\"num\">Staff</th>")
+        );
+        assert!(html.contains("<tr><th scope=\"row\">A &amp; B</th><td class=\"num\">*</td></tr>"));
+        assert!(html.contains(
+            "<tr class=\"total\"><th scope=\"row\">All</th><td class=\"num\">12</td></tr>"
+        ));
+        assert!(html.contains("<a href=\"#section-summary\">Summary</a>"));
+        // nothing fetched, nothing run
+        for banned in ["<script", "src=\"http", "href=\"http", "<link", "@import"] {
+            assert!(!html.contains(banned), "{banned}");
+        }
+    }
+}
