@@ -8,6 +8,7 @@
 
 mod charts;
 mod fonts;
+mod tags;
 
 use sha2::Digest;
 
@@ -19,12 +20,15 @@ use printpdf::{
 
 use super::model::{Align, Block, Document, Table};
 use fonts::Faces;
+use tags::{Mark, Tags};
 
 /// Why a document could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("the embedded font {0} cannot be read")]
     Font(&'static str),
+    #[error("the structure tree could not be added to the PDF: {0}")]
+    Tags(String),
 }
 
 const PAGE_W: f32 = 595.28; // A4 in points
@@ -76,6 +80,8 @@ struct Layout<'a> {
     y: f32,
     /// Each section's heading and the page (from 0) it starts on.
     starts: Vec<(String, usize)>,
+    /// The structure tree being built, and how what is drawn now is marked.
+    tags: Tags,
 }
 
 impl<'a> Layout<'a> {
@@ -83,12 +89,12 @@ impl<'a> Layout<'a> {
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             match b {
-                Block::Paragraph(p) => self.paragraph(p, BODY, false, 0.0),
+                Block::Paragraph(p) => self.tagged("P", |l| l.paragraph(p, BODY, false, 0.0)),
                 Block::Subheading(h) => {
                     // kept with what follows: a table's header and first rows at least
                     self.need(100.0);
                     self.y -= 4.0;
-                    self.paragraph(h, 11.5, true, 0.0);
+                    self.tagged("H3", |l| l.paragraph(h, 11.5, true, 0.0));
                 }
                 Block::Table(t) => self.table(t),
                 Block::BarChart(c) => self.bar_chart(c),
@@ -100,6 +106,43 @@ impl<'a> Layout<'a> {
 
     fn ops(&mut self) -> &mut Vec<Op> {
         self.pages.last_mut().expect("a page exists")
+    }
+
+    /// Draw what `f` draws as the content of a new structure element `role`, a child
+    /// of the element open now.
+    fn tagged<R>(&mut self, role: &'static str, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.tags.open(role);
+        let r = f(self);
+        self.tags.close();
+        r
+    }
+
+    /// Draw what `f` draws as an artifact (running header, repeated table header):
+    /// not read out.
+    fn artifact<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let was = self.tags.set_artifact(true);
+        let r = f(self);
+        self.tags.set_artifact(was);
+        r
+    }
+
+    /// Wrap `ops` in the marked content the current element asks for: its next MCID on
+    /// this page, or `/Artifact` for decoration outside any figure.
+    fn marked(&mut self, ops: Vec<Op>, decoration: bool) {
+        let page = self.pages.len() - 1;
+        let mark = self.tags.mark(page, decoration);
+        let out = self.ops();
+        match mark {
+            Mark::Artifact => out.push(Op::BeginMarkedContent {
+                tag: "Artifact".into(),
+            }),
+            Mark::Content { mcid, role } => out.push(Op::BeginMarkedContentWithProperties {
+                tag: role.into(),
+                properties: tags::mcid_properties(mcid),
+            }),
+        }
+        out.extend(ops);
+        out.push(Op::EndMarkedContent);
     }
 
     fn new_page(&mut self) {
@@ -115,7 +158,7 @@ impl<'a> Layout<'a> {
     }
 
     fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, colour: Color) {
-        self.ops().extend([
+        let ops = vec![
             Op::StartTextSection,
             Op::SetFillColor { col: colour },
             Op::SetFont {
@@ -129,7 +172,8 @@ impl<'a> Layout<'a> {
                 items: vec![TextItem::Text(s.to_string())],
             },
             Op::EndTextSection,
-        ]);
+        ];
+        self.marked(ops, false);
     }
 
     fn text_right(&mut self, right: f32, y: f32, s: &str, size: f32, bold: bool, colour: Color) {
@@ -138,7 +182,7 @@ impl<'a> Layout<'a> {
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Color) {
-        self.ops().extend([
+        let ops = vec![
             Op::SetFillColor { col: fill },
             Op::DrawPolygon {
                 polygon: Polygon {
@@ -149,7 +193,8 @@ impl<'a> Layout<'a> {
                     winding_order: WindingOrder::NonZero,
                 },
             },
-        ]);
+        ];
+        self.marked(ops, true);
     }
 
     fn line(&mut self, points: &[(f32, f32)], width: f32, colour: Color, dashed: bool) {
@@ -164,7 +209,7 @@ impl<'a> Layout<'a> {
         } else {
             LineDashPattern::new(0.0, dash)
         };
-        self.ops().extend([
+        let ops = vec![
             Op::SetOutlineColor { col: colour },
             Op::SetOutlineThickness { pt: Pt(width) },
             Op::SetLineDashPattern { dash },
@@ -174,7 +219,8 @@ impl<'a> Layout<'a> {
                     is_closed: false,
                 },
             },
-        ]);
+        ];
+        self.marked(ops, true);
     }
 
     /// A wrapped paragraph at the cursor.
@@ -191,7 +237,7 @@ impl<'a> Layout<'a> {
     fn heading(&mut self, s: &str) {
         self.need(60.0);
         self.y -= 6.0;
-        self.paragraph(s, 15.0, true, 0.0);
+        self.tagged("H2", |l| l.paragraph(s, 15.0, true, 0.0));
         let y = self.y + 9.0;
         self.line(
             &[(MARGIN_X, y), (MARGIN_X + TEXT_W, y)],
@@ -218,10 +264,19 @@ impl<'a> Layout<'a> {
         let header_lines = wrap_row(&headers, true);
         let header_h =
             header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
-        let draw_header = |me: &mut Self| {
+        // the header row is read once; repeated on a new page it is an artifact
+        let draw_header = |me: &mut Self, first: bool| {
             let top = me.y;
             me.rect(MARGIN_X, top - header_h, TEXT_W, header_h, grey(0.85));
-            me.draw_cells(&header_lines, &widths, top, pad, lead, true, t);
+            if first {
+                me.tagged("TR", |me| {
+                    me.draw_cells(&header_lines, &widths, top, pad, lead, true, t, Row::Header)
+                });
+            } else {
+                me.artifact(|me| {
+                    me.draw_cells(&header_lines, &widths, top, pad, lead, true, t, Row::Header)
+                });
+            }
             me.y = top - header_h;
         };
         let first_row_h = t.rows.first().map_or(0.0, |r| {
@@ -229,7 +284,8 @@ impl<'a> Layout<'a> {
         });
         self.need(header_h + first_row_h + 4.0);
         self.y += SMALL; // tables start at the top of the line box, not its baseline
-        draw_header(self);
+        self.tags.open("Table");
+        draw_header(self, true);
         for (i, row) in t.rows.iter().enumerate() {
             let bold = t.bold_rows.contains(&i);
             let lines = wrap_row(row, bold);
@@ -237,13 +293,15 @@ impl<'a> Layout<'a> {
             if self.y - h < BOTTOM {
                 self.new_page();
                 self.y += SMALL;
-                draw_header(self);
+                draw_header(self, false);
             }
             let top = self.y;
             if i % 2 == 1 {
                 self.rect(MARGIN_X, top - h, TEXT_W, h, grey(0.95));
             }
-            self.draw_cells(&lines, &widths, top, pad, lead, bold, t);
+            self.tagged("TR", |me| {
+                me.draw_cells(&lines, &widths, top, pad, lead, bold, t, Row::Body)
+            });
             self.line(
                 &[(MARGIN_X, top - h), (MARGIN_X + TEXT_W, top - h)],
                 0.3,
@@ -252,9 +310,10 @@ impl<'a> Layout<'a> {
             );
             self.y = top - h;
         }
+        self.tags.close();
         self.y -= SMALL * 1.6;
         if let Some(note) = &t.note {
-            self.paragraph(note, SMALL, false, 0.0);
+            self.tagged("P", |l| l.paragraph(note, SMALL, false, 0.0));
         }
         self.y -= 4.0;
     }
@@ -269,10 +328,17 @@ impl<'a> Layout<'a> {
         lead: f32,
         bold: bool,
         t: &Table,
+        row: Row,
     ) {
         let mut x = MARGIN_X;
         for (ci, lines) in cells.iter().enumerate() {
             let w = widths[ci];
+            // a column's header cell, a row's first cell (its group), or a data cell
+            match (row, ci) {
+                (Row::Header, _) => self.tags.open_cell("TH", Some("Column")),
+                (Row::Body, 0) => self.tags.open_cell("TH", Some("Row")),
+                (Row::Body, _) => self.tags.open_cell("TD", None),
+            }
             for (li, l) in lines.iter().enumerate() {
                 let y = top - pad - SMALL - li as f32 * lead + 1.5;
                 match t.columns[ci].align {
@@ -280,9 +346,17 @@ impl<'a> Layout<'a> {
                     Align::Right => self.text_right(x + w - pad, y, l, SMALL, bold, grey(0.0)),
                 }
             }
+            self.tags.close();
             x += w;
         }
     }
+}
+
+/// Which row of a table is being drawn.
+#[derive(Clone, Copy)]
+enum Row {
+    Header,
+    Body,
 }
 
 /// Lines of the contents list that fit on one page.
@@ -296,8 +370,11 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         pages: vec![Vec::new()],
         y: TOP,
         starts: Vec::new(),
+        tags: Tags::new(),
     };
     cover(&mut l, doc);
+    // the contents are drawn last but read second
+    let contents_slot = l.tags.slot();
     // Pages for the contents, filled in once the sections' pages are known.
     let contents_pages = doc.sections.len().div_ceil(CONTENTS_PER_PAGE).max(1);
     for _ in 0..contents_pages {
@@ -309,17 +386,22 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
             l.new_page();
         }
         first = false;
+        l.tags.open("Sect");
         l.heading(&s.heading);
         // the heading may have moved to a new page to keep with its text
         let page = l.pages.len() - 1;
         l.starts.push((s.heading.clone(), page));
         l.blocks(&s.blocks);
+        l.tags.close();
     }
+    l.tags.open_at("TOC", contents_slot);
     contents(&mut l, contents_pages);
+    l.tags.close();
     let total = l.pages.len();
     let header = format!("{} - {}", doc.title, doc.period_label);
     let mut pages = Vec::with_capacity(total);
     let page_ops = std::mem::take(&mut l.pages);
+    l.tags.set_artifact(true);
     for (i, ops) in page_ops.into_iter().enumerate() {
         l.pages = vec![ops];
         if i > 0 {
@@ -378,7 +460,9 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let bytes = pdf
         .with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut warnings);
-    Ok(fix_document_id(bytes))
+    // the ID first, where printpdf wrote it; lopdf keeps it as it is
+    let bytes = fix_document_id(bytes);
+    l.tags.write_into(&bytes).map_err(RenderError::Tags)
 }
 
 /// printpdf writes a random document ID into the trailer (`/ID[(..)(..)]`); replace it
@@ -423,6 +507,7 @@ fn contents(l: &mut Layout, pages: usize) {
             "Contents (continued)"
         });
         for (heading, page) in chunk {
+            l.tags.open("TOCI");
             let number = (page + 1).to_string();
             let num_w = l.faces.width(&number, BODY, false);
             let lines = l.faces.wrap(heading, BODY, false, TEXT_W - 60.0);
@@ -443,6 +528,7 @@ fn contents(l: &mut Layout, pages: usize) {
                 }
                 l.y -= BODY * 1.35;
             }
+            l.tags.close();
             l.y -= 3.0;
         }
     }
@@ -455,38 +541,36 @@ fn contents(l: &mut Layout, pages: usize) {
 
 fn cover(l: &mut Layout, doc: &Document) {
     l.rect(0.0, PAGE_H - 250.0, PAGE_W, 250.0, rgb(BAR));
-    l.text(
-        MARGIN_X,
-        PAGE_H - 120.0,
-        &doc.organisation,
-        14.0,
-        false,
-        grey(1.0),
-    );
+    l.tagged("P", |l| {
+        l.text(
+            MARGIN_X,
+            PAGE_H - 120.0,
+            &doc.organisation,
+            14.0,
+            false,
+            grey(1.0),
+        )
+    });
     let title_lines = l.faces.wrap(&doc.title, 26.0, true, TEXT_W);
     let mut y = PAGE_H - 160.0;
-    for t in &title_lines {
-        l.text(MARGIN_X, y, t, 26.0, true, grey(1.0));
-        y -= 32.0;
-    }
-    l.text(MARGIN_X, y - 4.0, &doc.period_label, 14.0, false, grey(1.0));
+    l.tagged("H1", |l| {
+        for t in &title_lines {
+            l.text(MARGIN_X, y, t, 26.0, true, grey(1.0));
+            y -= 32.0;
+        }
+    });
+    l.tagged("P", |l| {
+        l.text(MARGIN_X, y - 4.0, &doc.period_label, 14.0, false, grey(1.0))
+    });
     l.y = PAGE_H - 300.0;
     for line in &doc.cover_lines {
-        l.paragraph(line, 11.0, false, 0.0);
+        l.tagged("P", |l| l.paragraph(line, 11.0, false, 0.0));
     }
     l.y -= 10.0;
-    l.paragraph(
-        &format!("Produced {}", doc.produced.format("%-d %B %Y")),
-        11.0,
-        false,
-        0.0,
-    );
-    l.paragraph(
-        &format!("Classification: {}", doc.classification),
-        11.0,
-        true,
-        0.0,
-    );
+    let produced = format!("Produced {}", doc.produced.format("%-d %B %Y"));
+    l.tagged("P", |l| l.paragraph(&produced, 11.0, false, 0.0));
+    let classification = format!("Classification: {}", doc.classification);
+    l.tagged("P", |l| l.paragraph(&classification, 11.0, true, 0.0));
 }
 
 #[cfg(test)]

@@ -71,7 +71,10 @@ impl Layout<'_> {
         let ref_room = if c.reference.is_some() { 14.0 } else { 0.0 };
         let height = 24.0 + ref_room + plot_h + 40.0;
         self.need(height + 30.0);
-        self.paragraph(&c.title, 11.0, true, 0.0);
+        self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
+        // everything drawn from here to the footer is the figure, read as its text
+        // alternative; `chart_footer` closes it
+        self.tags.open_figure(&c.alt_text);
         let top = self.y - ref_room;
         let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
         let plot_bottom = top - plot_h;
@@ -159,7 +162,8 @@ impl Layout<'_> {
         self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
     }
 
-    /// The axis label centred under the plot, then the chart's text alternative.
+    /// The axis label centred under the plot, closing the figure, then the chart's text
+    /// alternative as a paragraph.
     pub(super) fn chart_footer(
         &mut self,
         plot_x: f32,
@@ -176,8 +180,10 @@ impl Layout<'_> {
             false,
             grey(0.3),
         );
+        self.tags.close();
         self.y -= 14.0;
-        self.paragraph(&format!("Chart description: {alt_text}"), SMALL, false, 0.0);
+        let description = format!("Chart description: {alt_text}");
+        self.tagged("P", |l| l.paragraph(&description, SMALL, false, 0.0));
     }
 
     pub(super) fn line_chart(&mut self, c: &LineChart) {
@@ -185,7 +191,10 @@ impl Layout<'_> {
         let plot_x = MARGIN_X + 42.0;
         let plot_w = TEXT_W - 42.0 - 120.0;
         self.need(plot_h + 110.0);
-        self.paragraph(&c.title, 11.0, true, 0.0);
+        self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
+        // everything drawn from here to the footer is the figure, read as its text
+        // alternative; `chart_footer` closes it
+        self.tags.open_figure(&c.alt_text);
         let top = self.y - 8.0;
         let bottom = top - plot_h;
         let (lo, hi, step) = axis_range(c);
