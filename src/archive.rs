@@ -1,4 +1,5 @@
-//! The archive of each run, `<out>/archive/run-<id>/`: the PDFs it attached and its
+//! The archive of each run, `<out>/archive/run-<id>/`: the PDFs it attached (with their
+//! HTML twins) and its
 //! letter (subject, body, attachment name), written whole, so that `resend` and a rerun
 //! carrying on send exactly those bytes even after a later run has replaced the report
 //! folder. The ledger holds each file's SHA-256; reading checks it.
@@ -23,12 +24,18 @@ pub(crate) struct ArchivedLetter {
 }
 
 impl ArchivedLetter {
-    pub(crate) fn letter<'a>(&self, pdf: &'a [u8], archived_at: &Path) -> Letter<'a> {
+    pub(crate) fn letter<'a>(
+        &self,
+        pdf: &'a [u8],
+        html: Option<&'a [u8]>,
+        archived_at: &Path,
+    ) -> Letter<'a> {
         Letter {
             subject: self.subject.clone(),
             body: self.body.clone(),
             attachment_name: self.attachment_name.clone(),
             pdf,
+            html,
             archived_at: archived_at.display().to_string(),
         }
     }

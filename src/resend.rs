@@ -10,7 +10,7 @@ use lettre::message::Mailbox;
 
 use crate::archive::{self, ArchivedLetter, sha_hex};
 use crate::config::Settings;
-use crate::delivery::{Mailer, Outgoing, deliver, message_id, run_status};
+use crate::delivery::{Mailer, Outgoing, deliver, message_id, run_status, twin_name, wants_html};
 use crate::ledger::{Ledger, PlannedDelivery, RunRecord, RunStatus, Settles, Standing, Trigger};
 use crate::outcome::RunOutcome;
 
@@ -144,13 +144,17 @@ async fn send_archived(
         );
     };
     let letter = ArchivedLetter::read(&archive, id)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // each PDF, with its HTML twin where the run archived one (older runs did not)
+    let mut files: Vec<(String, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
     for (_, file) in targets {
         if !files.iter().any(|f| &f.0 == file) {
-            files.push((
-                file.clone(),
-                archive::read_checked(ledger, id, &archive, file)?,
-            ));
+            let pdf = archive::read_checked(ledger, id, &archive, file)?;
+            let twin = twin_name(file);
+            let html = match ledger.attachment_sha(id, &twin)? {
+                Some(_) => Some(archive::read_checked(ledger, id, &archive, &twin)?),
+                None => None,
+            };
+            files.push((file.clone(), pdf, html));
         }
     }
     let run_id = ledger.begin(
@@ -161,8 +165,13 @@ async fn send_archived(
         Some(id),
     )?;
     let result = async {
-        let shas: Vec<(String, String)> =
-            files.iter().map(|(n, b)| (n.clone(), sha_hex(b))).collect();
+        let mut shas: Vec<(String, String)> = Vec::new();
+        for (n, pdf, html) in &files {
+            shas.push((n.clone(), sha_hex(pdf)));
+            if let Some(h) = html {
+                shas.push((twin_name(n), sha_hex(h)));
+            }
+        }
         let folder = original
             .folder
             .as_deref()
@@ -182,7 +191,7 @@ async fn send_archived(
         let mailer = Mailer::from_settings(settings).map_err(anyhow::Error::msg)?;
         let letters: Vec<_> = files
             .iter()
-            .map(|(file, bytes)| letter.letter(bytes, &archive.join(file)))
+            .map(|(file, pdf, html)| letter.letter(pdf, html.as_deref(), &archive.join(file)))
             .collect();
         let outgoing: Vec<Outgoing> = planned
             .into_iter()
@@ -193,6 +202,7 @@ async fn send_archived(
                     .position(|f| f.0 == p.attachment)
                     .expect("read above");
                 Outgoing {
+                    html: wants_html(settings, &original.report, &p.recipient),
                     recipient: p.recipient,
                     message_id: p.message_id,
                     attachment: p.attachment,

@@ -162,6 +162,14 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("{} is not 0, 5 or 10", s.disclosure.round_to),
         );
     }
+    for list in s.smtp.attach_html_by_list.keys() {
+        if s.recipients.list(list).is_none() {
+            return err(
+                &format!("smtp.attach_html_by_list.{list}"),
+                "unknown list; lists are sdg, partnership_board, admins".into(),
+            );
+        }
+    }
     for (list, r) in &s.disclosure.round_to_by_list {
         let key = format!("disclosure.round_to_by_list.{list}");
         if s.recipients.list(list).is_none() {

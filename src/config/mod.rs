@@ -393,6 +393,11 @@ pub struct Smtp {
     pub retry_seconds: Vec<u64>,
     /// Larger PDFs are not attached; the e-mail says where they are archived.
     pub max_attachment_bytes: u64,
+    /// Attach the report's HTML twin beside the PDF.
+    pub attach_html: bool,
+    /// Lists that differ from `attach_html`, e.g. `{ admins = false }`.
+    #[serde(default)]
+    pub attach_html_by_list: BTreeMap<String, bool>,
 }
 
 /// How the queries run.

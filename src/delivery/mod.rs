@@ -81,6 +81,8 @@ pub struct Letter<'a> {
     pub body: String,
     pub attachment_name: String,
     pub pdf: &'a [u8],
+    /// The PDF's HTML twin, for the recipients who take it.
+    pub html: Option<&'a [u8]>,
     /// Where the PDF is archived, for the e-mail that cannot attach it.
     pub archived_at: String,
 }
@@ -162,6 +164,7 @@ fn build(
     to: &str,
     letter: &Letter,
     message_id: &str,
+    with_html: bool,
 ) -> Result<Message, String> {
     let from: Mailbox = settings
         .smtp
@@ -178,31 +181,80 @@ fn build(
     if letter.attachment_name.is_empty() {
         return builder.body(letter.body.clone()).map_err(|e| e.to_string());
     }
-    let size = letter.pdf.len() as u64;
     let limit = settings.smtp.max_attachment_bytes;
+    let mut body = letter.body.clone();
+    let mut parts: Vec<SinglePart> = Vec::new();
+    let size = letter.pdf.len() as u64;
     if size > limit {
         // Mail servers refuse large messages: say where the report is instead.
-        let body = format!(
-            "{}\nThe report ({}) is larger than the e-mail attachment limit ({}), so it is \
+        body = format!(
+            "{body}\nThe report ({}) is larger than the e-mail attachment limit ({}), so it is \
              not attached. It is archived at {} on the reporting server; ask the reporting \
              team for a copy.\n",
-            letter.body,
             megabytes(size),
             megabytes(limit),
             letter.archived_at
         );
+    } else {
+        let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+        parts.push(Attachment::new(letter.attachment_name.clone()).body(letter.pdf.to_vec(), pdf));
+    }
+    if let (true, Some(html), false) = (with_html, letter.html, parts.is_empty()) {
+        let both = size + html.len() as u64;
+        if both > limit {
+            body = format!(
+                "{body}\nThe web-page version of the report is not attached: with the PDF it \
+                 would pass the e-mail attachment limit ({}). It is archived beside the PDF.\n",
+                megabytes(limit)
+            );
+        } else {
+            let name = twin_name(&letter.attachment_name);
+            let kind = ContentType::parse("text/html; charset=utf-8").map_err(|e| e.to_string())?;
+            parts.push(Attachment::new(name).body(html.to_vec(), kind));
+            body = format!(
+                "{body}\nThe same report is attached as a web page (.html) too: it reads aloud \
+                 with a screen reader and fits a phone's screen.\n"
+            );
+        }
+    }
+    if parts.is_empty() {
         return builder.body(body).map_err(|e| e.to_string());
     }
-    let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
-    builder
-        .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(letter.body.clone()))
-                .singlepart(
-                    Attachment::new(letter.attachment_name.clone()).body(letter.pdf.to_vec(), pdf),
-                ),
-        )
-        .map_err(|e| e.to_string())
+    let mut mixed = MultiPart::mixed().singlepart(SinglePart::plain(body));
+    for p in parts {
+        mixed = mixed.singlepart(p);
+    }
+    builder.multipart(mixed).map_err(|e| e.to_string())
+}
+
+/// The HTML twin's file name beside a PDF's: `report.pdf` -> `report.html`.
+pub fn twin_name(pdf: &str) -> String {
+    match pdf.strip_suffix(".pdf") {
+        Some(stem) => format!("{stem}.html"),
+        None => format!("{pdf}.html"),
+    }
+}
+
+/// Whether a recipient of a report takes the HTML twin: yes if any list of the report
+/// they are on does (`smtp.attach_html`, or its list's own setting).
+pub fn wants_html(settings: &Settings, report: &str, addr: &str) -> bool {
+    let smtp = &settings.smtp;
+    let lists = settings
+        .reports
+        .get(report)
+        .map(|r| r.recipients.as_slice())
+        .unwrap_or_default();
+    lists
+        .iter()
+        .filter(|l| {
+            settings
+                .recipients
+                .list(l)
+                .unwrap_or(&[])
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(addr))
+        })
+        .any(|l| *smtp.attach_html_by_list.get(l).unwrap_or(&smtp.attach_html))
 }
 
 fn megabytes(b: u64) -> String {
@@ -219,6 +271,8 @@ pub struct Outgoing<'a> {
     pub message_id: String,
     pub attachment: String,
     pub letter: &'a Letter<'a>,
+    /// Whether this recipient takes the HTML twin beside the PDF.
+    pub html: bool,
     pub row: Option<i64>,
 }
 
@@ -247,7 +301,7 @@ pub async fn deliver(
     let mut messages: Vec<Option<Message>> = Vec::with_capacity(outgoing.len());
     let mut waiting: Vec<usize> = Vec::new();
     for (i, o) in outgoing.iter().enumerate() {
-        match build(settings, &o.recipient, o.letter, &o.message_id) {
+        match build(settings, &o.recipient, o.letter, &o.message_id, o.html) {
             Ok(m) => {
                 messages.push(Some(m));
                 waiting.push(i);
@@ -389,6 +443,7 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ad
         body: format!("{body}\n\nThis message was sent automatically by equity-reports.\n"),
         attachment_name: String::new(),
         pdf: &[],
+        html: None,
         archived_at: String::new(),
     };
     let outgoing: Vec<Outgoing> = admins
@@ -398,6 +453,7 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ad
             message_id,
             attachment: String::new(),
             letter: &letter,
+            html: false,
             row: None,
         })
         .collect();

@@ -19,7 +19,7 @@ use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::delivery::{
     AdminNotice, Delivery, Letter, Mailer, Outgoing, deliver, message_id, notify_admins,
-    recipients_by_rounding, run_status,
+    recipients_by_rounding, run_status, twin_name, wants_html,
 };
 use crate::failpoint;
 use crate::ledger::{
@@ -245,6 +245,8 @@ struct Planned {
     copy: usize,
     row: i64,
     message_id: String,
+    /// Whether the recipient takes the HTML twin.
+    html: bool,
 }
 
 /// Compute the report, write its folder, archive the attachments and deliver.
@@ -309,7 +311,13 @@ fn write_and_record(
     let attached: Vec<(String, Vec<u8>)> = p
         .pdfs
         .iter()
-        .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
+        .zip(&p.htmls)
+        .flat_map(|((_, name, bytes), html)| {
+            [
+                (name.clone(), bytes.clone()),
+                (twin_name(name), html.clone()),
+            ]
+        })
         .collect();
     let archive = archive::write(out_root, run_id, &p.letter, &attached)?;
     let recorded = (|| -> anyhow::Result<Vec<Planned>> {
@@ -343,18 +351,20 @@ fn write_and_record(
                     attachment: p.pdfs[copy].1.clone(),
                     message_id: id.clone(),
                 });
-                copies.push((a, copy, id));
+                let html = wants_html(settings, req.report.as_str(), &a);
+                copies.push((a, copy, id, html));
             }
         }
         let rows = ledger.plan_deliveries(run_id, &planned, Settles::All)?;
         Ok(copies
             .into_iter()
             .zip(rows)
-            .map(|((recipient, copy, message_id), row)| Planned {
+            .map(|((recipient, copy, message_id, html), row)| Planned {
                 recipient,
                 copy,
                 row,
                 message_id,
+                html,
             })
             .collect())
     })();
@@ -381,7 +391,8 @@ async fn send_planned(
     let letters: Vec<Letter> = p
         .pdfs
         .iter()
-        .map(|(_, name, bytes)| p.letter.letter(bytes, &archive.join(name)))
+        .zip(&p.htmls)
+        .map(|((_, name, bytes), html)| p.letter.letter(bytes, Some(html), &archive.join(name)))
         .collect();
     let outgoing: Vec<Outgoing> = rows
         .iter()
@@ -390,6 +401,7 @@ async fn send_planned(
             message_id: x.message_id.clone(),
             attachment: p.pdfs[x.copy].1.clone(),
             letter: &letters[x.copy],
+            html: x.html,
             row: Some(x.row),
         })
         .collect();

@@ -16,6 +16,7 @@ use crate::data::files::find_datasets;
 use crate::data::inventory::{Inventory, StructuralError, hex};
 use crate::data::quality::{QualityReport, check_quality};
 use crate::data::session::{DataSession, open_session};
+use crate::delivery::twin_name;
 use crate::output::{csv_bytes, json_bytes};
 use crate::pdf::html::render_html;
 use crate::pdf::render::render_pdf;
@@ -34,6 +35,8 @@ pub(super) struct Produced {
     pub(super) letter: ArchivedLetter,
     /// report.pdf, then the copies with their own rounding: (round_to, file, bytes).
     pub(super) pdfs: Vec<(u64, String, Vec<u8>)>,
+    /// The HTML twin of each PDF, in the same order.
+    pub(super) htmls: Vec<Vec<u8>>,
     /// Every file of the output folder except the manifest.
     pub(super) files: Vec<(String, Vec<u8>)>,
     pub(super) manifest: serde_json::Value,
@@ -94,10 +97,10 @@ pub(super) async fn compute(
     laps.lap("load_and_check");
     let computed = compute_report(settings, req, period, &loaded.session, quality).await?;
     laps.lap("queries");
-    let pdfs = draw_pdfs(settings, &computed)?;
+    let drawn = draw_documents(settings, &computed)?;
     laps.lap("pdf");
     let when = (started, run_id);
-    package(settings, req, period, when, &loaded, computed, pdfs)
+    package(settings, req, period, when, &loaded, computed, drawn)
 }
 
 /// The extracts found and loaded.
@@ -179,22 +182,24 @@ async fn compute_report(
     Ok(computed)
 }
 
-/// report.pdf, then the copies with their own rounding: (round_to, file, bytes).
-fn draw_pdfs(
-    settings: &Settings,
-    computed: &Computed,
-) -> anyhow::Result<Vec<(u64, String, Vec<u8>)>> {
+/// report.pdf, then the copies with their own rounding: (round_to, file, bytes); and
+/// the HTML twin of each, from the same document under the same rules.
+type Drawn = (Vec<(u64, String, Vec<u8>)>, Vec<Vec<u8>>);
+
+fn draw_documents(settings: &Settings, computed: &Computed) -> anyhow::Result<Drawn> {
     let mut pdfs = vec![(
         settings.disclosure.round_to,
         "report.pdf".to_string(),
         render_pdf(&computed.document).context("drawing the PDF")?,
     )];
+    let mut htmls = vec![render_html(&computed.document).into_bytes()];
     // the copies for audiences with their own rounding, beside report.pdf
     for (r, doc) in &computed.variants {
         let bytes = render_pdf(doc).context("drawing the PDF")?;
         pdfs.push((*r, format!("report-rounded-to-{r}.pdf"), bytes));
+        htmls.push(render_html(doc).into_bytes());
     }
-    Ok(pdfs)
+    Ok((pdfs, htmls))
 }
 
 /// The output folder's files, the manifest, the inputs and the letter; `when` is the
@@ -206,7 +211,7 @@ fn package(
     (started, run_id): (DateTime<Utc>, i64),
     loaded: &Loaded,
     computed: Computed,
-    pdfs: Vec<(u64, String, Vec<u8>)>,
+    (pdfs, htmls): Drawn,
 ) -> anyhow::Result<Produced> {
     let (inventory, data_root) = (&loaded.inventory, &loaded.data_root);
 
@@ -282,14 +287,8 @@ fn package(
         pdfs.iter()
             .map(|(_, name, bytes)| (name.clone(), bytes.clone())),
     );
-    // the HTML twin of each PDF, from the same document under the same rules
-    files.push((
-        "report.html".into(),
-        render_html(&computed.document).into_bytes(),
-    ));
-    for (r, doc) in &computed.variants {
-        let name = format!("report-rounded-to-{r}.html");
-        files.push((name, render_html(doc).into_bytes()));
+    for ((_, name, _), html) in pdfs.iter().zip(&htmls) {
+        files.push((twin_name(name), html.clone()));
     }
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
@@ -301,6 +300,7 @@ fn package(
             attachment_name: format!("{}-{}.pdf", req.report, period.id),
         },
         pdfs,
+        htmls,
         files,
         manifest,
         inputs,

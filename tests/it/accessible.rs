@@ -97,7 +97,12 @@ impl Node {
     /// The text of the node and everything under it, lines joined by spaces.
     fn all_text(&self) -> String {
         let mut parts: Vec<String> = self.text.clone();
-        parts.extend(self.kids.iter().map(Node::all_text).filter(|t| !t.is_empty()));
+        parts.extend(
+            self.kids
+                .iter()
+                .map(Node::all_text)
+                .filter(|t| !t.is_empty()),
+        );
         parts.join(" ")
     }
 
@@ -288,7 +293,11 @@ fn every_sample_pdf_is_tagged_and_its_html_twin_hides_the_same_cells() {
             assert_eq!(p, h, "table {i} of {}", pdf.display());
         }
         let hidden = |ts: &Vec<Vec<Vec<String>>>| {
-            ts.iter().flatten().flatten().filter(|c| c.as_str() == "*").count()
+            ts.iter()
+                .flatten()
+                .flatten()
+                .filter(|c| c.as_str() == "*")
+                .count()
         };
         assert_eq!(hidden(&from_pdf), hidden(&from_html));
         hidden_cells += hidden(&from_pdf);

@@ -158,6 +158,7 @@ fn a_second_run_sends_nothing_and_resend_sends_the_archived_pdf() {
     // The output folder is replaced by a --no-send rerun with other settings; resend
     // still sends the PDF run 1 archived.
     let pdf1 = std::fs::read(out.path().join("workforce-quarterly/2026-Q3/report.pdf")).unwrap();
+    let html1 = std::fs::read(out.path().join("workforce-quarterly/2026-Q3/report.html")).unwrap();
     let r = run_quarterly(
         data.path(),
         out.path(),
@@ -192,6 +193,8 @@ fn a_second_run_sends_nothing_and_resend_sends_the_archived_pdf() {
     let msgs = received(inbox.path());
     assert_eq!(msgs.len(), 3);
     assert_eq!(std::fs::read(inbox.path().join("3.pdf")).unwrap(), pdf1);
+    // and the HTML twin run 1 archived beside it
+    assert_eq!(std::fs::read(inbox.path().join("3.html")).unwrap(), html1);
     assert_eq!(msgs[2].0, "sdg-b@example.org");
     let h = history(out.path(), &["--period", "2026-Q3"]);
     assert!(h.contains("resend of run 1"), "{h}");

@@ -171,3 +171,84 @@ fn smtp_password_comes_only_from_the_environment() {
         r.stderr
     );
 }
+
+/// The HTML twin goes beside the PDF, byte for byte the report.html of the folder, to
+/// every list that takes it (all by default); a list set not to take it gets the PDF
+/// alone; and when the two together pass the attachment limit the PDF goes alone and
+/// the body says why.
+#[test]
+fn the_html_twin_is_attached_beside_the_pdf_to_the_lists_that_take_it() {
+    let (data, out, inbox) = (tempdir(), tempdir(), tempdir());
+    write_fixture(data.path());
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &[],
+        &plain_smtp(
+            &port,
+            &[
+                ("EQUITY_REPORTS__RECIPIENTS__SDG", "[\"sdg@example.org\"]"),
+                (
+                    "EQUITY_REPORTS__RECIPIENTS__PARTNERSHIP_BOARD",
+                    "[\"board@example.org\"]",
+                ),
+                (
+                    "EQUITY_REPORTS__REPORTS__WORKFORCE-QUARTERLY__RECIPIENTS",
+                    "[\"sdg\", \"partnership_board\"]",
+                ),
+                (
+                    "EQUITY_REPORTS__SMTP__ATTACH_HTML_BY_LIST",
+                    "{ partnership_board = false }",
+                ),
+            ],
+        ),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let folder = out.path().join("workforce-quarterly/2026-Q3");
+    let html = std::fs::read(folder.join("report.html")).unwrap();
+    let pdf = std::fs::read(folder.join("report.pdf")).unwrap();
+    let mut by_rcpt = std::collections::BTreeMap::new();
+    for n in 1..=2 {
+        let rcpt = std::fs::read_to_string(inbox.path().join(format!("{n}.rcpt"))).unwrap();
+        let got_html = std::fs::read(inbox.path().join(format!("{n}.html"))).ok();
+        assert_eq!(
+            std::fs::read(inbox.path().join(format!("{n}.pdf"))).unwrap(),
+            pdf
+        );
+        by_rcpt.insert(rcpt, got_html);
+    }
+    assert_eq!(by_rcpt["sdg@example.org"].as_deref(), Some(html.as_slice()));
+    assert_eq!(by_rcpt["board@example.org"], None);
+
+    // a limit the PDF fits under but not the PDF and the page together
+    let (out, inbox) = (tempdir(), tempdir());
+    let sink = start_sink(inbox.path());
+    let port = sink.port.to_string();
+    let limit = (pdf.len() + html.len() / 2).to_string();
+    let r = run_quarterly(
+        data.path(),
+        out.path(),
+        &[],
+        &plain_smtp(
+            &port,
+            &[
+                ("EQUITY_REPORTS__RECIPIENTS__SDG", "[\"sdg@example.org\"]"),
+                ("EQUITY_REPORTS__SMTP__MAX_ATTACHMENT_BYTES", &limit),
+            ],
+        ),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(inbox.path().join("1.pdf").exists());
+    assert!(!inbox.path().join("1.html").exists());
+    let eml = std::fs::read_to_string(inbox.path().join("1.eml")).unwrap();
+    let flat = eml
+        .replace("=\r\n", "")
+        .replace("\r\n", " ")
+        .replace('\n', " ");
+    assert!(
+        flat.contains("The web-page version of the report is not attached"),
+        "{eml}"
+    );
+}

@@ -1,7 +1,7 @@
 """A real SMTP server on 127.0.0.1 for the tests (aiosmtpd).
 
 Usage: smtp_sink.py PORT OUT_DIR [MODE [ARG]]. Prints "ready" when listening; stops
-when stdin closes. Each message N is saved as N.eml, its attachments as N.pdf, its
+when stdin closes. Each message N is saved as N.eml, its attachments as N.pdf and N.html, its
 envelope recipients as N.rcpt; every DATA command's recipients are appended to
 OUT_DIR/tries.log, one line per try, so a test sees the order of tries.
 
@@ -70,8 +70,12 @@ class Sink:
             f.write(envelope.content)
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         for part in msg.iter_attachments():
-            with open(base + ".pdf", "wb") as f:
-                f.write(part.get_content())
+            if part.get_content_type() == "text/html":
+                with open(base + ".html", "wb") as f:
+                    f.write(part.get_content().encode("utf-8"))
+            else:
+                with open(base + ".pdf", "wb") as f:
+                    f.write(part.get_content())
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos))
 
