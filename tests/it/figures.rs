@@ -326,10 +326,10 @@ fn workforce_quarterly_figures_match_hand_counts() {
 }
 
 #[test]
-fn rerun_gives_the_same_metrics_json_and_pdf_bytes() {
+fn rerun_gives_the_same_metrics_json_pdf_and_html_bytes() {
     let data = tempdir();
     write_fixture(data.path());
-    let runs: Vec<(Vec<u8>, Vec<u8>)> = (0..2)
+    let runs: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = (0..2)
         .map(|_| {
             let out = tempdir();
             let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
@@ -338,6 +338,7 @@ fn rerun_gives_the_same_metrics_json_and_pdf_bytes() {
             (
                 std::fs::read(folder.join("metrics.json")).unwrap(),
                 std::fs::read(folder.join("report.pdf")).unwrap(),
+                std::fs::read(folder.join("report.html")).unwrap(),
             )
         })
         .collect();
@@ -348,6 +349,10 @@ fn rerun_gives_the_same_metrics_json_and_pdf_bytes() {
     assert!(
         runs[0].1 == runs[1].1,
         "report.pdf differs between identical runs"
+    );
+    assert!(
+        runs[0].2 == runs[1].2,
+        "report.html differs between identical runs"
     );
 }
 
