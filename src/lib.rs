@@ -26,6 +26,7 @@ pub mod output;
 pub mod pdf;
 pub mod period;
 pub mod process;
+pub mod progress;
 pub mod queries;
 pub mod registry;
 pub mod report;
@@ -87,7 +88,11 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
                 resend: a.resend,
             };
             let (report, period) = (&plan.req.report, &plan.req.period);
-            let (outcomes, standing) = match run::execute(&settings, &plan).await? {
+            // on a terminal, the phase and how far; taken down before the outcome
+            progress::show_on_terminal();
+            let executed = run::execute(&settings, &plan).await;
+            progress::finish();
+            let (outcomes, standing) = match executed? {
                 run::Executed::Done(o) => (vec![o], None),
                 run::Executed::AlreadyDelivered(s) => {
                     println!(

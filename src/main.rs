@@ -25,7 +25,8 @@ fn main() -> ExitCode {
     });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // a log line lifts the progress bar of a run on a terminal
+        .with_writer(equity_reports::progress::LogWriter)
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -194,6 +194,12 @@ pub async fn check_quality(
         session.staff_tables().await?;
     }
     let mut report = QualityReport::default();
+    let checked = queries::QUALITY
+        .iter()
+        .filter(|(d, _)| datasets.contains(d))
+        .count();
+    // one statement per dataset, each a step of the bar
+    crate::progress::phase("Checking the extracts", Some(checked as u64));
     for (dataset, sql) in queries::QUALITY {
         if !datasets.contains(dataset) {
             continue;

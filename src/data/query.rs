@@ -50,6 +50,7 @@ pub async fn collect(
     };
     let ms = started.elapsed().as_millis() as u64;
     crate::sql_log::statement(name, sql, ms, &batches);
+    crate::progress::step(name);
     // RUST_LOG=equity_reports=debug shows where a run's query time and memory go
     tracing::debug!(
         query = name,

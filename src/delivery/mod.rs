@@ -356,6 +356,9 @@ pub async fn deliver(
                 }
             }
             record(ledger, o, d);
+            if !again.contains(&i) {
+                crate::progress::step(&d.recipient);
+            }
         }
         waiting = again;
         if waiting.is_empty() {

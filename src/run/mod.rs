@@ -260,10 +260,12 @@ async fn produce_and_send(
 ) -> anyhow::Result<RunOutcome> {
     let mut laps = Laps::new();
     let mut p = compute(settings, req, period, run_id, &mut laps).await?;
+    crate::progress::phase("Writing the report folder", None);
     let (folder, archive, rows) =
         write_and_record(settings, req, period, out_root, ledger, run_id, &p)?;
     laps.lap("write");
     let deliveries = if req.send {
+        crate::progress::phase("Sending", Some(rows.len() as u64));
         let d = send_planned(settings, ledger, &p, &archive, &rows).await;
         p.manifest["delivery"] = json!({
             "status": delivery_summary(&d),

@@ -21,6 +21,7 @@ use crate::output::{csv_bytes, json_bytes};
 use crate::pdf::html::render_html;
 use crate::pdf::render::render_pdf;
 use crate::period::Period;
+use crate::progress;
 use crate::registry;
 use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
@@ -64,8 +65,14 @@ impl Laps {
 
     pub(super) fn lap(&mut self, phase: &'static str) {
         let now = std::time::Instant::now();
-        self.ms
-            .push((phase, now.duration_since(self.last).as_millis() as u64));
+        let took = now.duration_since(self.last);
+        // `-v` says how long each phase took
+        tracing::info!(
+            phase,
+            seconds = format!("{:.2}", took.as_secs_f64()),
+            "phase done"
+        );
+        self.ms.push((phase, took.as_millis() as u64));
         self.last = now;
     }
 
@@ -93,10 +100,13 @@ pub(super) async fn compute(
     laps: &mut Laps,
 ) -> anyhow::Result<Produced> {
     let started = Utc::now();
+    progress::phase("Reading the extracts", None);
     let (loaded, quality) = load_and_check(settings, req).await?;
     laps.lap("load_and_check");
+    progress::phase("Computing the figures", None);
     let computed = compute_report(settings, req, period, &loaded.session, quality).await?;
     laps.lap("queries");
+    progress::phase("Drawing the PDF and HTML", None);
     let drawn = draw_documents(settings, &computed)?;
     laps.lap("pdf");
     let when = (started, run_id);

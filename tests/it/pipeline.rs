@@ -232,3 +232,51 @@ fn referrals_in_hive_partitions_by_quarter_give_the_same_figures() {
     assert!(by_partner.as_array().is_some_and(|a| a.len() > 500));
     assert_eq!(metrics(data.path()), by_partner);
 }
+
+/// On a terminal (`script` gives the run one), `run` shows its phases and how far it
+/// has got; with stderr piped, as under cron or `serve`, it shows nothing of the kind.
+#[test]
+fn progress_shows_on_a_terminal_and_nowhere_else() {
+    let (out, log) = (tempdir(), tempdir());
+    let bin = env!("CARGO_BIN_EXE_equity-reports");
+    let data = sample_data();
+    let command = format!(
+        "{bin} run workforce-quarterly --period 2026-Q3 --data {} --out {} --as-of 2026-10-15 --no-send",
+        data.display(),
+        out.path().display()
+    );
+    let typescript = log.path().join("typescript");
+    let status = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command])
+        .arg(&typescript)
+        .env_remove("EQUITY_REPORTS_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("script (util-linux) must be installed");
+    assert!(status.success());
+    let seen = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+    for phase in [
+        "Reading the extracts",
+        "Checking the extracts",
+        "Computing the figures",
+        "Drawing the PDF and HTML",
+        "Writing the report folder",
+    ] {
+        assert!(seen.contains(phase), "{phase} not shown:\n{seen}");
+    }
+    assert!(
+        seen.contains("/6"),
+        "the checks' bar counts the six datasets:\n{seen}"
+    );
+    assert!(seen.contains("Run 1: report written to"));
+
+    let again = tempdir();
+    let r = run_quarterly(&data, again.path(), &["--no-send"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("Computing the figures") && !r.stderr.contains("extracts"),
+        "{}",
+        r.stderr
+    );
+}

@@ -448,7 +448,12 @@ fn equity_annual_figures_match_hand_counts() {
     let again = tempdir();
     let r = run_service("equity-annual", "FY2025-26", data.path(), again.path());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for f in ["report.pdf", "report.html", "metrics.json", "tables/figures.csv"] {
+    for f in [
+        "report.pdf",
+        "report.html",
+        "metrics.json",
+        "tables/figures.csv",
+    ] {
         let second = again.path().join("equity-annual/FY2025-26").join(f);
         assert!(
             std::fs::read(folder.join(f)).unwrap() == std::fs::read(second).unwrap(),
