@@ -107,7 +107,14 @@ pub async fn open_session(
     inv: &Inventory,
     settings: &Settings,
 ) -> Result<DataSession, SessionError> {
-    let config = SessionConfig::new()
+    // DataFusion's own settings may be tried from the environment
+    // (`DATAFUSION_EXECUTION_BATCH_SIZE=16384`, ...) for the benchmark; ours go on top.
+    let base = SessionConfig::from_env().map_err(|source| SessionError::Register {
+        dataset: "(query engine)".into(),
+        location: "DATAFUSION_* environment variables".into(),
+        cause: source,
+    })?;
+    let config = base
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .with_information_schema(false)
         // Our filters mostly drop rows with a missing key or date: few. The default guess
