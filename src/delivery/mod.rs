@@ -112,22 +112,9 @@ pub fn message_id(settings: &Settings, tag: &str, n: usize) -> String {
 /// The recipients of a report grouped by the rounding of the copy each gets:
 /// (round_to, addresses). A person on two lists gets the coarser rounding.
 pub fn recipients_by_rounding(settings: &Settings, report: &str) -> Vec<(u64, Vec<String>)> {
-    let lists = settings
-        .reports
-        .get(report)
-        .map(|r| r.recipients.clone())
-        .unwrap_or_default();
     let rounding = |addr: &str| {
-        lists
-            .iter()
-            .filter(|l| {
-                settings
-                    .recipients
-                    .list(l)
-                    .unwrap_or(&[])
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(addr))
-            })
+        lists_of(settings, report, addr)
+            .into_iter()
             .map(|l| settings.disclosure.round_to_for(l))
             .max()
             .unwrap_or(settings.disclosure.round_to)
@@ -239,6 +226,13 @@ pub fn twin_name(pdf: &str) -> String {
 /// they are on does (`smtp.attach_html`, or its list's own setting).
 pub fn wants_html(settings: &Settings, report: &str, addr: &str) -> bool {
     let smtp = &settings.smtp;
+    lists_of(settings, report, addr)
+        .into_iter()
+        .any(|l| *smtp.attach_html_by_list.get(l).unwrap_or(&smtp.attach_html))
+}
+
+/// The lists routed the report that hold an address.
+fn lists_of<'a>(settings: &'a Settings, report: &str, addr: &str) -> Vec<&'a str> {
     let lists = settings
         .reports
         .get(report)
@@ -254,7 +248,8 @@ pub fn wants_html(settings: &Settings, report: &str, addr: &str) -> bool {
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(addr))
         })
-        .any(|l| *smtp.attach_html_by_list.get(l).unwrap_or(&smtp.attach_html))
+        .map(String::as_str)
+        .collect()
 }
 
 fn megabytes(b: u64) -> String {

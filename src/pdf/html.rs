@@ -294,23 +294,7 @@ impl Html {
         let height = 260.0;
         let (plot_x, plot_w, top, plot_h) = (60.0, W - 60.0 - 140.0, 20.0, 180.0);
         self.figure_open(&c.title, &c.alt_text, height);
-        let values = c
-            .series
-            .iter()
-            .flat_map(|s| {
-                s.points
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
-            })
-            .chain(c.references.iter().map(|r| r.0));
-        let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-        if !lo.is_finite() {
-            (lo, hi) = (0.0, 1.0);
-        }
+        let (lo, mut hi) = c.extent();
         if hi - lo < 1e-9 {
             hi = lo + 1.0;
         }

@@ -138,6 +138,28 @@ pub struct LineChart {
     pub alt_text: String,
 }
 
+impl LineChart {
+    /// The lowest and highest value the chart must show (every point, interval end and
+    /// reference line), or 0 to 1 when it has none.
+    pub fn extent(&self) -> (f64, f64) {
+        let values = self
+            .series
+            .iter()
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
+            })
+            .chain(self.references.iter().map(|r| r.0));
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Series {
     pub label: String,

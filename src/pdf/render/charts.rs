@@ -13,23 +13,7 @@ pub(super) fn pct_label(v: f64) -> String {
 /// The vertical range of a line chart: every point, interval and reference line inside,
 /// on round steps, so a small change is visible without the axis hiding where it sits.
 pub(super) fn axis_range(c: &LineChart) -> (f64, f64, f64) {
-    let values = c
-        .series
-        .iter()
-        .flat_map(|s| {
-            s.points
-                .iter()
-                .flatten()
-                .copied()
-                .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
-        })
-        .chain(c.references.iter().map(|r| r.0));
-    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
+    let (lo, hi) = c.extent();
     let span = (hi - lo).max(1e-9);
     let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
     let step = steps
