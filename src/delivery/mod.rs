@@ -186,7 +186,11 @@ fn build(
         let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
         parts.push(Attachment::new(letter.attachment_name.clone()).body(letter.pdf.to_vec(), pdf));
     }
-    if let (true, Some(html), false) = (with_html, letter.html, parts.is_empty()) {
+    // the twin goes only beside an attached PDF, for a recipient who takes it
+    if with_html
+        && !parts.is_empty()
+        && let Some(html) = letter.html
+    {
         let both = size + html.len() as u64;
         if both > limit {
             body = format!(

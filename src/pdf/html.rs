@@ -182,7 +182,7 @@ impl Html {
 
     /// The start of a chart: a figure holding an SVG image named by its title and
     /// described by the text alternative, which the caption prints as the PDF does.
-    fn figure_open(&mut self, title: &str, alt: &str, height: f64) -> (String, String) {
+    fn figure_open(&mut self, title: &str, alt: &str, height: f64) {
         let (t, d) = (self.id("chart-title"), self.id("chart-desc"));
         let _ = write!(
             self.out,
@@ -192,7 +192,6 @@ impl Html {
             esc(title),
             esc(alt)
         );
-        (t, d)
     }
 
     fn figure_close(&mut self, title: &str, alt: &str) {

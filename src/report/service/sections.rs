@@ -25,15 +25,10 @@ impl Builder<'_> {
         let known: Vec<&str> = registry::ids().collect();
         let figures = t.figures("summary.figures", &known)?;
         // the England figures of this table, with their publications
-        let england: Vec<String> = figures
-            .iter()
-            .filter_map(|id| {
-                let c = self.settings.comparators.england.get(id)?;
-                let label = t.label(id, v).ok()?;
-                let value = plain(c.value, display_kind(id));
-                Some(format!("{label} {value} ({}, {})", c.source, c.period))
-            })
-            .collect();
+        let mut england = Vec::new();
+        for id in &figures {
+            england.extend(self.england_source(id, v)?);
+        }
         let mut rows = Vec::new();
         for id in figures {
             let id = id.as_str();
@@ -191,15 +186,7 @@ impl Builder<'_> {
                 let words = self.target_words(id, v)?.unwrap_or_default();
                 targets.push(vec![t.label(id, v)?, words, margin, source]);
             }
-            if let Some(c) = self.settings.comparators.england.get(id) {
-                let value = plain(c.value, kind);
-                england.push(format!(
-                    "{} {value} ({}, {})",
-                    t.label(id, v)?,
-                    c.source,
-                    c.period
-                ));
-            }
+            england.extend(self.england_source(id, v)?);
         }
         let mut vv = v.clone();
         vv.insert("england_sources", england.join("; "));
@@ -315,6 +302,21 @@ impl Builder<'_> {
             None => "-".into(),
         };
         Ok([words, status])
+    }
+
+    /// England's figure for `id` with where it was published, as the summary's note and
+    /// the methodology name it: "Recovery 48.0% (publication, 2024-25)". None when no
+    /// analyst entered one.
+    fn england_source(&self, id: &str, v: &Vars) -> Result<Option<String>, ReportError> {
+        let Some(c) = self.settings.comparators.england.get(id) else {
+            return Ok(None);
+        };
+        let value = plain(c.value, display_kind(id));
+        let label = self.template.label(id, v)?;
+        Ok(Some(format!(
+            "{label} {value} ({}, {})",
+            c.source, c.period
+        )))
     }
 
     /// A figure's target with its direction, as the template words it: "at least

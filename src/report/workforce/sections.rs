@@ -6,7 +6,7 @@ use crate::report::compose::{self, section, table};
 use crate::report::{ReportError, pct, pp};
 
 use super::{Builder, Vars, chart_max, is_pct};
-use crate::standards::rag_of;
+use crate::standards::{judge, target_of};
 
 impl Builder<'_> {
     /// Headline figures against the previous period, the baseline and their targets.
@@ -43,14 +43,14 @@ impl Builder<'_> {
                 Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
                 None => "-".into(),
             };
-            let status = match (self.settings.targets.get(id), m.value) {
-                (Some(tg), Some(val)) if !self.hidden(m) => {
+            let status = match (target_of(self.settings, id), m.value) {
+                (Some((f, tg)), Some(val)) if !self.hidden(m) => {
                     let shown_target = if is_pct(m) {
                         pct(tg.value)
                     } else {
                         format!("{:.0}", tg.value)
                     };
-                    let r = rag_of(self.settings, id, Some(val)).map_or("-", |r| r.as_str());
+                    let r = judge(f, val, tg).map_or("-", |r| r.as_str());
                     format!("{r} (target {shown_target})")
                 }
                 (Some(_), _) => "-".into(),
