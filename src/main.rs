@@ -12,7 +12,9 @@ fn main() -> ExitCode {
     let level = match cli.global.verbose {
         0 => "warn",
         1 => "info",
-        _ => "debug",
+        2 => "debug",
+        // each statement's plan with its operators' times and rows (data::query)
+        _ => "debug,equity_reports=trace",
     };
     // A standalone Ballista scheduler (inside this process) warns at every query that it
     // overrides one of DataFusion's settings, and logs an error when it cannot line up

@@ -7,16 +7,16 @@ use chrono::NaiveDate;
 /// (`DataSession::service_tables`).
 pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
+        "tables/referral_keys.sql",
+        include_str!("../queries/tables/referral_keys.sql"),
+    ),
+    (
         "tables/repeated_referral_ids.sql",
         include_str!("../queries/tables/repeated_referral_ids.sql"),
     ),
     (
         "tables/repeated_appointment_ids.sql",
         include_str!("../queries/tables/repeated_appointment_ids.sql"),
-    ),
-    (
-        "tables/referral_partner.sql",
-        include_str!("../queries/tables/referral_partner.sql"),
     ),
 ];
 
@@ -113,6 +113,10 @@ const SNIPPETS: &[(&str, &str)] = &[
     (
         "breakdown_key",
         include_str!("../queries/service/breakdown_key.sql"),
+    ),
+    (
+        "breakdown_columns",
+        include_str!("../queries/service/breakdown_columns.sql"),
     ),
     (
         "breakdown_sets",

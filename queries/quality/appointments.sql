@@ -5,7 +5,7 @@ WITH numbered AS ({{numbered_appointments}}
 -- stream past it
 d AS (
   SELECT a.*, COALESCE(rp.partner_org, 'Unknown') AS partner
-  FROM referral_partner rp RIGHT JOIN numbered a ON rp.referral_id = a.referral_id
+  FROM referral_keys rp RIGHT JOIN numbered a ON rp.referral_id = a.referral_id
 )
 SELECT partner AS partner_org,
   CASE WHEN appointment_id IS NULL THEN '' END AS "appointment_id|missing key",

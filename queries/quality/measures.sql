@@ -1,6 +1,6 @@
 WITH d AS (
   SELECT m.*, COALESCE(rp.partner_org, 'Unknown') AS partner
-  FROM referral_partner rp RIGHT JOIN measures m ON rp.referral_id = m.referral_id
+  FROM referral_keys rp RIGHT JOIN measures m ON rp.referral_id = m.referral_id
 )
 SELECT partner AS partner_org,
   CASE WHEN partner = 'Unknown' THEN '' END AS "referral_id|no matching referral_id in referrals",

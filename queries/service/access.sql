@@ -6,12 +6,18 @@
 -- 1,000 (group referrals / group registered) and the representation ratio
 -- ((group referrals / all referrals) / (group registered / all registered)).
 -- Disability and Eastern European are not in the population extract: no row for them.
-WITH refs_grouped AS (
-  SELECT
-    {{breakdown_key}} AS by_key,
-    count(*) AS referrals
+-- (counted per combination of breakdown columns first: see breakdown_columns.sql)
+WITH combos AS (
+  SELECT {{breakdown_columns}}, count(*) AS referrals
   FROM referral_facts
   WHERE referral_date BETWEEN {{period_start}} AND {{period_end}} AND age_years >= 17
+  GROUP BY {{breakdown_columns}}
+),
+refs_grouped AS (
+  SELECT
+    {{breakdown_key}} AS by_key,
+    sum(referrals) AS referrals
+  FROM combos
   GROUP BY {{breakdown_sets}}
 ),
 refs AS (

@@ -4,8 +4,8 @@
 -- columns make which figure is said once, in the figure registry (src/registry.rs).
 -- Caseness, reliable change and the wait limits are the settings of [clinical]
 -- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days).
--- Each table below is read once: the breakdowns are GROUPING SETS over one pass of the
--- referrals.
+-- The appointments are read once; the breakdowns are GROUPING SETS over the counts of
+-- each combination of breakdown columns.
 WITH appts AS (
   -- appointments in the period, each appointment_id once, counted per referral
   SELECT referral_id,
@@ -46,9 +46,10 @@ g AS (
     finished AND paired AND rose AND NOT fell AS deteriorated
   FROM f
 ),
-grouped AS (
-  SELECT
-    {{breakdown_key}} AS group_key,
+-- the counts of each combination of breakdown columns: the grouping sets below add
+-- these few rows up rather than every referral once per set
+combos AS (
+  SELECT {{breakdown_columns}},
     sum(CASE WHEN referred_in THEN 1 ELSE 0 END) AS referrals,
     sum(CASE WHEN entered_in THEN 1 ELSE 0 END) AS entered,
     sum(CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END) AS taken_up,
@@ -63,13 +64,38 @@ grouped AS (
     sum(CASE WHEN deteriorated THEN 1 ELSE 0 END) AS deteriorated,
     sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
     sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
-    median(CASE WHEN entered_in THEN CAST(wait_days AS DOUBLE) END) AS wait_median,
     sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
     sum(dna) AS dna,
-    sum(dna) + sum(attended) AS dna_or_attended,
+    sum(attended) AS attended,
     sum(adapted) AS adapted
   FROM g
+  GROUP BY {{breakdown_columns}}
+),
+counts AS (
+  SELECT
+    {{breakdown_key}} AS group_key,
+    sum(referrals) AS referrals, sum(entered) AS entered, sum(taken_up) AS taken_up,
+    sum(ended) AS ended, sum(ended_untreated) AS ended_untreated, sum(finished) AS finished,
+    sum(at_caseness) AS at_caseness, sum(recovered) AS recovered, sum(paired) AS paired,
+    sum(improved) AS improved, sum(reliably_recovered) AS reliably_recovered,
+    sum(deteriorated) AS deteriorated, sum(wait_6wk) AS wait_6wk, sum(wait_18wk) AS wait_18wk,
+    sum(interpreter) AS interpreter, sum(dna) AS dna, sum(dna) + sum(attended) AS dna_or_attended,
+    sum(adapted) AS adapted
+  FROM combos
   GROUP BY {{breakdown_sets}}
+),
+-- a median is not a sum of parts: taken over the referrals that entered treatment in
+-- the period (from referral_facts alone, so the appointments are not read again)
+waits AS (
+  SELECT {{breakdown_key}} AS group_key,
+    median(CAST(first_treatment - referral_date AS DOUBLE)) AS wait_median
+  FROM referral_facts
+  WHERE first_treatment BETWEEN {{period_start}} AND {{period_end}}
+  GROUP BY {{breakdown_sets}}
+),
+grouped AS (
+  SELECT c.*, w.wait_median
+  FROM counts c LEFT JOIN waits w ON w.group_key = c.group_key
 ),
 -- the key of the overall figures (VALUES, not a FROM-less SELECT, which Ballista 55
 -- cannot split into tasks under a UNION)

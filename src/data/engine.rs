@@ -203,7 +203,7 @@ pub async fn materialise(
 }
 
 /// `CREATE TABLE name AS rest` into (name, rest), past any leading comments.
-fn split_create_table(sql: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_create_table(sql: &str) -> Option<(&str, &str)> {
     let start = sql.find("CREATE TABLE ")?;
     let rest = &sql[start + "CREATE TABLE ".len()..];
     let name_end = rest.find(char::is_whitespace)?;

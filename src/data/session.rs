@@ -71,7 +71,7 @@ impl DataSession {
     /// memory here, or written by a cluster's executors where they can read it.
     pub async fn create(&self, name: &str, sql: &str) -> Result<(), QueryError> {
         match &self.cluster {
-            None => query::collect(&self.ctx, name, sql).await.map(drop),
+            None => query::create_local(&self.ctx, name, sql).await,
             Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql)
                 .await
                 .map_err(|message| QueryError {
