@@ -20,36 +20,39 @@ appts AS (
   ) n
   WHERE key_rank = 1 AND appointment_id IS NOT NULL AND appointment_date IS NOT NULL
 ),
-treatment AS (
-  SELECT referral_id, min(appointment_date) AS first_treatment, count(*) AS treatment_sessions
+-- The care of each referral in one narrow table, so the wide referral rows are joined
+-- to it once and stream past it rather than being held in memory for each join: its
+-- treatment appointments and its measures are aggregated in one pass over both.
+-- A score's first and last are the least and greatest (date, score) pairs (ties on a
+-- date go to the lower score first, the higher last), packed as days * 100 + score so
+-- that plain min and max find them: far cheaper than ordered first_value and last_value.
+care_rows AS (
+  SELECT referral_id, appointment_date AS treated_on,
+    CAST(NULL AS BIGINT) AS phq_key, CAST(NULL AS BIGINT) AS gad_key
   FROM appts
   WHERE appointment_type = 'treatment' AND attendance = 'attended'
-  GROUP BY referral_id
-),
--- Both scores in one pass over the measures. A score's first and last are the least and
--- greatest (date, score) pairs (ties on a date go to the lower score first, the higher
--- last), packed as days * 100 + score so that plain min and max find them: far cheaper
--- than ordered first_value and last_value.
-scores AS (
-  SELECT referral_id,
-    min(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END) AS phq_lo,
-    max(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END) AS phq_hi,
-    min(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END) AS gad_lo,
-    max(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END) AS gad_hi
+  UNION ALL
+  SELECT referral_id, CAST(NULL AS DATE),
+    CAST(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END AS BIGINT),
+    CAST(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END AS BIGINT)
   FROM measures
   WHERE measured_date IS NOT NULL
+),
+packed AS (
+  SELECT referral_id,
+    min(treated_on) AS first_treatment, count(treated_on) AS treatment_sessions,
+    min(phq_key) AS phq_lo, max(phq_key) AS phq_hi,
+    min(gad_key) AS gad_lo, max(gad_key) AS gad_hi
+  FROM care_rows
   GROUP BY referral_id
 ),
--- the care of each referral in one narrow table, so the wide referral rows are joined
--- to it once and stream past it rather than being held in memory for each join
 care AS (
-  SELECT COALESCE(t.referral_id, s.referral_id) AS referral_id,
-    t.first_treatment, t.treatment_sessions,
-    s.phq_lo % 100 AS phq_first, s.phq_hi % 100 AS phq_last,
-    s.phq_lo - s.phq_lo % 100 < s.phq_hi - s.phq_hi % 100 AS phq_paired,
-    s.gad_lo % 100 AS gad_first, s.gad_hi % 100 AS gad_last,
-    s.gad_lo - s.gad_lo % 100 < s.gad_hi - s.gad_hi % 100 AS gad_paired
-  FROM treatment t FULL JOIN scores s ON s.referral_id = t.referral_id
+  SELECT referral_id, first_treatment, treatment_sessions,
+    phq_lo % 100 AS phq_first, phq_hi % 100 AS phq_last,
+    phq_lo - phq_lo % 100 < phq_hi - phq_hi % 100 AS phq_paired,
+    gad_lo % 100 AS gad_first, gad_hi % 100 AS gad_last,
+    gad_lo - gad_lo % 100 < gad_hi - gad_hi % 100 AS gad_paired
+  FROM packed
 ),
 facts AS (
 SELECT
