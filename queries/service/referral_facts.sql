@@ -22,17 +22,23 @@ appts AS (
 ),
 -- The care of each referral in one narrow table, so the wide referral rows are joined
 -- to it once and stream past it rather than being held in memory for each join: its
--- treatment appointments and its measures are aggregated in one pass over both.
+-- appointments and its measures are aggregated in one pass over both. The appointments
+-- attended or missed are counted for the run's period ({{period_start}}..{{period_end}})
+-- and the one before it, which referral_metrics.sql reads: the appointments are read
+-- once per run.
 -- A score's first and last are the least and greatest (date, score) pairs (ties on a
 -- date go to the lower score first, the higher last), packed as days * 100 + score so
 -- that plain min and max find them: far cheaper than ordered first_value and last_value.
 care_rows AS (
-  SELECT referral_id, appointment_date AS treated_on,
+  SELECT referral_id,
+    CASE WHEN appointment_type = 'treatment' AND attendance = 'attended' THEN appointment_date END AS treated_on,
+    CASE WHEN appointment_date BETWEEN {{period_start}} AND {{period_end}} THEN attendance END AS seen_in_period,
+    CASE WHEN appointment_date BETWEEN {{previous_start}} AND {{previous_end}} THEN attendance END AS seen_in_previous,
+    culturally_adapted AS adapted,
     CAST(NULL AS BIGINT) AS phq_key, CAST(NULL AS BIGINT) AS gad_key
   FROM appts
-  WHERE appointment_type = 'treatment' AND attendance = 'attended'
   UNION ALL
-  SELECT referral_id, CAST(NULL AS DATE),
+  SELECT referral_id, CAST(NULL AS DATE), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS BOOLEAN),
     CAST(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END AS BIGINT),
     CAST(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END AS BIGINT)
   FROM measures
@@ -42,12 +48,19 @@ packed AS (
   SELECT referral_id,
     min(treated_on) AS first_treatment, count(treated_on) AS treatment_sessions,
     min(phq_key) AS phq_lo, max(phq_key) AS phq_hi,
-    min(gad_key) AS gad_lo, max(gad_key) AS gad_hi
+    min(gad_key) AS gad_lo, max(gad_key) AS gad_hi,
+    CAST(sum(CASE WHEN seen_in_period = 'dna' THEN 1 ELSE 0 END) AS INT) AS dna,
+    CAST(sum(CASE WHEN seen_in_period = 'attended' THEN 1 ELSE 0 END) AS INT) AS attended,
+    CAST(sum(CASE WHEN seen_in_period = 'attended' AND adapted THEN 1 ELSE 0 END) AS INT) AS adapted,
+    CAST(sum(CASE WHEN seen_in_previous = 'dna' THEN 1 ELSE 0 END) AS INT) AS previous_dna,
+    CAST(sum(CASE WHEN seen_in_previous = 'attended' THEN 1 ELSE 0 END) AS INT) AS previous_attended,
+    CAST(sum(CASE WHEN seen_in_previous = 'attended' AND adapted THEN 1 ELSE 0 END) AS INT) AS previous_adapted
   FROM care_rows
   GROUP BY referral_id
 ),
 care AS (
   SELECT referral_id, first_treatment, treatment_sessions,
+    dna, attended, adapted, previous_dna, previous_attended, previous_adapted,
     phq_lo % 100 AS phq_first, phq_hi % 100 AS phq_last,
     phq_lo - phq_lo % 100 < phq_hi - phq_hi % 100 AS phq_paired,
     gad_lo % 100 AS gad_first, gad_hi % 100 AS gad_last,
@@ -84,7 +97,10 @@ SELECT
   c.first_treatment,
   COALESCE(c.treatment_sessions, 0) AS treatment_sessions,
   c.phq_first, c.phq_last, COALESCE(c.phq_paired, false) AS phq_paired,
-  c.gad_first, c.gad_last, COALESCE(c.gad_paired, false) AS gad_paired
+  c.gad_first, c.gad_last, COALESCE(c.gad_paired, false) AS gad_paired,
+  COALESCE(c.dna, 0) AS dna, COALESCE(c.attended, 0) AS attended, COALESCE(c.adapted, 0) AS adapted,
+  COALESCE(c.previous_dna, 0) AS previous_dna, COALESCE(c.previous_attended, 0) AS previous_attended,
+  COALESCE(c.previous_adapted, 0) AS previous_adapted
 FROM care c
 RIGHT JOIN r ON c.referral_id = r.referral_id
 LEFT JOIN ref_partner p ON p.code = r.partner_org

@@ -4,23 +4,9 @@
 -- columns make which figure is said once, in the figure registry (src/registry.rs).
 -- Caseness, reliable change and the wait limits are the settings of [clinical]
 -- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days).
--- The appointments are read once; the breakdowns are GROUPING SETS over the counts of
--- each combination of breakdown columns.
-WITH appts AS (
-  -- appointments in the period, each appointment_id once, counted per referral
-  SELECT referral_id,
-    sum(CASE WHEN attendance = 'dna' THEN 1 ELSE 0 END) AS dna,
-    sum(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended,
-    sum(CASE WHEN attendance = 'attended' AND COALESCE(culturally_adapted, false) THEN 1 ELSE 0 END) AS adapted
-  -- a repeated id counts once, by the one rule of queries/service/numbered_appointments.sql
-  -- (over the whole dataset, before the period is chosen)
-  FROM ({{numbered_appointments}}
-  ) a
-  WHERE a.key_rank = 1 AND a.appointment_id IS NOT NULL
-    AND a.appointment_date BETWEEN {{period_start}} AND {{period_end}}
-  GROUP BY referral_id
-),
-f AS (
+-- The breakdowns are GROUPING SETS over the counts of each combination of breakdown
+-- columns. {{previous}} is 1 for the period before the run's own.
+WITH f AS (
   SELECT rf.*,
     referral_date BETWEEN {{period_start}} AND {{period_end}} AS referred_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
@@ -32,12 +18,12 @@ f AS (
     (phq_first - phq_last >= {{reliable_change_phq9}} OR gad_first - gad_last >= {{reliable_change_gad7}}) AS fell,
     (phq_last - phq_first >= {{reliable_change_phq9}} OR gad_last - gad_first >= {{reliable_change_gad7}}) AS rose,
     first_treatment - referral_date AS wait_days,
-    COALESCE(a.dna, 0) AS dna,
-    COALESCE(a.attended, 0) AS attended,
-    COALESCE(a.adapted, 0) AS adapted
-  -- the narrow table on the left: the join holds it in memory
-  FROM appts a
-  RIGHT JOIN referral_facts rf ON a.referral_id = rf.referral_id
+    -- appointments in the period, each appointment_id once (counted in
+    -- referral_facts.sql for the run's period and the one before it)
+    CASE WHEN {{previous}} = 1 THEN previous_dna ELSE dna END AS period_dna,
+    CASE WHEN {{previous}} = 1 THEN previous_attended ELSE attended END AS period_attended,
+    CASE WHEN {{previous}} = 1 THEN previous_adapted ELSE adapted END AS period_adapted
+  FROM referral_facts rf
 ),
 g AS (
   SELECT f.*,
@@ -65,9 +51,9 @@ combos AS (
     sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
     sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
     sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
-    sum(dna) AS dna,
-    sum(attended) AS attended,
-    sum(adapted) AS adapted
+    sum(period_dna) AS dna,
+    sum(period_attended) AS attended,
+    sum(period_adapted) AS adapted
   FROM g
   GROUP BY {{breakdown_columns}}
 ),

@@ -13,11 +13,13 @@ use chrono::NaiveDate;
 use super::Gathered;
 
 /// Every `tt.*` figure of a period, overall and by every breakdown (the ethnic group by
-/// sex cross included).
+/// sex cross included): the run's own period, or (`previous`) the one before it, whose
+/// appointments `referral_facts` counted too.
 pub(super) async fn service_metrics(
     s: &DataSession,
     clinical: &Clinical,
     period: &Period,
+    previous: bool,
 ) -> Result<Metrics, QueryError> {
     let int = |n: u32| Param::Int(i64::from(n));
     let params = |name: &str, sql: &str| {
@@ -33,6 +35,7 @@ pub(super) async fn service_metrics(
                 ("reliable_change_gad7", int(clinical.reliable_change_gad7)),
                 ("wait_6wk_days", int(clinical.wait_6wk_days)),
                 ("wait_18wk_days", int(clinical.wait_18wk_days)),
+                ("previous", Param::Int(i64::from(previous))),
             ],
         )
     };
@@ -121,8 +124,19 @@ pub(super) async fn gather(
     period: &Period,
 ) -> Result<Gathered, crate::report::ReportError> {
     s.service_tables().await?;
+    let prev = period.previous();
     for (name, sql) in queries::SERVICE_TABLES {
-        let sql = queries::fill(name, sql, &[]).map_err(QueryError::from)?;
+        let sql = queries::fill(
+            name,
+            sql,
+            &[
+                ("period_start", Param::Date(period.start)),
+                ("period_end", Param::Date(period.end)),
+                ("previous_start", Param::Date(prev.start)),
+                ("previous_end", Param::Date(prev.end)),
+            ],
+        )
+        .map_err(QueryError::from)?;
         s.create(name, &sql).await?;
     }
     let Some(span) = referral_span(s, period).await? else {
@@ -131,11 +145,13 @@ pub(super) async fn gather(
             period.id, period.start, period.end
         )));
     };
-    let metrics = service_metrics(s, clinical, period).await?;
-    let prev = period.previous();
+    let metrics = service_metrics(s, clinical, period, false).await?;
     let (previous, previous_missing) = match referral_span(s, &prev).await? {
         Some(p) if covers(p, &prev) => (
-            Some((prev.clone(), service_metrics(s, clinical, &prev).await?)),
+            Some((
+                prev.clone(),
+                service_metrics(s, clinical, &prev, true).await?,
+            )),
             None,
         ),
         Some(p) => (
