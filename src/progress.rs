@@ -47,6 +47,9 @@ pub fn phase(name: &str, steps: Option<u64>) {
         if let Ok(s) = ProgressStyle::with_template(style) {
             bar.set_style(s.progress_chars("=> "));
         }
+        // each phase is drawn, however soon the next one follows (drawing is otherwise
+        // limited to a few times a second)
+        bar.force_draw();
     });
 }
 
