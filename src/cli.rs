@@ -21,7 +21,7 @@ pub struct GlobalArgs {
     /// Site settings laid over the built-in defaults (config/default.toml).
     #[arg(long, global = true, env = "EQUITY_REPORTS_CONFIG")]
     pub config: Option<PathBuf>,
-    /// More log output (-v info, -vv debug); RUST_LOG overrides.
+    /// More log output (-v info, -vv debug, -vvv each statement's plan with its operators' times); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
