@@ -95,10 +95,16 @@ pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic
 /// Per-referral tables every service-user figure reads, built once per run in this
 /// order (CREATE TABLE ... AS: held in memory, so the many breakdowns do not recompute
 /// them).
-pub const SERVICE_TABLES: &[(&str, &str)] = &[(
-    "service/referral_facts.sql",
-    include_str!("../queries/service/referral_facts.sql"),
-)];
+pub const SERVICE_TABLES: &[(&str, &str)] = &[
+    (
+        "service/referral_care.sql",
+        include_str!("../queries/service/referral_care.sql"),
+    ),
+    (
+        "service/referral_facts.sql",
+        include_str!("../queries/service/referral_facts.sql"),
+    ),
+];
 
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");

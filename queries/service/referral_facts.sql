@@ -15,58 +15,6 @@ WITH r AS (
   ) n
   WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
 ),
-appts AS (
-  SELECT * EXCLUDE (key_rank) FROM ({{numbered_appointments}}
-  ) n
-  WHERE key_rank = 1 AND appointment_id IS NOT NULL AND appointment_date IS NOT NULL
-),
--- The care of each referral in one narrow table, so the wide referral rows are joined
--- to it once and stream past it rather than being held in memory for each join: its
--- appointments and its measures are aggregated in one pass over both. The appointments
--- attended or missed are counted for the run's period ({{period_start}}..{{period_end}})
--- and the one before it, which referral_metrics.sql reads: the appointments are read
--- once per run.
--- A score's first and last are the least and greatest (date, score) pairs (ties on a
--- date go to the lower score first, the higher last), packed as days * 100 + score so
--- that plain min and max find them: far cheaper than ordered first_value and last_value.
-care_rows AS (
-  SELECT referral_id,
-    CASE WHEN appointment_type = 'treatment' AND attendance = 'attended' THEN appointment_date END AS treated_on,
-    CASE WHEN appointment_date BETWEEN {{period_start}} AND {{period_end}} THEN attendance END AS seen_in_period,
-    CASE WHEN appointment_date BETWEEN {{previous_start}} AND {{previous_end}} THEN attendance END AS seen_in_previous,
-    culturally_adapted AS adapted,
-    CAST(NULL AS BIGINT) AS phq_key, CAST(NULL AS BIGINT) AS gad_key
-  FROM appts
-  UNION ALL
-  SELECT referral_id, CAST(NULL AS DATE), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS BOOLEAN),
-    CAST(CASE WHEN phq9 BETWEEN 0 AND 27 THEN (measured_date - DATE '1970-01-01') * 100 + phq9 END AS BIGINT),
-    CAST(CASE WHEN gad7 BETWEEN 0 AND 21 THEN (measured_date - DATE '1970-01-01') * 100 + gad7 END AS BIGINT)
-  FROM measures
-  WHERE measured_date IS NOT NULL
-),
-packed AS (
-  SELECT referral_id,
-    min(treated_on) AS first_treatment, count(treated_on) AS treatment_sessions,
-    min(phq_key) AS phq_lo, max(phq_key) AS phq_hi,
-    min(gad_key) AS gad_lo, max(gad_key) AS gad_hi,
-    CAST(sum(CASE WHEN seen_in_period = 'dna' THEN 1 ELSE 0 END) AS INT) AS dna,
-    CAST(sum(CASE WHEN seen_in_period = 'attended' THEN 1 ELSE 0 END) AS INT) AS attended,
-    CAST(sum(CASE WHEN seen_in_period = 'attended' AND adapted THEN 1 ELSE 0 END) AS INT) AS adapted,
-    CAST(sum(CASE WHEN seen_in_previous = 'dna' THEN 1 ELSE 0 END) AS INT) AS previous_dna,
-    CAST(sum(CASE WHEN seen_in_previous = 'attended' THEN 1 ELSE 0 END) AS INT) AS previous_attended,
-    CAST(sum(CASE WHEN seen_in_previous = 'attended' AND adapted THEN 1 ELSE 0 END) AS INT) AS previous_adapted
-  FROM care_rows
-  GROUP BY referral_id
-),
-care AS (
-  SELECT referral_id, first_treatment, treatment_sessions,
-    dna, attended, adapted, previous_dna, previous_attended, previous_adapted,
-    phq_lo % 100 AS phq_first, phq_hi % 100 AS phq_last,
-    phq_lo - phq_lo % 100 < phq_hi - phq_hi % 100 AS phq_paired,
-    gad_lo % 100 AS gad_first, gad_hi % 100 AS gad_last,
-    gad_lo - gad_lo % 100 < gad_hi - gad_hi % 100 AS gad_paired
-  FROM packed
-),
 facts AS (
 SELECT
   r.referral_id,
@@ -101,16 +49,18 @@ SELECT
   COALESCE(c.dna, 0) AS dna, COALESCE(c.attended, 0) AS attended, COALESCE(c.adapted, 0) AS adapted,
   COALESCE(c.previous_dna, 0) AS previous_dna, COALESCE(c.previous_attended, 0) AS previous_attended,
   COALESCE(c.previous_adapted, 0) AS previous_adapted
-FROM care c
+-- (referral_care.sql: the narrow table on the left, which the join holds in memory)
+FROM referral_care c
 RIGHT JOIN r ON c.referral_id = r.referral_id
 LEFT JOIN ref_partner p ON p.code = r.partner_org
 LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
 LEFT JOIN ref_eastern_european ee ON ee.detail = upper(trim(r.ethnic_category_detail))
 WHERE r.key_rank = 1
-)
+),
 -- The priority groups each referral is in, as the group's name or '' (not in it): one
 -- column per kind of group, so breakdowns are counted with GROUPING SETS in one pass.
 -- (Two configured groups with one ethnic code would be one group here: the first name.)
+grouped AS (
 SELECT f.*,
   COALESCE(pe.name, '') AS pg_ethnic,
   COALESCE(ps.name, '') AS pg_sex,
@@ -121,3 +71,27 @@ LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'ethnic
 LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'sex' GROUP BY code) ps ON ps.code = f.sex
 CROSS JOIN (SELECT min(name) AS name FROM ref_priority WHERE kind = 'eastern_european') pee
 CROSS JOIN (SELECT min(name) AS name, min(min_age) AS min_age FROM ref_priority WHERE kind = 'age') pa
+)
+-- The table holds every referral for the whole run: its categories are kept as
+-- dictionaries (a small number per row, each distinct text once per batch) rather than
+-- as 16 bytes of text per row and column, and the referral_id, which no figure reads,
+-- is left out.
+SELECT
+  arrow_cast(partner_org, 'Dictionary(Int16, Utf8)') AS partner_org,
+  referral_date, end_date, age_years,
+  arrow_cast(age_band, 'Dictionary(Int16, Utf8)') AS age_band,
+  arrow_cast(sex, 'Dictionary(Int16, Utf8)') AS sex,
+  arrow_cast(disability, 'Dictionary(Int16, Utf8)') AS disability,
+  arrow_cast(ethnic_category, 'Dictionary(Int16, Utf8)') AS ethnic_category,
+  arrow_cast(ethnic_group, 'Dictionary(Int16, Utf8)') AS ethnic_group,
+  arrow_cast(imd_quintile, 'Dictionary(Int16, Utf8)') AS imd_quintile,
+  eastern_european, interpreter_required,
+  arrow_cast(referral_source, 'Dictionary(Int16, Utf8)') AS referral_source,
+  first_treatment, treatment_sessions, phq_first, phq_last, phq_paired,
+  gad_first, gad_last, gad_paired,
+  dna, attended, adapted, previous_dna, previous_attended, previous_adapted,
+  arrow_cast(pg_ethnic, 'Dictionary(Int16, Utf8)') AS pg_ethnic,
+  arrow_cast(pg_sex, 'Dictionary(Int16, Utf8)') AS pg_sex,
+  arrow_cast(pg_eastern_european, 'Dictionary(Int16, Utf8)') AS pg_eastern_european,
+  arrow_cast(pg_age, 'Dictionary(Int16, Utf8)') AS pg_age
+FROM grouped

@@ -81,6 +81,13 @@ impl DataSession {
         }
     }
 
+    /// Forget a per-run table that nothing reads any more, giving back its memory.
+    pub fn drop_table(&self, name: &str) {
+        if let Err(e) = self.ctx.deregister_table(name) {
+            tracing::warn!(table = name, "could not drop a per-run table: {e}");
+        }
+    }
+
     async fn build_once(
         &self,
         built: &std::sync::atomic::AtomicBool,

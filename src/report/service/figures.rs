@@ -139,6 +139,8 @@ pub(super) async fn gather(
         .map_err(QueryError::from)?;
         s.create(name, &sql).await?;
     }
+    // referral_facts holds all of it now: its memory is given back for the figures
+    s.drop_table("referral_care");
     let Some(span) = referral_span(s, period).await? else {
         return Err(crate::report::ReportError::NoData(format!(
             "dataset referrals has no referral dated in {} ({} to {})",
