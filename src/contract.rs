@@ -91,6 +91,9 @@ pub struct Column {
     pub ty: ColType,
     pub required: bool,
     pub norm: Norm,
+    /// The codes the data-quality check accepts (after cleaning), when it has a list:
+    /// a value already one of them is taken as it is, without cleaning it again.
+    pub codes: &'static [&'static str],
 }
 
 /// One dataset of the contract.
@@ -119,13 +122,29 @@ impl Dataset {
 }
 
 const fn col(name: &'static str, ty: ColType, required: bool, norm: Norm) -> Column {
+    coded(name, ty, required, norm, &[])
+}
+
+/// A column whose data-quality check has a list of codes (`queries/quality/`).
+const fn coded(
+    name: &'static str,
+    ty: ColType,
+    required: bool,
+    norm: Norm,
+    codes: &'static [&'static str],
+) -> Column {
     Column {
         name,
         ty,
         required,
         norm,
+        codes,
     }
 }
+
+/// Sex as NHS data dictionary codes (`M`/`Male` and `F`/`Female` read as 1 and 2).
+const SEX_CODES: &[&str] = &["1", "2", "9", "X"];
+const DISABILITY_CODES: &[&str] = &["Y", "N", "Z"];
 
 use ColType::*;
 use Norm::*;
@@ -139,17 +158,23 @@ pub const DATASETS: &[Dataset] = &[
             col("snapshot_date", Date, true, Keep),
             col("staff_id", Str, true, Trim),
             col("partner_org", Str, true, Upper),
-            col("service_line", Str, true, Lower),
+            coded(
+                "service_line",
+                Str,
+                true,
+                Lower,
+                &["talking_therapies", "pcmh", "shared"],
+            ),
             col("job_role", Str, false, Trim),
             col("clinical", Bool, true, Keep),
             col("afc_band", Str, true, Upper),
             col("fte", Double, true, Keep),
             col("start_date", Date, false, Keep),
             col("age_years", Int, false, Keep),
-            col("sex", Str, true, Sex),
+            coded("sex", Str, true, Sex, SEX_CODES),
             col("ethnic_category", Str, true, Upper),
             col("ethnic_category_detail", Str, false, Upper),
-            col("disability", Str, true, Upper),
+            coded("disability", Str, true, Upper, DISABILITY_CODES),
             col("sexual_orientation", Str, false, Trim),
             col("religion", Str, false, Trim),
             col("board_member", Bool, false, Keep),
@@ -174,9 +199,9 @@ pub const DATASETS: &[Dataset] = &[
             col("partner_org", Str, true, Upper),
             col("afc_band", Str, false, Upper),
             col("application_date", Date, true, Keep),
-            col("sex", Str, false, Sex),
+            coded("sex", Str, false, Sex, SEX_CODES),
             col("ethnic_category", Str, false, Upper),
-            col("disability", Str, false, Upper),
+            coded("disability", Str, false, Upper, DISABILITY_CODES),
             col("shortlisted", Bool, true, Keep),
             col("appointed", Bool, true, Keep),
         ],
@@ -216,14 +241,26 @@ pub const DATASETS: &[Dataset] = &[
             col("referral_id", Str, true, Trim),
             col("person_id", Str, true, Trim),
             col("partner_org", Str, false, Upper),
-            col("service_line", Str, true, Lower),
+            coded(
+                "service_line",
+                Str,
+                true,
+                Lower,
+                &["talking_therapies", "pcmh"],
+            ),
             col("referral_date", Date, true, Keep),
-            col("referral_source", Str, false, Lower),
+            coded(
+                "referral_source",
+                Str,
+                false,
+                Lower,
+                &["self", "gp", "other_professional", "other"],
+            ),
             col("age_years", Int, true, Keep),
-            col("sex", Str, true, Sex),
+            coded("sex", Str, true, Sex, SEX_CODES),
             col("ethnic_category", Str, true, Upper),
             col("ethnic_category_detail", Str, false, Upper),
-            col("disability", Str, false, Upper),
+            coded("disability", Str, false, Upper, DISABILITY_CODES),
             col("sexual_orientation", Str, false, Trim),
             col("religion", Str, false, Trim),
             col("imd_decile", Int, false, Keep),
@@ -240,8 +277,20 @@ pub const DATASETS: &[Dataset] = &[
             col("appointment_id", Str, true, Trim),
             col("referral_id", Str, true, Trim),
             col("appointment_date", Date, true, Keep),
-            col("appointment_type", Str, true, Lower),
-            col("attendance", Str, true, Lower),
+            coded(
+                "appointment_type",
+                Str,
+                true,
+                Lower,
+                &["assessment", "treatment", "other"],
+            ),
+            coded(
+                "attendance",
+                Str,
+                true,
+                Lower,
+                &["attended", "dna", "cancelled_patient", "cancelled_provider"],
+            ),
             col("culturally_adapted", Bool, false, Keep),
             col("interpreter_used", Bool, false, Keep),
         ],
@@ -262,7 +311,7 @@ pub const DATASETS: &[Dataset] = &[
         columns: &[
             col("period_start", Date, true, Keep),
             col("age_band", Str, true, Trim),
-            col("sex", Str, true, Sex),
+            coded("sex", Str, true, Sex, SEX_CODES),
             col("ethnic_category", Str, true, Upper),
             col("imd_decile", Int, false, Keep),
             col("registered", Int, true, Keep),

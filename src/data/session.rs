@@ -328,12 +328,28 @@ fn normalise_view_sql(ds: &Dataset, found: &FoundDataset) -> String {
     )
 }
 
-/// How one present column is cleaned; codes are matched trimmed and without case.
+/// How one present column is cleaned; codes are matched trimmed and without case. A
+/// value that is already one of the column's codes (most of them) is taken as it is:
+/// cleaning it would give it back unchanged, and trimming and changing the case of
+/// every value of a national extract is a good part of reading it.
 fn normalise_expr(c: &Column) -> String {
     let n = format!("\"{}\"", c.name);
     let cast = format!("CAST({n} AS {})", c.ty.sql());
+    let cleaned = clean_expr(c, &cast);
+    if c.codes.is_empty() || c.norm == Norm::Keep {
+        return cleaned;
+    }
+    let codes: Vec<String> = c.codes.iter().map(|v| format!("'{v}'")).collect();
+    format!(
+        "CASE WHEN {cast} IN ({}) THEN {cast} ELSE {cleaned} END",
+        codes.join(", ")
+    )
+}
+
+/// The cleaning of a column's value, `cast` being the value read as its contract type.
+fn clean_expr(c: &Column, cast: &str) -> String {
     match c.norm {
-        Norm::Keep => cast,
+        Norm::Keep => cast.to_string(),
         Norm::Trim => format!("NULLIF(trim({cast}), '')"),
         Norm::Upper => format!("NULLIF(upper(trim({cast})), '')"),
         Norm::Lower => format!("NULLIF(lower(trim({cast})), '')"),
@@ -555,6 +571,44 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The codes a view takes as they are must be the codes its data-quality check
+    /// accepts, or a value would be cleaned in one place and not the other.
+    #[test]
+    fn a_columns_codes_are_the_ones_its_quality_check_accepts() {
+        let mut checked = 0;
+        for ds in contract::DATASETS {
+            let quality = crate::queries::QUALITY
+                .iter()
+                .find(|(name, _)| *name == ds.name)
+                .map(|(_, sql)| *sql)
+                .unwrap_or_default();
+            for c in ds.columns.iter().filter(|c| !c.codes.is_empty()) {
+                let list: Vec<String> = c.codes.iter().map(|v| format!("'{v}'")).collect();
+                let wanted = format!("{} NOT IN ({})", c.name, list.join(", "));
+                assert!(
+                    quality.contains(&wanted),
+                    "{}.{}: queries/quality/{}.sql has no `{wanted}`",
+                    ds.name,
+                    c.name,
+                    ds.name
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 12);
+    }
+
+    #[test]
+    fn a_value_already_a_code_is_taken_as_it_is() {
+        let c = contract::dataset("appointments")
+            .unwrap()
+            .column("attendance")
+            .unwrap();
+        let e = normalise_expr(c);
+        assert!(e.starts_with("CASE WHEN CAST(\"attendance\" AS VARCHAR) IN ('attended', "));
+        assert!(e.ends_with("ELSE NULLIF(lower(trim(CAST(\"attendance\" AS VARCHAR))), '') END"));
+    }
 
     #[test]
     fn sex_codes_are_normalised_in_sql() {
