@@ -13,7 +13,8 @@ use crate::template::Template;
 /// The names of the two tables below, for a quality section's `show` list.
 pub const SHOWS: &[&str] = &["rows_table", "problems_table"];
 
-/// Rows read and problems found in `datasets`, as subheadings and tables.
+/// The data-quality page's opening: its introduction, then rows read and problems
+/// found in `datasets`, as subheadings and tables.
 pub fn rows_and_problems(
     quality: &QualityReport,
     datasets: &[&str],
@@ -22,7 +23,7 @@ pub fn rows_and_problems(
     t: &Template,
     v: &BTreeMap<&'static str, String>,
 ) -> Result<Vec<Block>, ReportError> {
-    let mut blocks = Vec::new();
+    let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
     let rows_heading = Block::Subheading(t.text("quality.rows_heading", v)?);
     let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
     for r in &quality.rows_read {

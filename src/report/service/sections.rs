@@ -219,15 +219,14 @@ impl Builder<'_> {
     ) -> Result<Section, ReportError> {
         let t = &self.template;
         let d = self.d();
-        let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
-        blocks.extend(crate::report::quality_page::rows_and_problems(
+        let mut blocks = crate::report::quality_page::rows_and_problems(
             self.quality,
             DATASETS,
             &self.not_supplied,
             d,
             t,
             v,
-        )?);
+        )?;
         let mut ethnicity = vec![
             Block::Subheading(t.text("quality.ethnicity_heading", v)?),
             Block::Paragraph(t.text("quality.ethnicity_intro", v)?),

@@ -315,15 +315,14 @@ impl Builder<'_> {
     pub(super) fn quality_blocks(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
         let t = &self.template;
         let d = self.d();
-        let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
-        blocks.extend(crate::report::quality_page::rows_and_problems(
+        let mut blocks = crate::report::quality_page::rows_and_problems(
             self.quality,
             DATASETS,
             self.not_supplied,
             d,
             t,
             v,
-        )?);
+        )?;
         let heading = Block::Subheading(t.text("quality.ethnicity_heading", v)?);
         let keys = self.partner_keys();
         let col_unknown = self.partner_pct_column("wf.ethnicity_unknown_pct", &keys);
