@@ -39,7 +39,7 @@ pub async fn collect(
     let started = std::time::Instant::now();
     let df = ctx.sql(sql).await.map_err(err)?;
     let batches = match engine::of(ctx) {
-        None => run_local(name, df).await.map_err(err)?.concat(),
+        None => run_local(name, df).await.map_err(err)?.1.concat(),
         Some(cluster) => {
             engine::refuse_keyless_join(ctx, &df).map_err(fail)?;
             engine::run_on(&cluster, df.collect())
@@ -48,10 +48,17 @@ pub async fn collect(
                 .map_err(|e| fail(engine::describe(&cluster, &describe(&e))))?
         }
     };
+    done(name, sql, started, &batches);
+    Ok(batches)
+}
+
+/// A statement has run: written to the SQL log, counted on the progress display and
+/// logged with its time (RUST_LOG=equity_reports=debug shows where a run's query time
+/// and memory go).
+fn done(name: &str, sql: &str, started: std::time::Instant, batches: &[RecordBatch]) {
     let ms = started.elapsed().as_millis() as u64;
-    crate::sql_log::statement(name, sql, ms, &batches);
+    crate::sql_log::statement(name, sql, ms, batches);
     crate::progress::step(name);
-    // RUST_LOG=equity_reports=debug shows where a run's query time and memory go
     tracing::debug!(
         query = name,
         ms,
@@ -59,7 +66,6 @@ pub async fn collect(
         peak_rss_mib = peak_rss_mib(),
         "query done"
     );
-    Ok(batches)
 }
 
 /// Make a per-run table in this process's memory from `CREATE TABLE name AS select`,
@@ -75,43 +81,23 @@ pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Resul
         .ok_or_else(|| fail("expected a statement `CREATE TABLE <name> AS <query>`".into()))?;
     let started = std::time::Instant::now();
     let df = ctx.sql(select).await.map_err(err)?;
-    let task = std::sync::Arc::new(df.task_ctx());
-    let plan = df.create_physical_plan().await.map_err(err)?;
-    let schema = plan.schema();
-    let parts = run_plan(query, plan, task).await.map_err(err)?;
+    let (schema, parts) = run_local(query, df).await.map_err(err)?;
     let table = datafusion::datasource::MemTable::try_new(schema, parts).map_err(err)?;
     ctx.register_table(name, std::sync::Arc::new(table))
         .map_err(err)?;
-    let ms = started.elapsed().as_millis() as u64;
-    crate::sql_log::statement(query, sql, ms, &[]);
-    crate::progress::step(query);
-    tracing::debug!(
-        query,
-        ms,
-        rows = 0,
-        peak_rss_mib = peak_rss_mib(),
-        "query done"
-    );
+    done(query, sql, started, &[]);
     Ok(())
 }
 
-/// Run a planned statement in this process, keeping the plan's partitions. With
-/// trace logging for this module (`-vvv`), the physical plan is logged with each
-/// operator's rows, time and memory: the profile of where a run's time goes.
+/// Run a statement in this process: its output schema and its batches, partition by
+/// partition. With trace logging for this module (`-vvv`), the physical plan is logged
+/// with each operator's rows, time and memory: the profile of where a run's time goes.
 async fn run_local(
     name: &str,
     df: datafusion::dataframe::DataFrame,
-) -> datafusion::error::Result<Vec<Vec<RecordBatch>>> {
+) -> datafusion::error::Result<(arrow::datatypes::SchemaRef, Vec<Vec<RecordBatch>>)> {
     let task = std::sync::Arc::new(df.task_ctx());
     let plan = df.create_physical_plan().await?;
-    run_plan(name, plan, task).await
-}
-
-async fn run_plan(
-    name: &str,
-    plan: std::sync::Arc<dyn datafusion::physical_plan::ExecutionPlan>,
-    task: std::sync::Arc<datafusion::execution::TaskContext>,
-) -> datafusion::error::Result<Vec<Vec<RecordBatch>>> {
     let parts = datafusion::physical_plan::collect_partitioned(plan.clone(), task).await?;
     if tracing::enabled!(tracing::Level::TRACE) {
         let shown = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(
@@ -121,7 +107,7 @@ async fn run_plan(
         .to_string();
         tracing::trace!(query = name, "plan with metrics:\n{shown}");
     }
-    Ok(parts)
+    Ok((plan.schema(), parts))
 }
 
 /// An engine error as a reader needs it: running out of the engine's memory says

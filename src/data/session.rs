@@ -336,7 +336,7 @@ fn normalise_expr(c: &Column) -> String {
     let n = format!("\"{}\"", c.name);
     let cast = format!("CAST({n} AS {})", c.ty.sql());
     let cleaned = clean_expr(c, &cast);
-    if c.codes.is_empty() || c.norm == Norm::Keep {
+    if c.codes.is_empty() {
         return cleaned;
     }
     let codes: Vec<String> = c.codes.iter().map(|v| format!("'{v}'")).collect();
