@@ -44,8 +44,8 @@ pub fn check_schedule(s: &crate::config::Schedule) -> Result<(), (String, String
     })?;
     for (report, pattern) in &s.reports {
         let key = format!("schedule.reports.{report}");
-        if report.parse::<ReportId>().is_err() {
-            return Err((key, format!("unknown report; known: {}", ReportId::known())));
+        if let Err(unknown) = report.parse::<ReportId>() {
+            return Err((key, unknown.to_string()));
         }
         parse_cron(pattern).map_err(|m| (key, m))?;
     }

@@ -92,14 +92,8 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         }
     }
     for (report, route) in &s.reports {
-        if report.parse::<crate::catalog::ReportId>().is_err() {
-            return err(
-                &format!("reports.{report}"),
-                format!(
-                    "unknown report; known: {}",
-                    crate::catalog::ReportId::known()
-                ),
-            );
+        if let Err(unknown) = report.parse::<crate::catalog::ReportId>() {
+            return err(&format!("reports.{report}"), unknown.to_string());
         }
         for list in &route.recipients {
             if s.recipients.list(list).is_none() {
