@@ -3,8 +3,10 @@
 
 use chrono::NaiveDate;
 
-/// Tables of the service-user datasets' keys, built once per run on first need
-/// (`DataSession::service_tables`).
+/// Tables of the service-user datasets' keys and care, built once per run on first need
+/// (`DataSession::service_tables`), in this order: the repeated referral ids are read off
+/// referral_keys, and referral_care counts each appointment once by the repeated
+/// appointment ids.
 pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
         "tables/referral_keys.sql",
@@ -17,6 +19,10 @@ pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
         "tables/repeated_appointment_ids.sql",
         include_str!("../queries/tables/repeated_appointment_ids.sql"),
+    ),
+    (
+        "tables/referral_care.sql",
+        include_str!("../queries/tables/referral_care.sql"),
     ),
 ];
 
@@ -92,19 +98,13 @@ pub const WORKFORCE_LIKELIHOODS: &str =
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
 pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
 
-/// Per-referral tables every service-user figure reads, built once per run in this
-/// order (CREATE TABLE ... AS: held in memory, so the many breakdowns do not recompute
-/// them).
-pub const SERVICE_TABLES: &[(&str, &str)] = &[
-    (
-        "service/referral_care.sql",
-        include_str!("../queries/service/referral_care.sql"),
-    ),
-    (
-        "service/referral_facts.sql",
-        include_str!("../queries/service/referral_facts.sql"),
-    ),
-];
+/// The per-referral table every service-user figure reads, built once per run after the
+/// service tables (CREATE TABLE ... AS: held in memory, so the many breakdowns do not
+/// recompute it).
+pub const SERVICE_FACTS: (&str, &str) = (
+    "service/referral_facts.sql",
+    include_str!("../queries/service/referral_facts.sql"),
+);
 
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
@@ -136,11 +136,21 @@ const SNIPPETS: &[(&str, &str)] = &[
         "numbered_appointments",
         include_str!("../queries/service/numbered_appointments.sql"),
     ),
+    (
+        "appointment_problem",
+        include_str!("../queries/service/appointment_problem.sql"),
+    ),
+    (
+        "measure_problem",
+        include_str!("../queries/service/measure_problem.sql"),
+    ),
 ];
 
 /// A value put into a query in place of `{{name}}`.
 pub enum Param {
     Date(NaiveDate),
+    /// A date that is not known (NULL): a comparison with it is never true.
+    NoDate,
     Int(i64),
 }
 
@@ -166,6 +176,7 @@ pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, 
     for (name, p) in params {
         let v = match p {
             Param::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
+            Param::NoDate => "CAST(NULL AS DATE)".to_string(),
             Param::Int(n) => n.to_string(),
         };
         out = out.replace(&format!("{{{{{name}}}}}"), &v);

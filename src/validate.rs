@@ -11,7 +11,7 @@ use crate::contract::DATASETS;
 use crate::data::files::find_datasets;
 use crate::data::inventory::StructuralError;
 use crate::data::quality::check_quality;
-use crate::data::session::open_session;
+use crate::data::session::{RunDates, open_session};
 
 /// The printed check and its exit code.
 pub struct Validation {
@@ -40,7 +40,7 @@ pub async fn validate(
     }
     let quality = if inv.errors.is_empty() {
         let session = open_session(&inv, settings).await?;
-        Some(check_quality(&session, &all, as_of, settings.quality.earliest()).await?)
+        Some(check_quality(&session, &all, &RunDates::new(settings, as_of, None)).await?)
     } else {
         None
     };

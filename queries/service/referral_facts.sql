@@ -49,7 +49,7 @@ SELECT
   COALESCE(c.dna, 0) AS dna, COALESCE(c.attended, 0) AS attended, COALESCE(c.adapted, 0) AS adapted,
   COALESCE(c.previous_dna, 0) AS previous_dna, COALESCE(c.previous_attended, 0) AS previous_attended,
   COALESCE(c.previous_adapted, 0) AS previous_adapted
--- (referral_care.sql: the narrow table on the left, which the join holds in memory)
+-- (tables/referral_care.sql: the narrow table on the left, which the join holds in memory)
 FROM referral_care c
 RIGHT JOIN r ON c.referral_id = r.referral_id
 LEFT JOIN ref_partner p ON p.code = r.partner_org

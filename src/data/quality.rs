@@ -3,13 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use datafusion::prelude::SessionContext;
 use serde::Serialize;
 
 use crate::data::query::{QueryError, collect, i64_column, string_column};
-use crate::data::session::DataSession;
-use crate::queries::{self, Param};
+use crate::data::session::{DataSession, RunDates};
+use crate::queries;
 
 /// One counted problem.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -72,9 +71,10 @@ fn check_of(field: &str) -> Option<(&str, &str)> {
     field.split_once('|')
 }
 
-/// Count one dataset's problems and its rows per partner. Its query gives one row per data row with a column per
-/// check, empty unless the row fails it; the rows are counted per partner and check
-/// values in one pass over the data, then spread out per check here.
+/// Count one dataset's problems and its rows per partner. Its query gives one row per
+/// data row (or, with a column `rows`, per so many data rows) with a column per check,
+/// empty unless the row fails it; the rows are counted per partner and check values in
+/// one pass over the data, then spread out per check here.
 async fn count_problems(
     ctx: &SessionContext,
     dataset: &str,
@@ -85,12 +85,21 @@ async fn count_problems(
         query: name.into(),
         message: e.to_string(),
     })?;
-    let checks: Vec<String> = plan
+    let fields: Vec<String> = plan
         .schema()
         .fields()
         .iter()
         .map(|f| f.name().clone())
-        .filter(|n| n != "partner_org")
+        .collect();
+    // a body may say how many data rows each of its rows stands for (queries/quality/README.md)
+    let weight = if fields.iter().any(|n| n == "rows") {
+        "sum(rows)"
+    } else {
+        "count(*)"
+    };
+    let checks: Vec<String> = fields
+        .into_iter()
+        .filter(|n| n != "partner_org" && n != "rows")
         .collect();
     if let Some(bad) = checks.iter().find(|c| check_of(c).is_none()) {
         return Err(QueryError {
@@ -104,7 +113,7 @@ async fn count_problems(
         .collect::<Vec<_>>()
         .join(", ");
     let wrapped = format!(
-        "SELECT partner_org, {cols}, count(*) AS rows FROM ({body}) q GROUP BY partner_org, {cols}"
+        "SELECT partner_org, {cols}, {weight} AS rows FROM ({body}) q GROUP BY partner_org, {cols}"
     );
     // (column, problem, value, partner) -> rows; value None sorts after every value, as
     // SQL's NULLS LAST did
@@ -171,14 +180,13 @@ async fn count_problems(
 pub async fn check_quality(
     session: &DataSession,
     datasets: &[&str],
-    as_of: NaiveDate,
-    earliest: NaiveDate,
+    dates: &RunDates,
 ) -> Result<QualityReport, QueryError> {
     if ["referrals", "appointments", "measures"]
         .iter()
         .any(|d| datasets.contains(d))
     {
-        session.service_tables().await?;
+        session.service_tables(dates).await?;
     }
     if [
         "staff_snapshot",
@@ -205,14 +213,7 @@ pub async fn check_quality(
             continue;
         }
         let name = format!("quality/{dataset}.sql");
-        let body = queries::fill(
-            &name,
-            sql,
-            &[
-                ("as_of", Param::Date(as_of)),
-                ("earliest_date", Param::Date(earliest)),
-            ],
-        )?;
+        let body = queries::fill(&name, sql, &dates.params())?;
         let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
         report.problems.extend(problems);
         report.rows_read.extend(rows);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema};
+use chrono::NaiveDate;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
@@ -21,7 +22,8 @@ use crate::contract::{self, Column, Dataset, Norm};
 use crate::data::engine;
 use crate::data::inventory::{FoundDataset, Inventory};
 use crate::data::query::{self, QueryError};
-use crate::queries;
+use crate::period::Period;
+use crate::queries::{self, Param};
 
 /// Why the session could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -47,24 +49,87 @@ pub struct DataSession {
     pub supplied: BTreeMap<&'static str, bool>,
     /// The cluster that runs the queries, if not this process (see [`DataSession::create`]).
     pub cluster: Option<Arc<engine::Cluster>>,
-    /// Whether the tables of `queries::SERVICE_KEYS` and `queries::STAFF_TABLES` exist.
-    service_built: std::sync::atomic::AtomicBool,
+    /// The dates the tables of `queries::SERVICE_KEYS` were built for, if they exist.
+    service_built: std::sync::Mutex<Option<RunDates>>,
+    /// Whether the tables of `queries::STAFF_TABLES` exist.
     staff_built: std::sync::atomic::AtomicBool,
 }
 
+/// What a run's checks and per-run tables are made for: its as-of date (a later date is
+/// "in the future"), the earliest date accepted, and its period, whose appointments (and
+/// the previous period's) `tables/referral_care.sql` counts. `validate` has no period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunDates {
+    pub as_of: NaiveDate,
+    pub earliest: NaiveDate,
+    pub period: Option<Period>,
+}
+
+impl RunDates {
+    /// A run's dates: `quality.earliest_date` from the settings.
+    pub fn new(settings: &Settings, as_of: NaiveDate, period: Option<&Period>) -> RunDates {
+        RunDates {
+            as_of,
+            earliest: settings.quality.earliest(),
+            period: period.cloned(),
+        }
+    }
+
+    /// The placeholders of the checks and the service tables.
+    pub fn params(&self) -> Vec<(&'static str, Param)> {
+        let span = |p: Option<&Period>| match p {
+            Some(p) => [Param::Date(p.start), Param::Date(p.end)],
+            None => [Param::NoDate, Param::NoDate],
+        };
+        let previous = self.period.as_ref().map(Period::previous);
+        let [period_start, period_end] = span(self.period.as_ref());
+        let [previous_start, previous_end] = span(previous.as_ref());
+        vec![
+            ("as_of", Param::Date(self.as_of)),
+            ("earliest_date", Param::Date(self.earliest)),
+            ("period_start", period_start),
+            ("period_end", period_end),
+            ("previous_start", previous_start),
+            ("previous_end", previous_end),
+        ]
+    }
+}
+
 impl DataSession {
-    /// Build the service-user key tables (`queries/tables/`) unless this session has
-    /// them: the checks and the per-referral facts both read them.
-    pub async fn service_tables(&self) -> Result<(), QueryError> {
-        self.build_once(&self.service_built, queries::SERVICE_KEYS)
-            .await
+    /// Build the service-user tables (`queries/tables/`) for these dates unless this
+    /// session has them: the checks and the per-referral facts both read them.
+    pub async fn service_tables(&self, dates: &RunDates) -> Result<(), QueryError> {
+        if self.service_built.lock().unwrap().as_ref() == Some(dates) {
+            return Ok(());
+        }
+        let params = dates.params();
+        for (name, sql) in queries::SERVICE_KEYS {
+            let sql = queries::fill(name, sql, &params)?;
+            self.create(name, &sql).await?;
+        }
+        *self.service_built.lock().unwrap() = Some(dates.clone());
+        Ok(())
+    }
+
+    /// Give back the memory of one of the service tables once nothing further in the
+    /// run reads it (the next call of [`DataSession::service_tables`] builds them again).
+    pub fn release(&self, table: &str) {
+        *self.service_built.lock().unwrap() = None;
+        self.drop_table(table);
     }
 
     /// Build the staff tables (`queries/tables/`) unless this session has them: the
     /// checks and every workforce figure read them.
     pub async fn staff_tables(&self) -> Result<(), QueryError> {
-        self.build_once(&self.staff_built, queries::STAFF_TABLES)
-            .await
+        use std::sync::atomic::Ordering;
+        if self.staff_built.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        for (name, sql) in queries::STAFF_TABLES {
+            self.create(name, sql).await?;
+        }
+        self.staff_built.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`): held in
@@ -82,26 +147,10 @@ impl DataSession {
     }
 
     /// Forget a per-run table that nothing reads any more, giving back its memory.
-    pub fn drop_table(&self, name: &str) {
+    fn drop_table(&self, name: &str) {
         if let Err(e) = self.ctx.deregister_table(name) {
             tracing::warn!(table = name, "could not drop a per-run table: {e}");
         }
-    }
-
-    async fn build_once(
-        &self,
-        built: &std::sync::atomic::AtomicBool,
-        tables: &[(&str, &str)],
-    ) -> Result<(), QueryError> {
-        use std::sync::atomic::Ordering;
-        if built.load(Ordering::Acquire) {
-            return Ok(());
-        }
-        for (name, sql) in tables {
-            self.create(name, sql).await?;
-        }
-        built.store(true, Ordering::Release);
-        Ok(())
     }
 
     pub fn is_supplied(&self, dataset: &str) -> bool {
@@ -121,8 +170,12 @@ pub async fn open_session(
         location: "DATAFUSION_* environment variables".into(),
         cause: source,
     })?;
+    let partitions = std::env::var("DATAFUSION_EXECUTION_TARGET_PARTITIONS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let config = base
-        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .with_target_partitions(partitions)
         .with_information_schema(false)
         // Our filters mostly drop rows with a missing key or date: few. The default guess
         // (a filter keeps 20 %) made the join planner hold a whole filtered dataset in

@@ -15,7 +15,7 @@ use crate::contract::CONTRACT_VERSION;
 use crate::data::files::find_datasets;
 use crate::data::inventory::{Inventory, StructuralError, hex};
 use crate::data::quality::{QualityReport, check_quality};
-use crate::data::session::{DataSession, open_session};
+use crate::data::session::{DataSession, RunDates, open_session};
 use crate::delivery::twin_name;
 use crate::output::{csv_bytes, json_bytes};
 use crate::pdf::html::render_html;
@@ -101,7 +101,7 @@ pub(super) async fn compute(
 ) -> anyhow::Result<Produced> {
     let started = Utc::now();
     progress::phase("Reading the extracts", None);
-    let (loaded, quality) = load_and_check(settings, req).await?;
+    let (loaded, quality) = load_and_check(settings, req, period).await?;
     laps.lap("load_and_check");
     progress::phase("Computing the figures", None);
     let computed = compute_report(settings, req, period, &loaded.session, quality).await?;
@@ -124,6 +124,7 @@ struct Loaded {
 async fn load_and_check(
     settings: &Settings,
     req: &RunRequest,
+    period: &Period,
 ) -> anyhow::Result<(Loaded, QualityReport)> {
     let datasets = match req.report.family() {
         Family::Workforce => workforce::DATASETS,
@@ -162,7 +163,8 @@ async fn load_and_check(
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let quality = check_quality(&session, datasets, req.as_of, settings.quality.earliest())
+    let dates = RunDates::new(settings, req.as_of, Some(period));
+    let quality = check_quality(&session, datasets, &dates)
         .await
         .context("counting data-quality problems")?;
     let loaded = Loaded {

@@ -4,7 +4,8 @@
 
 use crate::helpers::*;
 
-/// metrics.json's figures of a run of `report` for `period` on the bundled sample.
+/// metrics.json's figures of a run of `report` for `period` on the bundled sample, with
+/// its data-quality counts and rows read (which the sample has problems in).
 fn figures(report: &str, period: &str, env: &[(&str, &str)]) -> serde_json::Value {
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
     let out = tempdir();
@@ -25,7 +26,18 @@ fn figures(report: &str, period: &str, env: &[(&str, &str)]) -> serde_json::Valu
         env,
     );
     assert_eq!(r.code, 0, "{report} {env:?}: {}", r.stderr);
-    read_json(&out.path().join(report).join(period).join("metrics.json"))["metrics"].clone()
+    let folder = out.path().join(report).join(period);
+    let table = |name: &str| std::fs::read_to_string(folder.join("tables").join(name)).unwrap();
+    let mut m = read_json(&folder.join("metrics.json"))["metrics"].clone();
+    let (dq, read) = (table("data_quality.csv"), table("rows_read.csv"));
+    assert!(
+        dq.lines().count() > 1 && read.lines().count() > 1,
+        "{dq}{read}"
+    );
+    m.as_array_mut()
+        .unwrap()
+        .extend([serde_json::json!(dq), serde_json::json!(read)]);
+    m
 }
 
 /// A scheduler and executor inside the program. The timeout turns a job that Ballista

@@ -557,6 +557,161 @@ fn a_repeated_id_counts_once_by_one_rule_for_checks_and_figures() {
     );
 }
 
+/// Every check of appointments and measures counts its rows, by partner, once each: a
+/// row that fails several checks is in each, and a row whose referral_id no referral has
+/// is counted whether or not it fails another check. Counted by hand from the rows below;
+/// the same by a run (which has a period) and by `validate` (which has none).
+#[test]
+fn every_appointment_and_measure_check_counts_its_rows() {
+    let (data, out) = (tempdir(), tempdir());
+    write_service(data.path());
+    type Opt = Option<&'static str>;
+    // (id, referral, date, type, attendance)
+    #[rustfmt::skip]
+    let a: &[(Opt, Opt, Opt, Opt, &str)] = &[
+        (Some("a1"), Some("r1"), Some("2025-05-10"), Some("assessment"), "attended"),
+        (None, Some("r1"), Some("2025-06-01"), Some("treatment"), "attended"), // missing key
+        (Some("a3"), Some("r2"), Some("2025-06-13"), Some("treatment"), "attended"),
+        (Some("a3"), Some("r2"), Some("2025-06-20"), Some("treatment"), "attended"), // repeat
+        (Some("a5"), Some("rX"), Some("2025-06-01"), Some("treatment"), "attended"), // no referral
+        (Some("a6"), None, Some("2025-06-01"), Some("treatment"), "attended"), // no referral
+        (Some("a7"), Some("r3"), None, Some("treatment"), "attended"), // no date
+        (Some("a8"), Some("r3"), Some("2027-01-01"), Some("treatment"), "attended"), // future
+        (Some("a9"), Some("r3"), Some("1999-12-31"), Some("treatment"), "attended"), // too early
+        (Some("a10"), Some("r4"), Some("2025-07-10"), Some("group"), "attended"), // unknown type
+        (Some("a11"), Some("r4"), Some("2025-07-11"), None, "attended"), // no type
+        (Some("a12"), Some("r4"), Some("2025-07-12"), Some("treatment"), "late"), // unknown attendance
+        // no referral, in the future and an unknown type; then a clean row of that referral
+        (Some("a13"), Some("rX"), Some("2027-02-02"), Some("group"), "dna"),
+        (Some("a14"), Some("rX"), Some("2025-06-02"), Some("treatment"), "attended"),
+    ];
+    write_parquet(
+        &data.path().join("appointments.parquet"),
+        vec![
+            (
+                "appointment_id",
+                opt_strs(&a.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "referral_id",
+                opt_strs(&a.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            (
+                "appointment_date",
+                opt_dates(&a.iter().map(|x| x.2).collect::<Vec<_>>()),
+            ),
+            (
+                "appointment_type",
+                opt_strs(&a.iter().map(|x| x.3).collect::<Vec<_>>()),
+            ),
+            (
+                "attendance",
+                strs(&a.iter().map(|x| x.4).collect::<Vec<_>>()),
+            ),
+            ("culturally_adapted", bools(&vec![false; a.len()])),
+        ],
+    );
+    // (referral, date, PHQ-9, GAD-7)
+    #[rustfmt::skip]
+    let m: &[(Opt, Opt, Option<i64>, Option<i64>)] = &[
+        (Some("r1"), Some("2025-05-10"), Some(15), Some(10)),
+        (Some("rX"), Some("2025-05-10"), Some(5), Some(5)), // no referral
+        (None, Some("2025-05-11"), Some(5), Some(5)), // no referral
+        (Some("r1"), None, Some(5), Some(5)), // no date
+        (Some("r1"), Some("2027-01-01"), Some(5), Some(5)), // future
+        (Some("r1"), Some("1999-12-31"), Some(5), Some(5)), // too early
+        (Some("r2"), Some("2025-05-10"), Some(30), Some(5)), // PHQ-9 out of range
+        (Some("r2"), Some("2025-05-11"), Some(5), Some(-1)), // GAD-7 out of range
+        (Some("r2"), Some("2025-05-12"), None, None), // no score
+        (Some("rX"), Some("2027-01-01"), Some(28), None), // no referral, future, PHQ-9
+    ];
+    write_parquet(
+        &data.path().join("measures.parquet"),
+        vec![
+            (
+                "referral_id",
+                opt_strs(&m.iter().map(|x| x.0).collect::<Vec<_>>()),
+            ),
+            (
+                "measured_date",
+                opt_dates(&m.iter().map(|x| x.1).collect::<Vec<_>>()),
+            ),
+            ("phq9", ints(&m.iter().map(|x| x.2).collect::<Vec<_>>())),
+            ("gad7", ints(&m.iter().map(|x| x.3).collect::<Vec<_>>())),
+        ],
+    );
+    // dataset, column, problem, value, partner, rows
+    let expected = [
+        "appointments,appointment_id,missing key,,LCH,1",
+        "appointments,appointment_id,duplicate key (row excluded),,LCH,1",
+        "appointments,referral_id,no matching referral_id in referrals,,Unknown,4",
+        "appointments,appointment_date,missing value,,LCH,1",
+        "appointments,appointment_date,date in the future,after 2026-10-15,LCH,1",
+        "appointments,appointment_date,date in the future,after 2026-10-15,Unknown,1",
+        "appointments,appointment_date,date before the earliest accepted,before 2000-01-01,LCH,1",
+        "appointments,appointment_type,unknown code,(empty),LCH,1",
+        "appointments,appointment_type,unknown code,group,LCH,1",
+        "appointments,appointment_type,unknown code,group,Unknown,1",
+        "appointments,attendance,unknown code,late,LCH,1",
+        "measures,referral_id,no matching referral_id in referrals,,Unknown,3",
+        "measures,measured_date,missing value,,LCH,1",
+        "measures,measured_date,date in the future,after 2026-10-15,LCH,1",
+        "measures,measured_date,date in the future,after 2026-10-15,Unknown,1",
+        "measures,measured_date,date before the earliest accepted,before 2000-01-01,LCH,1",
+        "measures,phq9,out of range (0 to 27),28,Unknown,1",
+        "measures,phq9,out of range (0 to 27),30,LCH,1",
+        "measures,gad7,out of range (0 to 21),-1,LCH,1",
+        "measures,phq9,no score in the row (phq9 and gad7 both empty),,LCH,1",
+    ];
+    let r = run_service("equity-annual", "FY2025-26", data.path(), out.path());
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let tables = out.path().join("equity-annual/FY2025-26/tables");
+    let dq = std::fs::read_to_string(tables.join("data_quality.csv")).unwrap();
+    let counted: Vec<&str> = dq
+        .lines()
+        .filter(|l| l.starts_with("appointments,") || l.starts_with("measures,"))
+        .collect();
+    let mut want = expected.to_vec();
+    want.sort();
+    let mut got = counted.clone();
+    got.sort();
+    assert_eq!(got, want, "{dq}");
+    // every row read once, by its referral's partner (Unknown: no referral has its id)
+    let read = std::fs::read_to_string(tables.join("rows_read.csv")).unwrap();
+    for line in [
+        "appointments,LCH,10",
+        "appointments,Unknown,4",
+        "measures,LCH,7",
+        "measures,Unknown,3",
+    ] {
+        assert!(read.lines().any(|l| l == line), "{line}\n{read}");
+    }
+    // validate has no period; it counts the same (given the one dataset it also requires)
+    write_parquet(
+        &data.path().join("staff_snapshot.parquet"),
+        staff_columns(&crate::figures::fixture_staff()),
+    );
+    let v = validate(data.path(), &[]);
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    for (line, shown) in [
+        (
+            "appointments,referral_id,no matching referral_id in referrals,,Unknown,4",
+            "4 row(s)  referral_id: no matching referral_id in referrals  [partner Unknown]",
+        ),
+        (
+            "appointments,appointment_type,unknown code,group,Unknown,1",
+            "1 row(s)  appointment_type: unknown code \"group\"  [partner Unknown]",
+        ),
+        (
+            "measures,phq9,out of range (0 to 27),30,LCH,1",
+            "1 row(s)  phq9: out of range (0 to 27) \"30\"  [partner LCH]",
+        ),
+    ] {
+        assert!(expected.contains(&line));
+        assert!(v.stdout.contains(shown), "{shown}\n{}", v.stdout);
+    }
+}
+
 #[test]
 fn both_service_reports_run_on_sample_data() {
     // every service-user figure of the registry (that is, of docs/reports.md)

@@ -23,7 +23,7 @@ pub async fn compute(
     as_of: NaiveDate,
     quality: QualityReport,
 ) -> Result<Computed, ReportError> {
-    let mut g = gather(s, &settings.clinical, period).await?;
+    let mut g = gather(s, settings, period, as_of).await?;
     // ethnic group by sex is an equity-annual breakdown
     g.metrics.0.retain(|m| m.by.len() < 2);
     if let Some((_, pm)) = &mut g.previous {

@@ -35,7 +35,7 @@ pub async fn compute(
     as_of: NaiveDate,
     quality: QualityReport,
 ) -> Result<Computed, ReportError> {
-    let g = gather(s, &settings.clinical, period).await?;
+    let g = gather(s, settings, period, as_of).await?;
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
     let mut b = Builder::new(s, &g, settings, period, &quality, REPORT)?;

@@ -2,9 +2,9 @@
 //! access against the population, the span the extracts cover, the period before's
 //! figures, and the counts the pages add (ethnicity not known, referral sources).
 
-use crate::config::Clinical;
+use crate::config::{Clinical, Settings};
 use crate::data::query::{QueryError, collect, i64_column, string_column};
-use crate::data::session::DataSession;
+use crate::data::session::{DataSession, RunDates};
 use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
@@ -120,27 +120,21 @@ pub(super) fn covers(span: (NaiveDate, NaiveDate), period: &Period) -> bool {
 /// The period's figures, and the previous period's when the extracts cover all of it.
 pub(super) async fn gather(
     s: &DataSession,
-    clinical: &Clinical,
+    settings: &Settings,
     period: &Period,
+    as_of: NaiveDate,
 ) -> Result<Gathered, crate::report::ReportError> {
-    s.service_tables().await?;
+    let clinical = &settings.clinical;
+    let dates = RunDates::new(settings, as_of, Some(period));
+    s.service_tables(&dates).await?;
+    // The checks are done with the referral keys, and referral_facts takes all of the
+    // care: their memory is given back before and after the facts are built.
+    s.release("referral_keys");
+    let (name, sql) = queries::SERVICE_FACTS;
+    let sql = queries::fill(name, sql, &dates.params()).map_err(QueryError::from)?;
+    s.create(name, &sql).await?;
+    s.release("referral_care");
     let prev = period.previous();
-    for (name, sql) in queries::SERVICE_TABLES {
-        let sql = queries::fill(
-            name,
-            sql,
-            &[
-                ("period_start", Param::Date(period.start)),
-                ("period_end", Param::Date(period.end)),
-                ("previous_start", Param::Date(prev.start)),
-                ("previous_end", Param::Date(prev.end)),
-            ],
-        )
-        .map_err(QueryError::from)?;
-        s.create(name, &sql).await?;
-    }
-    // referral_facts holds all of it now: its memory is given back for the figures
-    s.drop_table("referral_care");
     let Some(span) = referral_span(s, period).await? else {
         return Err(crate::report::ReportError::NoData(format!(
             "dataset referrals has no referral dated in {} ({} to {})",
