@@ -30,7 +30,14 @@ fn main() -> ExitCode {
         // a log line lifts the progress bar of a run on a terminal
         .with_writer(equity_reports::progress::LogWriter)
         .init();
-    let runtime = match tokio::runtime::Runtime::new() {
+    // Few threads for blocking work (file reads, spills): each thread that allocates
+    // may take its own allocator arena, and memory freed in one arena is not reused by
+    // the others, so many such threads raise a national run's resident memory.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(4)
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
