@@ -68,31 +68,10 @@ fn done(name: &str, sql: &str, started: std::time::Instant, batches: &[RecordBat
     );
 }
 
-/// How many hash partitions a table over a whole dataset is built in, per partition of
-/// the queries.
-const WIDE_PARTITIONS_PER_CORE: usize = 4;
-
-/// How a per-run table is built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Build {
-    /// As the queries run.
-    Plain,
-    /// A hash aggregate over a whole dataset (millions of distinct keys at national
-    /// size): in [`WIDE_PARTITIONS_PER_CORE`] times as many hash partitions, so each
-    /// partition's hash table is smaller, stays nearer the cache and within its share of
-    /// the memory pool instead of spilling (see README "Benchmark").
-    Wide,
-}
-
 /// Make a per-run table in this process's memory from `CREATE TABLE name AS select`,
 /// as DataFusion's own `CREATE TABLE` does (one in-memory partition per partition of the
 /// plan), but through [`run_local`] so that its profile can be logged.
-pub async fn create_local(
-    ctx: &SessionContext,
-    query: &str,
-    sql: &str,
-    build: Build,
-) -> Result<(), QueryError> {
+pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Result<(), QueryError> {
     let fail = |message: String| QueryError {
         query: query.into(),
         message,
@@ -101,20 +80,9 @@ pub async fn create_local(
     let (name, select) = crate::data::engine::split_create_table(sql)
         .ok_or_else(|| fail("expected a statement `CREATE TABLE <name> AS <query>`".into()))?;
     let started = std::time::Instant::now();
-    let mut state = ctx.state();
-    if build == Build::Wide {
-        state.config_mut().options_mut().execution.target_partitions *= WIDE_PARTITIONS_PER_CORE;
-    }
-    let plan = state.create_logical_plan(select).await.map_err(err)?;
-    let df = datafusion::dataframe::DataFrame::new(state, plan);
+    let df = ctx.sql(select).await.map_err(err)?;
     let (schema, parts) = run_local(query, df).await.map_err(err)?;
-    // held in as many partitions as the queries that read it run in
-    let n = ctx.state().config().target_partitions().max(1);
-    let mut held = vec![Vec::new(); n];
-    for (i, part) in parts.into_iter().enumerate() {
-        held[i % n].extend(part);
-    }
-    let table = datafusion::datasource::MemTable::try_new(schema, held).map_err(err)?;
+    let table = datafusion::datasource::MemTable::try_new(schema, parts).map_err(err)?;
     ctx.register_table(name, std::sync::Arc::new(table))
         .map_err(err)?;
     done(query, sql, started, &[]);

@@ -21,7 +21,7 @@ use crate::config::Settings;
 use crate::contract::{self, Column, Dataset, Norm};
 use crate::data::engine;
 use crate::data::inventory::{FoundDataset, Inventory};
-use crate::data::query::{self, Build, QueryError};
+use crate::data::query::{self, QueryError};
 use crate::period::Period;
 use crate::queries::{self, Param};
 
@@ -105,7 +105,7 @@ impl DataSession {
         let params = dates.params();
         for (name, sql) in queries::SERVICE_KEYS {
             let sql = queries::fill(name, sql, &params)?;
-            self.create(name, &sql, Build::Wide).await?;
+            self.create(name, &sql).await?;
         }
         *self.service_built.lock().unwrap() = Some(dates.clone());
         Ok(())
@@ -126,7 +126,7 @@ impl DataSession {
             return Ok(());
         }
         for (name, sql) in queries::STAFF_TABLES {
-            self.create(name, sql, Build::Plain).await?;
+            self.create(name, sql).await?;
         }
         self.staff_built.store(true, Ordering::Release);
         Ok(())
@@ -134,9 +134,9 @@ impl DataSession {
 
     /// Run a statement that makes a per-run table (`CREATE TABLE x AS ...`): held in
     /// memory here, or written by a cluster's executors where they can read it.
-    pub async fn create(&self, name: &str, sql: &str, build: Build) -> Result<(), QueryError> {
+    pub async fn create(&self, name: &str, sql: &str) -> Result<(), QueryError> {
         match &self.cluster {
-            None => query::create_local(&self.ctx, name, sql, build).await,
+            None => query::create_local(&self.ctx, name, sql).await,
             Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql)
                 .await
                 .map_err(|message| QueryError {

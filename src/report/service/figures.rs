@@ -3,7 +3,7 @@
 //! figures, and the counts the pages add (ethnicity not known, referral sources).
 
 use crate::config::{Clinical, Settings};
-use crate::data::query::{Build, QueryError, collect, i64_column, string_column};
+use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::{DataSession, RunDates};
 use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
 use crate::period::Period;
@@ -132,7 +132,7 @@ pub(super) async fn gather(
     s.release("referral_keys");
     let (name, sql) = queries::SERVICE_FACTS;
     let sql = queries::fill(name, sql, &dates.params()).map_err(QueryError::from)?;
-    s.create(name, &sql, Build::Plain).await?;
+    s.create(name, &sql).await?;
     s.release("referral_care");
     let prev = period.previous();
     let Some(span) = referral_span(s, period).await? else {
