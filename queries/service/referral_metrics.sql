@@ -70,14 +70,38 @@ counts AS (
   FROM combos
   GROUP BY {{breakdown_sets}}
 ),
--- a median is not a sum of parts: taken over the referrals that entered treatment in
--- the period (from referral_facts alone, so the appointments are not read again)
-waits AS (
-  SELECT {{breakdown_key}} AS group_key,
-    median(CAST(first_treatment - referral_date AS DOUBLE)) AS wait_median
+-- A median is not a sum of parts, but a wait is a whole number of days: the referrals
+-- that entered treatment in the period are counted per wait (per combination, then per
+-- group, as above), and each group's median is read off those counts. It is the
+-- middle wait, or the mean of the two middle ones: what median() gives, without
+-- holding every referral's wait once per grouping set.
+wait_combos AS (
+  SELECT {{breakdown_columns}}, first_treatment - referral_date AS wait, count(*) AS n
   FROM referral_facts
   WHERE first_treatment BETWEEN {{period_start}} AND {{period_end}}
-  GROUP BY {{breakdown_sets}}
+  GROUP BY {{breakdown_columns}}, first_treatment - referral_date
+),
+wait_counts AS (
+  SELECT {{breakdown_key}} AS group_key, wait, sum(n) AS n
+  FROM wait_combos
+  GROUP BY wait, {{breakdown_sets}}
+),
+-- how many of the group wait as long or less, and how many there are
+wait_ranks AS (
+  SELECT group_key, wait,
+    sum(n) OVER (PARTITION BY group_key ORDER BY wait) AS upto,
+    sum(n) OVER (PARTITION BY group_key) AS total
+  FROM wait_counts
+  WHERE group_key IS NOT NULL
+),
+-- the waits in the middle places (total + 1) / 2 and total / 2 + 1, one place when
+-- the total is odd
+waits AS (
+  SELECT group_key,
+    (CAST(min(CASE WHEN upto >= (total + 1) / 2 THEN wait END) AS DOUBLE)
+      + CAST(min(CASE WHEN upto >= total / 2 + 1 THEN wait END) AS DOUBLE)) / 2 AS wait_median
+  FROM wait_ranks
+  GROUP BY group_key
 ),
 grouped AS (
   SELECT c.*, w.wait_median

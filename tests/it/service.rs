@@ -325,6 +325,13 @@ fn equity_annual_figures_match_hand_counts() {
     assert_prop(metric(m, "tt.wait_18wk_pct", &[]), 4, 4);
     // Median wait of those entering treatment in the year: 16, 30, 42, 43 -> 36.
     assert_eq!(value(m, "tt.wait_median_days", &[]), 36.0);
+    // by sex: r4 16 and r1 42 -> 29; r3 30 and r2 43 -> 36.5; aged 35-44: r2 alone, 43
+    assert_eq!(value(m, "tt.wait_median_days", &[("sex", "1")]), 29.0);
+    assert_eq!(value(m, "tt.wait_median_days", &[("sex", "2")]), 36.5);
+    assert_eq!(
+        value(m, "tt.wait_median_days", &[("age_band", "35-44")]),
+        43.0
+    );
     assert_prop(metric(m, "tt.interpreter_pct", &[]), 1, 6);
     // Culturally adapted and attended: r4's 17 July (its missed one does not count).
     assert_eq!(value(m, "tt.culturally_adapted_sessions", &[]), 1.0);
