@@ -105,6 +105,10 @@ impl DataSession {
         let params = dates.params();
         for (name, sql) in queries::SERVICE_KEYS {
             let sql = queries::fill(name, sql, &params)?;
+            // made for other dates before: made again
+            if let Some((table, _)) = engine::split_create_table(&sql) {
+                self.drop_table(table);
+            }
             self.create(name, &sql).await?;
         }
         *self.service_built.lock().unwrap() = Some(dates.clone());
@@ -650,6 +654,34 @@ mod tests {
             }
         }
         assert_eq!(checked, 12);
+    }
+
+    /// The care counts the appointments of the period it was built for; asked for
+    /// another period, the service tables are made again rather than kept or refused.
+    #[tokio::test]
+    async fn service_tables_are_made_again_for_other_dates() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample");
+        let names = ["referrals", "appointments", "measures"];
+        let inv = crate::data::files::find_datasets(&sample, &names).await;
+        let settings = crate::config::load_settings_from(None, &[]).unwrap();
+        let s = open_session(&inv, &settings).await.unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+        let attended = async |period: Option<&str>| {
+            let p = period.map(|id| Period::parse(id).unwrap());
+            s.service_tables(&RunDates::new(&settings, as_of, p.as_ref()))
+                .await
+                .unwrap();
+            let b = query::collect(&s.ctx, "t", "SELECT sum(attended) FROM referral_care")
+                .await
+                .unwrap();
+            query::i64_column(&b[0], 0, "t").unwrap()[0].unwrap_or(0)
+        };
+        let year = attended(Some("FY2025-26")).await;
+        let half = attended(Some("FY2025-26-H1")).await;
+        assert!(year > half && half > 0, "{year} {half}");
+        assert_eq!(attended(Some("FY2025-26")).await, year);
+        // validate's tables have no period, and count none
+        assert_eq!(attended(None).await, 0);
     }
 
     #[test]
