@@ -113,8 +113,10 @@ pub const SERVICE_REFERRAL_SOURCES: &str = include_str!("../queries/service/refe
 pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
     include_str!("../queries/service/ethnicity_by_partner.sql");
 
-/// Pieces of SQL that several queries share, put in where `{{name}}` stands: the
-/// breakdowns the service-user figures are counted by, written once.
+/// Pieces of SQL that several queries share, put in where `{{name}}` stands, each
+/// written once: the breakdowns the service-user figures are counted by, the one rule
+/// for a repeated id, and the conditions that mark an appointment or measure row as
+/// failing a check.
 const SNIPPETS: &[(&str, &str)] = &[
     (
         "breakdown_key",

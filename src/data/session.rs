@@ -630,9 +630,17 @@ mod tests {
     use super::*;
 
     /// The codes a view takes as they are must be the codes its data-quality check
-    /// accepts, or a value would be cleaned in one place and not the other.
+    /// accepts, or a value would be cleaned in one place and not the other; and the
+    /// condition that marks an appointment row as failing a check
+    /// (`queries/service/appointment_problem.sql`) must accept the same codes, or a row
+    /// with a code the check refuses would be counted as passing.
     #[test]
     fn a_columns_codes_are_the_ones_its_quality_check_accepts() {
+        let problem = [(
+            "appointments",
+            "queries/service/appointment_problem.sql",
+            include_str!("../../queries/service/appointment_problem.sql"),
+        )];
         let mut checked = 0;
         for ds in contract::DATASETS {
             let quality = crate::queries::QUALITY
@@ -640,20 +648,30 @@ mod tests {
                 .find(|(name, _)| *name == ds.name)
                 .map(|(_, sql)| *sql)
                 .unwrap_or_default();
+            let file = format!("queries/quality/{}.sql", ds.name);
+            let mut texts = vec![(file.as_str(), quality)];
+            texts.extend(
+                problem
+                    .iter()
+                    .filter(|(name, _, _)| *name == ds.name)
+                    .map(|(_, file, sql)| (*file, *sql)),
+            );
             for c in ds.columns.iter().filter(|c| !c.codes.is_empty()) {
                 let list: Vec<String> = c.codes.iter().map(|v| format!("'{v}'")).collect();
                 let wanted = format!("{} NOT IN ({})", c.name, list.join(", "));
-                assert!(
-                    quality.contains(&wanted),
-                    "{}.{}: queries/quality/{}.sql has no `{wanted}`",
-                    ds.name,
-                    c.name,
-                    ds.name
-                );
-                checked += 1;
+                for (file, sql) in &texts {
+                    assert!(
+                        sql.contains(&wanted),
+                        "{}.{}: {file} has no `{wanted}`",
+                        ds.name,
+                        c.name
+                    );
+                    checked += 1;
+                }
             }
         }
-        assert_eq!(checked, 12);
+        // 12 columns with codes; appointment_type and attendance also in the condition
+        assert_eq!(checked, 14);
     }
 
     /// The care counts the appointments of the period it was built for; asked for
