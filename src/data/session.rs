@@ -322,7 +322,7 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
         .iter()
         .filter(|c| found.file_columns.iter().any(|f| f == c.name))
         .filter(|c| !found.partition_keys.iter().any(|k| k == c.name))
-        .map(|c| Field::new(c.name, c.ty.arrow(), true))
+        .map(|c| Field::new(c.name, scan_type(c.ty), true))
         .collect();
     let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
         .with_file_extension(".parquet")
@@ -362,6 +362,16 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
     ctx.register_table(format!("raw_{}", ds.name), Arc::new(table))
         .map_err(err)?;
     Ok(())
+}
+
+/// The type a column is read as. Text is read as string views: the Parquet reader
+/// makes those straight from its pages, and the normalising view and every query after
+/// it work on views, so reading plain strings would copy every value twice more.
+fn scan_type(ty: crate::contract::ColType) -> DataType {
+    match ty {
+        crate::contract::ColType::Str => DataType::Utf8View,
+        other => other.arrow(),
+    }
 }
 
 /// The `SELECT` that turns the raw table into the view queries read.
