@@ -455,6 +455,21 @@ fn per_run_sql(sql: &str, distributed: bool) -> std::borrow::Cow<'_, str> {
 /// A reference table's column: name, SQL type and values.
 type RefColumn<'a> = (&'a str, &'a str, Vec<Lit>);
 
+/// Each partner's place (1, 2, ...) in the order of the codes as SQL compares them.
+fn code_places(partners: &[crate::config::Partner]) -> Vec<Lit> {
+    let mut codes: Vec<String> = partners.iter().map(|p| p.code.to_uppercase()).collect();
+    codes.sort();
+    codes.dedup();
+    partners
+        .iter()
+        .map(|p| {
+            let code = p.code.to_uppercase();
+            let place = codes.partition_point(|c| *c < code) + 1;
+            Lit::Int(Some(place as i64))
+        })
+        .collect()
+}
+
 /// A value in SQL.
 #[derive(Clone)]
 enum Lit {
@@ -563,6 +578,9 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
                     "VARCHAR",
                     texts(s.partners.iter().map(|p| p.name.clone())),
                 ),
+                // the code's place in code order, so that a query can take the least
+                // of several codes as the least of numbers (tables/referral_keys.sql)
+                ("place", "BIGINT", code_places(&s.partners)),
             ],
         ),
         (
@@ -710,6 +728,57 @@ mod tests {
         assert_eq!(attended(Some("FY2025-26")).await, year);
         // validate's tables have no period, and count none
         assert_eq!(attended(None).await, 0);
+    }
+
+    /// An id's partner is the least of its rows' codes, a code not in the settings
+    /// counting as 'Unlisted' (which sorts between the settings' codes).
+    #[tokio::test]
+    async fn a_referrals_partner_is_the_least_code_of_its_rows() {
+        let settings = crate::config::load_settings_from(None, &[]).unwrap();
+        let ctx = SessionContext::new();
+        for (name, sql) in reference_tables(&settings) {
+            run_ddl(&ctx, &name, &sql, false).await.unwrap();
+        }
+        let rows = "('R1', 'LCH'), ('R1', 'CL'), ('R2', 'ZZZ'), ('R2', 'WCTS'), \
+                    ('R3', 'ZZZ'), ('R3', 'CL'), ('R4', NULL), ('R5', 'TS'), ('R5', 'TS'), \
+                    ('R5', 'TS'), (NULL, 'CL')";
+        let sql = format!(
+            "CREATE TABLE referrals AS SELECT column1 AS referral_id, column2 AS partner_org \
+             FROM (VALUES {rows})"
+        );
+        run_ddl(&ctx, "referrals", &sql, false).await.unwrap();
+        let keys = include_str!("../../queries/tables/referral_keys.sql");
+        run_ddl(&ctx, "referral_keys", keys, false).await.unwrap();
+        let b = query::collect(
+            &ctx,
+            "t",
+            "SELECT referral_id || ' ' || CAST(partner_org AS VARCHAR) || ' ' \
+             || CAST(id_rows AS VARCHAR) FROM referral_keys ORDER BY referral_id",
+        )
+        .await
+        .unwrap();
+        let got: Vec<String> = b
+            .iter()
+            .flat_map(|b| {
+                let a = arrow::compute::cast(b.column(0), &DataType::Utf8).unwrap();
+                let a = a
+                    .as_any()
+                    .downcast_ref::<arrow::array::StringArray>()
+                    .unwrap()
+                    .clone();
+                a.iter().map(|v| v.unwrap().to_string()).collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "R1 CL 2",
+                "R2 Unlisted 2",
+                "R3 CL 2",
+                "R4 Unlisted 1",
+                "R5 TS 3"
+            ]
+        );
     }
 
     #[test]
