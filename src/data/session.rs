@@ -178,8 +178,15 @@ pub async fn open_session(
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    // Batches of 16,384 rows rather than 8,192: fewer, larger batches through every
+    // operator measured 2 % faster at national size (32,768: no faster than 16,384).
+    let batch_size = std::env::var("DATAFUSION_EXECUTION_BATCH_SIZE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(16_384);
     let config = base
         .with_target_partitions(partitions)
+        .with_batch_size(batch_size)
         .with_information_schema(false)
         // Our filters mostly drop rows with a missing key or date: few. The default guess
         // (a filter keeps 20 %) made the join planner hold a whole filtered dataset in
