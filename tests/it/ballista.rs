@@ -99,7 +99,7 @@ fn refused_by(scheduler: &str) -> String {
 
 #[test]
 fn an_unreachable_scheduler_is_named_and_nothing_is_written() {
-    let port = free_port();
+    let port = closed_port();
     let err = refused_by(&format!("df://127.0.0.1:{port}"));
     assert!(err.contains("cannot reach the scheduler"), "{err}");
     assert!(err.contains("Connection refused"), "{err}");

@@ -260,7 +260,29 @@ pub(crate) fn staff_columns(rows: &[Staff]) -> Vec<(&'static str, ArrayRef)> {
     ]
 }
 
-/// A port on 127.0.0.1 that nothing listens on at the moment of asking.
+/// A port on 127.0.0.1 that nothing listens on, for a test that needs a refused
+/// connection. It is below the range the system hands out for port 0, from which every
+/// test's own server takes its port (`free_port`), so that no server of a test running
+/// alongside can be listening there by the time it is used; each call gives another.
+pub(crate) fn closed_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let handed_out_from = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768)
+        .max(3072);
+    loop {
+        let port = handed_out_from - 1 - NEXT.fetch_add(1, Ordering::Relaxed) % 2000;
+        // a port something else on the machine already listens on is passed over
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on at the moment of asking, for a test's
+/// own server to listen on.
 pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

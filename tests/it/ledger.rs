@@ -279,7 +279,7 @@ fn no_server_is_tried_again_then_recorded_undelivered() {
     let data = tempdir();
     let out = tempdir();
     write_fixture(data.path());
-    let port = free_port().to_string(); // nothing listens
+    let port = closed_port().to_string(); // nothing listens
     let r = run_quarterly(data.path(), out.path(), &[], &smtp_env(&port));
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(

@@ -123,7 +123,7 @@ fn smtp_down_keeps_the_report_and_exits_one() {
     let data = tempdir();
     let out = tempdir();
     write_fixture(data.path());
-    let port = free_port().to_string(); // nothing listens there
+    let port = closed_port().to_string(); // nothing listens there
     let r = run_quarterly(
         data.path(),
         out.path(),
@@ -158,7 +158,7 @@ fn smtp_password_comes_only_from_the_environment() {
         &[],
         &[
             ("EQUITY_REPORTS__SMTP__HOST", "127.0.0.1"),
-            ("EQUITY_REPORTS__SMTP__PORT", &free_port().to_string()),
+            ("EQUITY_REPORTS__SMTP__PORT", &closed_port().to_string()),
             ("EQUITY_REPORTS__SMTP__USERNAME", "reports"),
         ],
     );
