@@ -13,10 +13,12 @@ WITH counted AS (
   LEFT JOIN ref_partner p ON p.code = r.partner_org
   WHERE r.referral_id IS NOT NULL
   GROUP BY r.referral_id
-)
-SELECT k.referral_id, CAST(k.id_rows AS INT) AS id_rows,
-  arrow_cast(
+),
+placed AS (
+  SELECT k.referral_id, CAST(k.id_rows AS INT) AS id_rows,
     CASE WHEN k.listed_rows < k.id_rows AND (p.code IS NULL OR 'Unlisted' < p.code)
-      THEN 'Unlisted' ELSE p.code END,
-    'Dictionary(Int16, Utf8)') AS partner_org
-FROM counted k LEFT JOIN ref_partner p ON p.place = k.place
+      THEN 'Unlisted' ELSE p.code END AS partner_org
+  FROM counted k LEFT JOIN ref_partner p ON p.place = k.place
+)
+SELECT referral_id, id_rows, arrow_cast(partner_org, 'Dictionary(Int16, Utf8)') AS partner_org
+FROM placed
