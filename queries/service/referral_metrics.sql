@@ -94,12 +94,13 @@ wait_ranks AS (
   FROM wait_counts
   WHERE group_key IS NOT NULL
 ),
--- the waits in the middle places (total + 1) / 2 and total / 2 + 1, one place when
--- the total is odd
+-- the waits in the middle places (total + 1) / 2 and total / 2 + 1, rounded down, one
+-- place when the total is odd (floor of a division by 2.0: the same in every engine,
+-- where `/` of two integers rounds down in some and not in others)
 waits AS (
   SELECT group_key,
-    (CAST(min(CASE WHEN upto >= (total + 1) / 2 THEN wait END) AS DOUBLE)
-      + CAST(min(CASE WHEN upto >= total / 2 + 1 THEN wait END) AS DOUBLE)) / 2 AS wait_median
+    (CAST(min(CASE WHEN upto >= floor((total + 1) / 2.0) THEN wait END) AS DOUBLE)
+      + CAST(min(CASE WHEN upto >= floor(total / 2.0) + 1 THEN wait END) AS DOUBLE)) / 2 AS wait_median
   FROM wait_ranks
   GROUP BY group_key
 ),
