@@ -232,7 +232,12 @@ pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
         let pass = run_due(settings, places, &scheduler, Utc::now(), started, &mut told);
         tokio::pin!(pass);
         let stopping = tokio::select! {
-            r = &mut pass => { report_pass(r); false }
+            r = &mut pass => {
+                report_pass(r);
+                // a national run's memory is not held until the next quarter
+                crate::allocator::give_back();
+                false
+            }
             _ = term.recv() => true,
             _ = int.recv() => true,
         };

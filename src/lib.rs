@@ -8,6 +8,7 @@
 //! [`ledger`]. [`schedule`] decides when reports run by themselves and [`daemon`]
 //! runs them.
 
+pub mod allocator;
 pub mod archive;
 pub mod catalog;
 pub mod cli;

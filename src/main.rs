@@ -8,6 +8,8 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     // Test builds only (cargo feature `failpoints`): faults named in FAILPOINTS.
     let _faults = equity_reports::failpoint::from_env();
+    // Before any thread starts; a refusal only costs speed.
+    let tuned = equity_reports::allocator::keep_freed_memory();
     let cli = equity_reports::cli::Cli::parse();
     let level = match cli.global.verbose {
         0 => "warn",
@@ -30,6 +32,12 @@ fn main() -> ExitCode {
         // a log line lifts the progress bar of a run on a terminal
         .with_writer(equity_reports::progress::LogWriter)
         .init();
+    if let Err(equity_reports::allocator::Refused(what)) = tuned {
+        tracing::warn!(
+            setting = what,
+            "the C library refused an allocator setting: the run goes on, perhaps slower"
+        );
+    }
     // Few threads for blocking work (file reads, spills): each thread that allocates
     // may take its own allocator arena, and memory freed in one arena is not reused by
     // the others, so many such threads raise a national run's resident memory.
