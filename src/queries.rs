@@ -154,6 +154,17 @@ pub enum Param {
     /// A date that is not known (NULL): a comparison with it is never true.
     NoDate,
     Int(i64),
+    /// Texts for `IN ({{name}})`; none is `NULL`, which matches nothing.
+    Texts(Vec<String>),
+    /// (code, value) pairs for `CASE x {{name}} ... END`: a small code list looked up in
+    /// the expression rather than by a join, which would copy every column of every row;
+    /// none is a branch that never matches.
+    Lookup(Vec<(String, String)>),
+}
+
+/// A text as an SQL literal.
+pub fn text_literal(t: &str) -> String {
+    format!("'{}'", t.replace('\'', "''"))
 }
 
 /// A placeholder of a query that `fill` was given no value for.
@@ -180,6 +191,18 @@ pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, 
             Param::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
             Param::NoDate => "CAST(NULL AS DATE)".to_string(),
             Param::Int(n) => n.to_string(),
+            Param::Texts(v) if v.is_empty() => "NULL".to_string(),
+            Param::Texts(v) => v
+                .iter()
+                .map(|t| text_literal(t))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Param::Lookup(v) if v.is_empty() => "WHEN NULL THEN NULL".to_string(),
+            Param::Lookup(v) => v
+                .iter()
+                .map(|(c, x)| format!("WHEN {} THEN {}", text_literal(c), text_literal(x)))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         out = out.replace(&format!("{{{{{name}}}}}"), &v);
     }
@@ -212,5 +235,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("q.sql") && e.contains("{{as_of}}"), "{e}");
+    }
+
+    /// An empty list or lookup still makes valid SQL that matches nothing.
+    #[test]
+    fn empty_lists_match_nothing() {
+        let s = fill(
+            "q.sql",
+            "x IN ({{a}}) OR CASE x {{b}} ELSE '' END = 'y'",
+            &[("a", Param::Texts(vec![])), ("b", Param::Lookup(vec![]))],
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "x IN (NULL) OR CASE x WHEN NULL THEN NULL ELSE '' END = 'y'"
+        );
     }
 }

@@ -8,17 +8,21 @@
 --                      measured on two or more dates
 -- Repeated referral_ids and appointment_ids, out-of-range scores and rows without a date
 -- are counted on the data-quality page and left out here.
+-- The code lists (partners, ethnic groups, Eastern European details, priority groups)
+-- come from the settings as the tables ref_* hold them, written into the expressions:
+-- a join with a small table would copy every column of every referral once per join.
 CREATE TABLE referral_facts AS
 -- A repeated id counts once, by the one rule of queries/service/numbered_*.sql.
 WITH r AS (
-  SELECT * FROM ({{numbered_referrals}}
+  SELECT n.*, CASE n.ethnic_category {{ethnic_groups}} END AS listed_group
+  FROM ({{numbered_referrals}}
   ) n
   WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
 ),
 facts AS (
 SELECT
   r.referral_id,
-  COALESCE(p.code, 'Unlisted') AS partner_org,
+  CASE WHEN r.partner_org IN ({{partner_codes}}) THEN r.partner_org ELSE 'Unlisted' END AS partner_org,
   r.referral_date,
   r.end_date,
   CASE WHEN r.age_years BETWEEN 0 AND 110 THEN r.age_years END AS age_years,
@@ -35,11 +39,11 @@ SELECT
   END AS age_band,
   CASE WHEN r.sex IN ('1', '2', '9', 'X') THEN r.sex ELSE 'X' END AS sex,
   CASE WHEN r.disability IN ('Y', 'N', 'Z') THEN r.disability ELSE 'Z' END AS disability,
-  CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
-  COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
+  CASE WHEN COALESCE(r.listed_group, 'Unknown') = 'Unknown' THEN 'Unknown' ELSE r.ethnic_category END AS ethnic_category,
+  COALESCE(r.listed_group, 'Unknown') AS ethnic_group,
   -- quintile 1 = deciles 1-2 (most deprived) ... 5 = deciles 9-10
   CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(r.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
-  ee.detail IS NOT NULL AS eastern_european,
+  COALESCE(upper(trim(r.ethnic_category_detail)) IN ({{eastern_european_details}}), false) AS eastern_european,
   COALESCE(r.interpreter_required, false) AS interpreter_required,
   CASE WHEN r.referral_source IN ('self', 'gp', 'other_professional', 'other') THEN r.referral_source ELSE 'not recorded' END AS referral_source,
   c.first_treatment,
@@ -52,23 +56,19 @@ SELECT
 -- (tables/referral_care.sql: the narrow table on the left, which the join holds in memory)
 FROM referral_care c
 RIGHT JOIN r ON c.referral_id = r.referral_id
-LEFT JOIN ref_partner p ON p.code = r.partner_org
-LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
-LEFT JOIN ref_eastern_european ee ON ee.detail = upper(trim(r.ethnic_category_detail))
 WHERE r.key_rank = 1
 ),
 -- The priority groups each referral is in, as the group's name or '' (not in it): one
 -- column per kind of group, so breakdowns are counted with GROUPING SETS in one pass.
--- (Two configured groups with one ethnic code would be one group here: the first name.)
+-- (Two configured groups with one ethnic code would be one group here: the name that
+-- sorts first.)
 grouped AS (
 SELECT f.*,
-  COALESCE(pe.name, '') AS pg_ethnic,
-  COALESCE(ps.name, '') AS pg_sex,
+  CASE f.ethnic_category {{priority_ethnic}} ELSE '' END AS pg_ethnic,
+  CASE f.sex {{priority_sex}} ELSE '' END AS pg_sex,
   CASE WHEN f.eastern_european THEN pee.name ELSE '' END AS pg_eastern_european,
   CASE WHEN f.age_years >= pa.min_age THEN pa.name ELSE '' END AS pg_age
 FROM facts f
-LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'ethnic' GROUP BY code) pe ON pe.code = f.ethnic_category
-LEFT JOIN (SELECT code, min(name) AS name FROM ref_priority WHERE kind = 'sex' GROUP BY code) ps ON ps.code = f.sex
 CROSS JOIN (SELECT min(name) AS name FROM ref_priority WHERE kind = 'eastern_european') pee
 CROSS JOIN (SELECT min(name) AS name, min(min_age) AS min_age FROM ref_priority WHERE kind = 'age') pa
 )

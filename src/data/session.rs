@@ -487,7 +487,7 @@ enum Lit {
 impl Lit {
     fn sql(&self) -> String {
         match self {
-            Lit::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Lit::Text(t) => queries::text_literal(t),
             Lit::Int(Some(i)) => i.to_string(),
             Lit::Int(None) => "CAST(NULL AS BIGINT)".into(),
             Lit::Bool(b) => b.to_string(),
@@ -535,6 +535,49 @@ fn priority_rows(s: &Settings) -> Vec<(String, String)> {
     rows.push(("sex".into(), "1".into()));
     rows.push(("age".into(), s.priority_groups.older_age.to_string()));
     rows
+}
+
+/// The code lists `service/referral_facts.sql` looks up in place of joins with
+/// the reference tables below, which would copy its wide rows once for each join.
+pub fn code_lists(s: &Settings) -> Vec<(&'static str, Param)> {
+    let priority = |kind: &str| {
+        // two groups with one code are one group, the first name (as min(name) by code)
+        let mut by_code: BTreeMap<String, String> = BTreeMap::new();
+        for (name, (k, code)) in s.priority_groups.names().into_iter().zip(priority_rows(s)) {
+            if k == kind {
+                by_code
+                    .entry(code)
+                    .and_modify(|n| {
+                        if name < *n {
+                            n.clone_from(&name);
+                        }
+                    })
+                    .or_insert(name);
+            }
+        }
+        Param::Lookup(by_code.into_iter().collect())
+    };
+    vec![
+        (
+            "partner_codes",
+            Param::Texts(s.partners.iter().map(|p| p.code.to_uppercase()).collect()),
+        ),
+        (
+            "eastern_european_details",
+            Param::Texts(s.eastern_european.detail_values()),
+        ),
+        (
+            "ethnic_groups",
+            Param::Lookup(
+                contract::ETHNIC_CODES
+                    .iter()
+                    .map(|c| (c.code.to_string(), c.group.to_string()))
+                    .collect(),
+            ),
+        ),
+        ("priority_ethnic", priority("ethnic")),
+        ("priority_sex", priority("sex")),
+    ]
 }
 
 /// Code lists and settings as small tables that queries join to: (name, SQL).
@@ -662,6 +705,65 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lists referral_facts.sql looks codes up in hold what the reference tables
+    /// hold: partner codes in capitals, and for two priority groups with one code the
+    /// name that sorts first (as `min(name)` by code over ref_priority).
+    #[test]
+    fn the_code_lists_are_the_reference_tables_rows() {
+        let mut s = crate::config::load_settings_from(None, &[]).unwrap();
+        s.partners[0].code = "o'k".into();
+        s.priority_groups
+            .ethnic_codes
+            .push(crate::config::PriorityEthnicCode {
+                name: "Asian Pakistani".into(),
+                code: "j".into(),
+            });
+        let lists = code_lists(&s);
+        let get = |n: &str| &lists.iter().find(|l| l.0 == n).unwrap().1;
+        let Param::Texts(partners) = get("partner_codes") else {
+            panic!("partner_codes")
+        };
+        assert_eq!(partners[0], "O'K");
+        assert_eq!(partners.len(), s.partners.len());
+        let Param::Lookup(ethnic) = get("priority_ethnic") else {
+            panic!("priority_ethnic")
+        };
+        let ethnic: Vec<(&str, &str)> = ethnic
+            .iter()
+            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .collect();
+        assert_eq!(
+            ethnic,
+            [
+                ("J", "Asian Pakistani"),
+                ("M", "Black Caribbean"),
+                ("N", "Black African"),
+                ("R", "Chinese")
+            ]
+        );
+        let Param::Lookup(sex) = get("priority_sex") else {
+            panic!("priority_sex")
+        };
+        assert_eq!(sex, &[("1".to_string(), "Men".to_string())]);
+        let Param::Lookup(groups) = get("ethnic_groups") else {
+            panic!("ethnic_groups")
+        };
+        assert_eq!(groups.len(), contract::ETHNIC_CODES.len());
+        assert!(groups.contains(&("J".to_string(), "Asian".to_string())));
+        // filled in, quoted
+        let sql = queries::fill(
+            "q.sql",
+            "x IN ({{partner_codes}}) AND CASE y {{priority_sex}} ELSE '' END",
+            &lists,
+        )
+        .unwrap();
+        assert!(sql.starts_with("x IN ('O''K', "), "{sql}");
+        assert!(
+            sql.ends_with("CASE y WHEN '1' THEN 'Men' ELSE '' END"),
+            "{sql}"
+        );
+    }
 
     /// The codes a view takes as they are must be the codes its data-quality check
     /// accepts, or a value would be cleaned in one place and not the other; and the

@@ -131,7 +131,9 @@ pub(super) async fn gather(
     // care: their memory is given back before and after the facts are built.
     s.release("referral_keys");
     let (name, sql) = queries::SERVICE_FACTS;
-    let sql = queries::fill(name, sql, &dates.params()).map_err(QueryError::from)?;
+    let mut params = dates.params();
+    params.extend(crate::data::session::code_lists(settings));
+    let sql = queries::fill(name, sql, &params).map_err(QueryError::from)?;
     s.create(name, &sql).await?;
     s.release("referral_care");
     let prev = period.previous();
