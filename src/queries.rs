@@ -149,6 +149,7 @@ const SNIPPETS: &[(&str, &str)] = &[
 ];
 
 /// A value put into a query in place of `{{name}}`.
+#[derive(Debug, Clone)]
 pub enum Param {
     Date(NaiveDate),
     /// A date that is not known (NULL): a comparison with it is never true.

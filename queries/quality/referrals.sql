@@ -1,18 +1,20 @@
 -- key_rank > 1 marks the repeats of an id (queries/service/numbered_referrals.sql).
 WITH numbered AS ({{numbered_referrals}}
 ),
+-- (the code lists of ref_partner and ref_ethnic_category, from the settings: see
+-- service/referral_facts.sql)
 d AS (
   SELECT r.*,
-    CASE WHEN r.partner_org IS NULL THEN 'Unlisted' ELSE COALESCE(p.code, 'Unlisted') END AS partner,
-    p.code AS known_partner, e.code AS known_ethnic
-  FROM numbered r LEFT JOIN ref_partner p ON p.code = r.partner_org
-  LEFT JOIN ref_ethnic_category e ON e.code = r.ethnic_category
+    CASE WHEN r.partner_org IN ({{partner_codes}}) THEN r.partner_org ELSE 'Unlisted' END AS partner,
+    COALESCE(r.partner_org IN ({{partner_codes}}), false) AS known_partner,
+    COALESCE(r.ethnic_category IN ({{ethnic_codes}}), false) AS known_ethnic
+  FROM numbered r
 )
 SELECT partner AS partner_org,
   CASE WHEN referral_id IS NULL THEN '' END AS "referral_id|missing key",
   CASE WHEN key_rank > 1 AND referral_id IS NOT NULL THEN '' END AS "referral_id|duplicate key (row excluded)",
   CASE WHEN person_id IS NULL THEN '' END AS "person_id|missing value",
-  CASE WHEN partner_org IS NOT NULL AND known_partner IS NULL THEN COALESCE(partner_org, '') END AS "partner_org|unlisted partner code",
+  CASE WHEN partner_org IS NOT NULL AND NOT known_partner THEN COALESCE(partner_org, '') END AS "partner_org|unlisted partner code",
   CASE WHEN service_line IS NULL OR service_line NOT IN ('talking_therapies', 'pcmh') THEN COALESCE(service_line, '(empty)') END AS "service_line|unknown code",
   CASE WHEN referral_date IS NULL THEN '' END AS "referral_date|missing value",
   CASE WHEN referral_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "referral_date|date in the future",
@@ -20,7 +22,7 @@ SELECT partner AS partner_org,
   CASE WHEN referral_source NOT IN ('self', 'gp', 'other_professional', 'other') THEN COALESCE(referral_source, '') END AS "referral_source|unknown code",
   CASE WHEN age_years IS NULL OR age_years < 0 OR age_years > 110 THEN COALESCE(CAST(age_years AS VARCHAR), '') END AS "age_years|out of range (0 to 110)",
   CASE WHEN sex IS NULL OR sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '(empty)') END AS "sex|unknown code",
-  CASE WHEN ethnic_category IS NULL OR known_ethnic IS NULL THEN COALESCE(ethnic_category, '(empty)') END AS "ethnic_category|unknown code",
+  CASE WHEN ethnic_category IS NULL OR NOT known_ethnic THEN COALESCE(ethnic_category, '(empty)') END AS "ethnic_category|unknown code",
   CASE WHEN disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '') END AS "disability|unknown code",
   CASE WHEN imd_decile < 1 OR imd_decile > 10 THEN COALESCE(CAST(imd_decile AS VARCHAR), '') END AS "imd_decile|out of range (1 to 10)",
   CASE WHEN end_date < referral_date THEN '' END AS "end_date|end_date before referral_date",

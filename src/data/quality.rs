@@ -213,7 +213,9 @@ pub async fn check_quality(
             continue;
         }
         let name = format!("quality/{dataset}.sql");
-        let body = queries::fill(&name, sql, &dates.params())?;
+        let mut params = dates.params();
+        params.extend(session.code_lists.iter().cloned());
+        let body = queries::fill(&name, sql, &params)?;
         let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
         report.problems.extend(problems);
         report.rows_read.extend(rows);

@@ -53,6 +53,8 @@ pub struct DataSession {
     service_built: std::sync::Mutex<Option<RunDates>>,
     /// Whether the tables of `queries::STAFF_TABLES` exist.
     staff_built: std::sync::atomic::AtomicBool,
+    /// The settings' code lists as placeholders (see [`code_lists`]).
+    pub code_lists: Vec<(&'static str, Param)>,
 }
 
 /// What a run's checks and per-run tables are made for: its as-of date (a later date is
@@ -238,6 +240,7 @@ pub async fn open_session(
         cluster,
         service_built: Default::default(),
         staff_built: Default::default(),
+        code_lists: code_lists(settings),
     })
 }
 
@@ -537,8 +540,9 @@ fn priority_rows(s: &Settings) -> Vec<(String, String)> {
     rows
 }
 
-/// The code lists `service/referral_facts.sql` looks up in place of joins with
-/// the reference tables below, which would copy its wide rows once for each join.
+/// The code lists the queries over every referral (`service/referral_facts.sql`,
+/// `quality/referrals.sql`) look up in place of joins with the reference tables below,
+/// which would copy their wide rows once for each join.
 pub fn code_lists(s: &Settings) -> Vec<(&'static str, Param)> {
     let priority = |kind: &str| {
         // two groups with one code are one group, the first name (as min(name) by code)
@@ -561,6 +565,15 @@ pub fn code_lists(s: &Settings) -> Vec<(&'static str, Param)> {
         (
             "partner_codes",
             Param::Texts(s.partners.iter().map(|p| p.code.to_uppercase()).collect()),
+        ),
+        (
+            "ethnic_codes",
+            Param::Texts(
+                contract::ETHNIC_CODES
+                    .iter()
+                    .map(|c| c.code.to_string())
+                    .collect(),
+            ),
         ),
         (
             "eastern_european_details",

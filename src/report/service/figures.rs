@@ -132,7 +132,7 @@ pub(super) async fn gather(
     s.release("referral_keys");
     let (name, sql) = queries::SERVICE_FACTS;
     let mut params = dates.params();
-    params.extend(crate::data::session::code_lists(settings));
+    params.extend(s.code_lists.iter().cloned());
     let sql = queries::fill(name, sql, &params).map_err(QueryError::from)?;
     s.create(name, &sql).await?;
     s.release("referral_care");
