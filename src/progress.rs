@@ -53,6 +53,11 @@ pub fn phase(name: &str, steps: Option<u64>) {
     });
 }
 
+/// What the phase is doing now (a statement while it runs), until the next step.
+pub fn now(doing: &str) {
+    with_bar(|bar| bar.set_message(doing.to_string()));
+}
+
 /// One more step of the phase done, naming what it was.
 pub fn step(done: &str) {
     with_bar(|bar| {

@@ -37,6 +37,7 @@ pub async fn collect(
     };
     let err = |e: datafusion::error::DataFusionError| fail(describe(&e));
     let started = std::time::Instant::now();
+    crate::progress::now(name);
     let df = ctx.sql(sql).await.map_err(err)?;
     let batches = match engine::of(ctx) {
         None => run_local(name, df).await.map_err(err)?.1.concat(),
@@ -80,6 +81,7 @@ pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Resul
     let (name, select) = crate::data::engine::split_create_table(sql)
         .ok_or_else(|| fail("expected a statement `CREATE TABLE <name> AS <query>`".into()))?;
     let started = std::time::Instant::now();
+    crate::progress::now(query);
     let df = ctx.sql(select).await.map_err(err)?;
     let (schema, parts) = run_local(query, df).await.map_err(err)?;
     let table = datafusion::datasource::MemTable::try_new(schema, parts).map_err(err)?;
