@@ -213,9 +213,7 @@ pub async fn check_quality(
             continue;
         }
         let name = format!("quality/{dataset}.sql");
-        let mut params = dates.params();
-        params.extend(session.code_lists.iter().cloned());
-        let body = queries::fill(&name, sql, &params)?;
+        let body = queries::fill(&name, sql, &session.params(dates))?;
         let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
         report.problems.extend(problems);
         report.rows_read.extend(rows);

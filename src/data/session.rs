@@ -54,7 +54,7 @@ pub struct DataSession {
     /// Whether the tables of `queries::STAFF_TABLES` exist.
     staff_built: std::sync::atomic::AtomicBool,
     /// The settings' code lists as placeholders (see [`code_lists`]).
-    pub code_lists: Vec<(&'static str, Param)>,
+    code_lists: Vec<(&'static str, Param)>,
 }
 
 /// What a run's checks and per-run tables are made for: its as-of date (a later date is
@@ -98,6 +98,14 @@ impl RunDates {
 }
 
 impl DataSession {
+    /// The placeholders of the checks and of the per-referral facts: the run's dates
+    /// and the settings' code lists.
+    pub fn params(&self, dates: &RunDates) -> Vec<(&'static str, Param)> {
+        let mut params = dates.params();
+        params.extend(self.code_lists.iter().cloned());
+        params
+    }
+
     /// Build the service-user tables (`queries/tables/`) for these dates unless this
     /// session has them: the checks and the per-referral facts both read them.
     pub async fn service_tables(&self, dates: &RunDates) -> Result<(), QueryError> {
@@ -540,12 +548,18 @@ fn priority_rows(s: &Settings) -> Vec<(String, String)> {
     rows
 }
 
+/// The partners' codes, in capitals as the normalising views give them.
+fn partner_codes(s: &Settings) -> Vec<String> {
+    s.partners.iter().map(|p| p.code.to_uppercase()).collect()
+}
+
 /// The code lists the queries over every referral (`service/referral_facts.sql`,
 /// `quality/referrals.sql`) look up in place of joins with the reference tables below,
 /// which would copy their wide rows once for each join.
 pub fn code_lists(s: &Settings) -> Vec<(&'static str, Param)> {
     let priority = |kind: &str| {
-        // two groups with one code are one group, the first name (as min(name) by code)
+        // two groups with one code are one group, the name that sorts first (as
+        // min(name) by code over ref_priority)
         let mut by_code: BTreeMap<String, String> = BTreeMap::new();
         for (name, (k, code)) in s.priority_groups.names().into_iter().zip(priority_rows(s)) {
             if k == kind {
@@ -562,10 +576,7 @@ pub fn code_lists(s: &Settings) -> Vec<(&'static str, Param)> {
         Param::Lookup(by_code.into_iter().collect())
     };
     vec![
-        (
-            "partner_codes",
-            Param::Texts(s.partners.iter().map(|p| p.code.to_uppercase()).collect()),
-        ),
+        ("partner_codes", Param::Texts(partner_codes(s))),
         (
             "ethnic_codes",
             Param::Texts(
@@ -630,11 +641,7 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
         (
             "ref_partner",
             vec![
-                (
-                    "code",
-                    "VARCHAR",
-                    texts(s.partners.iter().map(|p| p.code.to_uppercase())),
-                ),
+                ("code", "VARCHAR", texts(partner_codes(s))),
                 (
                     "name",
                     "VARCHAR",

@@ -131,9 +131,7 @@ pub(super) async fn gather(
     // care: their memory is given back before and after the facts are built.
     s.release("referral_keys");
     let (name, sql) = queries::SERVICE_FACTS;
-    let mut params = dates.params();
-    params.extend(s.code_lists.iter().cloned());
-    let sql = queries::fill(name, sql, &params).map_err(QueryError::from)?;
+    let sql = queries::fill(name, sql, &s.params(&dates)).map_err(QueryError::from)?;
     s.create(name, &sql).await?;
     s.release("referral_care");
     let prev = period.previous();
