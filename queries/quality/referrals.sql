@@ -5,12 +5,11 @@ WITH numbered AS ({{numbered_referrals}}
 -- service/referral_facts.sql)
 d AS (
   SELECT r.*,
-    CASE WHEN r.partner_org IN ({{partner_codes}}) THEN r.partner_org ELSE 'Unlisted' END AS partner,
     COALESCE(r.partner_org IN ({{partner_codes}}), false) AS known_partner,
     COALESCE(r.ethnic_category IN ({{ethnic_codes}}), false) AS known_ethnic
   FROM numbered r
 )
-SELECT partner AS partner_org,
+SELECT CASE WHEN known_partner THEN partner_org ELSE 'Unlisted' END AS partner_org,
   CASE WHEN referral_id IS NULL THEN '' END AS "referral_id|missing key",
   CASE WHEN key_rank > 1 AND referral_id IS NOT NULL THEN '' END AS "referral_id|duplicate key (row excluded)",
   CASE WHEN person_id IS NULL THEN '' END AS "person_id|missing value",

@@ -472,16 +472,15 @@ fn per_run_sql(sql: &str, distributed: bool) -> std::borrow::Cow<'_, str> {
 /// A reference table's column: name, SQL type and values.
 type RefColumn<'a> = (&'a str, &'a str, Vec<Lit>);
 
-/// Each partner's place (1, 2, ...) in the order of the codes as SQL compares them.
-fn code_places(partners: &[crate::config::Partner]) -> Vec<Lit> {
-    let mut codes: Vec<String> = partners.iter().map(|p| p.code.to_uppercase()).collect();
-    codes.sort();
-    codes.dedup();
-    partners
+/// Each code's place (1, 2, ...) in the order of the codes as SQL compares them.
+fn code_places(codes: &[String]) -> Vec<Lit> {
+    let mut order = codes.to_vec();
+    order.sort();
+    order.dedup();
+    codes
         .iter()
-        .map(|p| {
-            let code = p.code.to_uppercase();
-            let place = codes.partition_point(|c| *c < code) + 1;
+        .map(|code| {
+            let place = order.partition_point(|c| c < code) + 1;
             Lit::Int(Some(place as i64))
         })
         .collect()
@@ -649,7 +648,7 @@ fn reference_tables(s: &Settings) -> Vec<(String, String)> {
                 ),
                 // the code's place in code order, so that a query can take the least
                 // of several codes as the least of numbers (tables/referral_keys.sql)
-                ("place", "BIGINT", code_places(&s.partners)),
+                ("place", "BIGINT", code_places(&partner_codes(s))),
             ],
         ),
         (
