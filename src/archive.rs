@@ -30,10 +30,36 @@ impl ArchivedLetter {
         html: Option<&'a [u8]>,
         archived_at: &Path,
     ) -> Letter<'a> {
+        // A rounded copy says so in its subject, body and file name, so that a reader
+        // with both copies knows which is which (archived as report-rounded-to-N.pdf).
+        let rounded = archived_at
+            .file_name()
+            .and_then(|f| f.to_str())
+            .and_then(|f| f.strip_prefix("report-rounded-to-"))
+            .and_then(|f| f.strip_suffix(".pdf"));
+        let (subject, body, attachment_name) = match rounded {
+            Some(r) => (
+                format!("{} (counts rounded to the nearest {r})", self.subject),
+                format!(
+                    "{}\nIn this copy every count is rounded to the nearest {r}, and percentages \
+                     are worked from the rounded counts.\n",
+                    self.body
+                ),
+                match self.attachment_name.strip_suffix(".pdf") {
+                    Some(stem) => format!("{stem}-rounded-to-{r}.pdf"),
+                    None => self.attachment_name.clone(),
+                },
+            ),
+            None => (
+                self.subject.clone(),
+                self.body.clone(),
+                self.attachment_name.clone(),
+            ),
+        };
         Letter {
-            subject: self.subject.clone(),
-            body: self.body.clone(),
-            attachment_name: self.attachment_name.clone(),
+            subject,
+            body,
+            attachment_name,
             pdf,
             html,
             archived_at: archived_at.display().to_string(),

@@ -158,9 +158,10 @@ pub struct SampleArgs {
     /// Random seed: the same seed gives the same files.
     #[arg(long, default_value_t = 20260930)]
     pub seed: u64,
-    /// Multiplies volumes (staff, referrals, population) for load tests.
-    #[arg(long, default_value_t = 1)]
-    pub scale: u32,
+    /// Multiplies volumes (staff, referrals, population): 100 for load tests, 0.01 for a
+    /// service of a few hundred referrals, where small counts abound.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
 }
 
 /// An instant in RFC 3339 form, 2027-03-01T00:00:00Z.

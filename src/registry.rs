@@ -287,8 +287,37 @@ mod tests {
             .collect();
         documented.sort_unstable();
         documented.dedup();
-        let mut ours: Vec<&str> = ids().collect();
+        let mut ours: Vec<&str> = ids().chain(NOT_YET_COMPUTED.iter().copied()).collect();
         ours.sort_unstable();
         assert_eq!(ours, documented);
+    }
+
+    /// Figures docs/reports.md defines that no query computes yet (the equity
+    /// statistics and the workforce returns are open work); each leaves this list when
+    /// its registry row is written, and the test above keeps the two in step.
+    const NOT_YET_COMPUTED: &[&str] = &[
+        "pay.disability_gap_mean_pct",
+        "pay.ethnicity_gap_mean_pct",
+        "pay.gender_gap_mean_pct",
+        "pay.quartile_share",
+        "survey.*",
+        "tt.recovery_gap_pp",
+        "tt.reliable_recovery_gap_pp",
+        "tt.second_wait_over_28d_pct",
+        "tt.second_wait_over_90d_pct",
+        "wdes1.band_share",
+        "wdes10.board_disability_pct",
+        "wf.model_employer",
+        "wres1.band_count",
+    ];
+
+    #[test]
+    fn no_figure_waiting_for_a_query_has_one() {
+        for id in NOT_YET_COMPUTED {
+            assert!(
+                figure(id).is_none(),
+                "{id} is computed: take it off the list"
+            );
+        }
     }
 }

@@ -92,12 +92,38 @@ pub fn documents(
     report: ReportId,
     mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
 ) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
-    let document = compose(&settings.disclosure)?;
+    let rounded = |doc: Document, r: u64| -> Result<Document, ReportError> {
+        if r == 0 {
+            return Ok(doc);
+        }
+        let t = Template::load(report)?;
+        let mut v = BTreeMap::new();
+        v.insert("round_to", r.to_string());
+        Ok(say_rounded(doc, &t.text("rounding.note", &v)?))
+    };
+    let document = rounded(compose(&settings.disclosure)?, settings.disclosure.round_to)?;
     let mut variants = Vec::new();
     for r in audience_roundings(settings, report) {
-        variants.push((r, compose(&settings.disclosure.with_round_to(r))?));
+        variants.push((
+            r,
+            rounded(compose(&settings.disclosure.with_round_to(r))?, r)?,
+        ));
     }
     Ok((document, variants))
+}
+
+/// A rounded copy says so on its cover, at the top of its summary and on its
+/// methodology page, so that no reader takes its counts for exact ones.
+fn say_rounded(mut doc: Document, note: &str) -> Document {
+    doc.cover_lines.push(note.to_string());
+    for s in &mut doc.sections {
+        match s.key.as_str() {
+            "summary" => s.blocks.insert(0, Block::Paragraph(note.to_string())),
+            "methodology" => s.blocks.push(Block::Paragraph(note.to_string())),
+            _ => {}
+        }
+    }
+    doc
 }
 
 /// The roundings other than the default that some audience of a report gets, each

@@ -67,6 +67,7 @@ const WORKFORCE_PLACEHOLDERS: &[&str] = &[
     "ratio",
     "reading",
     "references",
+    "round_to",
     "second",
     "snapshot_date",
     "unknown_pct",
@@ -101,6 +102,7 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
     "recovery",
     "recovery_sentence",
     "referrals",
+    "round_to",
     "service_recovery",
     "significance",
     "target",
@@ -221,6 +223,9 @@ pub struct Computed {
     /// The document again for each other rounding an audience gets: (round_to, document).
     pub variants: Vec<(u64, Document)>,
     pub quality: QualityReport,
+    /// The run's disclosure decision, kept as disclosure.json for the runs over
+    /// overlapping periods that follow (service-user reports).
+    pub disclosure: Option<crate::disclosure::record::Record>,
 }
 
 /// What the command line asked for.

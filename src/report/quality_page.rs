@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Disclosure;
 use crate::data::quality::QualityReport;
+use crate::disclosure::thousands;
 use crate::pdf::model::{Align, Block, col, item};
 use crate::report::compose::table;
 use crate::report::{CsvTable, ReportError};
@@ -14,16 +14,20 @@ use crate::template::Template;
 pub const SHOWS: &[&str] = &["rows_table", "problems_table"];
 
 /// The data-quality page's opening: its introduction, then rows read and problems
-/// found in `datasets`, as subheadings and tables.
+/// found in `datasets`, as subheadings and tables, every count exact.
 pub fn rows_and_problems(
     quality: &QualityReport,
     datasets: &[&str],
     not_supplied: &[String],
-    d: &Disclosure,
     t: &Template,
     v: &BTreeMap<&'static str, String>,
 ) -> Result<Vec<Block>, ReportError> {
-    let mut blocks = vec![Block::Paragraph(t.text("quality.intro", v)?)];
+    // Records with a fault are not people with a characteristic: their counts are shown
+    // exactly, and the page says why.
+    let mut blocks = vec![
+        Block::Paragraph(t.text("quality.intro", v)?),
+        Block::Paragraph(t.text("quality.exact", v)?),
+    ];
     let rows_heading = Block::Subheading(t.text("quality.rows_heading", v)?);
     let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
     for r in &quality.rows_read {
@@ -42,11 +46,11 @@ pub fn rows_and_problems(
             } else {
                 parts
                     .iter()
-                    .map(|(p, n)| format!("{p} {}", d.show_count(*n)))
+                    .map(|(p, n)| format!("{p} {}", thousands(*n)))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            vec![ds.to_string(), d.show_count(total), detail]
+            vec![ds.to_string(), thousands(total), detail]
         })
         .collect();
     let rows_table = Block::Table(table(
@@ -74,7 +78,7 @@ pub fn rows_and_problems(
                         None => p.problem.clone(),
                     },
                     p.partner_org.clone(),
-                    d.show_count(p.rows),
+                    thousands(p.rows),
                 ]
             })
             .collect();

@@ -104,7 +104,11 @@ pub(super) async fn compute(
     let (loaded, quality) = load_and_check(settings, req, period).await?;
     laps.lap("load_and_check");
     progress::phase("Computing the figures", None);
-    let computed = compute_report(settings, req, period, &loaded.session, quality).await?;
+    // what earlier runs over overlapping periods published, which this one must not undo
+    let earlier =
+        crate::disclosure::record::earlier(&super::out_root(settings, req), req.report, period)?;
+    let computed =
+        compute_report(settings, req, period, &loaded.session, quality, &earlier).await?;
     laps.lap("queries");
     progress::phase("Drawing the PDF and HTML", None);
     let drawn = draw_documents(settings, &computed)?;
@@ -182,13 +186,14 @@ async fn compute_report(
     period: &Period,
     s: &DataSession,
     quality: QualityReport,
+    earlier: &[crate::disclosure::record::Record],
 ) -> anyhow::Result<Computed> {
     let (p, a) = (period, req.as_of);
     let computed = match req.report {
         ReportId::WorkforceQuarterly => quarterly::compute(s, settings, p, a, quality).await,
         ReportId::WorkforceAnnual => annual::compute(s, settings, p, a, quality).await,
-        ReportId::AccessBiannual => access::compute(s, settings, p, a, quality).await,
-        ReportId::EquityAnnual => equity::compute(s, settings, p, a, quality).await,
+        ReportId::AccessBiannual => access::compute(s, settings, p, a, quality, earlier).await,
+        ReportId::EquityAnnual => equity::compute(s, settings, p, a, quality, earlier).await,
     }
     .with_context(|| format!("computing {} for {}", req.report, period.id))?;
     Ok(computed)
@@ -304,6 +309,12 @@ fn package(
     }
     for t in &computed.tables {
         files.push((format!("tables/{}.csv", t.name), csv_bytes(t)));
+    }
+    if let Some(record) = &computed.disclosure {
+        files.push((
+            crate::disclosure::record::FILE.to_string(),
+            json_bytes(&serde_json::to_value(record)?)?,
+        ));
     }
     Ok(Produced {
         letter: ArchivedLetter {

@@ -24,8 +24,11 @@ fn ymd(t: (i32, u32, u32)) -> NaiveDate {
 }
 
 /// Write the extract set into `out` and return a one-paragraph summary.
-pub fn write_sample_data(out: &Path, seed: u64, scale: u32) -> anyhow::Result<String> {
-    anyhow::ensure!(scale >= 1, "--scale must be at least 1");
+pub fn write_sample_data(out: &Path, seed: u64, scale: f64) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        scale.is_finite() && scale > 0.0,
+        "--scale must be a number above 0, not {scale}"
+    );
     std::fs::create_dir_all(out)?;
     for entry in ["staff_snapshot", "referrals"] {
         let p = out.join(entry);

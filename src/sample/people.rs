@@ -239,7 +239,9 @@ fn day_in<R: Rng>(rng: &mut R, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 }
 
 /// Run the workforce through 8 quarters.
-pub(super) fn simulate_workforce<R: Rng>(rng: &mut R, scale: u32) -> Workforce {
+pub(super) fn simulate_workforce<R: Rng>(rng: &mut R, scale: f64) -> Workforce {
+    // at least one of everything, however small the scale
+    let scaled = |n: u32| ((f64::from(n) * scale).round() as u32).max(1);
     let ends = quarter_ends();
     let first_start = ends[0]
         .checked_sub_months(Months::new(3))
@@ -249,7 +251,7 @@ pub(super) fn simulate_workforce<R: Rng>(rng: &mut R, scale: u32) -> Workforce {
     let mut n = 0u32;
     let mut staff: Vec<Staff> = Vec::new();
     for (p, count) in PARTNER_STAFF {
-        for _ in 0..count * scale {
+        for _ in 0..scaled(*count) {
             let start = day_in(
                 rng,
                 NaiveDate::from_ymd_opt(2005, 1, 1).unwrap(),
@@ -322,7 +324,7 @@ pub(super) fn simulate_workforce<R: Rng>(rng: &mut R, scale: u32) -> Workforce {
             });
         }
         // recruitment in the quarter
-        for _ in 0..150 * scale {
+        for _ in 0..scaled(150) {
             app += 1;
             let bme = rng.random_bool(0.3);
             let disabled = rng.random_bool(0.08);

@@ -158,7 +158,7 @@ fn normal<R: Rng>(rng: &mut R, mean: f64, sd: f64) -> f64 {
     mean + sd * s * std::f64::consts::SQRT_2
 }
 
-pub(super) fn simulate_services<R: Rng>(rng: &mut R, scale: u32) -> Services {
+pub(super) fn simulate_services<R: Rng>(rng: &mut R, scale: f64) -> Services {
     let mut sv = Services::default();
     let last = ymd(LAST_SNAPSHOT);
     let extracted = ymd(EXTRACTED);
@@ -190,8 +190,7 @@ pub(super) fn simulate_services<R: Rng>(rng: &mut R, scale: u32) -> Services {
                         let share = AGE_MIX[ai] / age_total * 0.5 * ew / eth_total
                             * imd_weight(imd)
                             / imd_total;
-                        let registered =
-                            (POPULATION * f64::from(scale) * share * growth).round() as i64;
+                        let registered = (POPULATION * scale * share * growth).round() as i64;
                         sv.population.push(PopulationRow {
                             period_start: *qs,
                             age_band: band,

@@ -3,11 +3,12 @@
 
 use chrono::NaiveDate;
 
-use super::{Builder, ethnicity_unknown_by_partner, extra, gather, referral_sources};
+use super::{Builder, Shown, ethnicity_unknown_by_partner, extra, gather, referral_sources};
 use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
+use crate::disclosure::record::Record;
 use crate::pdf::model::{Block, Document, item};
 use crate::period::Period;
 use crate::report::compose::{documents, section};
@@ -22,6 +23,7 @@ pub async fn compute(
     period: &Period,
     as_of: NaiveDate,
     quality: QualityReport,
+    earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     let mut g = gather(s, settings, period, as_of).await?;
     // ethnic group by sex is an equity-annual breakdown
@@ -31,11 +33,17 @@ pub async fn compute(
     }
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
-    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    let shown = Shown {
+        sources: sources.clone(),
+        unknown: unknown.clone(),
+        earlier: earlier.to_vec(),
+    };
+    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT, &shown)?;
     let (document, variants) = documents(settings, REPORT, |d| {
         b.disclosure = d.clone();
         compose(&b, &sources, &unknown, as_of)
     })?;
+    let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
     Ok(Computed {
         extra: extra(&g, &unknown),
@@ -44,6 +52,7 @@ pub async fn compute(
         variants,
         metrics: g.metrics,
         quality,
+        disclosure: Some(record),
     })
 }
 

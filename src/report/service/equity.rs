@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 
 use super::{
-    Builder, DIMENSIONS, Kind, Vars, dimension_table, display_kind, ethnicity_unknown_by_partner,
-    extra, gather, group_label, referral_sources,
+    Builder, DIMENSIONS, Kind, Shown, Vars, dimension_table, display_kind,
+    ethnicity_unknown_by_partner, extra, gather, group_label, referral_sources,
 };
 use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
-use crate::disclosure::Cell;
+use crate::disclosure::record::Record;
 use crate::metrics::Metrics;
 use crate::pdf::model::{Align, Block, LineChart, Section, Series, Table, col, item};
 use crate::period::Period;
@@ -34,15 +34,23 @@ pub async fn compute(
     period: &Period,
     as_of: NaiveDate,
     quality: QualityReport,
+    earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     let g = gather(s, settings, period, as_of).await?;
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
-    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT)?;
+    // the sources table is an access-biannual page (here only a CSV)
+    let shown = Shown {
+        sources: Vec::new(),
+        unknown: unknown.clone(),
+        earlier: earlier.to_vec(),
+    };
+    let mut b = Builder::new(s, &g, settings, period, &quality, REPORT, &shown)?;
     let (document, variants) = documents(settings, REPORT, |d| {
         b.disclosure = d.clone();
         compose(&b, &unknown, as_of)
     })?;
+    let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
     let mut extra = extra(&g, &unknown);
     extra.insert(
@@ -56,6 +64,7 @@ pub async fn compute(
         variants,
         metrics: g.metrics,
         quality,
+        disclosure: Some(record),
     })
 }
 
@@ -361,14 +370,20 @@ impl Builder<'_> {
                     .collect()
             })
             .collect();
-        let marks = d.secondary_grid(&grid);
+        let hides = |g: &str, s: &str| {
+            let by = std::collections::BTreeMap::from([
+                ("ethnic_group".to_string(), g.to_string()),
+                ("sex".to_string(), s.to_string()),
+            ]);
+            self.plan.hides("referrals", &by)
+        };
         let rows: Vec<Vec<String>> = groups
             .iter()
             .enumerate()
             .map(|(i, g)| {
                 let mut row = vec![group_label("ethnic_group", g)];
                 for (j, s) in sexes.iter().enumerate() {
-                    if marks[i][j] == Cell::Suppressed {
+                    if hides(g, s) || d.count_hidden(grid[i][j]) {
                         row.extend(["*".to_string(), "*".to_string()]);
                     } else {
                         row.push(d.show_count(grid[i][j]));

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
+use crate::disclosure::plan::{self, Plan};
+use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::{Document, Section};
 use crate::period::Period;
@@ -130,6 +132,8 @@ struct Builder<'a> {
     not_supplied: Vec<String>,
     /// The disclosure rules this copy of the document follows (its audience's rounding).
     disclosure: Disclosure,
+    /// Which counts every copy hides, decided once for the run.
+    plan: Plan,
     template: Template,
 }
 
@@ -141,8 +145,10 @@ impl<'a> Builder<'a> {
         period: &'a Period,
         quality: &'a QualityReport,
         report: crate::catalog::ReportId,
+        shown: &Shown,
     ) -> Result<Builder<'a>, ReportError> {
         Ok(Builder {
+            plan: disclosure_plan(settings, period, &g.metrics, shown),
             settings,
             period,
             metrics: &g.metrics,
@@ -164,7 +170,15 @@ impl<'a> Builder<'a> {
         &self.disclosure
     }
 
+    /// Whether a figure of this period is hidden: the run's plan hides a count it
+    /// rests on, or its own counts are small.
     fn hidden(&self, m: &Metric) -> bool {
+        self.plan.hides_metric(m) || self.primary_hidden(m)
+    }
+
+    /// Whether a figure's own counts are too small to show (a figure of the period
+    /// before, or one made for a table, is judged alone).
+    fn primary_hidden(&self, m: &Metric) -> bool {
         match (m.numerator, m.denominator) {
             (Some(n), Some(d)) if m.id.ends_with("_per_1000") => {
                 // a rate's denominator is a population: only its numerator can be small
@@ -187,6 +201,7 @@ impl<'a> Builder<'a> {
         if self.hidden(m) {
             return "*".into();
         }
+        let m = &self.d().as_shown(m);
         let ci = |f: &dyn Fn(f64) -> String| match (with_ci, m.ci_low, m.ci_high) {
             (true, Some(lo), Some(hi)) => format!(" ({} to {})", f(lo), f(hi)),
             _ => String::new(),
@@ -204,7 +219,8 @@ impl<'a> Builder<'a> {
 
     /// Whether a group's interval lies wholly above or below the service's value.
     fn compared(&self, m: &Metric, overall: Option<f64>) -> Option<Ordering> {
-        let (lo, hi) = (m.ci_low?, m.ci_high?);
+        let shown = self.d().as_shown(m);
+        let (lo, hi) = (shown.ci_low?, shown.ci_high?);
         let o = overall?;
         if self.hidden(m) {
             None
@@ -281,6 +297,7 @@ impl<'a> Builder<'a> {
             self.shown(m.get("tt.recovery_pct", &[]), Kind::Pct, true),
         );
         v.insert("min_count", self.d().min_count.to_string());
+        v.insert("round_to", self.d().round_to.to_string());
         v.insert(
             "min_count_less_one",
             self.d().min_count.saturating_sub(1).to_string(),
@@ -307,6 +324,122 @@ impl<'a> Builder<'a> {
             as_of,
         )
     }
+}
+
+/// The counts the service tables show beside the figures (referrals by ethnic group and
+/// source, and by partner with how many have ethnicity unknown), and what earlier runs
+/// over overlapping periods published.
+pub struct Shown {
+    pub sources: Vec<(String, String, u64)>,
+    pub unknown: Vec<(String, u64, u64)>,
+    pub earlier: Vec<Record>,
+}
+
+/// The counts that add up over time (two half-years to their year): every count of
+/// events in the period, that is every registry count but referrals treated by the
+/// period's end.
+fn over_time() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = registry::FIGURES
+        .iter()
+        .flat_map(|f| match f.source {
+            registry::Source::Columns {
+                numerator,
+                denominator,
+                ..
+            } if f.kind != registry::Kind::Value => vec![Some(numerator), denominator],
+            _ => Vec::new(),
+        })
+        .flatten()
+        .filter(|c| *c != "taken_up")
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The run's one suppression decision: every count behind a figure or a table, tied by
+/// the sums a reader knows (each breakdown adds up to the service, ethnic categories
+/// to their group, a priority group that is one category or sex or set of age bands
+/// equals it, referral sources and partners add up to the service).
+fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, shown: &Shown) -> Plan {
+    let by = |kv: &[(&str, &str)]| -> BTreeMap<String, String> {
+        kv.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let mut b = plan::Builder::new(&period.to_string())
+        .metrics(metrics)
+        .earlier(&shown.earlier, &over_time())
+        // given only for groups with a registered population
+        .partial(&[
+            "tt.access_rate_per_1000:numerator",
+            "tt.representation_ratio:numerator",
+        ]);
+    let mut per_source: BTreeMap<&str, u64> = BTreeMap::new();
+    for (g, src, n) in &shown.sources {
+        b.count(
+            "referrals",
+            &by(&[("ethnic_group", g), ("referral_source", src)]),
+            *n,
+        );
+        *per_source.entry(src).or_default() += n;
+    }
+    for (src, n) in per_source {
+        b.count("referrals", &by(&[("referral_source", src)]), n);
+    }
+    // ethnicity unknown by partner: a partner's column of one category, tied to the
+    // service's count of that category
+    for (partner, unknown, total) in &shown.unknown {
+        b.count("referrals", &by(&[("partner_org", partner)]), *total);
+        b.count(
+            "referrals",
+            &by(&[("partner_org", partner), ("ethnicity", "unknown")]),
+            *unknown,
+        );
+    }
+    let unknown: u64 = shown.unknown.iter().map(|u| u.1).sum();
+    b.count("referrals", &by(&[("ethnicity", "unknown")]), unknown);
+    b = b.equal(("ethnicity", "unknown"), &[("ethnic_category", "Unknown")]);
+    for g in crate::contract::ETHNIC_GROUPS {
+        let codes: Vec<(&str, &str)> = crate::contract::ETHNIC_CODES
+            .iter()
+            .filter(|c| c.group == *g)
+            .map(|c| ("ethnic_category", c.code))
+            .chain((*g == "Unknown").then_some(("ethnic_category", "Unknown")))
+            .collect();
+        b = b.equal(("ethnic_group", g), &codes);
+    }
+    let pg = &settings.priority_groups;
+    for c in &pg.ethnic_codes {
+        b = b.equal(("priority_group", &c.name), &[("ethnic_category", &c.code)]);
+    }
+    b = b.equal(("priority_group", "Men"), &[("sex", "1")]);
+    let older = format!("Aged {}+", pg.older_age);
+    let bands: Vec<&str> = crate::contract::AGE_BANDS
+        .iter()
+        .copied()
+        .skip_while(|band| band_from(band) != Some(pg.older_age))
+        .collect();
+    if !bands.is_empty() {
+        let parts: Vec<(&str, &str)> = bands.iter().map(|b| ("age_band", *b)).collect();
+        b = b.equal(("priority_group", &older), &parts);
+    }
+    let plan = b.protect(settings.disclosure.min_count);
+    for k in plan.exposed() {
+        tracing::warn!(
+            "{} {} {:?}: hidden here, but the reports already published for overlapping \
+             periods give it away",
+            k.period,
+            k.count,
+            k.by
+        );
+    }
+    plan
+}
+
+/// The first age of a band ("65-74" and "75+" give 65 and 75).
+fn band_from(band: &str) -> Option<u32> {
+    band.split(['-', '+']).next()?.parse().ok()
 }
 
 /// How a group value reads in a table.

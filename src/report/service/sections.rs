@@ -1,7 +1,6 @@
 //! The sections both service-user reports show, composed from the builder's figures and
 //! the template's wording.
 
-use crate::disclosure::Cell;
 use crate::metrics::Metric;
 use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
 use crate::registry;
@@ -36,7 +35,7 @@ impl Builder<'_> {
             let m = self.metrics.get(id, &[]);
             let prev = self.previous.and_then(|(_, pm)| pm.get(id, &[]));
             let change = match (m, prev) {
-                (Some(a), Some(b)) if !self.hidden(a) && !self.hidden(b) => {
+                (Some(a), Some(b)) if !self.hidden(a) && !self.primary_hidden(b) => {
                     match (a.value, b.value, kind) {
                         (Some(x), Some(y), Kind::Pct) => pp(x - y),
                         (Some(x), Some(y), Kind::Count) => format!("{:+.0}", x - y),
@@ -223,7 +222,6 @@ impl Builder<'_> {
             self.quality,
             DATASETS,
             &self.not_supplied,
-            d,
             t,
             v,
         )?;
@@ -237,22 +235,35 @@ impl Builder<'_> {
             .iter()
             .map(|p| (p.code.to_uppercase(), p.name.clone()))
             .collect();
-        let cells: Vec<(u64, bool)> = unknown.iter().map(|u| (u.1, d.count_hidden(u.1))).collect();
-        let marks = d.secondary(&cells);
+        let hides = |by: &[(&str, &str)]| {
+            let by: BTreeMap<String, String> = by
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            self.plan.hides("referrals", &by)
+        };
         let mut rows: Vec<Vec<String>> = unknown
             .iter()
-            .zip(marks)
-            .map(|((code, n, total), mark)| {
+            .map(|(code, n, total)| {
                 let name = names
                     .get(code)
                     .map_or(code.clone(), |n| format!("{n} ({code})"));
-                let shown = if mark == Cell::Suppressed || d.proportion_hidden(*n, *total) {
+                let total_hidden = hides(&[("partner_org", code)]) || d.count_hidden(*total);
+                let shown = if total_hidden
+                    || hides(&[("partner_org", code), ("ethnicity", "unknown")])
+                    || d.proportion_hidden(*n, *total)
+                {
                     "*".to_string()
                 } else {
                     let m = Metric::proportion("x", BTreeMap::new(), *n, *total);
                     self.shown(Some(&m), Kind::Pct, true)
                 };
-                vec![name, d.show_count(*total), shown]
+                let referrals = if total_hidden {
+                    "*".to_string()
+                } else {
+                    d.show_count(*total)
+                };
+                vec![name, referrals, shown]
             })
             .collect();
         let (n, total) = unknown.iter().fold((0, 0), |a, u| (a.0 + u.1, a.1 + u.2));

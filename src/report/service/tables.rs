@@ -1,7 +1,8 @@
 //! The tables of the service-user pages: a breakdown's figures by group with each
 //! group compared with the service, and referral sources by ethnic group.
 
-use crate::disclosure::Cell;
+use std::collections::BTreeMap;
+
 use crate::pdf::model::{Align, Table, col};
 use crate::registry;
 use crate::report::compose::table_with_total;
@@ -51,44 +52,15 @@ impl Builder<'_> {
     ) -> Result<Table, ReportError> {
         let values = self.values(dim);
         let get = |id: &str, value: &str| self.metrics.get(id, &[(dim, value)]);
-        // secondary suppression on the referral counts
-        let counts: Vec<(u64, bool)> = values
-            .iter()
-            .map(|x| {
-                let n = get("tt.referrals", x).and_then(|m| m.value).unwrap_or(0.0) as u64;
-                (n, self.d().count_hidden(n))
-            })
-            .collect();
-        let marks = if dim == "priority_group" {
-            counts
-                .iter()
-                .map(|c| if c.1 { Cell::Suppressed } else { Cell::Shown })
-                .collect()
-        } else {
-            self.d().secondary(&counts)
-        };
         let overall = compare.and_then(|id| self.metrics.get(id, &[]).and_then(|m| m.value));
         let mut rows = Vec::new();
-        for (i, x) in values.iter().enumerate() {
+        for x in &values {
             let mut row = vec![group_label(dim, x)];
             for c in columns {
-                let m = get(&c.id, x);
-                let secondary = marks[i] == Cell::Suppressed;
-                row.push(
-                    if secondary && (c.id == "tt.referrals" || c.kind != Kind::Count) {
-                        "*".into()
-                    } else {
-                        self.shown(m, c.kind, true)
-                    },
-                );
+                row.push(self.shown(get(&c.id, x), c.kind, true));
             }
             if let Some(id) = compare {
-                let reading = if marks[i] == Cell::Suppressed {
-                    String::new()
-                } else {
-                    self.reading(get(id, x), overall)?
-                };
-                row.push(reading);
+                row.push(self.reading(get(id, x), overall)?);
             }
             rows.push(row);
         }
@@ -131,35 +103,56 @@ impl Builder<'_> {
             .iter()
             .map(|g| SOURCES.iter().map(|(s, _)| count(Some(g), s)).collect())
             .collect();
-        let marks = d.secondary_grid(&grid);
-        let cell = |n: u64, total: u64, hidden: bool| {
-            if hidden || d.count_hidden(n) {
+        let hides = |g: Option<&str>, src: Option<&str>| {
+            let by: BTreeMap<String, String> = [("ethnic_group", g), ("referral_source", src)]
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v?.to_string())))
+                .collect();
+            self.plan.hides("referrals", &by) || d.count_hidden(count(g, src.unwrap_or("")))
+        };
+        // a share pins its count and its row's total: shown only where neither is hidden
+        let cell = |n: u64, total: u64, hidden: bool, total_hidden: bool| {
+            if hidden {
                 "*".to_string()
-            } else if total == 0 {
+            } else if total == 0 || total_hidden {
                 d.show_count(n)
             } else {
                 format!("{} ({})", d.show_count(n), pct(n as f64 / total as f64))
             }
         };
-        let mut rows: Vec<Vec<String>> = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let total: u64 = grid[i].iter().sum();
-                let mut row = vec![group_label("ethnic_group", g), d.show_count(total)];
-                row.extend(
-                    grid[i]
-                        .iter()
-                        .zip(&marks[i])
-                        .map(|(n, m)| cell(*n, total, *m == Cell::Suppressed)),
-                );
-                row
-            })
-            .collect();
+        let mut rows: Vec<Vec<String>> =
+            groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let total: u64 = grid[i].iter().sum();
+                    let total_hidden = self.plan.hides(
+                        "referrals",
+                        &BTreeMap::from([("ethnic_group".to_string(), g.to_string())]),
+                    ) || d.count_hidden(total);
+                    let mut row = vec![
+                        group_label("ethnic_group", g),
+                        if total_hidden {
+                            "*".into()
+                        } else {
+                            d.show_count(total)
+                        },
+                    ];
+                    row.extend(SOURCES.iter().zip(&grid[i]).map(|((src, _), n)| {
+                        cell(*n, total, hides(Some(g), Some(src)), total_hidden)
+                    }));
+                    row
+                })
+                .collect();
         let all: Vec<u64> = SOURCES.iter().map(|(s, _)| count(None, s)).collect();
         let total: u64 = all.iter().sum();
         let mut last = vec!["All referrals".to_string(), d.show_count(total)];
-        last.extend(all.iter().map(|n| cell(*n, total, false)));
+        last.extend(
+            SOURCES
+                .iter()
+                .zip(&all)
+                .map(|((src, _), n)| cell(*n, total, hides(None, Some(src)), false)),
+        );
         rows.push(last);
         let mut cols = vec![
             col("Ethnic group", 1.8, Align::Left),

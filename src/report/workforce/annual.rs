@@ -138,6 +138,7 @@ pub async fn compute(
         document,
         variants,
         quality,
+        disclosure: None,
     })
 }
 

@@ -108,8 +108,11 @@ impl<'a> Builder<'a> {
         let Some(m) = m else {
             return "not available".into();
         };
+        if self.hidden(m) {
+            return "*".into();
+        }
+        let m = &self.d().as_shown(m);
         match (m.numerator, m.denominator, m.value) {
-            _ if self.hidden(m) => "*".into(),
             (Some(_), Some(_), None) => "none in group".into(),
             (Some(_), Some(_), Some(v)) => match (with_ci, m.ci_low, m.ci_high) {
                 (true, Some(lo), Some(hi)) => format!("{} ({} to {})", pct(v), pct(lo), pct(hi)),
@@ -174,6 +177,7 @@ impl<'a> Builder<'a> {
         v.insert("baseline_bme_pct", b("wf.bme_pct"));
         v.insert("baseline_bme_band7_pct", b("wf.bme_pct_band7plus"));
         v.insert("min_count", self.d().min_count.to_string());
+        v.insert("round_to", self.d().round_to.to_string());
         v.insert(
             "case_window",
             self.settings

@@ -45,6 +45,7 @@ pub async fn compute(
         variants,
         metrics: g.metrics,
         quality,
+        disclosure: None,
     })
 }
 

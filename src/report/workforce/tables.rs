@@ -314,12 +314,10 @@ impl Builder<'_> {
 
     pub(super) fn quality_blocks(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
         let t = &self.template;
-        let d = self.d();
         let mut blocks = crate::report::quality_page::rows_and_problems(
             self.quality,
             DATASETS,
             self.not_supplied,
-            d,
             t,
             v,
         )?;

@@ -3,7 +3,13 @@
 //! denominators, secondary suppression so a hidden cell cannot be recovered from a
 //! shown total, and optional rounding of shown counts.
 
+pub mod plan;
+pub mod protect;
+pub mod record;
+
 use crate::config::Disclosure;
+use crate::metrics::{GroupRate, Metric};
+use crate::registry::{self, Kind};
 
 /// What a table cell may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,17 +36,24 @@ impl Disclosure {
         if self.count_hidden(n) {
             return "*".into();
         }
-        let shown = (n + self.round_to / 2)
+        thousands(self.rounded(n))
+    }
+
+    /// A count as this copy gives it: to the nearest `round_to` when rounding is on
+    /// (5, 6, 7 -> 5; 8 -> 10). Percentages and intervals of a rounded copy are worked
+    /// from these, so they cannot give the exact count back.
+    pub fn rounded(&self, n: u64) -> u64 {
+        (n + self.round_to / 2)
             .checked_div(self.round_to)
-            .map_or(n, |q| q * self.round_to);
-        thousands(shown)
+            .map_or(n, |q| q * self.round_to)
     }
 
     /// Secondary suppression along one line of a table whose total is shown.
     /// `cells` holds each cell's count and whether it is already hidden. Where exactly
     /// one cell is hidden, the smallest shown non-zero cell is hidden too, so the
-    /// hidden value cannot be found by subtracting the others from the total. With
-    /// rounding on, every count is already uncertain and nothing more is hidden.
+    /// hidden value cannot be found by subtracting the others from the total. The
+    /// cells hidden do not depend on rounding: every copy hides the same cells, so two
+    /// copies together give away nothing one does not.
     pub fn secondary(&self, cells: &[(u64, bool)]) -> Vec<Cell> {
         let mut out: Vec<Cell> = cells
             .iter()
@@ -53,7 +66,7 @@ impl Disclosure {
             })
             .collect();
         let hidden = out.iter().filter(|c| **c == Cell::Suppressed).count();
-        if self.round_to == 0 && hidden == 1 {
+        if hidden == 1 {
             let next = cells
                 .iter()
                 .enumerate()
@@ -71,7 +84,7 @@ impl Disclosure {
     /// (e.g. ethnic group by sex): repeated along every row and column until no line has
     /// exactly one hidden cell, so no hidden count can be found by subtracting the
     /// others from its row or column total. A line whose other cells are all zero or
-    /// hidden gives up a zero cell instead. With rounding on, nothing more is hidden.
+    /// hidden gives up a zero cell instead. Rounding changes nothing here either.
     pub fn secondary_grid(&self, counts: &[Vec<u64>]) -> Vec<Vec<Cell>> {
         let mut out: Vec<Vec<Cell>> = counts
             .iter()
@@ -87,9 +100,6 @@ impl Disclosure {
                     .collect()
             })
             .collect();
-        if self.round_to > 0 {
-            return out;
-        }
         let rows = counts.len();
         let cols = counts.iter().map(Vec::len).max().unwrap_or(0);
         let lines: Vec<Vec<(usize, usize)>> = (0..rows)
@@ -126,6 +136,48 @@ impl Disclosure {
             if !changed {
                 return out;
             }
+        }
+    }
+}
+
+impl Disclosure {
+    /// A figure as a rounded copy may give it: worked again from its counts rounded as
+    /// the copy shows them (a population, which is published, stays exact), so that a
+    /// percentage or an interval does not pin the exact count the rounding hides. A
+    /// figure with no counts, or a copy without rounding, is left as it is.
+    pub fn as_shown(&self, m: &Metric) -> Metric {
+        if self.round_to == 0 {
+            return m.clone();
+        }
+        let r = |n: u64| self.rounded(n);
+        let by = m.by.clone();
+        match (
+            registry::figure(&m.id).map(|f| f.kind),
+            m.numerator,
+            m.denominator,
+        ) {
+            (Some(Kind::Proportion), Some(n), Some(d)) => Metric {
+                left_out: m.left_out,
+                ..Metric::proportion(&m.id, by, r(n), r(d))
+            },
+            (Some(Kind::RatePer1000), Some(n), Some(d)) => {
+                Metric::rate_per_1000(&m.id, by, r(n), d)
+            }
+            (Some(Kind::RelativeLikelihood), _, _) if m.groups.len() == 2 => {
+                let g = |x: &GroupRate| GroupRate {
+                    group: x.group.clone(),
+                    numerator: r(x.numerator),
+                    denominator: r(x.denominator),
+                };
+                Metric::likelihood(&m.id, by, g(&m.groups[0]), g(&m.groups[1]))
+            }
+            (Some(Kind::Ratio), _, _) => Metric {
+                // its interval rests on exact counts: the value alone, to two places
+                ci_low: None,
+                ci_high: None,
+                ..m.clone()
+            },
+            _ => m.clone(),
         }
     }
 }
@@ -205,17 +257,19 @@ mod tests {
             .map(|(n, _)| n)
             .sum();
         assert_eq!(64 - shown_sum, 12);
-        // Two hidden cells already protect each other; rounding needs no secondary step.
+        // Two hidden cells already protect each other; a rounded copy hides the same
+        // cells as the exact one, so the two together give nothing more away.
         let two = d.secondary(&[(2, true), (3, true), (50, false)]);
         assert_eq!(two, [Cell::Suppressed, Cell::Suppressed, Cell::Shown]);
+        let lone = [(3, true), (50, false), (9, false)];
         assert_eq!(
             Disclosure {
                 min_count: 5,
                 round_to: 5,
                 round_to_by_list: Default::default(),
             }
-            .secondary(&[(3, true), (50, false)]),
-            [Cell::Suppressed, Cell::Shown]
+            .secondary(&lone),
+            d.secondary(&lone)
         );
     }
 
@@ -249,16 +303,8 @@ mod tests {
             .collect();
         assert_eq!(hidden, [(1, 0), (1, 1), (3, 0), (3, 1)]);
         assert!(no_line_has_one_hidden(&cells));
-        // With rounding on, only the small cell itself is hidden.
-        let rounded = d(5).secondary_grid(&counts);
-        assert_eq!(
-            rounded
-                .iter()
-                .flatten()
-                .filter(|c| **c == Cell::Suppressed)
-                .count(),
-            1
-        );
+        // The rounded copy hides the same cells.
+        assert_eq!(d(5).secondary_grid(&counts), cells);
     }
 
     #[test]
