@@ -33,60 +33,93 @@ impl CellKey {
     }
 }
 
-/// The counts a figure rests on, by the name of what each counts, with its value. A
+/// A count: what it counts, the breakdown it is for, and how many.
+pub type Count = (String, BTreeMap<String, String>, u64);
+
+/// The counts a figure rests on, named by what each counts and for which group. A
 /// proportion shown with its interval gives both its numerator and its denominator away,
-/// so both are its cells; a figure's counts take their names from the registry, so two
-/// figures over one denominator share its cell.
-pub fn counts_of(m: &Metric) -> Vec<(String, u64)> {
+/// so both are its cells; service figures name their counts in the registry, so two
+/// figures over one denominator share its cell; a workforce share is of the staff in
+/// post, and its numerator is the staff of one group (BME staff are the staff with
+/// `wres_group` BME), so the same people are one cell in every table.
+pub fn counts_of(m: &Metric) -> Vec<Count> {
     let Some(f) = registry::figure(&m.id) else {
         return Vec::new();
     };
+    let by = |extra: &[(&str, &str)], without: Option<&str>| -> BTreeMap<String, String> {
+        let mut b: BTreeMap<String, String> =
+            m.by.iter()
+                .filter(|(k, _)| Some(k.as_str()) != without)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        b.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        b
+    };
     let value = m.value.map(|v| v.round() as u64);
-    match (f.source, f.kind) {
-        (Source::Columns { numerator, .. }, Kind::Count) => value
-            .map(|v| (numerator.to_string(), v))
-            .into_iter()
-            .collect(),
+    let one = |name: &str, b: BTreeMap<String, String>, n: Option<u64>| -> Vec<Count> {
+        n.map(|n| (name.to_string(), b, n)).into_iter().collect()
+    };
+    let pair = |num: (&str, BTreeMap<String, String>), den: (&str, BTreeMap<String, String>)| {
+        let mut v = one(num.0, num.1, m.numerator);
+        v.extend(one(den.0, den.1, m.denominator));
+        v
+    };
+    if let Some((_, group)) = STAFF_SHARES.iter().find(|(id, _)| *id == m.id) {
+        return pair(("staff", by(group, None)), ("staff", by(&[], None)));
+    }
+    match (m.id.as_str(), f.source, f.kind) {
+        ("wf.headcount", _, _) => one("staff", by(&[], None), value),
+        // a band's share of one group: that group's staff in the band, of the band's
+        ("wres1.band_share", _, _) => pair(
+            ("staff", by(&[], None)),
+            ("staff", by(&[], Some("wres_group"))),
+        ),
+        ("wf.bme_pct_band7plus", _, _) => pair(
+            (
+                "staff",
+                by(&[("band7plus", "yes"), ("wres_group", "BME")], None),
+            ),
+            ("staff", by(&[("band7plus", "yes")], None)),
+        ),
+        (_, Source::Columns { numerator, .. }, Kind::Count) => one(numerator, by(&[], None), value),
         (
+            _,
             Source::Columns {
                 numerator,
                 denominator: Some(den),
                 ..
             },
             Kind::Proportion,
-        ) => [(numerator, m.numerator), (den, m.denominator)]
-            .into_iter()
-            .filter_map(|(name, n)| n.map(|n| (name.to_string(), n)))
-            .collect(),
-        (Source::Columns { .. }, _) => Vec::new(),
-        (Source::Rows { .. }, Kind::Count) => {
-            value.map(|v| (m.id.clone(), v)).into_iter().collect()
+        ) => pair((numerator, by(&[], None)), (den, by(&[], None))),
+        (_, Source::Columns { .. }, _) => Vec::new(),
+        (_, Source::Rows { .. }, Kind::Count) => one(&m.id, by(&[], None), value),
+        (_, Source::Rows { .. }, Kind::RatePer1000 | Kind::Ratio) => {
+            one(&format!("{}:numerator", m.id), by(&[], None), m.numerator)
         }
-        (Source::Rows { .. }, Kind::RatePer1000 | Kind::Ratio) => m
-            .numerator
-            .map(|n| (format!("{}:numerator", m.id), n))
-            .into_iter()
+        (_, Source::Rows { .. }, Kind::RelativeLikelihood) => m
+            .groups
+            .iter()
+            .flat_map(|g| {
+                let b = by(&[("compared", &g.group)], None);
+                [
+                    (format!("{}:numerator", m.id), b.clone(), g.numerator),
+                    (format!("{}:denominator", m.id), b, g.denominator),
+                ]
+            })
             .collect(),
-        (Source::Rows { .. }, _) => [("numerator", m.numerator), ("denominator", m.denominator)]
-            .into_iter()
-            .filter_map(|(part, n)| n.map(|n| (format!("{}:{part}", m.id), n)))
-            .collect(),
+        (_, Source::Rows { .. }, _) => pair(
+            (&format!("{}:numerator", m.id), by(&[], None)),
+            (&format!("{}:denominator", m.id), by(&[], None)),
+        ),
     }
 }
 
-/// The dimensions whose groups add up to the service (every one but priority groups,
-/// where a person can be in several).
-const ADDITIVE: &[&str] = &[
-    "ethnic_group",
-    "ethnic_category",
-    "age_band",
-    "sex",
-    "disability",
-    "imd_quintile",
-    "partner_org",
-    "referral_source",
-    "wres_group",
-    "band_cluster",
+/// Workforce shares of the staff in post, each as the staff of one group.
+const STAFF_SHARES: &[(&str, &[(&str, &str)])] = &[
+    ("wf.bme_pct", &[("wres_group", "BME")]),
+    ("wf.ethnicity_unknown_pct", &[("wres_group", "Unknown")]),
+    ("wf.disability_pct", &[("disability", "Y")]),
+    ("wf.male_pct", &[("sex", "1")]),
 ];
 
 /// One group of one breakdown: (dimension, value).
@@ -108,6 +141,10 @@ pub struct Builder {
     /// Counts given only for some groups (where a population is known), whose groups
     /// therefore do not add up to the whole.
     partial: Vec<String>,
+    /// The dimensions whose groups add up to the whole, with every group each has:
+    /// a sum is made only over all of them (a share given for one group, BME staff
+    /// say, is no partition; priority groups overlap and are not one).
+    dims: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Builder {
@@ -119,7 +156,52 @@ impl Builder {
             earlier: Vec::new(),
             over_time: Vec::new(),
             partial: Vec::new(),
+            dims: BTreeMap::new(),
         }
+    }
+
+    /// A dimension whose groups add up to the whole, with its groups (and any other the
+    /// run's cells hold): a sum over it is made where every group has its cell.
+    pub fn groups(mut self, dim: &str, values: &[&str]) -> Builder {
+        let mut all: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
+        all.extend(self.problem.keys().flat_map(|(k, _)| {
+            k.by.iter()
+                .filter(|(d, _)| d == dim)
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        }));
+        self.dims.insert(dim.to_string(), all);
+        self
+    }
+
+    /// As [`Self::groups`], for a dimension every table shows in full: every breakdown
+    /// that has one of its groups gets all, with 0 where a query gave no row.
+    pub fn complete(mut self, dim: &str, values: &[&str]) -> Builder {
+        let with_dim: Vec<CellKey> = self
+            .problem
+            .keys()
+            .filter(|(k, _)| k.period == self.period && k.by.iter().any(|(d, _)| d == dim))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut all: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
+        all.extend(with_dim.iter().flat_map(|k| {
+            k.by.iter()
+                .filter(|(d, _)| d == dim)
+                .map(|(_, v)| v.clone())
+        }));
+        for key in with_dim {
+            for v in &all {
+                let mut by: Vec<(String, String)> = key
+                    .by
+                    .iter()
+                    .map(|(d, x)| (d.clone(), if d == dim { v.clone() } else { x.clone() }))
+                    .collect();
+                by.sort();
+                self.problem.cell(CellKey { by, ..key.clone() }, 0);
+            }
+        }
+        self.dims.insert(dim.to_string(), all);
+        self
     }
 
     /// Counts whose breakdowns leave groups out: no sum is made of them.
@@ -141,7 +223,7 @@ impl Builder {
         for m in &metrics.0 {
             let cells: Vec<usize> = counts_of(m)
                 .into_iter()
-                .map(|(count, n)| self.count(&count, &m.by, n))
+                .map(|(count, by, n)| self.count(&count, &by, n))
                 .collect();
             if let [num, den] = cells[..] {
                 self.problem.within(num, den);
@@ -187,7 +269,10 @@ impl Builder {
                     by: c.by,
                 };
                 if c.period == r.period {
-                    self.problem.published(key, c.value, c.hidden);
+                    // a count the extracts have since changed is another count
+                    if self.problem.value(&key).is_none_or(|v| v == c.value) {
+                        self.problem.published(key, c.value, c.hidden);
+                    }
                 } else if c.hidden {
                     committed.insert(key);
                 }
@@ -307,15 +392,27 @@ impl Builder {
         // A cell is the sum, over any additive dimension it lacks, of the cells that add
         // that dimension to its breakdown (referrals = referrals by sex; referrals of
         // White people = White men + White women + ...).
+        // every value each dimension takes for each count: a sum is made only over all
+        // of them (a share given for one group, BME staff say, is no partition)
+        let mut values: BTreeMap<(&str, &str, &str), BTreeSet<&str>> = BTreeMap::new();
+        for key in index.keys() {
+            for (d, v) in &key.by {
+                values
+                    .entry((&key.period, &key.count, d))
+                    .or_default()
+                    .insert(v);
+            }
+        }
         let mut parts: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
         for (key, &at) in &index {
             if self.partial.contains(&key.count) {
                 continue;
             }
             for (dim, value) in &key.by {
-                let Some(dim) = ADDITIVE.iter().find(|d| **d == dim) else {
+                if !self.dims.contains_key(dim) {
                     continue;
-                };
+                }
+                let dim = dim.as_str();
                 let parent = CellKey {
                     by: key
                         .by
@@ -330,8 +427,22 @@ impl Builder {
                 }
             }
         }
-        for ((total, _), cells) in parts {
-            self.problem.sum(total, cells);
+        for ((total, dim), cells) in parts {
+            let total_key = self.problem.key(total);
+            let covers = cells
+                .iter()
+                .filter_map(|c| {
+                    let k = self.problem.key(*c);
+                    k.by.iter().find(|(d, _)| d == dim).map(|(_, v)| v.as_str())
+                })
+                .collect::<BTreeSet<&str>>();
+            let seen = values.get(&(total_key.period.as_str(), total_key.count.as_str(), dim));
+            let declared = &self.dims[dim];
+            if seen.is_some_and(|seen| *seen == covers)
+                && declared.iter().all(|v| covers.contains(v.as_str()))
+            {
+                self.problem.sum(total, cells);
+            }
         }
         for ((dim, value), group) in &self.equal {
             for (key, &at) in &index {
@@ -395,7 +506,7 @@ impl Plan {
 
     /// Whether a figure must be hidden: any count it rests on is.
     pub fn hides_metric(&self, m: &Metric) -> bool {
-        counts_of(m).iter().any(|(c, _)| self.hides(c, &m.by))
+        counts_of(m).iter().any(|(c, by, _)| self.hides(c, by))
     }
 
     pub fn hidden(&self) -> &BTreeSet<CellKey> {

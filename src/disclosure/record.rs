@@ -35,12 +35,30 @@ pub struct RecordCell {
 }
 
 /// The periods a reader can set beside this one by adding or subtracting, with the
-/// report that publishes each: a year's two halves, a half's year and other half.
+/// report that publishes each: a year's two halves, a half's year and other half; a
+/// year's workforce report and its last quarter's, at the same snapshot.
 pub fn overlapping(report: ReportId, period: &Period) -> Vec<(ReportId, String)> {
-    if report.family() != crate::catalog::Family::Service {
-        return Vec::new();
-    }
     let id = period.to_string();
+    // a year's workforce snapshot is normally its last quarter's (31 March)
+    match report {
+        ReportId::WorkforceAnnual => {
+            let end = period.end.format("%Y");
+            return vec![(ReportId::WorkforceQuarterly, format!("{end}-Q1"))];
+        }
+        ReportId::WorkforceQuarterly => {
+            return match id.strip_suffix("-Q1") {
+                Some(y) => {
+                    let y: i32 = y.parse().unwrap_or(0);
+                    vec![(
+                        ReportId::WorkforceAnnual,
+                        format!("FY{}-{:02}", y - 1, y % 100),
+                    )]
+                }
+                None => Vec::new(),
+            };
+        }
+        _ => {}
+    }
     if let Some((year, half)) = id.rsplit_once("-H") {
         let other = if half == "1" { "2" } else { "1" };
         vec![
@@ -108,7 +126,22 @@ mod tests {
         );
         let year = Period::parse("FY2025-26").unwrap();
         assert_eq!(overlapping(ReportId::EquityAnnual, &year).len(), 2);
-        assert!(overlapping(ReportId::WorkforceAnnual, &year).is_empty());
+        assert_eq!(
+            overlapping(ReportId::WorkforceAnnual, &year),
+            [(ReportId::WorkforceQuarterly, "2026-Q1".to_string())]
+        );
+        let q = Period::parse("2026-Q1").unwrap();
+        assert_eq!(
+            overlapping(ReportId::WorkforceQuarterly, &q),
+            [(ReportId::WorkforceAnnual, "FY2025-26".to_string())]
+        );
+        assert!(
+            overlapping(
+                ReportId::WorkforceQuarterly,
+                &Period::parse("2026-Q3").unwrap()
+            )
+            .is_empty()
+        );
         assert_eq!(
             nesting("FY2025-26-H2"),
             Some((

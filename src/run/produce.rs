@@ -190,8 +190,10 @@ async fn compute_report(
 ) -> anyhow::Result<Computed> {
     let (p, a) = (period, req.as_of);
     let computed = match req.report {
-        ReportId::WorkforceQuarterly => quarterly::compute(s, settings, p, a, quality).await,
-        ReportId::WorkforceAnnual => annual::compute(s, settings, p, a, quality).await,
+        ReportId::WorkforceQuarterly => {
+            quarterly::compute(s, settings, p, a, quality, earlier).await
+        }
+        ReportId::WorkforceAnnual => annual::compute(s, settings, p, a, quality, earlier).await,
         ReportId::AccessBiannual => access::compute(s, settings, p, a, quality, earlier).await,
         ReportId::EquityAnnual => equity::compute(s, settings, p, a, quality, earlier).await,
     }

@@ -3,6 +3,7 @@
 
 mod accessible;
 mod annual;
+mod attacker;
 mod awkward;
 #[cfg(feature = "ballista")]
 mod ballista;

@@ -400,6 +400,21 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
     let unknown: u64 = shown.unknown.iter().map(|u| u.1).sum();
     b.count("referrals", &by(&[("ethnicity", "unknown")]), unknown);
     b = b.equal(("ethnicity", "unknown"), &[("ethnic_category", "Unknown")]);
+    // every group of every breakdown, as the tables show them (0 where none)
+    let mut dims: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (d, v) in crate::contract::breakdown_values(&settings.priority_groups.names()) {
+        dims.entry(d).or_default().push(v);
+    }
+    dims.insert(
+        "referral_source",
+        tables::SOURCES.iter().map(|s| s.0.to_string()).collect(),
+    );
+    dims.remove("priority_group");
+    dims.insert("partner_org", Vec::new());
+    for (d, values) in &dims {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        b = b.complete(d, &values);
+    }
     for g in crate::contract::ETHNIC_GROUPS {
         let codes: Vec<(&str, &str)> = crate::contract::ETHNIC_CODES
             .iter()

@@ -268,10 +268,19 @@ impl Builder<'_> {
             .collect();
         let (n, total) = unknown.iter().fold((0, 0), |a, u| (a.0 + u.1, a.1 + u.2));
         let all = Metric::proportion("x", BTreeMap::new(), n, total);
+        let all_hidden = hides(&[]) || hides(&[("ethnicity", "unknown")]);
         rows.push(vec![
             "All partners".into(),
-            d.show_count(total),
-            self.shown(Some(&all), Kind::Pct, true),
+            if hides(&[]) {
+                "*".into()
+            } else {
+                d.show_count(total)
+            },
+            if all_hidden {
+                "*".into()
+            } else {
+                self.shown(Some(&all), Kind::Pct, true)
+            },
         ]);
         ethnicity.push(Block::Table(table_with_total(
             vec![

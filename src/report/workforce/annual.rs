@@ -10,12 +10,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Builder, Gathered, Vars, gather, snapshot_in, snapshot_metrics};
+use super::{Builder, Gathered, Shown, Vars, gather, snapshot_in, snapshot_metrics};
 use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
+use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::Section;
 use crate::period::Period;
@@ -81,6 +82,7 @@ pub async fn compute(
     period: &Period,
     as_of: NaiveDate,
     quality: QualityReport,
+    earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     s.staff_tables().await?;
     let g = gather(
@@ -105,8 +107,12 @@ pub async fn compute(
         });
     }
     let mix = ethnic_mix(s, settings, g.snapshot).await?;
+    let shown = Shown {
+        mix: mix.iter().map(|r| (r.group.clone(), r.staff)).collect(),
+        earlier: earlier.to_vec(),
+    };
     let mut a = Annual {
-        b: g.builder(settings, period, &quality, REPORT)?,
+        b: g.builder(settings, period, &quality, REPORT, &shown)?,
         quarters: &quarters,
         mix: &mix,
     };
@@ -115,6 +121,7 @@ pub async fn compute(
         a.compose(as_of)
     })?;
     let mut tables = a.b.tables();
+    let record = a.b.plan.record().clone();
     tables.push(a.trend_csv());
     tables.push(a.mix_csv());
     let mut extra = g.extra();
@@ -138,7 +145,7 @@ pub async fn compute(
         document,
         variants,
         quality,
-        disclosure: None,
+        disclosure: Some(record),
     })
 }
 

@@ -14,7 +14,7 @@ use crate::template::Template;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-use super::{Builder, DATASETS, Gathered, Previous};
+use super::{Builder, DATASETS, Gathered, Previous, Shown};
 
 /// The snapshot date a period reports, if any.
 pub(super) async fn snapshot_on_or_before(
@@ -138,6 +138,7 @@ impl Gathered {
         period: &'a Period,
         quality: &'a QualityReport,
         report: crate::catalog::ReportId,
+        shown: &Shown,
     ) -> Result<Builder<'a>, ReportError> {
         let template = Template::load(report)?;
         let known: Vec<&str> = registry::ids().collect();
@@ -147,6 +148,7 @@ impl Gathered {
             headlines.push((id, label));
         }
         Ok(Builder {
+            plan: super::disclosure_plan(settings, self.snapshot, &self.metrics, shown),
             settings,
             period,
             snapshot: self.snapshot,

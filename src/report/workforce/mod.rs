@@ -16,6 +16,8 @@ use chrono::NaiveDate;
 
 use crate::config::{Disclosure, Settings};
 use crate::data::quality::QualityReport;
+use crate::disclosure::plan::{self, Plan};
+use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::{Bar, Document, Section};
 use crate::period::Period;
@@ -24,6 +26,60 @@ use crate::report::{ReportError, pct, source_of};
 use crate::template::Template;
 
 use figures::{gather, snapshot_in, snapshot_metrics};
+
+/// What the tables show beside the figures (the staff of each ethnic group of the
+/// population benchmark), and what earlier runs at the same snapshot published.
+pub struct Shown {
+    pub mix: Vec<(String, u64)>,
+    pub earlier: Vec<Record>,
+}
+
+/// The period a workforce count belongs to: its snapshot, so a quarter-end report and
+/// the year's report at the same snapshot share their cells.
+pub fn snapshot_key(snapshot: NaiveDate) -> String {
+    format!("snapshot {snapshot}")
+}
+
+/// The run's one suppression decision: every staff count behind a figure, tied by the
+/// sums a reader knows (partners, band clusters and WRES groups add up to the staff in
+/// post), and the ethnic mix's groups to the staff of known ethnicity.
+fn disclosure_plan(
+    settings: &Settings,
+    snapshot: NaiveDate,
+    metrics: &Metrics,
+    shown: &Shown,
+) -> Plan {
+    let mut b = plan::Builder::new(&snapshot_key(snapshot))
+        .metrics(metrics)
+        .earlier(&shown.earlier, &[])
+        // an average of two headcounts, rounded per partner: the partners' do not add up
+        .partial(&["wf.turnover_pct:denominator"]);
+    if !shown.mix.is_empty() {
+        let known: u64 = shown.mix.iter().map(|m| m.1).sum();
+        b.count("staff_known_ethnicity", &BTreeMap::new(), known);
+    }
+    for (group, n) in &shown.mix {
+        let by = BTreeMap::from([("ethnic_mix".to_string(), group.clone())]);
+        b.count("staff_known_ethnicity", &by, *n);
+    }
+    let groups: Vec<&str> = shown.mix.iter().map(|m| m.0.as_str()).collect();
+    let plan = b
+        .groups("band_cluster", crate::contract::BAND_CLUSTERS)
+        .groups("wres_group", &["White", "BME", "Unknown"])
+        .groups("partner_org", &[])
+        .groups("ethnic_mix", &groups)
+        .protect(settings.disclosure.min_count);
+    for k in plan.exposed() {
+        tracing::warn!(
+            "{} {} {:?}: hidden here, but the report already published at this snapshot \
+             gives it away",
+            k.period,
+            k.count,
+            k.by
+        );
+    }
+    plan
+}
 
 /// Datasets the workforce reports read (and whose data quality they show).
 pub const DATASETS: &[&str] = &[
@@ -88,6 +144,8 @@ struct Builder<'a> {
     quality: &'a QualityReport,
     /// The disclosure rules this copy of the document follows (its audience's rounding).
     disclosure: Disclosure,
+    /// Which counts every copy hides, decided once for the run.
+    plan: Plan,
     template: Template,
     /// The summary's figures (the wording's `summary.figures`): (metric id, label).
     headlines: Vec<(String, String)>,
@@ -123,7 +181,9 @@ impl<'a> Builder<'a> {
                 let by: Vec<(&str, &str)> =
                     m.by.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let staff = self.metrics.get("wf.headcount", &by).and_then(|h| h.value);
-                if staff.is_some_and(|n| self.d().count_hidden(n.round() as u64)) {
+                if self.staff_hidden(&by)
+                    || staff.is_some_and(|n| self.d().count_hidden(n.round() as u64))
+                {
                     "*".into()
                 } else {
                     format!("{v:.1}")
@@ -216,8 +276,25 @@ impl<'a> Builder<'a> {
         source_of(id).is_some_and(|ds| self.not_supplied.iter().any(|n| n == ds))
     }
 
+    /// Whether a figure at this snapshot is hidden: the run's plan hides a count it
+    /// rests on, or its own counts are small.
     fn hidden(&self, m: &Metric) -> bool {
+        self.plan.hides_metric(m) || self.primary_hidden(m)
+    }
+
+    /// Whether a figure's own counts are too small to show (a figure of another
+    /// snapshot, in a trend or a change, is judged alone).
+    fn primary_hidden(&self, m: &Metric) -> bool {
         matches!((m.numerator, m.denominator), (Some(n), Some(d)) if self.d().proportion_hidden(n, d))
+    }
+
+    /// Whether the plan hides the staff count of this breakdown.
+    fn staff_hidden(&self, by: &[(&str, &str)]) -> bool {
+        let by: BTreeMap<String, String> = by
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.plan.hides("staff", &by)
     }
 
     fn bme_by_cluster(&self) -> Vec<(&'static str, &'a Metric)> {

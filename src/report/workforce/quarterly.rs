@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 
-use super::{Builder, gather};
+use super::{Builder, Shown, gather};
 use crate::catalog::ReportId;
 use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
+use crate::disclosure::record::Record;
 use crate::pdf::model::{Block, Document, item};
 use crate::period::Period;
 use crate::report::compose::{documents, section};
@@ -23,6 +24,7 @@ pub async fn compute(
     period: &Period,
     as_of: NaiveDate,
     quality: QualityReport,
+    earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     s.staff_tables().await?;
     let g = gather(
@@ -32,12 +34,17 @@ pub async fn compute(
         "a quarterly report needs the quarter-end snapshot",
     )
     .await?;
-    let mut b = g.builder(settings, period, &quality, REPORT)?;
+    let shown = Shown {
+        mix: Vec::new(),
+        earlier: earlier.to_vec(),
+    };
+    let mut b = g.builder(settings, period, &quality, REPORT, &shown)?;
     let (document, variants) = documents(settings, REPORT, |d| {
         b.disclosure = d.clone();
         compose(&b, as_of)
     })?;
     let tables = b.tables();
+    let record = b.plan.record().clone();
     Ok(Computed {
         extra: g.extra(),
         tables,
@@ -45,7 +52,7 @@ pub async fn compute(
         variants,
         metrics: g.metrics,
         quality,
-        disclosure: None,
+        disclosure: Some(record),
     })
 }
 

@@ -35,7 +35,7 @@ impl Builder<'_> {
                 _ => "-".into(),
             };
             let prev_change = match prev {
-                Some(p) if !self.hidden(p) => change(p.value),
+                Some(p) if !self.primary_hidden(p) => change(p.value),
                 _ => "-".into(),
             };
             let base = self.settings.baseline.values.get(id).copied();
@@ -115,7 +115,12 @@ impl Builder<'_> {
             .into_iter()
             .map(|(c, m)| {
                 let total = m.denominator.unwrap_or(0);
-                let label = format!("{c} ({} staff)", self.d().show_count(total));
+                let staff = if self.staff_hidden(&[("band_cluster", c)]) {
+                    "*".to_string()
+                } else {
+                    self.d().show_count(total)
+                };
+                let label = format!("{c} ({staff} staff)");
                 if self.hidden(m) {
                     Bar {
                         label,

@@ -1,7 +1,6 @@
 //! The tables of the workforce reports' pages: partners, training, the indicators and
 //! the data-quality blocks.
 
-use crate::disclosure::Cell;
 use crate::metrics::Metric;
 use crate::pdf::model::{Align, Block, Table, col, item};
 use crate::report::compose::{table, table_with_total};
@@ -36,60 +35,34 @@ impl Builder<'_> {
         self.partner_column(id, keys, false)
     }
 
-    /// Partner proportions, with their intervals when `with_ci`, suppressed as in
-    /// [`Self::partner_pct_column`] so every page hides the same cells.
+    /// Partner proportions, with their intervals when `with_ci`, hidden where the
+    /// run's plan hides a count they rest on, so every page hides the same cells.
     pub(super) fn partner_column(
         &self,
         id: &str,
         keys: &[(String, String)],
         with_ci: bool,
     ) -> Vec<String> {
-        let ms: Vec<Option<&Metric>> = keys
-            .iter()
-            .map(|(k, _)| self.metrics.get(id, &[("partner_org", k)]))
-            .collect();
-        let cells: Vec<(u64, bool)> = ms
-            .iter()
-            .map(|m| match m {
-                Some(m) => (m.numerator.unwrap_or(0), self.hidden(m)),
-                None => (0, false),
-            })
-            .collect();
-        let marks = self.d().secondary(&cells);
-        ms.iter()
-            .zip(marks)
-            .map(|(m, mark)| match (m, mark) {
-                (None, _) => "-".into(),
-                (Some(_), Cell::Suppressed) => "*".into(),
-                (Some(m), Cell::Shown) if m.value.is_none() => "-".into(),
-                (Some(m), Cell::Shown) => self.shown(Some(m), with_ci),
+        keys.iter()
+            .map(|(k, _)| match self.metrics.get(id, &[("partner_org", k)]) {
+                None => "-".into(),
+                Some(m) if self.hidden(m) => "*".into(),
+                Some(m) if m.value.is_none() => "-".into(),
+                Some(m) => self.shown(Some(m), with_ci),
             })
             .collect()
     }
 
-    /// Each partner's headcount as shown, with primary and secondary suppression.
+    /// Each partner's headcount as shown, hidden where the run's plan hides it.
     pub(super) fn partner_headcounts(&self, keys: &[(String, String)]) -> Vec<String> {
-        let heads: Vec<Option<u64>> = keys
-            .iter()
+        keys.iter()
             .map(|(k, _)| {
-                self.metrics
-                    .get("wf.headcount", &[("partner_org", k)])
-                    .and_then(|m| m.value)
-                    .map(|v| v as u64)
-            })
-            .collect();
-        let head_cells: Vec<(u64, bool)> = heads
-            .iter()
-            .map(|h| (h.unwrap_or(0), self.d().count_hidden(h.unwrap_or(0))))
-            .collect();
-        let marks = self.d().secondary(&head_cells);
-        heads
-            .iter()
-            .zip(marks)
-            .map(|(h, mark)| match (h, mark) {
-                (None, _) => "0".into(),
-                (Some(_), Cell::Suppressed) => "*".into(),
-                (Some(h), Cell::Shown) => self.d().show_count(*h),
+                let by = [("partner_org", k.as_str())];
+                match self.metrics.get("wf.headcount", &by).and_then(|m| m.value) {
+                    None => "0".into(),
+                    Some(_) if self.staff_hidden(&by) => "*".into(),
+                    Some(h) => self.d().show_count(h as u64),
+                }
             })
             .collect()
     }
@@ -151,11 +124,13 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .map(|(i, (code, name))| {
-                let mentees = self
+                let mentees = match self
                     .metrics
                     .get("mentoring.bme_matched", &[("partner_org", code)])
-                    .and_then(|m| m.value)
-                    .map_or("-".into(), |v| self.d().show_count(v as u64));
+                {
+                    None => "-".into(),
+                    m => self.shown(m, false),
+                };
                 vec![
                     format!("{name} ({code})"),
                     interp[i].clone(),

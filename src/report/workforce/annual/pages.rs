@@ -3,7 +3,6 @@
 //! indicators and a page per partner.
 
 use crate::contract::BAND_CLUSTERS;
-use crate::disclosure::Cell;
 use crate::metrics::Metric;
 use crate::pdf::model::{
     Align, Bar, BarChart, Block, LineChart, Section, Series, Table, col, item,
@@ -39,7 +38,7 @@ impl Annual<'_> {
             }
             let shown: Vec<Option<&Metric>> = figures
                 .iter()
-                .map(|m| m.filter(|m| !b.hidden(m) && m.value.is_some()))
+                .map(|m| m.filter(|m| !b.primary_hidden(m) && m.value.is_some()))
                 .collect();
             let points: Vec<Option<f64>> = shown.iter().map(|m| m.and_then(|m| m.value)).collect();
             let ci = shown
@@ -127,16 +126,16 @@ impl Annual<'_> {
             let Some(total) = groups.first().and_then(|(_, m)| m.denominator) else {
                 continue;
             };
-            // The cluster's total is shown, so one hidden group would be recoverable
-            // from the other two: hide the next smallest as well.
-            let cells: Vec<(u64, bool)> = groups
-                .iter()
-                .map(|(_, m)| (m.numerator.unwrap_or(0), b.hidden(m)))
-                .collect();
-            let marks = d.secondary(&cells);
-            let mut row = vec![cluster.to_string(), d.show_count(total)];
-            for (tone, ((group, m), mark)) in groups.iter().zip(marks).enumerate() {
-                let hidden = mark == Cell::Suppressed;
+            // The run's plan hides a group's share with its staff count, and a band's
+            // count where the bands' sum would give a hidden one away.
+            let staff = if b.staff_hidden(&[("band_cluster", cluster)]) {
+                "*".to_string()
+            } else {
+                d.show_count(total)
+            };
+            let mut row = vec![cluster.to_string(), staff];
+            for (tone, (group, m)) in groups.iter().enumerate() {
+                let hidden = b.hidden(m);
                 bars.push(Bar {
                     label: format!("{cluster}: {group}"),
                     value: if hidden { None } else { m.value },
@@ -201,7 +200,10 @@ impl Annual<'_> {
             .mix
             .iter()
             .map(|r| {
-                let hidden = d.proportion_hidden(r.staff, r.staff_known_ethnicity);
+                let by =
+                    std::collections::BTreeMap::from([("ethnic_mix".to_string(), r.group.clone())]);
+                let count_hidden = b.plan.hides("staff_known_ethnicity", &by);
+                let hidden = count_hidden || d.proportion_hidden(r.staff, r.staff_known_ethnicity);
                 let share = match (hidden, r.staff_share, r.ci_low, r.ci_high) {
                     (true, ..) => "*".to_string(),
                     (false, Some(s), Some(lo), Some(hi)) => {
@@ -222,7 +224,11 @@ impl Annual<'_> {
                 Ok(vec![
                     r.group.clone(),
                     pct(r.population_share),
-                    d.show_count(r.staff),
+                    if count_hidden {
+                        "*".to_string()
+                    } else {
+                        d.show_count(r.staff)
+                    },
                     share,
                     reading,
                 ])
@@ -333,11 +339,10 @@ impl Annual<'_> {
                     b.shown(b.metrics.get(id, &[]), true),
                 ]);
             }
-            let mentees = b
-                .metrics
-                .get("mentoring.bme_matched", &by)
-                .and_then(|m| m.value)
-                .map_or("-".into(), |x| b.d().show_count(x as u64));
+            let mentees = match b.metrics.get("mentoring.bme_matched", &by) {
+                None => "-".into(),
+                m => b.shown(m, false),
+            };
             rows.push(vec![
                 "BME staff matched on leadership mentoring".into(),
                 mentees,
