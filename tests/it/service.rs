@@ -832,6 +832,45 @@ fn an_audience_with_its_own_rounding_gets_its_own_copy() {
         !board.contains(&exact),
         "the exact total is in the rounded copy"
     );
+    // The rounded copy says so on its cover (and summary and methodology); the exact one
+    // does not.
+    let note = "Counts in this copy are rounded to the nearest 5";
+    assert!(board.matches(note).count() >= 3, "{board}");
+    assert!(!full.contains(note));
+    // Both copies hide the same cells: a reader with both learns nothing one hides.
+    let stars = |file: &str| -> Vec<usize> {
+        let html = std::fs::read_to_string(folder.join(file)).unwrap();
+        let cells: Vec<&str> = html.split("<td").skip(1).collect();
+        (0..cells.len())
+            .filter(|i| {
+                cells[*i]
+                    .split('>')
+                    .nth(1)
+                    .is_some_and(|c| c.starts_with('*'))
+            })
+            .collect()
+    };
+    let hidden = stars("report.html");
+    assert!(!hidden.is_empty());
+    assert_eq!(hidden, stars("report-rounded-to-5.html"));
+    // Its e-mail says which copy it is, in the subject and the attachment's name.
+    let mut letters: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    letters.sort_by_key(|l| l.contains("partnership-board@"));
+    assert_eq!(letters.len(), 2);
+    let unfold = |l: &str| l.replace("\r\n ", " ").replace("\n ", " ");
+    assert!(!unfold(&letters[0]).contains("rounded"), "{}", letters[0]);
+    let board_letter = unfold(&letters[1]);
+    assert!(
+        board_letter.contains("(counts rounded to the nearest 5)"),
+        "{board_letter}"
+    );
+    assert!(
+        board_letter.contains("equity-annual-FY2025-26-rounded-to-5.pdf"),
+        "{board_letter}"
+    );
     // Each recipient's line in the manifest names the copy attached.
     let manifest = read_json(&folder.join("manifest.json"));
     let copies: Vec<(String, String)> = manifest["delivery"]["recipients"]
