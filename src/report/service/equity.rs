@@ -298,6 +298,7 @@ impl Builder<'_> {
                     self.metrics
                         .get(id, &[("imd_quintile", q)])
                         .filter(|m| !self.hidden(m) && m.value.is_some())
+                        .map(|m| self.d().as_shown(m))
                 })
                 .collect();
             // the service's line is a figure too: hidden when its counts are small
@@ -305,16 +306,22 @@ impl Builder<'_> {
                 .metrics
                 .get(id, &[])
                 .filter(|m| !self.hidden(m))
-                .and_then(|m| m.value);
+                .and_then(|m| self.d().as_shown(m).value);
             let shown = |x: f64| if percent { pct(x) } else { format!("{x:.1}") };
             let mut vv = v.clone();
             vv.insert(
                 "first",
-                ms[0].and_then(|m| m.value).map_or("hidden".into(), shown),
+                ms[0]
+                    .as_ref()
+                    .and_then(|m| m.value)
+                    .map_or("hidden".into(), shown),
             );
             vv.insert(
                 "last",
-                ms[4].and_then(|m| m.value).map_or("hidden".into(), shown),
+                ms[4]
+                    .as_ref()
+                    .and_then(|m| m.value)
+                    .map_or("hidden".into(), shown),
             );
             vv.insert("overall", overall.map_or("-".into(), shown));
             let mut references: Vec<(f64, String)> = overall
@@ -334,10 +341,13 @@ impl Builder<'_> {
                 x_labels: x_labels.clone(),
                 series: vec![Series {
                     label: "Service".into(),
-                    points: ms.iter().map(|m| m.and_then(|m| m.value)).collect(),
+                    points: ms
+                        .iter()
+                        .map(|m| m.as_ref().and_then(|m| m.value))
+                        .collect(),
                     ci: ms
                         .iter()
-                        .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
+                        .map(|m| m.as_ref().and_then(|m| m.ci_low.zip(m.ci_high)))
                         .collect(),
                 }],
                 references,

@@ -126,6 +126,7 @@ impl Builder<'_> {
                 };
                 let hidden = self.hidden(m);
                 let reading = self.compared(m, Some(1.0));
+                let m = &self.d().as_shown(m);
                 let note = match reading {
                     Some(Ordering::Less) => " (lower)",
                     Some(Ordering::Greater) => " (higher)",

@@ -117,7 +117,9 @@ impl Builder<'_> {
             } else if total == 0 || total_hidden {
                 d.show_count(n)
             } else {
-                format!("{} ({})", d.show_count(n), pct(n as f64 / total as f64))
+                // a rounded copy's share is of its rounded counts
+                let share = d.rounded(n) as f64 / d.rounded(total) as f64;
+                format!("{} ({})", d.show_count(n), pct(share))
             }
         };
         let mut rows: Vec<Vec<String>> =

@@ -121,7 +121,9 @@ impl Builder<'_> {
                     self.d().show_count(total)
                 };
                 let label = format!("{c} ({staff} staff)");
-                if self.hidden(m) {
+                let hidden = self.hidden(m);
+                let m = &self.d().as_shown(m);
+                if hidden {
                     Bar {
                         label,
                         value: None,

@@ -176,7 +176,8 @@ impl Builder<'_> {
                 {
                     "*".to_string()
                 } else {
-                    pct(g.numerator as f64 / g.denominator as f64)
+                    // a rounded copy's rate is of its rounded counts
+                    pct(d.rounded(g.numerator) as f64 / d.rounded(g.denominator) as f64)
                 };
                 format!(
                     "{}: {} of {} ({rate})",
@@ -190,6 +191,7 @@ impl Builder<'_> {
             .groups
             .iter()
             .any(|g| d.proportion_hidden(g.numerator, g.denominator));
+        let m = &d.as_shown(m);
         let (shown, reading) = match m.value {
             // An empty group or no events is not a small number: say why there is no ratio.
             None => ("-".to_string(), t.text("indicators.not_computable", v)?),

@@ -36,14 +36,20 @@ impl Annual<'_> {
                 }
                 continue;
             }
-            let shown: Vec<Option<&Metric>> = figures
+            let shown: Vec<Option<Metric>> = figures
                 .iter()
-                .map(|m| m.filter(|m| !b.primary_hidden(m) && m.value.is_some()))
+                .map(|m| {
+                    m.filter(|m| !b.primary_hidden(m) && m.value.is_some())
+                        .map(|m| b.d().as_shown(m))
+                })
                 .collect();
-            let points: Vec<Option<f64>> = shown.iter().map(|m| m.and_then(|m| m.value)).collect();
+            let points: Vec<Option<f64>> = shown
+                .iter()
+                .map(|m| m.as_ref().and_then(|m| m.value))
+                .collect();
             let ci = shown
                 .iter()
-                .map(|m| m.and_then(|m| m.ci_low.zip(m.ci_high)))
+                .map(|m| m.as_ref().and_then(|m| m.ci_low.zip(m.ci_high)))
                 .collect();
             let mut references = Vec::new();
             if let Some(target) = b.settings.targets.get(*id) {
@@ -136,6 +142,7 @@ impl Annual<'_> {
             let mut row = vec![cluster.to_string(), staff];
             for (tone, (group, m)) in groups.iter().enumerate() {
                 let hidden = b.hidden(m);
+                let m = &d.as_shown(m);
                 bars.push(Bar {
                     label: format!("{cluster}: {group}"),
                     value: if hidden { None } else { m.value },
@@ -204,14 +211,26 @@ impl Annual<'_> {
                     std::collections::BTreeMap::from([("ethnic_mix".to_string(), r.group.clone())]);
                 let count_hidden = b.plan.hides("staff_known_ethnicity", &by);
                 let hidden = count_hidden || d.proportion_hidden(r.staff, r.staff_known_ethnicity);
-                let share = match (hidden, r.staff_share, r.ci_low, r.ci_high) {
+                // a rounded copy's share and interval are of its rounded counts
+                let of_rounded = Metric::proportion(
+                    "staff_share",
+                    Default::default(),
+                    d.rounded(r.staff),
+                    d.rounded(r.staff_known_ethnicity),
+                );
+                let (staff_share, ci_low, ci_high) = if d.round_to > 0 {
+                    (of_rounded.value, of_rounded.ci_low, of_rounded.ci_high)
+                } else {
+                    (r.staff_share, r.ci_low, r.ci_high)
+                };
+                let share = match (hidden, staff_share, ci_low, ci_high) {
                     (true, ..) => "*".to_string(),
                     (false, Some(s), Some(lo), Some(hi)) => {
                         format!("{} ({} to {})", pct(s), pct(lo), pct(hi))
                     }
                     _ => "-".to_string(),
                 };
-                let reading = match (hidden, r.ci_low, r.ci_high) {
+                let reading = match (hidden, ci_low, ci_high) {
                     (false, Some(lo), _) if lo > r.population_share => {
                         t.text("population.higher", v)?
                     }
