@@ -13,6 +13,7 @@ mod errors;
 mod figures;
 mod helpers;
 mod ledger;
+mod partial;
 mod pipeline;
 mod remote;
 mod service;
