@@ -218,12 +218,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = a.out.unwrap_or_else(|| settings.paths.out.clone());
             let ledger = run::open_ledger(&settings, &out)?;
             if ledger.confirm_delivered(a.run_id, &a.to)? == 0 {
-                anyhow::bail!(
-                    "run {} has no delivery to {} that is in doubt, failed or waiting; \
-                     `equity-reports history` shows its deliveries",
-                    a.run_id,
-                    a.to
-                );
+                anyhow::bail!(confirm_refused(&ledger, a.run_id, &a.to)?);
             }
             println!(
                 "Recorded: {} has the report of run {} (confirmed by an administrator); \
@@ -233,6 +228,29 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Why `confirm` will not record a delivery: only one in doubt (handed over whole, no
+/// answer heard) may have arrived unseen.
+fn confirm_refused(ledger: &ledger::Ledger, run_id: i64, to: &str) -> anyhow::Result<String> {
+    use ledger::DeliveryStatus as S;
+    let states = ledger.delivery_states(run_id, to)?;
+    let why = match states.last() {
+        None => "has no delivery to it at all".to_string(),
+        Some((S::Sent | S::Written, _)) => "delivered it already".to_string(),
+        Some((_, true)) => "handed its delivery to a later run, which holds it now".to_string(),
+        Some((status, false)) => format!(
+            "recorded its delivery as {}: the message was never handed to a mail server \
+             whole, so it cannot have arrived; a rerun of the report, or `equity-reports \
+             resend {run_id} --to {to}`, sends it",
+            status.as_str()
+        ),
+    };
+    Ok(format!(
+        "run {run_id} has no delivery to {to} in doubt to confirm: the run {why}. `confirm` \
+         is for a message handed over whole whose answer was lost; `equity-reports history` \
+         shows each delivery"
+    ))
 }
 
 /// The settings, checked whole: `config` checks what it reads itself, and the schedule

@@ -136,23 +136,46 @@ impl Ledger {
     }
 
     /// An administrator has seen in the mail server's log that `recipient` got the
-    /// report of `run_id`: its open deliveries of that run read `sent`. Returns how
-    /// many were open.
+    /// report of `run_id`: its deliveries of that run that are in doubt (the whole
+    /// message handed over, no answer heard) read `sent`. A delivery that failed or was
+    /// never tried cannot have arrived, so it is not confirmed. Returns how many were in
+    /// doubt.
     pub fn confirm_delivered(&self, run_id: i64, recipient: &str) -> Result<usize, LedgerError> {
         self.conn
             .execute(
                 "UPDATE deliveries SET status = ?1, \
                  detail = 'confirmed delivered by an administrator (was: ' || status || ')', \
                  at = ?2 WHERE run_id = ?3 AND lower(recipient) = lower(?4) \
-                 AND resolved = 0 AND status NOT IN (?1, ?5)",
+                 AND resolved = 0 AND status IN (?5, ?6)",
                 params![
                     DeliveryStatus::Sent,
                     now(),
                     run_id,
                     recipient,
-                    DeliveryStatus::Written
+                    DeliveryStatus::InDoubt,
+                    DeliveryStatus::Sending
                 ],
             )
             .map_err(self.sql())
+    }
+
+    /// The states of a recipient's deliveries of a run, and whether each was taken over
+    /// by a later run.
+    pub fn delivery_states(
+        &self,
+        run_id: i64,
+        recipient: &str,
+    ) -> Result<Vec<(DeliveryStatus, bool)>, LedgerError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT status, resolved FROM deliveries \
+                 WHERE run_id = ?1 AND lower(recipient) = lower(?2) ORDER BY id",
+            )
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map(params![run_id, recipient], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 }

@@ -290,6 +290,26 @@ fn no_server_is_tried_again_then_recorded_undelivered() {
     );
     let h = history(out.path(), &[]);
     assert!(h.lines().nth(1).unwrap().ends_with("undelivered"), "{h}");
+    // a failed delivery never arrived: confirm refuses it, says why, and records nothing
+    let r = run(
+        &[
+            "confirm",
+            "1",
+            "--to",
+            "sdg-a@example.org",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("recorded its delivery as failed")
+            && r.stderr.contains("resend 1 --to sdg-a@example.org"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(history(out.path(), &[]), h);
     // nothing was delivered, so a later run may send
     let inbox = tempdir();
     let sink = start_sink(inbox.path());
