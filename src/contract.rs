@@ -324,26 +324,107 @@ pub fn dataset(name: &str) -> Option<&'static Dataset> {
     DATASETS.iter().find(|d| d.name == name)
 }
 
-/// Column names that mark a direct identifier: a file carrying one is refused.
-pub const FORBIDDEN_COLUMNS: &[&str] = &[
-    "nhs_number",
-    "nhsno",
-    "name",
-    "first_name",
-    "surname",
-    "forename",
-    "date_of_birth",
-    "dob",
-    "postcode",
-    "address",
-    "email",
-    "phone",
-];
+/// The words of a column name: split at separators and where lower case meets upper
+/// case (`NHSNumber` -> nhs, number; `addressLine1` -> address, line, 1), lower-cased.
+fn name_words(column: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = column.trim().chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let boundary = match prev {
+            Some(p) if p.is_lowercase() && c.is_uppercase() => true,
+            // the last capital of a run before a lower-case word: NHSNumber
+            Some(p) if p.is_uppercase() && c.is_uppercase() => {
+                next.is_some_and(|n| n.is_lowercase())
+            }
+            Some(p) if p.is_alphabetic() != c.is_alphabetic() => true,
+            _ => false,
+        };
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
 
-/// Whether a column name is a direct identifier (compared without case or spaces).
-pub fn is_forbidden(column: &str) -> bool {
-    let c = column.trim().to_lowercase();
-    FORBIDDEN_COLUMNS.contains(&c.as_str())
+/// Which family of direct identifier a column name names, if any: a file carrying one
+/// is refused. A name is compared by its words, whatever the case and separators
+/// (`NHSNumber`, `nhs_no`, `Patient Name`, `e-mail address` and `DOB` all match); the
+/// README's table lists the names of each family.
+pub fn identifier_family(column: &str) -> Option<&'static str> {
+    let words = name_words(column);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let joined = w.concat();
+    let has = |x: &str| w.contains(&x);
+    let person = [
+        "first",
+        "last",
+        "full",
+        "given",
+        "family",
+        "middle",
+        "maiden",
+        "patient",
+        "person",
+        "client",
+        "christian",
+        "preferred",
+        "fore",
+        "sur",
+    ];
+    let number = ["number", "no", "num", "nbr", "numb", "id"];
+    if matches!(
+        joined.as_str(),
+        "nhsno" | "nhsnumber" | "nhsnum" | "nhsnbr" | "nhsid"
+    ) || (has("nhs") && w.iter().any(|x| number.contains(x)) && !joined.contains("pseudo"))
+    {
+        Some("NHS number")
+    } else if joined == "name"
+        || joined == "names"
+        || matches!(
+            joined.as_str(),
+            "forename" | "forenames" | "surname" | "fullname"
+        )
+        || (w.last().is_some_and(|l| *l == "name" || *l == "names")
+            && w.iter().any(|x| person.contains(x)))
+    {
+        Some("a person's name")
+    } else if joined == "dob"
+        || w.first() == Some(&"dob")
+        || has("birth")
+        || joined.contains("dateofbirth")
+        || joined.contains("birthdate")
+        || joined.contains("birthday")
+    {
+        Some("date of birth")
+    } else if joined.contains("email") {
+        Some("e-mail address")
+    } else if joined.contains("phone") || has("tel") || has("mobile") || has("telephone") {
+        Some("telephone number")
+    } else if joined.contains("postcode")
+        || joined.contains("postalcode")
+        || joined.contains("zipcode")
+    {
+        Some("postcode")
+    } else if has("address") || joined.starts_with("addressline") || has("street") {
+        Some("address")
+    } else if joined == "nino" || joined.contains("nationalinsurance") || joined == "ninumber" {
+        Some("National Insurance number")
+    } else {
+        None
+    }
 }
 
 /// One ETHNIC CATEGORY code with its groupings.
@@ -482,8 +563,93 @@ mod tests {
 
     #[test]
     fn identifiers_are_forbidden_whatever_the_case() {
-        assert!(is_forbidden("NHS_Number"));
-        assert!(is_forbidden(" postcode "));
-        assert!(!is_forbidden("person_id"));
+        assert_eq!(identifier_family("NHS_Number"), Some("NHS number"));
+        assert_eq!(identifier_family(" postcode "), Some("postcode"));
+        assert_eq!(identifier_family("person_id"), None);
+    }
+
+    /// Forty names a partner's system might write for an identifier, each refused with
+    /// its family; and not one column of the contract.
+    #[test]
+    fn identifier_names_are_refused_by_their_words() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "NHS number",
+                &[
+                    "NHSNumber",
+                    "nhs_no",
+                    "NHS No.",
+                    "nhs-num",
+                    "nhsno",
+                    "NhsNumber",
+                    "nhs_id",
+                ],
+            ),
+            (
+                "a person's name",
+                &[
+                    "patient_name",
+                    "Name",
+                    "FirstName",
+                    "last name",
+                    "full_name",
+                    "forename",
+                    "Surname",
+                    "givenName",
+                    "family-name",
+                    "PersonName",
+                ],
+            ),
+            (
+                "date of birth",
+                &[
+                    "birth_date",
+                    "DOB",
+                    "date_of_birth",
+                    "DateOfBirth",
+                    "dob_dt",
+                    "birthday",
+                ],
+            ),
+            (
+                "e-mail address",
+                &["email_address", "E-mail", "EmailAddr", "email"],
+            ),
+            (
+                "telephone number",
+                &["telephone", "phone_number", "Mobile", "tel", "PhoneNo"],
+            ),
+            (
+                "postcode",
+                &["postcode", "Post Code", "postal_code", "ZipCode"],
+            ),
+            (
+                "address",
+                &["address_line_1", "AddressLine1", "home_address"],
+            ),
+            ("National Insurance number", &["nino"]),
+        ];
+        let mut n = 0;
+        for (family, names) in cases {
+            for name in *names {
+                assert_eq!(identifier_family(name), Some(*family), "{name}");
+                n += 1;
+            }
+        }
+        assert_eq!(n, 40);
+        for d in DATASETS {
+            for c in d.columns {
+                assert_eq!(identifier_family(c.name), None, "{}.{}", d.name, c.name);
+            }
+        }
+        for fine in [
+            "person_id",
+            "staff_id",
+            "referral_source",
+            "job_role",
+            "course_name",
+        ] {
+            assert_eq!(identifier_family(fine), None, "{fine}");
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::contract::{Dataset, is_forbidden};
+use crate::contract::{Dataset, identifier_family};
 
 /// A structural problem: the run cannot go on with this dataset.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -29,13 +29,15 @@ pub enum StructuralError {
         message: String,
     },
     #[error(
-        "dataset {dataset}: {file} carries column `{column}`, which names a direct identifier; \
-         the file is refused and nothing is read from it (extracts must be pseudonymised)"
+        "dataset {dataset}: {file} carries column `{column}`, which names a direct identifier \
+         ({family}); the file is refused and nothing is read from it (extracts must be \
+         pseudonymised)"
     )]
     Identifier {
         dataset: String,
         file: PathBuf,
         column: String,
+        family: &'static str,
     },
     #[error(
         "dataset {dataset}: {file} lacks required column `{column}` (expected {expected}){hint}"
@@ -168,11 +170,15 @@ pub fn check_parquet(
         .map(|f| f.name().clone())
         .chain(keys.iter().cloned())
         .collect();
-    if let Some(bad) = names.iter().find(|n| is_forbidden(n)) {
+    if let Some((bad, family)) = names
+        .iter()
+        .find_map(|n| identifier_family(n).map(|f| (n, f)))
+    {
         return Err(StructuralError::Identifier {
             dataset: ds.name.into(),
             file: path.to_path_buf(),
             column: bad.clone(),
+            family,
         });
     }
     let unknown: Vec<&String> = names.iter().filter(|n| ds.column(n).is_none()).collect();

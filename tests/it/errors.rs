@@ -82,25 +82,36 @@ fn wrong_type_names_expected_and_found() {
 
 #[test]
 fn identifier_column_refuses_the_file() {
-    let data = tempdir();
-    staff_with(data.path(), |c| {
-        c.push((
-            "NHS_Number",
-            strs(&vec!["9434765919"; fixture_staff().len()]),
-        ))
-    });
-    let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("carries column `NHS_Number`, which names a direct identifier"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("9434765919"),
-        "the value must not be echoed"
-    );
+    // one name from each family, as a partner's system might write it
+    for (column, family) in [
+        ("NHS_Number", "NHS number"),
+        ("NHSNumber", "NHS number"),
+        ("nhs_no", "NHS number"),
+        ("patient_name", "a person's name"),
+        ("birth_date", "date of birth"),
+        ("email_address", "e-mail address"),
+        ("telephone", "telephone number"),
+        ("Post Code", "postcode"),
+        ("address_line_1", "address"),
+    ] {
+        let data = tempdir();
+        staff_with(data.path(), |c| {
+            c.push((column, strs(&vec!["9434765919"; fixture_staff().len()])))
+        });
+        let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
+        assert_eq!(r.code, 2, "{column}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "carries column `{column}`, which names a direct identifier ({family})"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("9434765919"),
+            "the value must not be echoed"
+        );
+    }
 }
 
 #[test]
