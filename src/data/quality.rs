@@ -49,16 +49,37 @@ impl QualityReport {
 }
 
 /// How a value found in an extract is shown on the data-quality page, in its CSV table
-/// and by `validate`: as it is when it looks like a code (up to 24 letters, digits,
-/// `_` and `-`), otherwise only by its length. A value that is not a code may be free
-/// text naming a person, and a long one would fill pages of a board paper.
-pub fn shown_value(v: &str) -> String {
-    const LONGEST_CODE: usize = 24;
+/// and by `validate`: as it is only when it has the shape of its column's codes (as
+/// long as one of them, at most as long as the longest, of the same kinds of
+/// character: `LCHT` in partner_org, `U` in sex), otherwise only by its length. A value
+/// of another shape may be free text naming a person (a surname in ethnic_category), or
+/// an NHS number written into the wrong column; ten digits are never shown, whatever
+/// the column's codes, and say what they look like so an analyst can find them in the
+/// partner's file. Without a list of codes, up to 24 letters, digits, `_` and `-`.
+pub fn shown_value(v: &str, codes: &[&str]) -> String {
     let n = v.chars().count();
-    if n <= LONGEST_CODE
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    let digits: String = v.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
+        return "(a value of 10 digits, shaped like an NHS number)".into();
+    }
+    let kind = |c: char| match c {
+        'A'..='Z' => 0,
+        'a'..='z' => 1,
+        '0'..='9' => 2,
+        '_' => 3,
+        '-' => 4,
+        ' ' => 5,
+        _ => 6,
+    };
+    let code_shaped = if codes.is_empty() {
+        n <= 24 && v.chars().all(|c| kind(c) <= 4)
+    } else {
+        let kinds: Vec<u8> = codes.iter().flat_map(|c| c.chars().map(kind)).collect();
+        let lens = codes.iter().map(|c| c.chars().count());
+        let (shortest, longest) = (lens.clone().min().unwrap_or(0), lens.max().unwrap_or(0));
+        (shortest..=longest).contains(&n) && v.chars().all(|c| kinds.contains(&kind(c)))
+    };
+    if code_shaped {
         v.to_string()
     } else {
         format!("(a value of {n} characters)")
@@ -80,6 +101,7 @@ async fn count_problems(
     dataset: &str,
     name: &str,
     body: &str,
+    partner_codes: &[&str],
 ) -> Result<(Vec<QualityRow>, Vec<RowsRead>), QueryError> {
     let plan = ctx.sql(body).await.map_err(|e| QueryError {
         query: name.into(),
@@ -136,7 +158,19 @@ async fn count_problems(
                     (true, String::new())
                 } else if problem.contains("code") && v != "(empty)" {
                     // raw codes only; the checks' own wording (dates, ranges) is kept
-                    (false, shown_value(v))
+                    let codes = match crate::contract::dataset(dataset)
+                        .and_then(|d| d.column(column))
+                        .map(|c| c.codes)
+                    {
+                        Some(c) if !c.is_empty() => c.to_vec(),
+                        _ if column == "partner_org" => partner_codes.to_vec(),
+                        _ if column == "ethnic_category" => crate::contract::ETHNIC_CODES
+                            .iter()
+                            .map(|c| c.code)
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    (false, shown_value(v, &codes))
                 } else {
                     (false, v.clone())
                 };
@@ -214,7 +248,10 @@ pub async fn check_quality(
         }
         let name = format!("quality/{dataset}.sql");
         let body = queries::fill(&name, sql, &session.params(dates))?;
-        let (problems, rows) = count_problems(&session.ctx, dataset, &name, &body).await?;
+        let partners = session.partner_codes();
+        let partners: Vec<&str> = partners.iter().map(String::as_str).collect();
+        let (problems, rows) =
+            count_problems(&session.ctx, dataset, &name, &body, &partners).await?;
         report.problems.extend(problems);
         report.rows_read.extend(rows);
     }
@@ -231,13 +268,38 @@ mod tests {
     #[test]
     fn only_values_that_look_like_codes_are_shown() {
         for code in ["A", "Z99", "LCH", "talking_therapies", "WHITE-IRISH", "99"] {
-            assert_eq!(shown_value(code), code);
+            assert_eq!(shown_value(code, &[]), code);
         }
-        assert_eq!(shown_value("JOHN SMITH"), "(a value of 10 characters)");
+        assert_eq!(shown_value("JOHN SMITH", &[]), "(a value of 10 characters)");
         assert_eq!(
-            shown_value(&"X".repeat(4096)),
+            shown_value(&"X".repeat(4096), &[]),
             "(a value of 4096 characters)"
         );
-        assert_eq!(shown_value("ÉIRE"), "(a value of 4 characters)");
+        assert_eq!(shown_value("ÉIRE", &[]), "(a value of 4 characters)");
+    }
+
+    #[test]
+    fn a_value_is_shown_only_in_the_shape_of_its_columns_codes() {
+        let ethnic: Vec<&str> = crate::contract::ETHNIC_CODES
+            .iter()
+            .map(|c| c.code)
+            .collect();
+        // a mistyped code of the right shape is shown; a surname is not
+        assert_eq!(shown_value("T", &ethnic), "T");
+        assert_eq!(shown_value("SMITH", &ethnic), "(a value of 5 characters)");
+        assert_eq!(
+            shown_value("Smith", &["LCH", "LYPFT"]),
+            "(a value of 5 characters)"
+        );
+        assert_eq!(shown_value("LCHT", &["LCH", "LYPFT"]), "LCHT");
+        // ten digits never, in any column, however written
+        for nhs in ["9434765919", "943 476 5919", "943-476-5919"] {
+            for codes in [&ethnic[..], &["1", "2", "9", "X"][..], &[][..]] {
+                assert_eq!(
+                    shown_value(nhs, codes),
+                    "(a value of 10 digits, shaped like an NHS number)"
+                );
+            }
+        }
     }
 }

@@ -106,6 +106,17 @@ impl DataSession {
         params
     }
 
+    /// The partners' codes, in capitals as the data holds them.
+    pub fn partner_codes(&self) -> Vec<String> {
+        self.code_lists
+            .iter()
+            .find_map(|(name, p)| match (name, p) {
+                (&"partner_codes", Param::Texts(v)) => Some(v.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// Build the service-user tables (`queries/tables/`) for these dates unless this
     /// session has them: the checks and the per-referral facts both read them.
     pub async fn service_tables(&self, dates: &RunDates) -> Result<(), QueryError> {

@@ -90,6 +90,9 @@ fn a_value_that_is_not_a_code_is_shown_only_by_its_length() {
         .map(|s| match s.id {
             "s12" => long.clone(),
             "s6" => "Jane Doe, see HR".to_string(),
+            // an NHS number and a surname where a code belongs
+            "s3" => "9434765919".to_string(),
+            "s4" => "SMITH".to_string(),
             _ => s.ethnic.to_string(),
         })
         .collect();
@@ -101,9 +104,13 @@ fn a_value_that_is_not_a_code_is_shown_only_by_its_length() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = pdf_text(&folder(out.path()).join("report.pdf"));
     let dq = std::fs::read_to_string(folder(out.path()).join("tables/data_quality.csv")).unwrap();
-    for shown in [&text, &dq] {
+    let html = std::fs::read_to_string(folder(out.path()).join("report.html")).unwrap();
+    for shown in [&text, &dq, &html] {
         assert!(shown.contains("(a value of 1048576 characters)"), "{shown}");
         assert!(shown.contains("(a value of 16 characters)"), "{shown}");
+        // outside the shape of ethnic codes (one or two capitals or digits)
+        assert!(shown.contains("(a value of 5 characters)"), "{shown}");
+        assert!(!shown.contains("9434765919") && !shown.contains("SMITH"));
         assert!(
             !shown.contains("XXXXXXXXXXXXXXXXXXXXXXXXX"),
             "the long value is printed"
