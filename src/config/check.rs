@@ -119,6 +119,19 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             }
         }
     }
+    // a password over a connection without TLS crosses the network readable
+    if s.smtp.security == super::Security::None
+        && !s.smtp.username.is_empty()
+        && !s.smtp.allow_plaintext_auth
+    {
+        return err(
+            "smtp.security",
+            "is none while smtp.username is set: the password would cross the network \
+             unencrypted; use starttls or tls, or set smtp.allow_plaintext_auth = true for a \
+             relay on this machine"
+                .into(),
+        );
+    }
     if s.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
         return err(
             "smtp.from",

@@ -385,6 +385,9 @@ pub struct Smtp {
     pub security: Security,
     pub username: String,
     pub password_env: String,
+    /// Log in with `security = "none"` (the password sent unencrypted): only for a
+    /// relay on the same machine.
+    pub allow_plaintext_auth: bool,
     pub from: String,
     pub timeout_seconds: u64,
     /// A PEM certificate authority trusted besides the system's (empty: none).

@@ -172,6 +172,37 @@ fn smtp_password_comes_only_from_the_environment() {
     );
 }
 
+#[test]
+fn a_password_is_never_sent_without_tls_unless_the_settings_say_so() {
+    let (data, out) = (tempdir(), tempdir());
+    write_fixture(data.path());
+    let port = closed_port().to_string();
+    let mut env = plain_smtp(
+        &port,
+        &[
+            ("EQUITY_REPORTS__SMTP__USERNAME", "reports"),
+            ("EQUITY_REPORTS_SMTP_PASSWORD", "s3cret-pw"),
+            ("EQUITY_REPORTS__SMTP__RETRY_SECONDS", "[]"),
+        ],
+    );
+    let r = run_quarterly(data.path(), out.path(), &[], &env);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("smtp.security") && r.stderr.contains("unencrypted"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !out.path().join("workforce-quarterly").exists(),
+        "nothing ran"
+    );
+    // said so: it runs (and, with no server there, fails to deliver)
+    env.push(("EQUITY_REPORTS__SMTP__ALLOW_PLAINTEXT_AUTH", "true"));
+    let r = run_quarterly(data.path(), out.path(), &[], &env);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("s3cret-pw") && !r.stdout.contains("s3cret-pw"));
+}
+
 /// The HTML twin goes beside the PDF, byte for byte the report.html of the folder, to
 /// every list that takes it (all by default); a list set not to take it gets the PDF
 /// alone; and when the two together pass the attachment limit the PDF goes alone and
