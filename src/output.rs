@@ -208,16 +208,47 @@ pub fn json_bytes(v: &serde_json::Value) -> serde_json::Result<Vec<u8>> {
 pub fn csv_bytes(t: &CsvTable) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail; a row of the wrong width would be a bug.
-    w.write_record(&t.header).expect("csv header");
+    w.write_record(t.header.iter().map(|c| inert_cell(c).into_owned()))
+        .expect("csv header");
     for r in &t.rows {
-        w.write_record(r).expect("csv row");
+        w.write_record(r.iter().map(|c| inert_cell(c).into_owned()))
+            .expect("csv row");
     }
     w.into_inner().expect("csv flush")
+}
+
+/// A cell a spreadsheet would take for a formula (first character `=`, `+`, `-`, `@`,
+/// tab or carriage return: OWASP's CSV injection) gets a leading apostrophe, so a code
+/// or a site's wording that starts so is read as text; a number stays as it is.
+fn inert_cell(c: &str) -> std::borrow::Cow<'_, str> {
+    match c.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if c.trim().parse::<f64>().is_err() => {
+            format!("'{c}").into()
+        }
+        _ => c.into(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        let mut t = CsvTable::new("t", &["=HEADER", "b"]);
+        t.rows = vec![
+            vec!["=HYPERLINK(\"http://x\")".into(), "-0.5".into()],
+            vec!["+1".into(), "@SUM(A1)".into()],
+            vec!["-cmd|' /C calc'!A0".into(), "\tx".into()],
+            vec!["LCH".into(), "12".into()],
+        ];
+        let text = String::from_utf8(csv_bytes(&t)).unwrap();
+        assert_eq!(
+            text,
+            "'=HEADER,b\n\"'=HYPERLINK(\"\"http://x\"\")\",-0.5\n+1,'@SUM(A1)\n\
+             '-cmd|' /C calc'!A0,'\tx\nLCH,12\n"
+        );
+    }
 
     fn dead_pid() -> u32 {
         let mut c = std::process::Command::new("true").spawn().unwrap();
