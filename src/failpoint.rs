@@ -18,6 +18,7 @@ pub const POINTS: &[&str] = &[
     "run.swap",
     "delivery.before_data",
     "delivery.after_data",
+    "delivery.outbox",
     "run.manifest",
 ];
 

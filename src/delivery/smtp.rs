@@ -3,21 +3,54 @@
 
 use crate::config::{Security, Settings};
 use crate::ledger::DeliveryStatus;
+use lettre::Message;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::Certificate;
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Where messages go: SMTP, or `.eml` files in the outbox.
+/// Where messages go: SMTP, or `.eml` files in the outbox folder.
 pub enum Mailer {
-    Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    Outbox(PathBuf),
     Smtp(Box<Relay>),
+}
+
+/// Write a message into the outbox under a temporary name, then give it its name: a
+/// pickup folder never sees half a message, and a write that fails (a full disk) leaves
+/// nothing behind. The name is the message's Message-ID, made safe for a file name.
+async fn write_outbox(dir: &std::path::Path, m: &Message) -> std::io::Result<PathBuf> {
+    let id: String = m
+        .headers()
+        .get_raw("Message-ID")
+        .unwrap_or("message")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let id = id.trim_matches('_');
+    let path = dir.join(format!("{id}.eml"));
+    let tmp = dir.join(format!(".{id}.eml.part"));
+    let written = async {
+        crate::failpoint::hit("delivery.outbox")?;
+        tokio::fs::write(&tmp, m.formatted()).await?;
+        tokio::fs::File::open(&tmp).await?.sync_all().await?;
+        tokio::fs::rename(&tmp, &path).await
+    }
+    .await;
+    if written.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    written.map(|()| path)
 }
 
 /// An SMTP relay as the settings describe it.
@@ -58,10 +91,7 @@ impl Mailer {
             let outbox = settings.paths.outbox.clone();
             std::fs::create_dir_all(&outbox)
                 .map_err(|e| format!("cannot create outbox {}: {e}", outbox.display()))?;
-            return Ok(Mailer::Outbox(
-                AsyncFileTransport::<Tokio1Executor>::new(&outbox),
-                outbox,
-            ));
+            return Ok(Mailer::Outbox(outbox));
         }
         Ok(Mailer::Smtp(Box::new(relay(settings)?)))
     }
@@ -75,19 +105,18 @@ impl Mailer {
         handing_over: &mut dyn FnMut() -> Result<(), String>,
     ) -> Result<(DeliveryStatus, String), SendFailure> {
         match self {
-            Mailer::Outbox(t, dir) => {
+            Mailer::Outbox(dir) => {
                 handing_over().map_err(|detail| SendFailure {
                     detail,
                     kind: FailureKind::Transient,
                 })?;
-                match t.send(m.clone()).await {
-                    Ok(id) => Ok((
-                        DeliveryStatus::Written,
-                        dir.join(format!("{id}.eml")).display().to_string(),
-                    )),
+                match write_outbox(dir, m).await {
+                    Ok(path) => Ok((DeliveryStatus::Written, path.display().to_string())),
+                    // a full disk or a folder not writable may mend: the recipient
+                    // stays waiting and a rerun writes the message
                     Err(e) => Err(SendFailure {
                         detail: format!("outbox {}: {e}", dir.display()),
-                        kind: FailureKind::Permanent,
+                        kind: FailureKind::Transient,
                     }),
                 }
             }

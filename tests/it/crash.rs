@@ -363,6 +363,72 @@ fn a_full_disk_after_the_outbox_write_says_what_was_sent() {
     );
 }
 
+/// A disk that fills while the outbox is written: the message that could not be written
+/// leaves nothing in the outbox (no half message for a pickup folder to deliver), its
+/// recipient stays waiting (not refused for good), what the command prints matches the
+/// ledger, and once there is room a rerun writes the messages still owed, each once.
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_full_outbox_disk_leaves_its_recipients_waiting_for_a_rerun() {
+    let (data, out) = (tempdir(), tempdir());
+    write_fixture(data.path());
+    let outbox = out.path().join("outbox");
+    let base = [
+        ("EQUITY_REPORTS__RECIPIENTS__SDG", THREE),
+        ("EQUITY_REPORTS__SMTP__RETRY_SECONDS", "[]"),
+    ];
+    // the first message is written, then the disk is full
+    let full = with(
+        base.to_vec(),
+        &[("FAILPOINTS", "delivery.outbox=1*off->return(full)")],
+    );
+    let r = run_quarterly(data.path(), out.path(), &[], &full);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("E-mail to a@example.org written to the outbox"),
+        "{}",
+        r.stdout
+    );
+    for who in ["b@example.org", "c@example.org"] {
+        assert!(
+            r.stderr.contains(&format!("E-mail to {who} FAILED"))
+                && r.stderr.contains("No space left on device"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(names(&outbox).len(), 1, "{:?}", names(&outbox));
+    assert!(names(&outbox)[0].ends_with(".eml"), "{:?}", names(&outbox));
+    let h = history(out.path());
+    assert!(!h.contains("refused"), "{h}");
+    assert!(
+        h.lines().nth(1).unwrap().ends_with("partly delivered"),
+        "{h}"
+    );
+    assert!(
+        h.contains("failed: gave up after 1 attempt(s): outbox")
+            && h.contains("the next run of this report and period sends it"),
+        "{h}"
+    );
+    // room again: the rerun writes b's and c's, and not a's a second time
+    let r = run_quarterly(data.path(), out.path(), &[], &base);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let files = names(&outbox);
+    assert_eq!(files.len(), 3, "{files:?}");
+    for who in ["a@example.org", "b@example.org", "c@example.org"] {
+        let to: usize = files
+            .iter()
+            .filter(|f| {
+                std::fs::read_to_string(outbox.join(f))
+                    .unwrap()
+                    .contains(&format!("To: {who}"))
+            })
+            .count();
+        assert_eq!(to, 1, "{who}: {files:?}");
+    }
+}
+
 /// A crash between the manifest's temporary file and its rename leaves the file; the
 /// next run (even one that sends nothing) removes it.
 #[cfg(feature = "failpoints")]
