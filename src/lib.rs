@@ -259,7 +259,21 @@ fn load_settings(file: Option<&std::path::Path>) -> anyhow::Result<config::Setti
     let settings = config::load_settings(file)?;
     schedule::check_schedule(&settings.schedule)
         .map_err(|(key, message)| settings.key_error(key, message))?;
+    private_files(settings.paths.group_readable);
     Ok(settings)
+}
+
+/// Everything this process creates from here on is readable by its owner only (or its
+/// group too): the outputs hold exact small counts and the ledger every recipient, and
+/// the usual umask of 022 would let every user of the machine read them.
+fn private_files(group_readable: bool) {
+    use rustix::fs::Mode;
+    let mask = if group_readable {
+        Mode::from_raw_mode(0o027)
+    } else {
+        Mode::from_raw_mode(0o077)
+    };
+    rustix::process::umask(mask);
 }
 
 fn print_deliveries(run_id: i64, deliveries: &[delivery::Delivery]) {

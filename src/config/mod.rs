@@ -80,6 +80,9 @@ pub struct Paths {
     pub outbox: PathBuf,
     /// The run ledger; empty means `ledger.sqlite` in the output root.
     pub ledger: PathBuf,
+    /// Let the owner's group read what a run writes (folders 0750, files 0640); by
+    /// default only the owner can (0700, 0600): the outputs hold exact small counts.
+    pub group_readable: bool,
 }
 
 impl Settings {

@@ -95,6 +95,22 @@ pub fn report_period(report: ReportId, period: &str) -> anyhow::Result<Period> {
     Ok(period)
 }
 
+/// An output folder made before this program kept its files private (or by hand) may
+/// still let every user in: say so, since what is inside it was written private.
+fn warn_if_world_readable(out: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(out)
+        && meta.permissions().mode() & 0o007 != 0
+    {
+        tracing::warn!(
+            "output folder {} can be opened by every user of this machine (mode {:o}); \
+             `chmod o-rwx` it: the reports' exact counts and the ledger are inside",
+            out.display(),
+            meta.permissions().mode() & 0o777
+        );
+    }
+}
+
 /// The output root of a request.
 fn out_root(settings: &Settings, req: &RunRequest) -> PathBuf {
     req.out
@@ -114,6 +130,7 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
     let period = report_period(req.report, &req.period)?;
     crate::report::check_template(req.report)?;
     let out = out_root(settings, req);
+    warn_if_world_readable(&out);
     let settings = &settings.for_out(&out);
     // Only where a run writes: the report's folder, this period's, the archive.
     let report_dir = out.join(req.report.as_str());

@@ -280,3 +280,82 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
         r.stderr
     );
 }
+
+/// Every file and folder under `root` with its permission bits.
+fn modes(root: &std::path::Path) -> Vec<(String, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.push((p.strip_prefix(root).unwrap().display().to_string(), mode));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn what_a_run_writes_is_readable_by_its_owner_only() {
+    let data = tempdir();
+    crate::figures::write_fixture(data.path());
+    for (group, dir_mode, file_mode) in [("false", 0o700, 0o600), ("true", 0o750, 0o640)] {
+        // an output root the program makes itself
+        let parent = tempdir();
+        let out = parent.path().join("out");
+        let r = run_quarterly(
+            data.path(),
+            &out,
+            &[],
+            &[("EQUITY_REPORTS__PATHS__GROUP_READABLE", group)],
+        );
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        let all = modes(parent.path());
+        // the report folder and its tables, the ledger, the archive and the outbox
+        for needed in [
+            "metrics.json",
+            "ledger.sqlite",
+            "archive/run-1",
+            "outbox",
+            ".eml",
+        ] {
+            assert!(
+                all.iter().any(|(p, _)| p.contains(needed)),
+                "{needed}: {all:?}"
+            );
+        }
+        for (path, mode) in &all {
+            let want = if parent.path().join(path).is_dir() {
+                dir_mode
+            } else {
+                file_mode
+            };
+            assert_eq!(
+                *mode, want,
+                "{path} is {mode:o} with group_readable = {group}"
+            );
+        }
+        assert!(
+            !r.stderr.contains("can be opened by every user"),
+            "{}",
+            r.stderr
+        );
+    }
+    // an output folder every user can open is warned about
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempdir();
+    std::fs::set_permissions(out.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = run_quarterly(data.path(), out.path(), &["--no-send"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("can be opened by every user of this machine (mode 755)"),
+        "{}",
+        r.stderr
+    );
+}
