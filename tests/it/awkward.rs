@@ -164,7 +164,7 @@ fn a_null_typed_column_is_read_as_missing() {
 #[test]
 fn a_referral_dated_1900_is_a_row_level_problem() {
     let data = tempdir();
-    copy_dir(&sample_data(), data.path());
+    copy_tree(&sample_data(), data.path());
     // the first referral of one partner's file dated 1 January 1900
     let file = data.path().join("referrals/CL.parquet");
     let batch = read_parquet(&file);
@@ -310,19 +310,6 @@ fn resend_to_something_that_is_not_an_address_is_refused_before_anything_is_reco
         .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
         .count();
     assert_eq!(runs, 1, "{h}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn read_parquet(path: &Path) -> RecordBatch {

@@ -12,7 +12,7 @@ use arrow::array::{Array, BooleanArray, Date32Array};
 use arrow::compute::filter_record_batch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::helpers::{pdf_text, run_report, sample_data, tempdir, write_batch};
+use crate::helpers::{copy_tree, pdf_text, run_report, sample_data, tempdir, write_batch};
 
 /// Days since 1970-01-01 of a date.
 fn day(s: &str) -> i32 {
@@ -23,7 +23,7 @@ fn day(s: &str) -> i32 {
 /// The sample, with referrals dated 2024-12-01 to 2026-07-31 only.
 fn cut_sample(dir: &Path) -> PathBuf {
     let data = dir.join("data");
-    copy_dir(&sample_data(), &data);
+    copy_tree(&sample_data(), &data);
     let (from, to) = (day("2024-12-01"), day("2026-07-31"));
     let folder = data.join("referrals");
     for entry in std::fs::read_dir(&folder).unwrap() {
@@ -53,19 +53,6 @@ fn cut_sample(dir: &Path) -> PathBuf {
         }
     }
     data
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

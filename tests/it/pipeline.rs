@@ -149,20 +149,6 @@ fn collect_files(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<St
     }
 }
 
-/// Copy a folder tree.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn referrals_in_hive_partitions_by_quarter_give_the_same_figures() {
     use arrow::array::{Array, BooleanArray, Date32Array};
