@@ -57,6 +57,19 @@ pub fn stage_folder(
         target: parent.join(name),
         committed: false,
     };
+    // Something else standing where the report goes is not ours to replace: the swap
+    // would move it aside and delete it.
+    if let Ok(meta) = std::fs::symlink_metadata(&staged.target)
+        && !meta.is_dir()
+    {
+        return Err(OutputError {
+            path: staged.target.clone(),
+            cause: std::io::Error::other(
+                "stands where the report folder goes and is not a folder; it is left as it \
+                 is: move it away and run again",
+            ),
+        });
+    }
     if staged.staging.exists() {
         std::fs::remove_dir_all(&staged.staging).map_err(io_err(&staged.staging))?;
     }
@@ -232,6 +245,21 @@ fn inert_cell(c: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_where_the_report_folder_goes_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("r")).unwrap();
+        let file = dir.path().join("r/p");
+        std::fs::write(&file, b"someone's notes").unwrap();
+        let files = vec![("a.txt".to_string(), b"one".to_vec())];
+        let e = stage_folder(dir.path(), "r", "p", &files).unwrap_err();
+        assert_eq!(e.path, file);
+        assert!(e.cause.to_string().contains("is not a folder"), "{e:?}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"someone's notes");
+        // and nothing was staged beside it
+        assert_eq!(std::fs::read_dir(dir.path().join("r")).unwrap().count(), 1);
+    }
 
     #[test]
     fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
