@@ -22,6 +22,9 @@ pub fn find_dataset(
     }
     let single = root.join(format!("{}.parquet", ds.name));
     let folder = root.join(ds.name);
+    if single.exists() {
+        regular(&single).map_err(|e| StructuralError::unreadable(ds, &single, e))?;
+    }
     let (location, mut paths) = match (single.is_file(), folder.is_dir()) {
         (true, true) => {
             return Err(StructuralError::Ambiguous {
@@ -88,10 +91,24 @@ fn walk_parquet(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if p.is_dir() {
             walk_parquet(&p, out)?;
         } else if name.ends_with(".parquet") {
+            regular(&p)?;
             out.push(p);
         }
     }
     Ok(())
+}
+
+/// A data file must be a regular file (or a link to one): reading a named pipe or a
+/// device would wait for ever, holding the report's lock.
+fn regular(p: &Path) -> std::io::Result<()> {
+    if std::fs::metadata(p)?.is_file() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "{} is not a regular file (a pipe, socket or device?): only Parquet files are read",
+            p.display()
+        )))
+    }
 }
 
 /// `key` of each `key=value` folder between the dataset folder and the file.

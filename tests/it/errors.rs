@@ -114,6 +114,43 @@ fn identifier_column_refuses_the_file() {
     }
 }
 
+/// A named pipe where a Parquet file should be would block the read for ever, with the
+/// report's lock held: it is refused at once, by name.
+#[test]
+fn a_pipe_in_the_data_folder_is_refused_not_waited_on() {
+    for inside in [false, true] {
+        let data = tempdir();
+        write_fixture(data.path());
+        let pipe = if inside {
+            std::fs::create_dir_all(data.path().join("leavers")).unwrap();
+            std::fs::rename(
+                data.path().join("leavers.parquet"),
+                data.path().join("leavers/part-0.parquet"),
+            )
+            .unwrap();
+            data.path().join("leavers/part-1.parquet")
+        } else {
+            std::fs::remove_file(data.path().join("training.parquet")).unwrap();
+            data.path().join("training.parquet")
+        };
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{} is not a regular file (a pipe, socket or device?)",
+                pipe.display()
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn period_without_a_snapshot_is_refused() {
     let data = tempdir();
