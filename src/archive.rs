@@ -66,15 +66,32 @@ impl ArchivedLetter {
         }
     }
 
-    /// The letter run `run_id` archived in `archive`.
-    pub(crate) fn read(archive: &Path, run_id: i64) -> anyhow::Result<ArchivedLetter> {
-        serde_json::from_slice(
-            &std::fs::read(archive.join("letter.json"))
-                .with_context(|| format!("reading the archive of run {run_id}"))?,
-        )
-        .with_context(|| format!("reading the archive of run {run_id}"))
+    /// The letter run `run_id` archived in `archive`, checked against the SHA-256 the
+    /// ledger holds for it like the attachments (a subject or body changed on disk is
+    /// not sent). Runs archived before the ledger kept its digest are read as they are.
+    pub(crate) fn read(
+        ledger: &Ledger,
+        archive: &Path,
+        run_id: i64,
+    ) -> anyhow::Result<ArchivedLetter> {
+        let bytes = if ledger.attachment_sha(run_id, LETTER)?.is_some() {
+            read_checked(ledger, run_id, archive, LETTER)?
+        } else {
+            std::fs::read(archive.join(LETTER))
+                .with_context(|| format!("reading the archive of run {run_id}"))?
+        };
+        serde_json::from_slice(&bytes)
+            .with_context(|| format!("reading the archive of run {run_id}"))
+    }
+
+    /// The letter as the archive holds it, with its digest for the ledger.
+    pub(crate) fn archived(&self) -> anyhow::Result<(String, Vec<u8>)> {
+        Ok((LETTER.into(), json_bytes(&serde_json::to_value(self)?)?))
     }
 }
+
+/// The file of a run's archive that holds its letter.
+const LETTER: &str = "letter.json";
 
 /// Lower-case hex SHA-256 of some bytes.
 pub(crate) fn sha_hex(b: &[u8]) -> String {
@@ -89,10 +106,7 @@ pub(crate) fn write(
     attached: &[(String, Vec<u8>)],
 ) -> anyhow::Result<PathBuf> {
     let mut files = attached.to_vec();
-    files.push((
-        "letter.json".into(),
-        json_bytes(&serde_json::to_value(letter)?)?,
-    ));
+    files.push(letter.archived()?);
     failpoint::hit("run.archive").with_context(|| {
         format!(
             "archiving run {run_id} in {}",

@@ -143,7 +143,7 @@ async fn send_archived(
             original.status
         );
     };
-    let letter = ArchivedLetter::read(&archive, id)?;
+    let letter = ArchivedLetter::read(ledger, &archive, id)?;
     // each PDF, with its HTML twin where the run archived one (older runs did not)
     let mut files: Vec<(String, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
     for (_, file) in targets {

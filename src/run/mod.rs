@@ -342,12 +342,15 @@ fn write_and_record(
     let recorded = (|| -> anyhow::Result<Vec<Planned>> {
         failpoint::hit("run.ledger").context("recording the run in the ledger")?;
         ledger.record_inputs(run_id, &p.inputs)?;
+        // the letter too: resend sends its subject and body as archived, or nothing
+        let letter = p.letter.archived()?;
         ledger.record_output(
             run_id,
             staged.target(),
             &archive,
             &attached
                 .iter()
+                .chain(std::iter::once(&letter))
                 .map(|(n, b)| (n.clone(), sha_hex(b)))
                 .collect::<Vec<_>>(),
         )?;

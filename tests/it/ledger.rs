@@ -805,6 +805,27 @@ fn a_report_checked_with_no_send_can_be_sent_as_it_is() {
         "{}",
         r.stderr
     );
+    // the archived letter is under the ledger's digest like the PDF: changed, nothing goes
+    let letter = c.out.path().join("archive/run-1/letter.json");
+    let original = std::fs::read_to_string(&letter).unwrap();
+    std::fs::write(
+        &letter,
+        original.replace("\"subject\": \"", "\"subject\": \"Urgent: "),
+    )
+    .unwrap();
+    let r = run(
+        &["resend", "1", "--to", "board@example.org", "--out", out],
+        &smtp_env(&port),
+    );
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("letter.json is not the file run 1 archived"),
+        "{}",
+        r.stderr
+    );
+    assert!(received(c.inbox.path()).is_empty());
+    std::fs::write(&letter, original).unwrap();
     let r = run(
         &["resend", "1", "--to", "board@example.org", "--out", out],
         &smtp_env(&port),
