@@ -113,6 +113,7 @@ pub(crate) fn write(
             out_root.join("archive").display()
         )
     })?;
+    set_aside_stale(&out_root.join("archive"), run_id)?;
     Ok(write_folder(
         out_root,
         "archive",
@@ -140,4 +141,56 @@ pub(crate) fn read_checked(
         );
     }
     Ok(bytes)
+}
+
+/// An archive folder for this run id already there was left by another ledger (run ids
+/// start again at 1 when the ledger is new): it is moved aside, with a warning, rather
+/// than replaced, since it may be the only copy of what an earlier run sent.
+fn set_aside_stale(archive: &Path, run_id: i64) -> anyhow::Result<()> {
+    let folder = archive.join(format!("run-{run_id}"));
+    if !folder.exists() {
+        return Ok(());
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+    let aside = archive.join(format!("run-{run_id}.stale-{stamp}"));
+    std::fs::rename(&folder, &aside)
+        .with_context(|| format!("moving the stale {} aside", folder.display()))?;
+    tracing::warn!(
+        "{} was left by another ledger (this ledger's run {run_id} is new); it is kept as \
+         {}",
+        folder.display(),
+        aside.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_archive_left_by_another_ledger_is_set_aside_not_replaced() {
+        let out = tempfile::tempdir().unwrap();
+        let old = out.path().join("archive/run-1");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("report.pdf"), b"what run 1 of the old ledger sent").unwrap();
+        let letter = ArchivedLetter {
+            subject: "s".into(),
+            body: "b".into(),
+            attachment_name: "a.pdf".into(),
+        };
+        let attached = vec![("report.pdf".to_string(), b"new".to_vec())];
+        write(out.path(), 1, &letter, &attached).unwrap();
+        assert_eq!(std::fs::read(old.join("report.pdf")).unwrap(), b"new");
+        let kept: Vec<PathBuf> = std::fs::read_dir(out.path().join("archive"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("run-1.stale-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(
+            std::fs::read(kept[0].join("report.pdf")).unwrap(),
+            b"what run 1 of the old ledger sent"
+        );
+    }
 }
