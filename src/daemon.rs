@@ -152,6 +152,13 @@ async fn run_one(
         Ok(Executed::InDoubt(s)) => {
             format!("{what}: in doubt since run {}; nothing sent", s.run_id)
         }
+        Err(e) if busy(&e).is_some() => {
+            // another process (a command-line run) is producing or delivering it: that
+            // is waiting, not a failure, and the admins are not told
+            let why = busy(&e).map(ToString::to_string).unwrap_or_default();
+            tracing::info!(report = %due.report, period = %due.period.id, "{why}");
+            format!("{what}: {why}; waiting for it, not failed")
+        }
         Err(e) => {
             let missing = run::is_data_missing(&e);
             let reason = format!("{e:#}");
@@ -180,6 +187,13 @@ async fn run_one(
             format!("{what}: FAILED ({notice}): {reason}")
         }
     }
+}
+
+/// The lock another process holds on the report, if that is why the run stopped.
+fn busy(e: &anyhow::Error) -> Option<&crate::ledger::LedgerError> {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<crate::ledger::LedgerError>())
+        .find(|l| matches!(l, crate::ledger::LedgerError::Busy { .. }))
 }
 
 /// Run until SIGTERM or SIGINT: a first pass at once (catch-up), then a pass at every

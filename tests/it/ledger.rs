@@ -505,6 +505,62 @@ fn write_staff_for_last_quarter(dir: &Path) -> String {
     q.id
 }
 
+/// A command-line run is delivering the report (its relay is slow) when `serve`'s
+/// schedule comes round to it: the service waits for it, beat after beat, and does not
+/// tell the admins the run failed and nothing was sent.
+#[test]
+fn serve_waits_for_a_run_another_process_is_delivering() {
+    let (data, out, inbox) = (tempdir(), tempdir(), tempdir());
+    let period = write_staff_for_last_quarter(data.path());
+    let mut sink = start_sink_mode(inbox.path(), &["hang"]);
+    let port = sink.port.to_string();
+    let mut env = smtp_env(&port);
+    env.push(("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "120"));
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_equity-reports"))
+        .args([
+            "run",
+            "workforce-quarterly",
+            "--period",
+            &period,
+            "--data",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_eq!(
+        sink.next_line(Duration::from_secs(90)).as_deref(),
+        Some("data")
+    );
+    // the service writes its notices to the outbox: none may appear
+    let child = start_serve(
+        data.path(),
+        out.path(),
+        london_now() + chrono::Duration::seconds(2),
+        &[(
+            "EQUITY_REPORTS__RECIPIENTS__ADMINS",
+            "[\"admin@example.org\"]",
+        )],
+    );
+    std::thread::sleep(Duration::from_secs(8));
+    let (code, said) = stop(child);
+    cli.kill().unwrap();
+    cli.wait().unwrap();
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("is being run by process") && said.contains("waiting for it, not failed"),
+        "{said}"
+    );
+    assert!(!said.contains("FAILED"), "{said}");
+    let outbox = out.path().join("outbox");
+    let notices = std::fs::read_dir(&outbox).map_or(0, |d| d.count());
+    assert_eq!(notices, 0, "{said}");
+}
+
 #[test]
 fn serve_sends_at_the_scheduled_time_once_then_stops_on_sigterm() {
     let data = tempdir();
