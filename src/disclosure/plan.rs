@@ -24,13 +24,28 @@ pub struct CellKey {
 }
 
 impl CellKey {
-    pub fn new(period: &str, count: &str, by: &BTreeMap<String, String>) -> CellKey {
+    /// The key of a count for a breakdown given as (dimension, group) pairs.
+    pub fn new<'a>(
+        period: &str,
+        count: &str,
+        by: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> CellKey {
+        let mut by: Vec<(String, String)> = by
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        by.sort();
         CellKey {
             period: period.to_string(),
             count: count.to_string(),
-            by: by.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            by,
         }
     }
+}
+
+/// A breakdown as (dimension, group) pairs.
+fn pairs(by: &BTreeMap<String, String>) -> impl Iterator<Item = (&str, &str)> {
+    by.iter().map(|(k, v)| (k.as_str(), v.as_str()))
 }
 
 /// A count: what it counts, the breakdown it is for, and how many.
@@ -223,7 +238,10 @@ impl Builder {
         for m in &metrics.0 {
             let cells: Vec<usize> = counts_of(m)
                 .into_iter()
-                .map(|(count, by, n)| self.count(&count, &by, n))
+                .map(|(count, by, n)| {
+                    let key = CellKey::new(&self.period, &count, pairs(&by));
+                    self.problem.cell(key, n)
+                })
                 .collect();
             if let [num, den] = cells[..] {
                 self.problem.within(num, den);
@@ -232,9 +250,11 @@ impl Builder {
         self
     }
 
-    /// A count a table shows that no figure holds (such as referrals by source).
-    pub fn count(&mut self, count: &str, by: &BTreeMap<String, String>, n: u64) -> usize {
-        self.problem.cell(CellKey::new(&self.period, count, by), n)
+    /// A count a table shows that no figure holds (such as referrals by source), for a
+    /// breakdown given as (dimension, group) pairs.
+    pub fn count(&mut self, count: &str, by: &[(&str, &str)], n: u64) -> usize {
+        let key = CellKey::new(&self.period, count, by.iter().copied());
+        self.problem.cell(key, n)
     }
 
     /// A group of one dimension is, for every count, the sum of groups of another (a
@@ -498,15 +518,19 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether the count of `count` for this breakdown is hidden.
-    pub fn hides(&self, count: &str, by: &BTreeMap<String, String>) -> bool {
+    /// Whether the count of `count` for this breakdown, given as (dimension, group)
+    /// pairs, is hidden.
+    pub fn hides(&self, count: &str, by: &[(&str, &str)]) -> bool {
         self.protected
-            .is_hidden(&CellKey::new(&self.period, count, by))
+            .is_hidden(&CellKey::new(&self.period, count, by.iter().copied()))
     }
 
     /// Whether a figure must be hidden: any count it rests on is.
     pub fn hides_metric(&self, m: &Metric) -> bool {
-        counts_of(m).iter().any(|(c, by, _)| self.hides(c, by))
+        counts_of(m).iter().any(|(c, by, _)| {
+            self.protected
+                .is_hidden(&CellKey::new(&self.period, c, pairs(by)))
+        })
     }
 
     pub fn hidden(&self) -> &BTreeSet<CellKey> {

@@ -381,11 +381,8 @@ impl Builder<'_> {
             })
             .collect();
         let hides = |g: &str, s: &str| {
-            let by = std::collections::BTreeMap::from([
-                ("ethnic_group".to_string(), g.to_string()),
-                ("sex".to_string(), s.to_string()),
-            ]);
-            self.plan.hides("referrals", &by)
+            self.plan
+                .hides("referrals", &[("ethnic_group", g), ("sex", s)])
         };
         let rows: Vec<Vec<String>> = groups
             .iter()

@@ -236,13 +236,7 @@ impl Builder<'_> {
             .iter()
             .map(|p| (p.code.to_uppercase(), p.name.clone()))
             .collect();
-        let hides = |by: &[(&str, &str)]| {
-            let by: BTreeMap<String, String> = by
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            self.plan.hides("referrals", &by)
-        };
+        let hides = |by: &[(&str, &str)]| self.plan.hides("referrals", by);
         let mut rows: Vec<Vec<String>> = unknown
             .iter()
             .map(|(code, n, total)| {

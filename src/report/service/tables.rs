@@ -1,8 +1,6 @@
 //! The tables of the service-user pages: a breakdown's figures by group with each
 //! group compared with the service, and referral sources by ethnic group.
 
-use std::collections::BTreeMap;
-
 use crate::pdf::model::{Align, Table, col};
 use crate::registry;
 use crate::report::compose::table_with_total;
@@ -104,9 +102,9 @@ impl Builder<'_> {
             .map(|g| SOURCES.iter().map(|(s, _)| count(Some(g), s)).collect())
             .collect();
         let hides = |g: Option<&str>, src: Option<&str>| {
-            let by: BTreeMap<String, String> = [("ethnic_group", g), ("referral_source", src)]
+            let by: Vec<(&str, &str)> = [("ethnic_group", g), ("referral_source", src)]
                 .into_iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v?.to_string())))
+                .filter_map(|(k, v)| Some((k, v?)))
                 .collect();
             self.plan.hides("referrals", &by) || d.count_hidden(count(g, src.unwrap_or("")))
         };
@@ -128,10 +126,8 @@ impl Builder<'_> {
                 .enumerate()
                 .map(|(i, g)| {
                     let total: u64 = grid[i].iter().sum();
-                    let total_hidden = self.plan.hides(
-                        "referrals",
-                        &BTreeMap::from([("ethnic_group".to_string(), g.to_string())]),
-                    ) || d.count_hidden(total);
+                    let total_hidden = self.plan.hides("referrals", &[("ethnic_group", g)])
+                        || d.count_hidden(total);
                     let mut row = vec![
                         group_label("ethnic_group", g),
                         if total_hidden {

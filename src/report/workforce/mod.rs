@@ -56,11 +56,10 @@ fn disclosure_plan(
         .partial(&["wf.turnover_pct:denominator"]);
     if !shown.mix.is_empty() {
         let known: u64 = shown.mix.iter().map(|m| m.1).sum();
-        b.count("staff_known_ethnicity", &BTreeMap::new(), known);
+        b.count("staff_known_ethnicity", &[], known);
     }
     for (group, n) in &shown.mix {
-        let by = BTreeMap::from([("ethnic_mix".to_string(), group.clone())]);
-        b.count("staff_known_ethnicity", &by, *n);
+        b.count("staff_known_ethnicity", &[("ethnic_mix", group)], *n);
     }
     let groups: Vec<&str> = shown.mix.iter().map(|m| m.0.as_str()).collect();
     let plan = b
@@ -290,11 +289,7 @@ impl<'a> Builder<'a> {
 
     /// Whether the plan hides the staff count of this breakdown.
     fn staff_hidden(&self, by: &[(&str, &str)]) -> bool {
-        let by: BTreeMap<String, String> = by
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        self.plan.hides("staff", &by)
+        self.plan.hides("staff", by)
     }
 
     fn bme_by_cluster(&self) -> Vec<(&'static str, &'a Metric)> {

@@ -207,9 +207,9 @@ impl Annual<'_> {
             .mix
             .iter()
             .map(|r| {
-                let by =
-                    std::collections::BTreeMap::from([("ethnic_mix".to_string(), r.group.clone())]);
-                let count_hidden = b.plan.hides("staff_known_ethnicity", &by);
+                let count_hidden = b
+                    .plan
+                    .hides("staff_known_ethnicity", &[("ethnic_mix", &r.group)]);
                 let hidden = count_hidden || d.proportion_hidden(r.staff, r.staff_known_ethnicity);
                 // a rounded copy's share and interval are of its rounded counts
                 let of_rounded = Metric::proportion(
