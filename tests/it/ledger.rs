@@ -78,25 +78,37 @@ impl Case {
 
     /// The same run started in the background.
     fn spawn(&self, env: &[(&str, &str)]) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_equity-reports"))
-            .args([
-                "run",
-                "workforce-quarterly",
-                "--period",
-                "2026-Q3",
-                "--data",
-                self.data.path().to_str().unwrap(),
-                "--out",
-                self.out.path().to_str().unwrap(),
-                "--as-of",
-                "2026-10-15",
-            ])
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+        spawn_quarterly(
+            self.data.path(),
+            self.out.path(),
+            &["--period", "2026-Q3", "--as-of", "2026-10-15"],
+            env,
+        )
     }
+}
+
+/// `run workforce-quarterly` with `args` (its period, and as-of date if any), started
+/// in the background.
+fn spawn_quarterly(
+    data: &Path,
+    out: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_equity-reports"))
+        .args(["run", "workforce-quarterly"])
+        .args(args)
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// The messages to one address.
@@ -516,22 +528,7 @@ fn serve_waits_for_a_run_another_process_is_delivering() {
     let port = sink.port.to_string();
     let mut env = smtp_env(&port);
     env.push(("EQUITY_REPORTS__SMTP__TIMEOUT_SECONDS", "120"));
-    let mut cli = Command::new(env!("CARGO_BIN_EXE_equity-reports"))
-        .args([
-            "run",
-            "workforce-quarterly",
-            "--period",
-            &period,
-            "--data",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut cli = spawn_quarterly(data.path(), out.path(), &["--period", &period], &env);
     assert_eq!(
         sink.next_line(Duration::from_secs(90)).as_deref(),
         Some("data")
