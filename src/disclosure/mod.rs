@@ -1,7 +1,8 @@
 //! Small-number suppression for the PDF (never for `metrics.json`): counts from 1 to
 //! `min_count - 1` shown as `*`, percentages suppressed on small numerators or
-//! denominators, secondary suppression so a hidden cell cannot be recovered from a
-//! shown total, and optional rounding of shown counts.
+//! denominators, and optional rounding of shown counts. Which further counts hide so
+//! that none can be worked back is one decision per run (`plan`, `protect`), kept for
+//! the runs that follow (`record`).
 
 pub mod plan;
 pub mod protect;
@@ -10,13 +11,6 @@ pub mod record;
 use crate::config::Disclosure;
 use crate::metrics::{GroupRate, Metric};
 use crate::registry::{self, Kind};
-
-/// What a table cell may show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    Shown,
-    Suppressed,
-}
 
 impl Disclosure {
     /// Whether a count must be hidden on its own (primary suppression). Zero is shown.
@@ -48,99 +42,6 @@ impl Disclosure {
             .map_or(n, |q| q * self.round_to)
     }
 
-    /// Secondary suppression along one line of a table whose total is shown.
-    /// `cells` holds each cell's count and whether it is already hidden. Where exactly
-    /// one cell is hidden, the smallest shown non-zero cell is hidden too, so the
-    /// hidden value cannot be found by subtracting the others from the total. The
-    /// cells hidden do not depend on rounding: every copy hides the same cells, so two
-    /// copies together give away nothing one does not.
-    pub fn secondary(&self, cells: &[(u64, bool)]) -> Vec<Cell> {
-        let mut out: Vec<Cell> = cells
-            .iter()
-            .map(|&(_, hidden)| {
-                if hidden {
-                    Cell::Suppressed
-                } else {
-                    Cell::Shown
-                }
-            })
-            .collect();
-        let hidden = out.iter().filter(|c| **c == Cell::Suppressed).count();
-        if hidden == 1 {
-            let next = cells
-                .iter()
-                .enumerate()
-                .filter(|(i, (n, _))| out[*i] == Cell::Shown && *n > 0)
-                .min_by_key(|(i, (n, _))| (*n, *i))
-                .map(|(i, _)| i);
-            if let Some(i) = next {
-                out[i] = Cell::Suppressed;
-            }
-        }
-        out
-    }
-
-    /// Secondary suppression in a two-way table whose row and column totals are shown
-    /// (e.g. ethnic group by sex): repeated along every row and column until no line has
-    /// exactly one hidden cell, so no hidden count can be found by subtracting the
-    /// others from its row or column total. A line whose other cells are all zero or
-    /// hidden gives up a zero cell instead. Rounding changes nothing here either.
-    pub fn secondary_grid(&self, counts: &[Vec<u64>]) -> Vec<Vec<Cell>> {
-        let mut out: Vec<Vec<Cell>> = counts
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|n| {
-                        if self.count_hidden(*n) {
-                            Cell::Suppressed
-                        } else {
-                            Cell::Shown
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let rows = counts.len();
-        let cols = counts.iter().map(Vec::len).max().unwrap_or(0);
-        let lines: Vec<Vec<(usize, usize)>> = (0..rows)
-            .map(|r| (0..counts[r].len()).map(|c| (r, c)).collect())
-            .chain((0..cols).map(|c| {
-                (0..rows)
-                    .filter(|r| c < counts[*r].len())
-                    .map(|r| (r, c))
-                    .collect()
-            }))
-            .collect();
-        loop {
-            let mut changed = false;
-            for line in &lines {
-                let hidden = line
-                    .iter()
-                    .filter(|(r, c)| out[*r][*c] == Cell::Suppressed)
-                    .count();
-                if hidden != 1 {
-                    continue;
-                }
-                let shown = line.iter().filter(|(r, c)| out[*r][*c] == Cell::Shown);
-                // the smallest non-zero cell, else a zero one
-                let pick = shown
-                    .clone()
-                    .filter(|(r, c)| counts[*r][*c] > 0)
-                    .min_by_key(|(r, c)| (counts[*r][*c], *r, *c))
-                    .or_else(|| shown.min_by_key(|(r, c)| (*r, *c)));
-                if let Some(&(r, c)) = pick {
-                    out[r][c] = Cell::Suppressed;
-                    changed = true;
-                }
-            }
-            if !changed {
-                return out;
-            }
-        }
-    }
-}
-
-impl Disclosure {
     /// A figure as a rounded copy may give it: worked again from its counts rounded as
     /// the copy shows them (a population, which is published, stays exact), so that a
     /// percentage or an interval does not pin the exact count the rounding hides. A
@@ -235,98 +136,5 @@ mod tests {
         assert!(d.proportion_hidden(0, 4));
         assert!(!d.proportion_hidden(0, 100));
         assert!(!d.proportion_hidden(5, 5));
-    }
-
-    #[test]
-    fn a_lone_hidden_cell_cannot_be_recovered_from_the_total() {
-        let d = d(0);
-        // Partners with 40, 3, 12 and 9 staff; the total 64 is shown.
-        let counts = [40u64, 3, 12, 9];
-        let cells: Vec<(u64, bool)> = counts.iter().map(|&n| (n, d.count_hidden(n))).collect();
-        let out = d.secondary(&cells);
-        assert_eq!(
-            out,
-            [Cell::Shown, Cell::Suppressed, Cell::Shown, Cell::Suppressed]
-        );
-        // With the 9 hidden as well, total minus the shown cells gives only 3 + 9 = 12:
-        // the 3 cannot be told apart from the 9.
-        let shown_sum: u64 = counts
-            .iter()
-            .zip(&out)
-            .filter(|(_, c)| **c == Cell::Shown)
-            .map(|(n, _)| n)
-            .sum();
-        assert_eq!(64 - shown_sum, 12);
-        // Two hidden cells already protect each other; a rounded copy hides the same
-        // cells as the exact one, so the two together give nothing more away.
-        let two = d.secondary(&[(2, true), (3, true), (50, false)]);
-        assert_eq!(two, [Cell::Suppressed, Cell::Suppressed, Cell::Shown]);
-        let lone = [(3, true), (50, false), (9, false)];
-        assert_eq!(
-            Disclosure {
-                min_count: 5,
-                round_to: 5,
-                round_to_by_list: Default::default(),
-            }
-            .secondary(&lone),
-            d.secondary(&lone)
-        );
-    }
-
-    /// Every row and column of the result holds no hidden cell or at least two.
-    fn no_line_has_one_hidden(cells: &[Vec<Cell>]) -> bool {
-        let rows_ok = cells
-            .iter()
-            .all(|r| r.iter().filter(|c| **c == Cell::Suppressed).count() != 1);
-        let cols = cells.first().map_or(0, Vec::len);
-        let cols_ok =
-            (0..cols).all(|c| cells.iter().filter(|r| r[c] == Cell::Suppressed).count() != 1);
-        rows_ok && cols_ok
-    }
-
-    #[test]
-    fn a_hidden_cell_cannot_be_recovered_from_its_row_or_column_total() {
-        // Ethnic group by sex: Mixed men 3 is hidden. Row: the next smallest (Mixed
-        // women 12) goes too; column: then Male holds one hidden cell (3), so its next
-        // smallest (Other men 9) goes; then the Other row has one hidden, so Other
-        // women 20 goes; the Female column then holds two.
-        let counts = vec![
-            vec![120, 150], // White
-            vec![3, 12],    // Mixed
-            vec![40, 55],   // Asian
-            vec![9, 20],    // Other
-        ];
-        let cells = d(0).secondary_grid(&counts);
-        let hidden: Vec<(usize, usize)> = (0..4)
-            .flat_map(|r| (0..2).map(move |c| (r, c)))
-            .filter(|(r, c)| cells[*r][*c] == Cell::Suppressed)
-            .collect();
-        assert_eq!(hidden, [(1, 0), (1, 1), (3, 0), (3, 1)]);
-        assert!(no_line_has_one_hidden(&cells));
-        // The rounded copy hides the same cells.
-        assert_eq!(d(5).secondary_grid(&counts), cells);
-    }
-
-    #[test]
-    fn no_grid_leaves_a_line_with_one_hidden_cell() {
-        // Every 3 x 3 grid of counts drawn from {0, 2, 5, 9}: whatever is hidden, no row
-        // or column is left with exactly one hidden cell.
-        let values = [0u64, 2, 5, 9];
-        for code in 0..4usize.pow(9) {
-            let mut k = code;
-            let grid: Vec<Vec<u64>> = (0..3)
-                .map(|_| {
-                    (0..3)
-                        .map(|_| {
-                            let v = values[k % 4];
-                            k /= 4;
-                            v
-                        })
-                        .collect()
-                })
-                .collect();
-            let cells = d(0).secondary_grid(&grid);
-            assert!(no_line_has_one_hidden(&cells), "{grid:?} -> {cells:?}");
-        }
     }
 }

@@ -560,6 +560,66 @@ mod tests {
         assert!(p.pinned(&hidden_of(&p, &out)).is_empty(), "{out:?}");
     }
 
+    /// A grid of counts with its row, column and grand totals shown.
+    fn grid_problem(counts: &[Vec<u64>]) -> Problem<(usize, usize)> {
+        const TOTAL: usize = usize::MAX;
+        let (rows, cols) = (counts.len(), counts[0].len());
+        let mut p = Problem::new();
+        let cells: Vec<Vec<usize>> = (0..rows)
+            .map(|r| (0..cols).map(|c| p.cell((r, c), counts[r][c])).collect())
+            .collect();
+        let row_totals: Vec<usize> = (0..rows)
+            .map(|r| p.cell((r, TOTAL), counts[r].iter().sum()))
+            .collect();
+        let col_totals: Vec<usize> = (0..cols)
+            .map(|c| p.cell((TOTAL, c), counts.iter().map(|row| row[c]).sum()))
+            .collect();
+        let grand = p.cell((TOTAL, TOTAL), counts.iter().flatten().sum());
+        for r in 0..rows {
+            p.sum(row_totals[r], cells[r].clone());
+        }
+        for c in 0..cols {
+            p.sum(col_totals[c], (0..rows).map(|r| cells[r][c]).collect());
+        }
+        p.sum(grand, row_totals);
+        p.sum(grand, col_totals);
+        p
+    }
+
+    #[test]
+    fn no_grid_gives_a_hidden_count_away() {
+        // Every 3 x 3 grid of counts drawn from {0, 2, 9} with its totals shown: whatever
+        // is hidden, no hidden non-zero count can be pinned by intervals or by solving.
+        let values = [0u64, 2, 9];
+        for code in 0..3usize.pow(9) {
+            let mut k = code;
+            let grid: Vec<Vec<u64>> = (0..3)
+                .map(|_| {
+                    (0..3)
+                        .map(|_| {
+                            let v = values[k % 3];
+                            k /= 3;
+                            v
+                        })
+                        .collect()
+                })
+                .collect();
+            let p = grid_problem(&grid);
+            let out = p.protect(5);
+            assert!(out.exposed.is_empty(), "{grid:?}");
+            let hidden: Vec<bool> = p.keys.iter().map(|k| out.is_hidden(k)).collect();
+            assert!(p.pinned(&hidden).is_empty(), "{grid:?} -> {:?}", out.hidden);
+            // every small count is hidden
+            for (r, row) in grid.iter().enumerate() {
+                for (c, n) in row.iter().enumerate() {
+                    if (1..5).contains(n) {
+                        assert!(out.is_hidden(&(r, c)), "{grid:?}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn an_earlier_publication_binds_this_run() {
         // The year's D (10) is shown only if H1's 6 and H2's hidden 4 stay apart: with
@@ -589,33 +649,8 @@ mod tests {
     #[test]
     fn a_grid_hides_a_rectangle_that_no_line_can_undo() {
         // Ethnic group by sex with totals: Mixed men 3.
-        let counts = [[120u64, 150], [3, 12], [40, 55], [9, 20]];
-        let mut p: Problem<(usize, usize)> = Problem::new();
-        let grand = p.cell((9, 9), counts.iter().flatten().sum());
-        let cells: Vec<Vec<usize>> = counts
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                row.iter()
-                    .enumerate()
-                    .map(|(c, n)| p.cell((r, c), *n))
-                    .collect()
-            })
-            .collect();
-        let rows: Vec<usize> = (0..4)
-            .map(|r| p.cell((r, 9), counts[r].iter().sum()))
-            .collect();
-        let cols: Vec<usize> = (0..2)
-            .map(|c| p.cell((9, c), counts.iter().map(|row| row[c]).sum()))
-            .collect();
-        for r in 0..4 {
-            p.sum(rows[r], cells[r].clone());
-        }
-        for c in 0..2 {
-            p.sum(cols[c], (0..4).map(|r| cells[r][c]).collect());
-        }
-        p.sum(grand, rows.clone());
-        p.sum(grand, cols.clone());
+        let counts = vec![vec![120u64, 150], vec![3, 12], vec![40, 55], vec![9, 20]];
+        let p = grid_problem(&counts);
         let out = p.protect(5);
         let hidden: Vec<(usize, usize)> = out.hidden.iter().copied().collect();
         assert_eq!(hidden, [(1, 0), (1, 1), (3, 0), (3, 1)]);
