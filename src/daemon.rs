@@ -152,14 +152,13 @@ async fn run_one(
         Ok(Executed::InDoubt(s)) => {
             format!("{what}: in doubt since run {}; nothing sent", s.run_id)
         }
-        Err(e) if busy(&e).is_some() => {
+        Err(e) => {
             // another process (a command-line run) is producing or delivering it: that
             // is waiting, not a failure, and the admins are not told
-            let why = busy(&e).map(ToString::to_string).unwrap_or_default();
-            tracing::info!(report = %due.report, period = %due.period.id, "{why}");
-            format!("{what}: {why}; waiting for it, not failed")
-        }
-        Err(e) => {
+            if let Some(why) = busy(&e) {
+                tracing::info!(report = %due.report, period = %due.period.id, "{why}");
+                return format!("{what}: {why}; waiting for it, not failed");
+            }
             let missing = run::is_data_missing(&e);
             let reason = format!("{e:#}");
             if missing && !due.last_try {

@@ -191,32 +191,26 @@ impl Builder {
 
     /// As [`Self::groups`], for a dimension every table shows in full: every breakdown
     /// that has one of its groups gets all, with 0 where a query gave no row.
-    pub fn complete(mut self, dim: &str, values: &[&str]) -> Builder {
-        let with_dim: Vec<CellKey> = self
+    pub fn complete(self, dim: &str, values: &[&str]) -> Builder {
+        let mut b = self.groups(dim, values);
+        let with_dim: Vec<CellKey> = b
             .problem
             .keys()
-            .filter(|(k, _)| k.period == self.period && k.by.iter().any(|(d, _)| d == dim))
+            .filter(|(k, _)| k.period == b.period && k.by.iter().any(|(d, _)| d == dim))
             .map(|(k, _)| k.clone())
             .collect();
-        let mut all: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
-        all.extend(with_dim.iter().flat_map(|k| {
-            k.by.iter()
-                .filter(|(d, _)| d == dim)
-                .map(|(_, v)| v.clone())
-        }));
         for key in with_dim {
-            for v in &all {
+            for v in &b.dims[dim] {
                 let mut by: Vec<(String, String)> = key
                     .by
                     .iter()
                     .map(|(d, x)| (d.clone(), if d == dim { v.clone() } else { x.clone() }))
                     .collect();
                 by.sort();
-                self.problem.cell(CellKey { by, ..key.clone() }, 0);
+                b.problem.cell(CellKey { by, ..key.clone() }, 0);
             }
         }
-        self.dims.insert(dim.to_string(), all);
-        self
+        b
     }
 
     /// Counts whose breakdowns leave groups out: no sum is made of them.
