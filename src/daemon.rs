@@ -28,21 +28,27 @@ pub struct Places {
     pub out: Option<PathBuf>,
 }
 
+/// What the admins already heard about in this service's life, so that a report stuck
+/// in doubt, or failing before the ledger records a run (and so due again at every
+/// heartbeat), mails them once, not every heartbeat.
+#[derive(Debug, Default)]
+pub struct Told {
+    /// Runs whose recipients are in doubt.
+    in_doubt: BTreeSet<i64>,
+    /// Report and period whose scheduled run failed; cleared when a run of it works.
+    failed: BTreeSet<(crate::catalog::ReportId, String)>,
+}
+
 /// One pass: run everything due at `now`. Returns one line per run for the log.
-/// `told` holds the in-doubt runs the admins already heard about in this service's
-/// life, so a blocked report does not mail them every heartbeat.
 pub async fn run_due(
     settings: &Settings,
     places: &Places,
     scheduler: &Scheduler,
     now: DateTime<Utc>,
     started: DateTime<Utc>,
-    told: &mut BTreeSet<i64>,
+    told: &mut Told,
 ) -> anyhow::Result<Vec<String>> {
-    let out = places
-        .out
-        .clone()
-        .unwrap_or_else(|| settings.paths.out.clone());
+    let out = out_of(settings, places);
     let settings = &settings.for_out(&out);
     let plan = {
         let ledger = Ledger::open(&settings.paths.ledger_for(&out))?;
@@ -51,7 +57,7 @@ pub async fn run_due(
     let mut lines = Vec::new();
     for b in plan.blocked {
         let run_id = b.standing.run_id;
-        if told.insert(run_id) {
+        if told.in_doubt.insert(run_id) {
             let body = format!(
                 "{} for {} reached some recipients (run {run_id}), but these may or may not \
                  have it, or have not got it:\n\n{}\n\
@@ -71,7 +77,7 @@ pub async fn run_due(
             .await;
             if !notice.told() {
                 // Try again at the next beat.
-                told.remove(&run_id);
+                told.in_doubt.remove(&run_id);
             }
             lines.push(format!("{} {}: {notice}", b.report, b.period));
         }
@@ -81,9 +87,17 @@ pub async fn run_due(
         ));
     }
     for due in plan.due {
-        lines.push(run_one(settings, places, &due, now, scheduler.tz).await);
+        lines.push(run_one(settings, places, &due, now, scheduler.tz, told).await);
     }
     Ok(lines)
+}
+
+/// The output root the service writes to.
+fn out_of(settings: &Settings, places: &Places) -> PathBuf {
+    places
+        .out
+        .clone()
+        .unwrap_or_else(|| settings.paths.out.clone())
 }
 
 async fn run_one(
@@ -92,6 +106,7 @@ async fn run_one(
     due: &Due,
     now: DateTime<Utc>,
     tz: chrono_tz::Tz,
+    told: &mut Told,
 ) -> String {
     // The production date on the cover is the local date of the run.
     let as_of = now.with_timezone(&tz).date_naive();
@@ -120,7 +135,12 @@ async fn run_one(
             String::new()
         }
     );
-    match run::execute(settings, &plan).await {
+    let key = (due.report, due.period.id.clone());
+    let result = run::execute(settings, &plan).await;
+    if result.is_ok() {
+        told.failed.remove(&key);
+    }
+    match result {
         Ok(Executed::Done(o)) => {
             let sent = o.deliveries.iter().filter(|d| d.delivered()).count();
             let told = o
@@ -165,11 +185,24 @@ async fn run_one(
                 tracing::warn!(report = %due.report, period = %due.period.id, "data not yet arrived; will try again: {reason}");
                 return format!("{what}: data not yet arrived, will try again: {reason}");
             }
+            // A run refused before the ledger recorded it is due again at every beat.
+            let recorded = Ledger::open(&settings.paths.ledger_for(&out_of(settings, places)))
+                .and_then(|l| l.scheduled_attempts(due.report.as_str(), &due.period.id))
+                .is_ok_and(|a| a.gave_up);
             let why = if missing {
                 "The data had still not arrived after the last try."
-            } else {
+            } else if recorded {
                 "The run failed; it is not tried again by itself."
+            } else {
+                "It was refused before it began, so it is tried again at every heartbeat \
+                 until it works; you are not mailed again about it."
             };
+            tracing::error!(error.message = %reason, report = %due.report, period = %due.period.id, "scheduled run failed");
+            if told.failed.contains(&key) {
+                return format!(
+                    "{what}: FAILED again (the admins were told the first time): {reason}"
+                );
+            }
             let body = format!(
                 "The scheduled run of {} for {} did not produce a report. {why}\n\n\
                  Reason:\n{reason}\n\nNothing was sent. Once the cause is fixed, run it with:\n\n  \
@@ -182,7 +215,9 @@ async fn run_one(
                 &body,
             )
             .await;
-            tracing::error!(error.message = %reason, report = %due.report, period = %due.period.id, "scheduled run failed");
+            if notice.told() {
+                told.failed.insert(key);
+            }
             format!("{what}: FAILED ({notice}): {reason}")
         }
     }
@@ -231,7 +266,7 @@ pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
 
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
-    let mut told = BTreeSet::new();
+    let mut told = Told::default();
     let mut first = true;
     loop {
         if !first {

@@ -17,35 +17,8 @@ pub fn find_dataset(
     root: &Path,
     ds: &'static Dataset,
 ) -> Result<Option<FoundDataset>, StructuralError> {
-    if !root.is_dir() {
-        return Err(StructuralError::NoRoot(root.to_path_buf()));
-    }
-    let single = root.join(format!("{}.parquet", ds.name));
-    let folder = root.join(ds.name);
-    if single.exists() {
-        regular(&single).map_err(|e| StructuralError::unreadable(ds, &single, e))?;
-    }
-    let (location, mut paths) = match (single.is_file(), folder.is_dir()) {
-        (true, true) => {
-            return Err(StructuralError::Ambiguous {
-                dataset: ds.name.into(),
-                root: root.to_path_buf(),
-            });
-        }
-        (true, false) => (single.clone(), vec![single]),
-        (false, true) => {
-            let mut v = Vec::new();
-            walk_parquet(&folder, &mut v)
-                .map_err(|e| StructuralError::unreadable(ds, &folder, e))?;
-            if v.is_empty() {
-                return Err(StructuralError::EmptyFolder {
-                    dataset: ds.name.into(),
-                    folder,
-                });
-            }
-            (folder, v)
-        }
-        (false, false) => return Ok(None),
+    let Some((location, mut paths)) = locate(root, ds)? else {
+        return Ok(None);
     };
     paths.sort();
 
@@ -77,6 +50,62 @@ pub fn find_dataset(
     }
     found.partition_keys = first_keys.unwrap_or_default();
     Ok(Some(found))
+}
+
+/// Where one dataset's files are: its single file or its folder, and the files. Only
+/// the folder is walked; no file is opened, so a pipe in the folder is refused here
+/// before anything waits on it.
+fn locate(
+    root: &Path,
+    ds: &'static Dataset,
+) -> Result<Option<(PathBuf, Vec<PathBuf>)>, StructuralError> {
+    if !root.is_dir() {
+        return Err(StructuralError::NoRoot(root.to_path_buf()));
+    }
+    let single = root.join(format!("{}.parquet", ds.name));
+    let folder = root.join(ds.name);
+    if single.exists() {
+        regular(&single).map_err(|e| StructuralError::unreadable(ds, &single, e))?;
+    }
+    Ok(match (single.is_file(), folder.is_dir()) {
+        (true, true) => {
+            return Err(StructuralError::Ambiguous {
+                dataset: ds.name.into(),
+                root: root.to_path_buf(),
+            });
+        }
+        (true, false) => Some((single.clone(), vec![single])),
+        (false, true) => {
+            let mut v = Vec::new();
+            walk_parquet(&folder, &mut v)
+                .map_err(|e| StructuralError::unreadable(ds, &folder, e))?;
+            if v.is_empty() {
+                return Err(StructuralError::EmptyFolder {
+                    dataset: ds.name.into(),
+                    folder,
+                });
+            }
+            Some((folder, v))
+        }
+        (false, false) => None,
+    })
+}
+
+/// The named datasets' files that are not regular files (a pipe, socket or device),
+/// found by walking the folders only. A run asks before it takes the report's lock,
+/// so a file that would make it wait never holds the report up. A remote root has none.
+pub fn special_files(root: &Path, names: &[&str]) -> Vec<StructuralError> {
+    if crate::data::remote::is_remote(root) || !root.is_dir() {
+        return Vec::new();
+    }
+    crate::contract::DATASETS
+        .iter()
+        .filter(|d| names.contains(&d.name))
+        .filter_map(|ds| match locate(root, ds) {
+            Err(e @ StructuralError::Unreadable { .. }) => Some(e),
+            _ => None,
+        })
+        .collect()
 }
 
 fn walk_parquet(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

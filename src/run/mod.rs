@@ -170,6 +170,7 @@ pub async fn execute(settings: &Settings, plan: &RunPlan) -> anyhow::Result<Exec
             Executed::InDoubt(s)
         });
     }
+    produce::refuse_special_files(settings, req)?;
     let run_id = ledger.begin(
         req.report.as_str(),
         &period.id,

@@ -124,12 +124,8 @@ struct Loaded {
     session: DataSession,
 }
 
-/// Find the report's datasets, load them and count their data-quality problems.
-async fn load_and_check(
-    settings: &Settings,
-    req: &RunRequest,
-    period: &Period,
-) -> anyhow::Result<(Loaded, QualityReport)> {
+/// The data root a request reads and the datasets its report takes.
+pub(super) fn data_of(settings: &Settings, req: &RunRequest) -> (PathBuf, &'static [&'static str]) {
     let datasets = match req.report.family() {
         Family::Workforce => workforce::DATASETS,
         Family::Service => service::DATASETS,
@@ -138,6 +134,33 @@ async fn load_and_check(
         .data
         .clone()
         .unwrap_or_else(|| settings.paths.data.clone());
+    (data_root, datasets)
+}
+
+/// Refuse a data file a read would wait on for ever, before the report's lock is
+/// taken (nothing is recorded: the run never began).
+pub(super) fn refuse_special_files(settings: &Settings, req: &RunRequest) -> anyhow::Result<()> {
+    let (root, datasets) = data_of(settings, req);
+    let found = crate::data::files::special_files(&root, datasets);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = found.iter().map(|e| format!("  - {e}")).collect();
+    Err(ExtractsUnusable {
+        root: root.display().to_string(),
+        list: list.join("\n"),
+        data_missing: false,
+    }
+    .into())
+}
+
+/// Find the report's datasets, load them and count their data-quality problems.
+async fn load_and_check(
+    settings: &Settings,
+    req: &RunRequest,
+    period: &Period,
+) -> anyhow::Result<(Loaded, QualityReport)> {
+    let (data_root, datasets) = data_of(settings, req);
     let inventory = find_datasets(&data_root, datasets).await;
     if !inventory.errors.is_empty() {
         let list: Vec<String> = inventory

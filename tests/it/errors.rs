@@ -115,7 +115,8 @@ fn identifier_column_refuses_the_file() {
 }
 
 /// A named pipe where a Parquet file should be would block the read for ever, with the
-/// report's lock held: it is refused at once, by name.
+/// report's lock held: it is refused at once, by name, before the run takes the lock
+/// (so no run is recorded).
 #[test]
 fn a_pipe_in_the_data_folder_is_refused_not_waited_on() {
     for inside in [false, true] {
@@ -138,7 +139,8 @@ fn a_pipe_in_the_data_folder_is_refused_not_waited_on() {
             .status()
             .unwrap();
         assert!(made.success());
-        let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
+        let out = tempdir();
+        let r = run_q3(data.path(), out.path(), "2026-Q3");
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
@@ -148,6 +150,8 @@ fn a_pipe_in_the_data_folder_is_refused_not_waited_on() {
             "{}",
             r.stderr
         );
+        let h = run(&["history", "--out", out.path().to_str().unwrap()], &[]);
+        assert!(h.stdout.starts_with("No runs recorded"), "{}", h.stdout);
     }
 }
 

@@ -558,6 +558,42 @@ fn serve_waits_for_a_run_another_process_is_delivering() {
     assert_eq!(notices, 0, "{said}");
 }
 
+/// A scheduled run refused before the ledger records it (a pipe in the data folder) is
+/// due again at every beat: the admins hear of it once, not at every beat.
+#[test]
+fn serve_tells_the_admins_of_a_failure_once() {
+    let (data, out) = (tempdir(), tempdir());
+    write_staff_for_last_quarter(data.path());
+    let pipe = data.path().join("leavers.parquet");
+    let made = Command::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(made.success());
+    let child = start_serve(
+        data.path(),
+        out.path(),
+        london_now() + chrono::Duration::seconds(2),
+        &[(
+            "EQUITY_REPORTS__RECIPIENTS__ADMINS",
+            "[\"admin@example.org\"]",
+        )],
+    );
+    std::thread::sleep(Duration::from_secs(8));
+    let (code, said) = stop(child);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(said.matches("FAILED (").count(), 1, "{said}");
+    assert!(said.matches("FAILED again").count() >= 2, "{said}");
+    let notices: Vec<String> = std::fs::read_dir(out.path().join("outbox"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(notices.len(), 1, "{said}");
+    let notice = unfold(&notices[0]);
+    assert!(
+        notice.contains("is not a regular file")
+            && notice.contains("tried again at every heartbeat"),
+        "{notice}"
+    );
+}
+
 #[test]
 fn serve_sends_at_the_scheduled_time_once_then_stops_on_sigterm() {
     let data = tempdir();
