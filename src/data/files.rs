@@ -177,12 +177,18 @@ fn check_file(
 }
 
 /// Find and check the named datasets under `root`, a folder or an `s3://` prefix.
+/// Their values are read only when the structure is sound: a column of NHS numbers is
+/// then a structural error too ([`crate::data::nhs_numbers`]).
 pub async fn find_datasets(root: &Path, names: &[&str]) -> Inventory {
-    if crate::data::remote::is_remote(root) {
+    let mut inv = if crate::data::remote::is_remote(root) {
         crate::data::remote::take_inventory(root, names).await
     } else {
         take_inventory(root, names)
+    };
+    if inv.errors.is_empty() {
+        inv.errors = crate::data::nhs_numbers::scan(&inv).await;
     }
+    inv
 }
 
 /// Find and check the named datasets under `root` (a report's, or all for `validate`).

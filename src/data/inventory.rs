@@ -40,6 +40,17 @@ pub enum StructuralError {
         family: &'static str,
     },
     #[error(
+        "dataset {dataset}: column `{column}` holds {rows} valid NHS numbers (ten digits that \
+         pass the Modulus 11 check), in {files}; the extract is refused and nothing is read \
+         from it (extracts must be pseudonymised; the values are not shown)"
+    )]
+    NhsNumbers {
+        dataset: String,
+        column: String,
+        rows: u64,
+        files: String,
+    },
+    #[error(
         "dataset {dataset}: {file} lacks required column `{column}` (expected {expected}){hint}"
     )]
     MissingColumn {
@@ -79,6 +90,7 @@ impl StructuralError {
             | EmptyFolder { dataset, .. }
             | Unreadable { dataset, .. }
             | Identifier { dataset, .. }
+            | NhsNumbers { dataset, .. }
             | MissingColumn { dataset, .. }
             | WrongType { dataset, .. }
             | MixedPartitions { dataset, .. } => Some(dataset),

@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod files;
 pub mod inventory;
+pub mod nhs_numbers;
 pub mod quality;
 pub mod query;
 pub mod remote;

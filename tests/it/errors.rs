@@ -341,3 +341,74 @@ fn the_sql_log_holds_every_statement_and_only_aggregated_results() {
         "the per-referral table is made, not returned"
     );
 }
+
+/// A ten-digit NHS number for `stem` (nine digits) by the Modulus 11 rule, if the stem
+/// has one (a remainder of 1 would need a check digit of 10).
+fn nhs_number(stem: u64) -> Option<String> {
+    let s = format!("{stem:09}");
+    let sum: u32 = s
+        .chars()
+        .zip((2..=10).rev())
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = (11 - sum % 11) % 11;
+    (check < 10).then(|| format!("{s}{check}"))
+}
+
+/// A column whose values are NHS numbers is refused whatever its name, naming the file
+/// and the column and never a value; ten-digit pseudonyms that pass the check only by
+/// chance are not.
+#[test]
+fn a_column_of_nhs_numbers_refuses_the_extract() {
+    let stems = (401_023_200..).filter_map(nhs_number);
+    let numbers: Vec<String> = stems.take(13).collect();
+    let id = |s: &str| s.trim_start_matches('s').parse::<usize>().unwrap() - 1;
+    let data = tempdir();
+    write_fixture(data.path());
+    staff_with(data.path(), |c| {
+        let ids: Vec<&str> = fixture_staff()
+            .iter()
+            .map(|r| numbers[id(r.id)].as_str())
+            .collect();
+        c.iter_mut().find(|x| x.0 == "staff_id").unwrap().1 = strs(&ids);
+    });
+    let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "dataset staff_snapshot: column `staff_id` holds 18 valid NHS numbers (ten digits \
+             that pass the Modulus 11 check), in {}",
+            data.path().join("staff_snapshot.parquet").display()
+        )),
+        "{}",
+        r.stderr
+    );
+    for n in &numbers {
+        assert!(!r.stderr.contains(n.as_str()) && !r.stdout.contains(n.as_str()));
+    }
+
+    // pseudonyms of ten digits: the wrong check digit but for a handful
+    let pseudonyms: Vec<String> = (0..13)
+        .map(|i| {
+            let right = &numbers[i];
+            if i < 3 {
+                right.clone()
+            } else {
+                let last = right.as_bytes()[9] - b'0';
+                format!("{}{}", &right[..9], (last + 1) % 10)
+            }
+        })
+        .collect();
+    let data = tempdir();
+    write_fixture(data.path());
+    staff_with(data.path(), |c| {
+        let ids: Vec<&str> = fixture_staff()
+            .iter()
+            .map(|r| pseudonyms[id(r.id)].as_str())
+            .collect();
+        c.iter_mut().find(|x| x.0 == "staff_id").unwrap().1 = strs(&ids);
+    });
+    let r = run_q3(data.path(), tempdir().path(), "2026-Q3");
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("NHS numbers"), "{}", r.stderr);
+}

@@ -1,0 +1,284 @@
+//! NHS numbers in the values of an extract. Identifier columns are refused by their
+//! names (`contract::identifier_family`); this finds the identifiers a name does not
+//! give away: a text column whose values are NHS numbers (a `person_id` that was never
+//! pseudonymised, a code column with numbers typed into it). Each file is read once,
+//! its text columns counted by `queries/quality/nhs_numbers.sql`; the values
+//! themselves never leave the query.
+//!
+//! A column is refused when, over the dataset's files, more than [`HANDFUL`] values pass
+//! the Modulus 11 check and they are most of its NHS-number-shaped values. The second
+//! test keeps pseudonyms that happen to be ten random digits: about 1 in 11 of those
+//! passes the check by chance, where every real NHS number does.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use arrow::array::{Array, Int64Array};
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+
+use crate::contract::ColType;
+use crate::data::inventory::{FoundDataset, Inventory, StructuralError};
+
+/// Valid NHS numbers a column may hold before the extract is refused: a few digits
+/// typed into a code column by mistake are counted (and never shown) on the
+/// data-quality page rather than stopping the report.
+pub const HANDFUL: u64 = 5;
+
+const TEMPLATE: &str = include_str!("../../queries/quality/nhs_numbers.sql");
+
+/// Per column of a dataset: values shaped like an NHS number, those that pass the check,
+/// and the files that hold any that pass.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Tally {
+    shaped: u64,
+    valid: u64,
+    files: Vec<PathBuf>,
+}
+
+impl Tally {
+    fn refused(&self) -> bool {
+        self.valid > HANDFUL && 2 * self.valid > self.shaped
+    }
+}
+
+/// The refusals for the datasets found: one per column that holds NHS numbers.
+pub async fn scan(inv: &Inventory) -> Vec<StructuralError> {
+    let mut errors = Vec::new();
+    for found in inv.found.values() {
+        match scan_dataset(found).await {
+            Ok(tallies) => {
+                for (column, t) in tallies.into_iter().filter(|(_, t)| t.refused()) {
+                    errors.push(StructuralError::NhsNumbers {
+                        dataset: found.dataset.name.into(),
+                        column,
+                        rows: t.valid,
+                        files: t
+                            .files
+                            .iter()
+                            .map(|f| f.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
+                }
+            }
+            Err((file, message)) => errors.push(StructuralError::Unreadable {
+                dataset: found.dataset.name.into(),
+                file,
+                message,
+            }),
+        }
+    }
+    errors
+}
+
+/// The counts of each text column over a dataset's files.
+async fn scan_dataset(
+    found: &FoundDataset,
+) -> Result<BTreeMap<String, Tally>, (PathBuf, String)> {
+    let text: Vec<&str> = found
+        .dataset
+        .columns
+        .iter()
+        .filter(|c| c.ty == ColType::Str && found.file_columns.iter().any(|f| f == c.name))
+        .map(|c| c.name)
+        .collect();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    if text.is_empty() {
+        return Ok(tallies);
+    }
+    // A session of its own: the scan names the file, which the dataset's table cannot,
+    // and it runs in this process whatever engine runs the figures.
+    let ctx = SessionContext::new();
+    if crate::data::remote::is_remote(&found.location) {
+        let (bucket, store) = crate::data::remote::store_for(&found.location.to_string_lossy())
+            .map_err(|e| (found.location.clone(), e.to_string()))?;
+        let url = url::Url::parse(&bucket).map_err(|e| (found.location.clone(), e.to_string()))?;
+        ctx.register_object_store(&url, store);
+    }
+    for file in &found.files {
+        let fail = |e: datafusion::error::DataFusionError| (file.path.clone(), e.to_string());
+        let path = file.path.to_string_lossy();
+        let df = ctx
+            .read_parquet(path.as_ref(), ParquetReadOptions::default())
+            .await
+            .map_err(fail)?;
+        let here: Vec<&str> = text
+            .iter()
+            .copied()
+            .filter(|c| df.schema().field_with_unqualified_name(c).is_ok())
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        ctx.register_table("nhs_number_scan", df.into_view())
+            .map_err(fail)?;
+        let batches = ctx
+            .sql(&statement(&here))
+            .await
+            .map_err(fail)?
+            .collect()
+            .await
+            .map_err(fail)?;
+        ctx.deregister_table("nhs_number_scan").map_err(fail)?;
+        let count = |name: String| -> u64 {
+            batches
+                .first()
+                .and_then(|b| b.column_by_name(&name))
+                .and_then(|a| a.as_any().downcast_ref::<Int64Array>().map(|a| a.value(0)))
+                .map_or(0, |n| n.max(0) as u64)
+        };
+        for c in here {
+            let t = tallies.entry(c.to_string()).or_default();
+            t.shaped += count(format!("{c}|shaped"));
+            let valid = count(format!("{c}|valid"));
+            t.valid += valid;
+            if valid > 0 {
+                t.files.push(file.path.clone());
+            }
+        }
+    }
+    Ok(tallies)
+}
+
+/// One SELECT over the file registered as `nhs_number_scan`, two counts per column.
+fn statement(columns: &[&str]) -> String {
+    // (the file's comments once, not once per column)
+    let body: Vec<&str> = TEMPLATE
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect();
+    let body = body.join("\n");
+    let items: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            body.replace("{{column}}", &format!("CAST(\"{c}\" AS VARCHAR)"))
+                .replace("{{name}}", c)
+        })
+        .collect();
+    format!("SELECT\n{}\nFROM nhs_number_scan", items.join(",\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Modulus 11 worked by hand, independently of the SQL.
+    fn valid(digits: &str) -> bool {
+        let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+        if d.len() != 10 {
+            return false;
+        }
+        let sum: u32 = (0..9).map(|i| d[i] * (10 - i as u32)).sum();
+        let check = (11 - sum % 11) % 11;
+        check == d[9]
+    }
+
+    async fn counts(values: &[Option<&str>]) -> (i64, i64) {
+        let ctx = SessionContext::new();
+        let batch = arrow::record_batch::RecordBatch::try_from_iter([(
+            "v",
+            std::sync::Arc::new(arrow::array::StringArray::from(values.to_vec()))
+                as arrow::array::ArrayRef,
+        )])
+        .unwrap();
+        ctx.register_batch("nhs_number_scan", batch).unwrap();
+        let b = ctx
+            .sql(&statement(&["v"]))
+            .await
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        let get = |i: usize| {
+            b[0].column(i)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .value(0)
+        };
+        (get(0), get(1))
+    }
+
+    #[tokio::test]
+    async fn the_query_counts_shapes_and_check_digits() {
+        // 943 476 5919 is the NHS's own example: 9*10+4*9+3*8+4*7+7*6+6*5+5*4+9*3+1*2
+        // = 299, 299 % 11 = 2, 11 - 2 = 9 = the tenth digit.
+        let values = [
+            Some("9434765919"),   // valid
+            Some("943 476 5919"), // valid, grouped by spaces
+            Some("943-476-5919"), // valid, by hyphens
+            Some("9434765918"),   // shaped, wrong check digit
+            Some("4010232137"),   // valid: 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92, 92 % 11 = 4, 11 - 4 = 7
+            Some("1000000001"),   // shaped: sum 10, remainder 10, check 1 = tenth digit: valid
+            Some("1000000010"),   // sum 10 + 2 = 12, remainder 1: check 10, never valid
+            Some("5000000000"),   // sum 50, remainder 6, check 5: not valid (tenth 0)
+            Some("2000000001"),   // sum 20, remainder 9, check 2: not valid; 1 never
+            Some("943476591"),    // nine digits: not shaped
+            Some("94347659190"),  // eleven digits: not shaped
+            Some("943 476 591 9"), // grouped oddly: ten digits, 13 characters: not shaped
+            Some("A434765919"),   // a letter: not shaped
+            Some("ETH-A"),
+            None,
+        ];
+        let by_hand_shaped = values
+            .iter()
+            .flatten()
+            .filter(|v| {
+                (10..=12).contains(&v.len())
+                    && v.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+                    && v.chars().filter(char::is_ascii_digit).count() == 10
+            })
+            .count() as i64;
+        let by_hand_valid = values
+            .iter()
+            .flatten()
+            .filter(|v| (10..=12).contains(&v.len()) && !v.contains('A'))
+            .filter(|v| valid(v))
+            .count() as i64;
+        assert_eq!((by_hand_shaped, by_hand_valid), (9, 5));
+        assert_eq!(counts(&values).await, (9, 5));
+    }
+
+    #[tokio::test]
+    async fn every_check_digit_of_one_stem() {
+        // the stem 401023213 with each tenth digit: only its check digit, 7, passes;
+        // and a stem whose check would be 10 (remainder 1) passes with none.
+        let stem: Vec<String> = (0..10).map(|d| format!("401023213{d}")).collect();
+        let refs: Vec<Option<&str>> = stem.iter().map(|s| Some(s.as_str())).collect();
+        assert_eq!(counts(&refs).await, (10, 1));
+        // 1*10 + 0 ... + 1*2 = 12: remainder 1, check digit 10
+        let never: Vec<String> = (0..10).map(|d| format!("100000001{d}")).collect();
+        assert!(never.iter().all(|n| !valid(n)));
+        let refs: Vec<Option<&str>> = never.iter().map(|s| Some(s.as_str())).collect();
+        assert_eq!(counts(&refs).await, (10, 0));
+    }
+
+    #[test]
+    fn random_ten_digit_pseudonyms_are_not_refused_but_nhs_numbers_are() {
+        // chance: 10 of 11 remainders give a digit, and that digit is 1 in 10
+        let pseudonyms = Tally {
+            shaped: 11_000,
+            valid: 1_000,
+            files: Vec::new(),
+        };
+        assert!(!pseudonyms.refused());
+        let numbers = Tally {
+            shaped: 1_000,
+            valid: 1_000,
+            files: Vec::new(),
+        };
+        assert!(numbers.refused());
+        let few = Tally {
+            shaped: HANDFUL,
+            valid: HANDFUL,
+            files: Vec::new(),
+        };
+        assert!(!few.refused());
+        let more = Tally {
+            shaped: HANDFUL + 1,
+            valid: HANDFUL + 1,
+            files: Vec::new(),
+        };
+        assert!(more.refused());
+    }
+}
