@@ -2,26 +2,28 @@
 //! template heading, tables, the document around the sections (ordered and picked as
 //! the template says) and one document per audience rounding.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
 use crate::catalog::ReportId;
 use crate::pdf::model::{Block, Document, Item, Section, Table, TableColumn};
 use crate::report::{ReportError, section_shows};
-use crate::template::Template;
+use crate::template::{Template, TemplateError, Vars, Wording, fill_all};
 
 /// A section under the template's `{key}.heading`.
-pub fn section(
-    t: &Template,
+pub fn section<W: Wording>(
+    t: &Template<W>,
     key: &str,
-    v: &BTreeMap<&'static str, String>,
+    v: &Vars,
     new_page: bool,
     blocks: Vec<Block>,
 ) -> Result<Section, ReportError> {
+    let head = t.head(key).ok_or_else(|| TemplateError::Invalid {
+        file: t.own_file().into(),
+        message: format!("missing table [{key}]"),
+    })?;
     Ok(Section {
         key: key.to_string(),
-        heading: t.text(&format!("{key}.heading"), v)?,
+        heading: head.heading.fill(v)?,
         new_page,
         blocks,
     })
@@ -47,17 +49,12 @@ pub fn table_with_total(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Ta
     }
 }
 
-/// The section of a template's `{key}.paragraphs` under `{key}.heading`, on a new page
-/// (the methodology page of every report).
-pub fn paragraphs_section(
-    t: &Template,
-    key: &str,
-    v: &BTreeMap<&'static str, String>,
-) -> Result<Section, ReportError> {
-    let paragraphs = t.texts(&format!("{key}.paragraphs"), v)?;
+/// The methodology page: its paragraphs under its heading, on a new page.
+pub fn methodology_section<W: Wording>(t: &Template<W>, v: &Vars) -> Result<Section, ReportError> {
+    let paragraphs = fill_all(&t.methodology().paragraphs, v)?;
     section(
         t,
-        key,
+        "methodology",
         v,
         true,
         paragraphs.into_iter().map(Block::Paragraph).collect(),
@@ -65,41 +62,41 @@ pub fn paragraphs_section(
 }
 
 /// A report's document: its sections under the template's title and cover lines.
-pub fn document(
-    t: &Template,
-    v: &BTreeMap<&'static str, String>,
+pub fn document<W: Wording>(
+    t: &Template<W>,
+    v: &Vars,
     settings: &crate::config::Settings,
     period: &crate::period::Period,
     sections: Vec<Section>,
     as_of: NaiveDate,
 ) -> Result<Document, ReportError> {
     Ok(Document {
-        title: t.text("title", v)?,
+        title: t.title().fill(v)?,
         period_label: period.label(),
         organisation: settings.report.organisation.clone(),
         produced: as_of,
         classification: settings.report.classification.clone(),
-        cover_lines: t.texts("cover_lines", v)?,
-        keywords: t.texts("keywords", v)?,
+        cover_lines: fill_all(t.cover_lines(), v)?,
+        keywords: fill_all(t.keywords(), v)?,
         sections: order_sections(t, sections)?,
     })
 }
 
 /// The document under the default disclosure rules, and again for each other rounding
 /// some audience of the report gets: `compose` draws the document under given rules.
-pub fn documents(
+pub fn documents<W: Wording>(
     settings: &crate::config::Settings,
     report: ReportId,
     mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
 ) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
+    let t = Template::<W>::load(report)?;
     let rounded = |doc: Document, r: u64| -> Result<Document, ReportError> {
         if r == 0 {
             return Ok(doc);
         }
-        let t = Template::load(report)?;
-        let mut v = BTreeMap::new();
+        let mut v = Vars::new();
         v.insert("round_to", r.to_string());
-        Ok(say_rounded(doc, &t.text("rounding.note", &v)?))
+        Ok(say_rounded(doc, &t.rounding_note().fill(&v)?))
     };
     let document = rounded(compose(&settings.disclosure)?, settings.disclosure.round_to)?;
     let mut variants = Vec::new();
@@ -145,13 +142,13 @@ fn audience_roundings(settings: &crate::config::Settings, report: ReportId) -> V
 
 /// The sections in the order the template lists them (those it leaves out are
 /// dropped), each with the tables and charts its `show` list picks.
-pub fn order_sections(
-    t: &Template,
+pub fn order_sections<W: Wording>(
+    t: &Template<W>,
     sections: Vec<Section>,
-) -> Result<Vec<Section>, crate::template::TemplateError> {
+) -> Result<Vec<Section>, TemplateError> {
     let mut remaining = sections;
     let mut out = Vec::new();
-    for key in t.section_order(t.report_sections)? {
+    for key in t.section_order()? {
         let (take, keep): (Vec<Section>, Vec<Section>) =
             remaining.into_iter().partition(|s| s.key == key);
         for s in take {
@@ -165,15 +162,10 @@ pub fn order_sections(
 /// A section's tables and charts as its template's `show` list gives them: together
 /// where the first of them stood, in the list's order; those it leaves out dropped.
 /// Without a list the section shows all it has, as built.
-fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::TemplateError> {
-    let Some(report) = t.report else {
-        return Ok(s);
-    };
+fn pick_items<W: Wording>(t: &Template<W>, mut s: Section) -> Result<Section, TemplateError> {
+    let report = t.report;
     let known = section_shows(report, &s.key);
-    let list = t.section_shows(
-        &s.key,
-        &known.iter().map(String::as_str).collect::<Vec<_>>(),
-    )?;
+    let list = t.section_shows(&s.key)?;
     let mut items: Vec<Item> = Vec::new();
     let mut blocks = Vec::new();
     let mut slot = None;
@@ -182,7 +174,7 @@ fn pick_items(t: &Template, mut s: Section) -> Result<Section, crate::template::
             Block::Item(i) => {
                 if !known.contains(&i.name) {
                     // a name the code gives that no template could name: a program error
-                    return Err(crate::template::TemplateError::Invalid {
+                    return Err(TemplateError::Invalid {
                         file: format!("report_templates/{report}.toml"),
                         message: format!(
                             "section {} has a table or chart {:?} missing from its list of \

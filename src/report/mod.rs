@@ -7,7 +7,6 @@ pub mod quality_page;
 pub mod service;
 pub mod workforce;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -17,7 +16,7 @@ use crate::data::query::QueryError;
 use crate::data::session::DataSession;
 use crate::metrics::Metrics;
 use crate::pdf::model::Document;
-use crate::template::Template;
+use crate::template::{ServiceWording, Template, WorkforceWording};
 
 use crate::catalog::{Family, ReportId};
 
@@ -32,7 +31,7 @@ pub fn section_shows(report: ReportId, section: &str) -> Vec<String> {
 
 /// Every `{placeholder}` the workforce reports fill somewhere (a test keeps this list
 /// equal to the names their code inserts).
-const WORKFORCE_PLACEHOLDERS: &[&str] = &[
+pub(crate) const WORKFORCE_PLACEHOLDERS: &[&str] = &[
     "baseline_bme_band7_pct",
     "baseline_bme_pct",
     "baseline_label",
@@ -75,7 +74,7 @@ const WORKFORCE_PLACEHOLDERS: &[&str] = &[
 
 /// Every `{placeholder}` the service-user reports fill somewhere (kept equal to the
 /// names their code inserts by a test).
-const SERVICE_PLACEHOLDERS: &[&str] = &[
+pub(crate) const SERVICE_PLACEHOLDERS: &[&str] = &[
     "access_rate",
     "direction",
     "england",
@@ -109,48 +108,14 @@ const SERVICE_PLACEHOLDERS: &[&str] = &[
     "value",
 ];
 
-/// The placeholders a report's templates may use.
-fn placeholders(report: ReportId) -> &'static [&'static str] {
-    match report.family() {
-        Family::Workforce => WORKFORCE_PLACEHOLDERS,
-        Family::Service => SERVICE_PLACEHOLDERS,
-    }
-}
-
-/// Check a report's template before any work: its `sections` list names only sections
-/// the report has, each section's `show` list only tables and charts it has, and every
-/// `{placeholder}` is one the report fills. The error names the file and line.
-/// (Whether a placeholder is filled in the very text that uses it is checked again as
-/// each text is filled.)
+/// Load a report's template before any work: every key, section, figure and
+/// placeholder is checked as it loads ([`Template::from_files`]), and the error names the
+/// file, table and key (and line where it helps).
 pub fn check_template(report: ReportId) -> Result<(), crate::template::TemplateError> {
-    let t = Template::load(report)?;
-    t.section_order(report.section_keys())?;
-    for section in report.section_keys() {
-        let known = section_shows(report, section);
-        t.section_shows(
-            section,
-            &known.iter().map(String::as_str).collect::<Vec<_>>(),
-        )?;
+    match report.family() {
+        Family::Service => Template::<ServiceWording>::load(report).map(drop),
+        Family::Workforce => Template::<WorkforceWording>::load(report).map(drop),
     }
-    let known: Vec<&str> = crate::registry::ids().collect();
-    let none = BTreeMap::new();
-    for id in t.figures("summary.figures", &known)? {
-        t.label(&id, &none)?;
-    }
-    // the columns of a section's tables, each with its heading
-    for section in report.section_keys() {
-        let key = format!("{section}.figures");
-        if *section != "summary" && t.has(&key) {
-            for id in t.figures(&key, &known)? {
-                t.heading(&id, &none)?;
-            }
-        }
-        let key = format!("{section}.compare");
-        if t.has(&key) {
-            t.figure(&key, &known)?;
-        }
-    }
-    t.check_placeholders(placeholders(report))
 }
 
 /// The optional dataset each figure is computed from, by metric id prefix: when that
@@ -265,22 +230,22 @@ mod tests {
     use super::*;
     use crate::pdf::model::{Block, Section};
 
+    use crate::template::edited;
+
     #[test]
     fn every_report_template_lists_known_sections() {
-        for report in ReportId::ALL {
-            check_template(report).unwrap();
-            let t = Template::load(report).unwrap();
+        fn check<W: crate::template::Wording>(report: ReportId) {
+            let t = Template::<W>::load(report).unwrap();
             // every section is printed by default
             assert_eq!(
-                t.section_order(report.section_keys()).unwrap(),
+                t.section_order().unwrap(),
                 report.section_keys(),
                 "{report}"
             );
             // and every table and chart, in the order the code builds them
             for section in report.section_keys() {
                 let known = section_shows(report, section);
-                let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-                let shown = t.section_shows(section, &refs).unwrap();
+                let shown = t.section_shows(section).unwrap();
                 if known.is_empty() {
                     assert_eq!(shown, None, "{report} {section}");
                 } else {
@@ -288,64 +253,32 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn the_show_names_are_the_names_the_code_gives() {
-        let sources = [
-            include_str!("workforce/mod.rs"),
-            include_str!("workforce/sections.rs"),
-            include_str!("workforce/tables.rs"),
-            include_str!("workforce/annual.rs"),
-            include_str!("workforce/annual/pages.rs"),
-            include_str!("workforce/quarterly.rs"),
-            include_str!("service/mod.rs"),
-            include_str!("service/sections.rs"),
-            include_str!("service/tables.rs"),
-            include_str!("service/access.rs"),
-            include_str!("service/equity.rs"),
-            include_str!("quality_page.rs"),
-        ];
-        let mut given: Vec<String> = Vec::new();
-        for src in sources {
-            for (at, _) in src.match_indices("item(") {
-                let rest = src[at + "item(".len()..].trim_start();
-                if let Some(rest) = rest.strip_prefix('"') {
-                    given.push(rest.chars().take_while(|c| *c != '"').collect());
-                }
+        for report in ReportId::ALL {
+            check_template(report).unwrap();
+            match report.family() {
+                Family::Service => check::<ServiceWording>(report),
+                Family::Workforce => check::<WorkforceWording>(report),
             }
         }
-        // names built at run time: each breakdown's table and each trend metric
-        given.extend(service::shows("outcomes"));
-        given.extend(workforce::shows("trend"));
-        // the deprivation charts are named in a list beside their metric
-        given.extend(["access_chart".to_string(), "recovery_chart".to_string()]);
-        given.extend(quality_page::SHOWS.iter().map(|s| s.to_string()));
-        given.sort();
-        given.dedup();
-        let mut listed: Vec<String> = ReportId::ALL
-            .iter()
-            .flat_map(|r| {
-                r.section_keys()
-                    .iter()
-                    .flat_map(move |s| section_shows(*r, s))
-            })
-            .collect();
-        listed.sort();
-        listed.dedup();
-        assert_eq!(listed, given);
     }
 
     #[test]
     fn a_show_list_picks_and_orders_tables_and_keeps_the_text_around_them() {
         use crate::pdf::model::item;
-        let mut t = Template::from_files(vec![(
-            "report_templates/t.toml",
-            "sections = [\"quality\"]\n[quality]\nshow = [\"ethnicity_unknown_table\", \"rows_table\"]\n",
-        )])
+        let shows = |list: &'static str| {
+            move |text: &str| {
+                text.replace(
+                    "show = [\"rows_table\", \"problems_table\", \"ethnicity_unknown_table\"]",
+                    list,
+                )
+            }
+        };
+        let t: Template<ServiceWording> = edited(
+            ReportId::EquityAnnual,
+            "service-common.toml",
+            shows("show = [\"ethnicity_unknown_table\", \"rows_table\"]"),
+        )
         .unwrap();
-        t.report = Some(ReportId::EquityAnnual);
-        t.report_sections = &["quality"];
         let p = |s: &str| Block::Paragraph(s.into());
         let section = Section {
             key: "quality".into(),
@@ -376,13 +309,8 @@ mod tests {
         };
         assert_eq!(text(&out[0]), ["intro", "ethnicity", "rows", "closing"]);
         // without a list, everything as built
-        let mut t = Template::from_files(vec![(
-            "report_templates/t.toml",
-            "sections = [\"quality\"]\n",
-        )])
-        .unwrap();
-        t.report = Some(ReportId::EquityAnnual);
-        t.report_sections = &["quality"];
+        let t: Template<ServiceWording> =
+            edited(ReportId::EquityAnnual, "service-common.toml", shows("")).unwrap();
         let out = order_sections(&t, vec![section.clone()]).unwrap();
         assert_eq!(
             text(&out[0]),
@@ -393,6 +321,89 @@ mod tests {
         bad.blocks.push(item("chart_of_nothing", vec![]));
         let e = order_sections(&t, vec![bad]).unwrap_err().to_string();
         assert!(e.contains("\"chart_of_nothing\""), "{e}");
+    }
+
+    /// Every key a report's files set is one the report reads: taken out, the template
+    /// is refused at load, naming the file, the table and the key. (Lists of tables and
+    /// charts, `show`, may be left out: the section then shows all it has.)
+    #[test]
+    fn a_template_missing_any_key_is_refused_at_load() {
+        fn each<W: crate::template::Wording>(report: ReportId) -> usize {
+            let mut tried = 0;
+            for (file, text) in crate::template::builtin(report) {
+                let mut table = String::new();
+                for (n, line) in text.lines().enumerate() {
+                    let l = line.trim();
+                    if l.starts_with('[') && l.ends_with(']') {
+                        table = l.trim_matches(|c| c == '[' || c == ']').to_string();
+                        continue;
+                    }
+                    // one-line settings of a text (not lists, not figure-keyed tables)
+                    let Some((key, value)) = l.split_once(" = ") else {
+                        continue;
+                    };
+                    if l.starts_with('#') || key.starts_with('"') || !value.starts_with('"') {
+                        continue;
+                    }
+                    let without: String = text
+                        .lines()
+                        .enumerate()
+                        .filter(|(i, _)| *i != n)
+                        .map(|(_, l)| format!("{l}\n"))
+                        .collect();
+                    let short = file.rsplit('/').next().unwrap();
+                    let e = match edited::<W>(report, short, |_| without.clone()) {
+                        Ok(_) => panic!("{report}: {file} without `{table}.{key}` loads"),
+                        Err(e) => e.to_string(),
+                    };
+                    let said = if table.is_empty() {
+                        format!("missing key `{key}`")
+                    } else {
+                        format!("in table [{table}]: missing key `{key}`")
+                    };
+                    let dotted = format!("missing key `{table}.{key}`");
+                    assert!(
+                        e.contains(&said) || e.contains(&dotted),
+                        "{report}: {file} without `{table}.{key}`: {e}"
+                    );
+                    assert!(e.contains(report.as_str()), "{e}");
+                    tried += 1;
+                }
+            }
+            tried
+        }
+        // (one test per report: summary.partial would have been caught in each
+        // service-user report; the counts show every file was walked)
+        assert!(each::<WorkforceWording>(ReportId::WorkforceQuarterly) > 40);
+        assert!(each::<WorkforceWording>(ReportId::WorkforceAnnual) > 60);
+        assert!(each::<ServiceWording>(ReportId::AccessBiannual) > 50);
+        assert!(each::<ServiceWording>(ReportId::EquityAnnual) > 90);
+        let e = edited::<ServiceWording>(ReportId::AccessBiannual, "service-common.toml", |t| {
+            t.replace("partial = ", "# partial = ")
+        })
+        .err()
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            e,
+            "template report_templates/access-biannual.toml (over \
+             report_templates/service-common.toml): in table [summary]: missing key `partial`"
+        );
+        // and a key no report reads is refused too (a misspelling would be ignored)
+        let e = edited::<WorkforceWording>(
+            ReportId::WorkforceQuarterly,
+            "workforce-quarterly.toml",
+            |t| t.replace("no_previous = ", "no_previuos = "),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.ends_with(
+                "in table [summary]: unknown key `no_previuos`, which no report reads (misspelt?)"
+            ),
+            "{e}"
+        );
     }
 
     /// The names a family's code inserts into its placeholder maps (`v`, `vv`), read
@@ -443,12 +454,20 @@ mod tests {
 
     #[test]
     fn sections_follow_the_template_order_and_unlisted_ones_are_dropped() {
-        let mut t = Template::from_files(vec![(
-            "report_templates/t.toml",
-            "sections = [\"quality\", \"summary\"]\n",
-        )])
+        let t: Template<WorkforceWording> = edited(
+            ReportId::WorkforceQuarterly,
+            "workforce-quarterly.toml",
+            |text| {
+                let at = text.find("sections = [").unwrap();
+                let end = at + text[at..].find(']').unwrap() + 1;
+                format!(
+                    "{}sections = [\"quality\", \"summary\"]{}",
+                    &text[..at],
+                    &text[end..]
+                )
+            },
+        )
         .unwrap();
-        t.report_sections = &["summary", "partners", "quality"];
         let s = |key: &str| Section {
             key: key.into(),
             heading: key.to_uppercase(),

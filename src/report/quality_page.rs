@@ -8,7 +8,8 @@ use crate::disclosure::thousands;
 use crate::pdf::model::{Align, Block, col, item};
 use crate::report::compose::table;
 use crate::report::{CsvTable, ReportError};
-use crate::template::Template;
+use crate::template::Vars;
+use crate::template::wording::Quality;
 
 /// The names of the two tables below, for a quality section's `show` list.
 pub const SHOWS: &[&str] = &["rows_table", "problems_table"];
@@ -19,16 +20,16 @@ pub fn rows_and_problems(
     quality: &QualityReport,
     datasets: &[&str],
     not_supplied: &[String],
-    t: &Template,
-    v: &BTreeMap<&'static str, String>,
+    t: &Quality,
+    v: &Vars,
 ) -> Result<Vec<Block>, ReportError> {
     // Records with a fault are not people with a characteristic: their counts are shown
     // exactly, and the page says why.
     let mut blocks = vec![
-        Block::Paragraph(t.text("quality.intro", v)?),
-        Block::Paragraph(t.text("quality.exact", v)?),
+        Block::Paragraph(t.intro.fill(v)?),
+        Block::Paragraph(t.exact.fill(v)?),
     ];
-    let rows_heading = Block::Subheading(t.text("quality.rows_heading", v)?);
+    let rows_heading = Block::Subheading(t.rows_heading.fill(v)?);
     let mut by_ds: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
     for r in &quality.rows_read {
         by_ds
@@ -62,9 +63,9 @@ pub fn rows_and_problems(
         rows,
     ));
     blocks.push(item("rows_table", vec![rows_heading, rows_table]));
-    let mut problems = vec![Block::Subheading(t.text("quality.problems_heading", v)?)];
+    let mut problems = vec![Block::Subheading(t.problems_heading.fill(v)?)];
     if quality.problems.is_empty() {
-        problems.push(Block::Paragraph(t.text("quality.no_problems", v)?));
+        problems.push(Block::Paragraph(t.no_problems.fill(v)?));
     } else {
         let rows = quality
             .problems

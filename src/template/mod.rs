@@ -1,9 +1,19 @@
-//! Report wording from `report_templates/<report>.toml`: headings and sentences with
-//! `{placeholders}`. A placeholder without a value is refused with file and line.
+//! Report wording from `report_templates/<report>.toml` laid over the family's shared
+//! file, read into types ([`wording`]): a key the code reads and the files lack, a key
+//! nothing reads, a placeholder the family never fills, a section or figure name the
+//! report does not have are all refused when the template loads, naming file, table and
+//! key (and line where it helps), so no run can find one missing later.
+
+pub mod text;
+pub mod wording;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::ReportId;
+use serde::de::DeserializeOwned;
+
+use crate::catalog::{Family, ReportId};
+pub use text::{Text, Vars, fill_all};
+pub use wording::{Head, ServiceWording, WorkforceWording};
 
 /// A template that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +42,8 @@ pub enum TemplateError {
         key: String,
         name: String,
     },
+    #[error("template text {text:?}: the program gives placeholder {{{name}}} no value here")]
+    Unfilled { name: String, text: String },
 }
 
 /// What a list of names in a template names.
@@ -62,14 +74,20 @@ impl ListKind {
     }
 }
 
-/// A report's wording: its own file, then any shared file it builds on (a key in the
-/// report's file wins).
-pub struct Template {
+/// A report's wording, `W` one family's types, with the files it was read from (for
+/// the file and line of a later complaint about a list).
+pub struct Template<W> {
+    pub wording: W,
+    /// The report these files word.
+    pub report: ReportId,
     layers: Vec<Layer>,
-    /// The report these files word (none for loose files in tests).
-    pub report: Option<ReportId>,
-    /// The sections the report can print ([`ReportId::section_keys`]).
-    pub report_sections: &'static [&'static str],
+}
+
+impl<W> std::ops::Deref for Template<W> {
+    type Target = W;
+    fn deref(&self) -> &W {
+        &self.wording
+    }
 }
 
 struct Layer {
@@ -80,12 +98,12 @@ struct Layer {
 
 const WORKFORCE_COMMON: (&str, &str) = (
     "report_templates/workforce-common.toml",
-    include_str!("../report_templates/workforce-common.toml"),
+    include_str!("../../report_templates/workforce-common.toml"),
 );
 
 const SERVICE_COMMON: (&str, &str) = (
     "report_templates/service-common.toml",
-    include_str!("../report_templates/service-common.toml"),
+    include_str!("../../report_templates/service-common.toml"),
 );
 
 /// The template files built into the program for a report, most specific first.
@@ -94,46 +112,193 @@ pub fn builtin(report: ReportId) -> Vec<(&'static str, &'static str)> {
         ReportId::WorkforceQuarterly => vec![
             (
                 "report_templates/workforce-quarterly.toml",
-                include_str!("../report_templates/workforce-quarterly.toml"),
+                include_str!("../../report_templates/workforce-quarterly.toml"),
             ),
             WORKFORCE_COMMON,
         ],
         ReportId::WorkforceAnnual => vec![
             (
                 "report_templates/workforce-annual.toml",
-                include_str!("../report_templates/workforce-annual.toml"),
+                include_str!("../../report_templates/workforce-annual.toml"),
             ),
             WORKFORCE_COMMON,
         ],
         ReportId::AccessBiannual => vec![
             (
                 "report_templates/access-biannual.toml",
-                include_str!("../report_templates/access-biannual.toml"),
+                include_str!("../../report_templates/access-biannual.toml"),
             ),
             SERVICE_COMMON,
         ],
         ReportId::EquityAnnual => vec![
             (
                 "report_templates/equity-annual.toml",
-                include_str!("../report_templates/equity-annual.toml"),
+                include_str!("../../report_templates/equity-annual.toml"),
             ),
             SERVICE_COMMON,
         ],
     }
 }
 
-impl Template {
-    /// Parse a report's built-in template files.
-    pub fn load(report: ReportId) -> Result<Template, TemplateError> {
-        let mut t = Template::from_files(builtin(report))?;
-        t.report = Some(report);
-        t.report_sections = report.section_keys();
-        Ok(t)
+/// What a family's wording tells the shared composition (sections, cover, rounding),
+/// and the checks only the family knows.
+pub trait Wording: DeserializeOwned {
+    /// The heading and `show` list of a section, if the files word it.
+    fn head(&self, key: &str) -> Option<Head<'_>>;
+    fn title(&self) -> &Text;
+    fn cover_lines(&self) -> &[Text];
+    fn keywords(&self) -> &[Text];
+    fn sections(&self) -> &[String];
+    fn rounding_note(&self) -> &Text;
+    fn methodology(&self) -> &wording::Methodology;
+    /// The figure lists of the family's sections: (key, figures, compared figure).
+    fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)>;
+    /// Keys a report of the family needs beyond those every report has: `Err(key)`.
+    fn required(&self, report: ReportId) -> Result<(), String>;
+}
+
+impl Wording for ServiceWording {
+    fn head(&self, key: &str) -> Option<Head<'_>> {
+        ServiceWording::head(self, key)
+    }
+    fn title(&self) -> &Text {
+        &self.title
+    }
+    fn cover_lines(&self) -> &[Text] {
+        &self.cover_lines
+    }
+    fn keywords(&self) -> &[Text] {
+        &self.keywords
+    }
+    fn sections(&self) -> &[String] {
+        &self.sections
+    }
+    fn rounding_note(&self) -> &Text {
+        &self.rounding.note
+    }
+    fn methodology(&self) -> &wording::Methodology {
+        &self.methodology
+    }
+    fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
+        let mut out = vec![
+            ("summary".to_string(), &self.summary.figures[..], None),
+            (
+                "access".to_string(),
+                &self.access.figures[..],
+                Some(self.access.compare.as_str()),
+            ),
+            (
+                "interpreter".to_string(),
+                &self.interpreter.figures[..],
+                Some(self.interpreter.compare.as_str()),
+            ),
+        ];
+        if let Some(p) = &self.priority {
+            out.push(("priority".to_string(), &p.figures[..], None));
+        }
+        for (key, b) in [
+            ("engagement", &self.engagement),
+            ("outcomes", &self.outcomes),
+            ("waits", &self.waits),
+        ] {
+            if let Some(b) = b {
+                out.push((key.to_string(), &b.figures[..], Some(b.compare.as_str())));
+            }
+        }
+        out
+    }
+    fn required(&self, _report: ReportId) -> Result<(), String> {
+        let m = &self.methodology;
+        for (key, present) in [
+            ("methodology.targets_heading", m.targets_heading.is_some()),
+            ("methodology.targets", m.targets.is_some()),
+            ("methodology.local_target", m.local_target.is_some()),
+            ("methodology.england", m.england.is_some()),
+            ("methodology.no_england", m.no_england.is_some()),
+            (
+                "quality.ethnicity_intro",
+                self.quality.ethnicity_intro.is_some(),
+            ),
+        ] {
+            if !present {
+                return Err(key.into());
+            }
+        }
+        for dim in crate::report::service::DIMENSIONS {
+            if !self.breakdowns.contains_key(*dim) {
+                return Err(format!("breakdowns.{dim}"));
+            }
+        }
+        // every service figure is labelled (the targets table lists any with a
+        // target); a breakdown table's columns have their headings
+        for id in crate::registry::ids().filter(|i| i.starts_with("tt.")) {
+            if !self.labels.contains_key(id) {
+                return Err(format!("labels.\"{id}\""));
+            }
+        }
+        for (section, figures, _) in self.figure_lists() {
+            if section == "summary" {
+                continue;
+            }
+            if let Some(id) = figures.iter().find(|f| !self.headings.contains_key(*f)) {
+                return Err(format!("headings.\"{id}\" (a column of [{section}])"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Wording for WorkforceWording {
+    fn head(&self, key: &str) -> Option<Head<'_>> {
+        WorkforceWording::head(self, key)
+    }
+    fn title(&self) -> &Text {
+        &self.title
+    }
+    fn cover_lines(&self) -> &[Text] {
+        &self.cover_lines
+    }
+    fn keywords(&self) -> &[Text] {
+        &self.keywords
+    }
+    fn sections(&self) -> &[String] {
+        &self.sections
+    }
+    fn rounding_note(&self) -> &Text {
+        &self.rounding.note
+    }
+    fn methodology(&self) -> &wording::Methodology {
+        &self.methodology
+    }
+    fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
+        vec![("summary".to_string(), &self.summary.figures[..], None)]
+    }
+    fn required(&self, report: ReportId) -> Result<(), String> {
+        let charted = crate::report::section_shows(report, "trend");
+        let labelled = self.summary.figures.iter().chain(&charted);
+        match labelled
+            .into_iter()
+            .find(|id| !self.labels.contains_key(*id))
+        {
+            Some(id) => Err(format!("labels.\"{id}\"")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W: Wording> Template<W> {
+    /// Parse a report's built-in template files and check them whole.
+    pub fn load(report: ReportId) -> Result<Template<W>, TemplateError> {
+        Template::from_files(report, builtin(report))
     }
 
-    /// Parse template files given as (name, text), most specific first.
-    pub fn from_files(files: Vec<(&'static str, &'static str)>) -> Result<Template, TemplateError> {
-        let layers = files
+    /// Parse template files given as (name, text), most specific first, into the
+    /// wording of `report`, and check them whole.
+    pub fn from_files(
+        report: ReportId,
+        files: Vec<(&'static str, &'static str)>,
+    ) -> Result<Template<W>, TemplateError> {
+        let layers: Vec<Layer> = files
             .into_iter()
             .map(|(file, source)| {
                 let root = toml::from_str(source).map_err(|e| TemplateError::Invalid {
@@ -143,94 +308,140 @@ impl Template {
                 Ok(Layer { file, source, root })
             })
             .collect::<Result<_, TemplateError>>()?;
-        Ok(Template {
-            layers,
-            report: None,
-            report_sections: &[],
-        })
-    }
-
-    /// The value at a dotted key and the layer it came from.
-    fn raw(&self, key: &str) -> Result<(&toml::Value, &Layer), TemplateError> {
-        for layer in &self.layers {
-            let mut parts = key.split('.');
-            let mut cur = parts.next().and_then(|p| layer.root.get(p));
-            for part in parts {
-                cur = cur.and_then(|v| v.get(part));
-            }
-            if let Some(v) = cur {
-                return Ok((v, layer));
-            }
+        let mut merged = toml::Table::new();
+        for layer in layers.iter().rev() {
+            merge(&mut merged, &layer.root);
         }
-        Err(TemplateError::Invalid {
-            file: self.layers[0].file.into(),
-            message: format!("missing key `{key}`"),
-        })
-    }
-
-    /// The report's sections in print order, from `sections` in the report's own file:
-    /// each must be one of `known`, once. A section left out is not printed.
-    pub fn section_order(&self, known: &[&str]) -> Result<Vec<String>, TemplateError> {
-        let layer = &self.layers[0];
-        let items = layer
-            .root
-            .get("sections")
-            .ok_or_else(|| TemplateError::Invalid {
-                file: layer.file.into(),
-                message: "missing key `sections` (the order of the report's sections)".into(),
+        let files_named = || {
+            let names: Vec<&str> = layers.iter().map(|l| l.file).collect();
+            names.join(" (over ") + &")".repeat(names.len().saturating_sub(1))
+        };
+        let wording: W =
+            serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
+                TemplateError::Invalid {
+                    file: files_named(),
+                    message: key_error(&e.path().to_string(), &e.into_inner().to_string()),
+                }
             })?;
-        layer.names("sections", items, known, ListKind::Sections)
+        let t = Template {
+            wording,
+            report,
+            layers,
+        };
+        t.check()?;
+        Ok(t)
     }
 
-    /// The tables and charts a section shows, in print order, from its `show` list
-    /// (in whichever file words the section): each must be one of `known`, once. None
-    /// when the section has no `show` list: then it shows all it has.
-    pub fn section_shows(
+    /// Everything about the files that can be known before a run: the report's own
+    /// keys, its sections and their `show` lists, the figures its tables list with
+    /// their labels and headings, and every placeholder.
+    fn check(&self) -> Result<(), TemplateError> {
+        let report = self.report;
+        let own = || TemplateError::Invalid {
+            file: self.layers[0].file.into(),
+            message: String::new(),
+        };
+        self.wording.required(report).map_err(|key| match own() {
+            TemplateError::Invalid { file, .. } => TemplateError::Invalid {
+                file,
+                message: format!("missing key `{key}`"),
+            },
+            e => e,
+        })?;
+        self.section_order()?;
+        for section in report.section_keys() {
+            if self.wording.head(section).is_none() {
+                return Err(TemplateError::Invalid {
+                    file: self.layers[0].file.into(),
+                    message: format!("missing table [{section}], a section of {report}"),
+                });
+            }
+            self.section_shows(section)?;
+        }
+        let known: Vec<&str> = crate::registry::ids().collect();
+        for (section, figures, compare) in self.wording.figure_lists() {
+            let key = format!("{section}.figures");
+            self.names_at(&key, figures, &known, ListKind::Figures)?;
+            if let Some(c) = compare {
+                let key = format!("{section}.compare");
+                self.names_at(&key, &[c.to_string()], &known, ListKind::Figures)?;
+            }
+        }
+        self.check_placeholders(placeholders(report))
+    }
+
+    /// The report's sections in print order, from `sections` in the files: each must
+    /// be one of the report's, once. A section left out is not printed.
+    pub fn section_order(&self) -> Result<Vec<String>, TemplateError> {
+        self.names_at(
+            "sections",
+            self.wording.sections(),
+            self.report.section_keys(),
+            ListKind::Sections,
+        )
+    }
+
+    /// The tables and charts a section shows, in print order, from its `show` list:
+    /// each must be one the section has, once. None when the section has no `show`
+    /// list: then it shows all it has.
+    pub fn section_shows(&self, section: &str) -> Result<Option<Vec<String>>, TemplateError> {
+        let Some(list) = self.wording.head(section).and_then(|h| h.show) else {
+            return Ok(None);
+        };
+        let known = crate::report::section_shows(self.report, section);
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        self.names_at(&format!("{section}.show"), list, &known, ListKind::Shows)
+            .map(Some)
+    }
+
+    /// A list of names set at `key`, each one of `known` and listed once; an error
+    /// names the file that sets it and the line of the name.
+    fn names_at(
         &self,
-        section: &str,
+        key: &str,
+        items: &[String],
         known: &[&str],
-    ) -> Result<Option<Vec<String>>, TemplateError> {
-        let key = format!("{section}.show");
-        match self.raw(&key) {
-            Ok((items, layer)) => layer.names(&key, items, known, ListKind::Shows).map(Some),
-            Err(_) => Ok(None),
+        kind: ListKind,
+    ) -> Result<Vec<String>, TemplateError> {
+        let layer = self.layer_of(key);
+        let start = layer.key_line(key);
+        let mut out: Vec<String> = Vec::new();
+        for name in items {
+            let line = layer.line_from(start, &format!("\"{name}\""));
+            if !known.contains(&name.as_str()) {
+                return Err(TemplateError::UnknownName {
+                    file: layer.file.into(),
+                    line,
+                    list: key.into(),
+                    name: name.clone(),
+                    kind,
+                    known: if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    },
+                });
+            }
+            if out.contains(name) {
+                return Err(TemplateError::Invalid {
+                    file: layer.file.into(),
+                    message: format!("line {line}: `{key}` names {name:?} twice"),
+                });
+            }
+            out.push(name.clone());
         }
+        Ok(out)
     }
 
-    /// The figures listed at `key` (such as `summary.figures`), each one of `known`;
-    /// otherwise the first that is not is refused with its file and line.
-    pub fn figures(&self, key: &str, known: &[&str]) -> Result<Vec<String>, TemplateError> {
-        let (items, layer) = self.raw(key)?;
-        layer.names(key, items, known, ListKind::Figures)
-    }
-
-    /// The one figure named at `key` (such as `outcomes.compare`), one of `known`.
-    pub fn figure(&self, key: &str, known: &[&str]) -> Result<String, TemplateError> {
-        let (item, layer) = self.raw(key)?;
-        let mut names = layer.names(key, item, known, ListKind::Figures)?;
-        match (names.pop(), names.is_empty()) {
-            (Some(name), true) => Ok(name),
-            _ => Err(TemplateError::Invalid {
-                file: layer.file.into(),
-                message: format!("`{key}` must name one figure"),
-            }),
-        }
-    }
-
-    /// Whether any of the files sets `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.raw(key).is_ok()
-    }
-
-    /// Every `{placeholder}` in the template files is one of `known`; otherwise the
-    /// first that is not is refused with its file and line. Comment lines are skipped.
-    pub fn check_placeholders(&self, known: &[&str]) -> Result<(), TemplateError> {
+    /// Every `{placeholder}` in the files is one the family fills; otherwise the first
+    /// that is not is refused with its file and line. Comment lines are skipped.
+    fn check_placeholders(&self, known: &[&str]) -> Result<(), TemplateError> {
         for layer in &self.layers {
             for (i, line) in layer.source.lines().enumerate() {
                 if line.trim_start().starts_with('#') {
                     continue;
                 }
-                for name in placeholder_names(line) {
+                for name in Text::parse(line).placeholders() {
                     if !known.contains(&name) {
                         return Err(TemplateError::UnknownPlaceholder {
                             file: layer.file.into(),
@@ -250,156 +461,139 @@ impl Template {
         Ok(())
     }
 
-    /// The text at `key` (e.g. `summary.intro`) with its placeholders filled.
-    pub fn text(&self, key: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
-        let (v, layer) = self.raw(key)?;
-        let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
-            file: layer.file.into(),
-            message: format!("`{key}` is not text"),
-        })?;
-        layer.fill(key, s, vars)
+    /// The most specific file that sets a dotted key (the report's own when none does).
+    fn layer_of(&self, key: &str) -> &Layer {
+        self.layers
+            .iter()
+            .find(|l| {
+                let mut parts = key.split('.');
+                let mut cur = parts.next().and_then(|p| l.root.get(p));
+                for part in parts {
+                    cur = cur.and_then(|v| v.get(part));
+                }
+                cur.is_some()
+            })
+            .unwrap_or(&self.layers[0])
     }
 
-    /// The label of a figure: `labels."<metric id>"` (the id with its dots), filled.
-    pub fn label(&self, id: &str, vars: &BTreeMap<&str, String>) -> Result<String, TemplateError> {
-        self.by_id("labels", "label", id, vars)
-    }
-
-    /// A figure's column heading in a table: `headings."<metric id>"`, filled.
-    pub fn heading(
-        &self,
-        id: &str,
-        vars: &BTreeMap<&str, String>,
-    ) -> Result<String, TemplateError> {
-        self.by_id("headings", "column heading", id, vars)
-    }
-
-    /// The text of a figure in the table `table` (`labels`, `headings`), from the first
-    /// file that has it.
-    fn by_id(
-        &self,
-        table: &str,
-        what: &str,
-        id: &str,
-        vars: &BTreeMap<&str, String>,
-    ) -> Result<String, TemplateError> {
-        for layer in &self.layers {
-            if let Some(v) = layer.root.get(table).and_then(|t| t.get(id)) {
-                let s = v.as_str().ok_or_else(|| TemplateError::Invalid {
-                    file: layer.file.into(),
-                    message: format!("the {what} of `{id}` is not text"),
-                })?;
-                return layer.fill(id, s, vars);
-            }
-        }
-        Err(TemplateError::Invalid {
-            file: self.layers[0].file.into(),
-            message: format!("no {what} for figure `{id}` (key `{table}.\"{id}\"`)"),
+    /// Wording a family's files may leave out for the reports that do not print it
+    /// (equity-annual's sections, the service methodology's targets): the load refuses
+    /// a report whose files lack what it prints, so a report only meets `Ok` here.
+    pub fn need<'a, T>(&self, o: &'a Option<T>, key: &str) -> Result<&'a T, TemplateError> {
+        o.as_ref().ok_or_else(|| TemplateError::Invalid {
+            file: self.own_file().into(),
+            message: format!("missing key `{key}`"),
         })
     }
 
-    /// The list of texts at `key`, each filled.
-    pub fn texts(
-        &self,
-        key: &str,
-        vars: &BTreeMap<&str, String>,
-    ) -> Result<Vec<String>, TemplateError> {
-        let (v, layer) = self.raw(key)?;
-        let items = v.as_array().ok_or_else(|| TemplateError::Invalid {
-            file: layer.file.into(),
-            message: format!("`{key}` is not a list"),
-        })?;
-        items
-            .iter()
-            .map(|i| {
-                let s = i.as_str().ok_or_else(|| TemplateError::Invalid {
-                    file: layer.file.into(),
-                    message: format!("`{key}` holds a value that is not text"),
-                })?;
-                layer.fill(key, s, vars)
-            })
-            .collect()
+    /// The file to name for a key missing from every file: the report's own.
+    pub fn own_file(&self) -> &'static str {
+        self.layers[0].file
     }
 }
 
-/// The `{name}`s in a line of template text (names of lower-case letters, digits and
-/// underscores; TOML's own braces have spaces and `=` in them).
-fn placeholder_names(line: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = line;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                if !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                {
-                    out.push(name);
-                }
-                rest = &after[close + 1..];
+impl Template<ServiceWording> {
+    /// The label of a figure: `labels."<metric id>"` (checked at load for every figure
+    /// a table lists).
+    pub fn label(&self, id: &str) -> Result<&Text, TemplateError> {
+        by_id(&self.labels, self.own_file(), "labels", "label", id)
+    }
+
+    /// A figure's column heading in a breakdown table: `headings."<metric id>"`.
+    pub fn heading(&self, id: &str) -> Result<&Text, TemplateError> {
+        by_id(
+            &self.headings,
+            self.own_file(),
+            "headings",
+            "column heading",
+            id,
+        )
+    }
+
+    /// The heading over a breakdown's table.
+    pub fn breakdown(&self, dim: &str) -> Result<&Text, TemplateError> {
+        by_id(
+            &self.breakdowns,
+            self.own_file(),
+            "breakdowns",
+            "heading",
+            dim,
+        )
+    }
+}
+
+impl Template<WorkforceWording> {
+    /// The label of a figure: `labels."<metric id>"`.
+    pub fn label(&self, id: &str) -> Result<&Text, TemplateError> {
+        by_id(&self.labels, self.own_file(), "labels", "label", id)
+    }
+}
+
+/// The wording of a figure (or breakdown) by its id in one of the tables keyed so.
+fn by_id<'a>(
+    table: &'a BTreeMap<String, Text>,
+    file: &str,
+    name: &str,
+    what: &str,
+    id: &str,
+) -> Result<&'a Text, TemplateError> {
+    table.get(id).ok_or_else(|| TemplateError::Invalid {
+        file: file.into(),
+        message: format!("no {what} for `{id}` (key `{name}.\"{id}\"`)"),
+    })
+}
+
+/// The placeholders a report's templates may use.
+fn placeholders(report: ReportId) -> &'static [&'static str] {
+    match report.family() {
+        Family::Workforce => crate::report::WORKFORCE_PLACEHOLDERS,
+        Family::Service => crate::report::SERVICE_PLACEHOLDERS,
+    }
+}
+
+/// Lay `over` on `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
             }
-            None => break,
         }
     }
-    out
+}
+
+/// serde's complaint about the merged files in a template's words: the table and the
+/// key ("in table [summary]: missing key `partial`").
+fn key_error(path: &str, inner: &str) -> String {
+    // (toml adds the table again on a line of its own)
+    let inner = inner
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace("missing field", "missing key")
+        .replace("unknown field", "unknown key");
+    // (an unknown key: say what to do, not the list of every key serde expected)
+    let inner = match inner.split_once(", expected") {
+        Some((head, _)) if inner.starts_with("unknown key") => {
+            format!("{head}, which no report reads (misspelt?)")
+        }
+        _ => inner,
+    };
+    // (the path of an unknown key ends with the key itself)
+    let path = match path.rsplit_once('.') {
+        Some((table, _)) if inner.starts_with("unknown key") => table,
+        None if inner.starts_with("unknown key") => "",
+        _ => path,
+    };
+    if path.is_empty() || path == "." {
+        format!("at the top level: {inner}")
+    } else {
+        format!("in table [{path}]: {inner}")
+    }
 }
 
 impl Layer {
-    /// A list of names at `key`, each one of `known` and listed once; an error names
-    /// this file and the line of the name.
-    fn names(
-        &self,
-        key: &str,
-        items: &toml::Value,
-        known: &[&str],
-        kind: ListKind,
-    ) -> Result<Vec<String>, TemplateError> {
-        let invalid = |message: String| TemplateError::Invalid {
-            file: self.file.into(),
-            message,
-        };
-        // one name alone counts as a list of one
-        let one = [items.clone()];
-        let items = match items {
-            toml::Value::String(_) => &one[..],
-            _ => items
-                .as_array()
-                .ok_or_else(|| invalid(format!("`{key}` is not a list")))?,
-        };
-        let start = self.key_line(key);
-        let mut out: Vec<String> = Vec::new();
-        for item in items {
-            let name = item
-                .as_str()
-                .ok_or_else(|| invalid(format!("`{key}` holds {item}, not a name")))?;
-            let line = self.line_from(start, &format!("\"{name}\""));
-            if !known.contains(&name) {
-                return Err(TemplateError::UnknownName {
-                    file: self.file.into(),
-                    line,
-                    list: key.into(),
-                    name: name.into(),
-                    kind,
-                    known: if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    },
-                });
-            }
-            if out.iter().any(|o| o == name) {
-                return Err(invalid(format!(
-                    "line {line}: `{key}` names {name:?} twice"
-                )));
-            }
-            out.push(name.into());
-        }
-        Ok(out)
-    }
-
     /// The line where a key is set: `sections`, or `show` under `[access]` for
     /// `access.show`.
     fn key_line(&self, key: &str) -> usize {
@@ -436,247 +630,185 @@ impl Layer {
             .find(|(_, l)| l.contains(needle))
             .map_or(0, |(i, _)| i + 1)
     }
+}
 
-    fn fill(
-        &self,
-        key: &str,
-        s: &str,
-        vars: &BTreeMap<&str, String>,
-    ) -> Result<String, TemplateError> {
-        let mut out = String::new();
-        let mut rest = s;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| TemplateError::Invalid {
-                file: self.file.into(),
-                message: format!("`{key}` has an unclosed {{"),
-            })?;
-            let name = &after[..close];
-            match vars.get(name) {
-                Some(v) => out.push_str(v),
-                None => {
-                    return Err(TemplateError::UnknownPlaceholder {
-                        file: self.file.into(),
-                        line: self.line_of(&format!("{{{name}}}")),
-                        key: key.into(),
-                        name: name.into(),
-                    });
-                }
-            }
-            rest = &after[close + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
-
-    fn line_of(&self, needle: &str) -> usize {
-        self.source
-            .lines()
-            .position(|l| l.contains(needle))
-            .map_or(0, |i| i + 1)
-    }
+/// A report's built-in template with one of its files edited (`file` ends the file's
+/// name), loaded as a run would load it.
+#[cfg(test)]
+pub(crate) fn edited<W: Wording>(
+    report: ReportId,
+    file: &str,
+    edit: impl Fn(&str) -> String,
+) -> Result<Template<W>, TemplateError> {
+    let files = builtin(report)
+        .into_iter()
+        .map(|(name, text)| {
+            let text: &'static str = if name.ends_with(file) {
+                Box::leak(edit(text).into_boxed_str())
+            } else {
+                text
+            };
+            (name, text)
+        })
+        .collect();
+    Template::from_files(report, files)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn unknown_placeholder_names_file_and_line() {
-        let t = Template::load(ReportId::WorkforceQuarterly).unwrap();
-        let vars = BTreeMap::new();
-        let e = t.text("summary.intro", &vars).unwrap_err().to_string();
-        assert!(
-            e.contains("report_templates/workforce-quarterly.toml line"),
-            "{e}"
-        );
-        assert!(e.contains("{snapshot_date}"), "{e}");
+    fn load_err<W: Wording>(report: ReportId, file: &str, from: &str, to: &str) -> String {
+        match edited::<W>(report, file, |t| {
+            assert!(t.contains(from), "{file} has no {from:?}");
+            t.replacen(from, to, 1)
+        }) {
+            Ok(_) => panic!("{file} with {to:?} loads"),
+            Err(e) => e.to_string(),
+        }
     }
 
     #[test]
-    fn a_placeholder_no_report_fills_is_refused_at_start_with_file_and_line() {
-        let t = Template::from_files(vec![(
-            "report_templates/x.toml",
-            "# a {comment} is not text\ntitle = \"X\"\n[summary]\nintro = \"On {snapshot_date} there were {headcont} staff.\"\n",
-        )])
-        .unwrap();
-        let e = t
-            .check_placeholders(&["snapshot_date", "headcount"])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "template report_templates/x.toml line 4: unknown placeholder {headcont} in `intro`"
+    fn an_unknown_placeholder_is_refused_at_load_with_file_and_line() {
+        let e = load_err::<WorkforceWording>(
+            ReportId::WorkforceQuarterly,
+            "workforce-quarterly.toml",
+            "{headcount}",
+            "{headcont}",
         );
-        assert!(t.check_placeholders(&["snapshot_date", "headcont"]).is_ok());
+        assert!(
+            e.starts_with("template report_templates/workforce-quarterly.toml line ")
+                && e.ends_with(": unknown placeholder {headcont} in `intro`"),
+            "{e}"
+        );
+        // a name the other family fills is not one this family has
+        let e = load_err::<WorkforceWording>(
+            ReportId::WorkforceAnnual,
+            "workforce-common.toml",
+            "{min_count_less_one}",
+            "{access_rate}",
+        );
+        assert!(e.contains("unknown placeholder {access_rate}"), "{e}");
     }
 
     #[test]
     fn sections_must_be_known_and_listed_once() {
-        let t = Template::from_files(vec![(
-            "report_templates/x.toml",
-            "title = \"X\"\n# order\nsections = [\n  \"summary\",\n  \"sumary\",\n]\n",
-        )])
-        .unwrap();
-        let e = t
-            .section_order(&["summary", "quality"])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "template report_templates/x.toml line 5: `sections` names \"sumary\", which this \
-             report does not have; its sections are summary, quality"
+        let e = load_err::<ServiceWording>(
+            ReportId::AccessBiannual,
+            "access-biannual.toml",
+            "  \"sources\",",
+            "  \"sorces\",",
         );
-        let t = Template::from_files(vec![(
-            "report_templates/y.toml",
-            "sections = [\"quality\", \"summary\", \"quality\"]\n",
-        )])
-        .unwrap();
-        let e = t
-            .section_order(&["summary", "quality"])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("names \"quality\" twice"), "{e}");
-        let t = Template::from_files(vec![("report_templates/z.toml", "title = \"Z\"\n")]).unwrap();
-        let e = t.section_order(&["summary"]).unwrap_err().to_string();
         assert!(
-            e.contains("report_templates/z.toml: missing key `sections`"),
+            e.starts_with("template report_templates/access-biannual.toml line ")
+                && e.ends_with(
+                    ": `sections` names \"sorces\", which this report does not have; its \
+                     sections are summary, access, sources, interpreter, methodology, quality"
+                ),
             "{e}"
         );
+        let e = load_err::<ServiceWording>(
+            ReportId::AccessBiannual,
+            "access-biannual.toml",
+            "  \"sources\",",
+            "  \"quality\",",
+        );
+        assert!(e.contains("`sections` names \"quality\" twice"), "{e}");
     }
 
     #[test]
     fn a_show_list_names_only_what_the_section_has_once() {
-        let t = Template::from_files(vec![
-            (
-                "report_templates/x.toml",
-                "sections = [\"access\"]\n[summary]\nshow = [\"headline_table\"]\n[access]\nheading = \"A\"\nshow = [\n  \"representation_chart\",\n  \"ethnic_grop_table\",\n]\n",
-            ),
-            (
-                "report_templates/common.toml",
-                "[quality]\nshow = [\"rows_table\", \"rows_table\"]\n",
-            ),
-        ])
-        .unwrap();
-        let e = t
-            .section_shows("access", &["representation_chart", "ethnic_group_table"])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "template report_templates/x.toml line 8: `access.show` names \"ethnic_grop_table\", \
-             which this section does not have; its tables and charts are representation_chart, \
-             ethnic_group_table"
+        let e = load_err::<ServiceWording>(
+            ReportId::EquityAnnual,
+            "service-common.toml",
+            "  \"ethnic_group_table\",",
+            "  \"ethnic_grop_table\",",
         );
-        // a list in the shared file is checked there
-        let e = t
-            .section_shows("quality", &["rows_table"])
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "template report_templates/common.toml: line 2: `quality.show` names \"rows_table\" twice"
+        assert!(
+            e.starts_with("template report_templates/service-common.toml line ")
+                && e.contains(
+                    ": `access.show` names \"ethnic_grop_table\", which this section does \
+                     not have; its tables and charts are representation_chart, "
+                ),
+            "{e}"
         );
-        assert_eq!(
-            t.section_shows("summary", &["headline_table"]).unwrap(),
-            Some(vec!["headline_table".to_string()])
+        let e = load_err::<WorkforceWording>(
+            ReportId::WorkforceQuarterly,
+            "workforce-common.toml",
+            "show = [\"rows_table\", \"problems_table\"",
+            "show = [\"rows_table\", \"rows_table\"",
         );
-        assert_eq!(t.section_shows("trend", &["wf.bme_pct"]).unwrap(), None);
+        assert!(
+            e.contains("`quality.show` names \"rows_table\" twice"),
+            "{e}"
+        );
     }
 
     #[test]
-    fn a_figures_list_names_only_registry_figures_and_every_service_figure_has_a_label() {
-        let t = Template::from_files(vec![(
-            "report_templates/x.toml",
-            "sections = []\n[summary]\nfigures = [\n  \"tt.referrals\",\n  \"tt.recovery\",\n]\n",
-        )])
-        .unwrap();
-        let known: Vec<&str> = crate::registry::ids().collect();
-        let e = t
-            .figures("summary.figures", &known)
-            .unwrap_err()
-            .to_string();
+    fn figure_lists_name_registry_figures_with_their_words() {
+        let e = load_err::<ServiceWording>(
+            ReportId::EquityAnnual,
+            "equity-annual.toml",
+            "  \"tt.recovery_pct\",\n  \"tt.reliable_improvement_pct\",\n  \"tt.reliable_recovery_pct\",\n  \"tt.reliable_deterioration_pct\",",
+            "  \"tt.recovery\",\n  \"tt.reliable_improvement_pct\",\n  \"tt.reliable_recovery_pct\",\n  \"tt.reliable_deterioration_pct\",",
+        );
         assert!(
-            e.starts_with(
-                "template report_templates/x.toml line 5: `summary.figures` names \"tt.recovery\", \
-                 which this section does not have; its figures are wf.headcount, "
+            e.contains(
+                "`summary.figures` names \"tt.recovery\", which this section does not have; \
+                 its figures are wf.headcount, "
             ),
             "{e}"
         );
-        for report in [ReportId::EquityAnnual, ReportId::AccessBiannual] {
-            let t = Template::load(report).unwrap();
-            for id in crate::registry::ids().filter(|i| i.starts_with("tt.")) {
-                t.label(id, &BTreeMap::new()).unwrap();
-            }
-        }
+        let e = load_err::<ServiceWording>(
+            ReportId::EquityAnnual,
+            "equity-annual.toml",
+            "compare = \"tt.wait_6wk_pct\"",
+            "compare = \"tt.wait_6wk\"",
+        );
+        assert!(e.contains("`waits.compare` names \"tt.wait_6wk\""), "{e}");
+        // a column without its heading, a figure without its label
+        let e = load_err::<ServiceWording>(
+            ReportId::EquityAnnual,
+            "equity-annual.toml",
+            "\"tt.wait_median_days\" = \"Median wait (days)\"",
+            "",
+        );
+        assert_eq!(
+            e,
+            "template report_templates/equity-annual.toml: missing key \
+             `headings.\"tt.wait_median_days\" (a column of [waits])`"
+        );
+        let e = load_err::<WorkforceWording>(
+            ReportId::WorkforceAnnual,
+            "workforce-common.toml",
+            "\"wf.male_pct\" = ",
+            "\"wf.men_pct\" = ",
+        );
+        assert!(e.contains("missing key `labels.\"wf.male_pct\"`"), "{e}");
     }
 
     #[test]
-    fn a_compared_figure_is_one_registry_figure_and_every_column_has_a_heading() {
-        let known: Vec<&str> = crate::registry::ids().collect();
-        let t = |text: &'static str| {
-            Template::from_files(vec![("report_templates/x.toml", text)]).unwrap()
+    fn a_report_file_overrides_the_shared_one() {
+        let v = |noun: &str| {
+            let mut v = Vars::new();
+            v.insert("period_noun", noun.to_string());
+            v
         };
-        let typo = t("[waits]\nfigures = [\"tt.referrals\"]\ncompare = \"tt.wait_6wk\"\n");
-        let e = t_err(typo.figure("waits.compare", &known));
-        assert!(
-            e.starts_with(
-                "template report_templates/x.toml line 3: `waits.compare` names \"tt.wait_6wk\", \
-                 which this section does not have; its figures are "
-            ),
-            "{e}"
-        );
-        let two = t("[waits]\ncompare = [\"tt.referrals\", \"tt.dna_pct\"]\n");
-        assert_eq!(
-            t_err(two.figure("waits.compare", &known)),
-            "template report_templates/x.toml: `waits.compare` must name one figure"
-        );
-        let bare = t("[headings]\n\"tt.referrals\" = \"Referrals\"\n");
-        assert_eq!(
-            bare.heading("tt.referrals", &BTreeMap::new()).unwrap(),
-            "Referrals"
-        );
-        assert_eq!(
-            t_err(bare.heading("tt.dna_pct", &BTreeMap::new())),
-            "template report_templates/x.toml: no column heading for figure `tt.dna_pct` \
-             (key `headings.\"tt.dna_pct\"`)"
-        );
-        // every column the service reports list has its heading in the built-in files
-        for report in [ReportId::EquityAnnual, ReportId::AccessBiannual] {
-            crate::report::check_template(report).unwrap();
-        }
-    }
-
-    fn t_err<T: std::fmt::Debug>(r: Result<T, TemplateError>) -> String {
-        r.unwrap_err().to_string()
-    }
-
-    #[test]
-    fn a_report_file_overrides_the_shared_one_and_errors_name_the_right_file() {
-        let t = Template::load(ReportId::WorkforceAnnual).unwrap();
-        let mut vars = BTreeMap::new();
-        vars.insert("period_noun", "year".to_string());
+        let a = Template::<WorkforceWording>::load(ReportId::WorkforceAnnual).unwrap();
+        let q = Template::<WorkforceWording>::load(ReportId::WorkforceQuarterly).unwrap();
         // only in the shared file
         assert_eq!(
-            t.text("indicators.turnover", &vars).unwrap(),
+            a.indicators.turnover.fill(&v("year")).unwrap(),
             "Turnover in the year: leavers as a share of the mean number of staff in post"
         );
         // in both: the report's own wins
-        let q = Template::load(ReportId::WorkforceQuarterly).unwrap();
-        assert_ne!(
-            t.text("summary.change_header", &vars).unwrap(),
-            q.text("summary.change_header", &vars).unwrap()
+        assert_eq!(a.summary.change_header.source(), "Change since last year");
+        assert_eq!(
+            q.summary.change_header.source(),
+            "Change since last quarter"
         );
-        let e = t.text("quality.intro", &BTreeMap::new());
-        assert!(e.is_ok(), "quality.intro has no placeholder");
-        let e = t
-            .text("training.intro", &BTreeMap::new())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("report_templates/workforce-common.toml line"),
-            "{e}"
-        );
+        // and only the annual report words its own sections
+        assert!(a.trend.is_some() && q.trend.is_none());
+        assert!(q.need(&q.trend, "trend").is_err());
     }
 }

@@ -39,10 +39,11 @@ pub async fn compute(
         earlier: earlier.to_vec(),
     };
     let mut b = Builder::new(s, &g, settings, period, &quality, REPORT, &shown)?;
-    let (document, variants) = documents(settings, REPORT, |d| {
-        b.disclosure = d.clone();
-        compose(&b, &sources, &unknown, as_of)
-    })?;
+    let (document, variants) =
+        documents::<crate::template::ServiceWording>(settings, REPORT, |d| {
+            b.disclosure = d.clone();
+            compose(&b, &sources, &unknown, as_of)
+        })?;
     let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
     Ok(Computed {
@@ -73,7 +74,7 @@ fn compose(
         &v,
         true,
         vec![
-            Block::Paragraph(t.text("sources.intro", &v)?),
+            Block::Paragraph(t.sources.intro.fill(&v)?),
             item(
                 "sources_table",
                 vec![Block::Table(b.sources_table(sources))],
@@ -86,7 +87,7 @@ fn compose(
         &v,
         false,
         vec![
-            Block::Paragraph(t.text("interpreter.intro", &v)?),
+            Block::Paragraph(t.interpreter.intro.fill(&v)?),
             item(
                 "interpreter_table",
                 vec![Block::Table(

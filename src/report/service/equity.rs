@@ -46,10 +46,11 @@ pub async fn compute(
         earlier: earlier.to_vec(),
     };
     let mut b = Builder::new(s, &g, settings, period, &quality, REPORT, &shown)?;
-    let (document, variants) = documents(settings, REPORT, |d| {
-        b.disclosure = d.clone();
-        compose(&b, &unknown, as_of)
-    })?;
+    let (document, variants) =
+        documents::<crate::template::ServiceWording>(settings, REPORT, |d| {
+            b.disclosure = d.clone();
+            compose(&b, &unknown, as_of)
+        })?;
     let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
     let mut extra = extra(&g, &unknown);
@@ -79,9 +80,15 @@ fn compose(
     sections.push(b.access_section(&v)?);
     let t = &b.template;
     for key in THEMES {
-        let mut blocks = vec![Block::Paragraph(t.text(&format!("{key}.intro"), &v)?)];
+        let theme = t
+            .columns(key)
+            .ok_or_else(|| crate::template::TemplateError::Invalid {
+                file: t.own_file().into(),
+                message: format!("missing table [{key}]"),
+            })?;
+        let mut blocks = vec![Block::Paragraph(theme.intro.fill(&v)?)];
         for dim in DIMENSIONS {
-            let heading = t.text(&format!("breakdowns.{dim}"), &v)?;
+            let heading = t.breakdown(dim)?.fill(&v)?;
             let table = b.section_table(key, dim)?;
             blocks.push(item(
                 &dimension_table(dim),
@@ -101,16 +108,13 @@ impl Builder<'_> {
     /// Each priority group's figures beside the service's, with the gap in words.
     fn priority_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let known: Vec<&str> = registry::ids().collect();
-        let figures: Vec<(String, Kind)> = t
-            .figures("priority.figures", &known)?
-            .into_iter()
-            .map(|id| {
-                let kind = display_kind(&id);
-                (id, kind)
-            })
+        let p = t.need(&t.priority, "priority")?;
+        let figures: Vec<(String, Kind)> = p
+            .figures
+            .iter()
+            .map(|id| (id.clone(), display_kind(id)))
             .collect();
-        let mut blocks = vec![Block::Paragraph(t.text("priority.intro", v)?)];
+        let mut blocks = vec![Block::Paragraph(p.intro.fill(v)?)];
         let mut rows = Vec::new();
         for x in self.values("priority_group") {
             let by = [("priority_group", x.as_str())];
@@ -137,17 +141,17 @@ impl Builder<'_> {
         rows.push(service);
         let mut columns = vec![
             col("Priority group", 1.6, Align::Left),
-            col(&t.heading("tt.referrals", v)?, 1.0, Align::Right),
+            col(&t.heading("tt.referrals")?.fill(v)?, 1.0, Align::Right),
         ];
         for (id, _) in &figures {
-            columns.push(col(&t.heading(id, v)?, 1.8, Align::Right));
+            columns.push(col(&t.heading(id)?.fill(v)?, 1.8, Align::Right));
         }
         blocks.insert(
             1,
             item(
                 "priority_table",
                 vec![Block::Table(Table {
-                    note: Some(t.text("priority.note", v)?),
+                    note: Some(t.need(&t.priority, "priority")?.note.fill(v)?),
                     ..table_with_total(columns, rows)
                 })],
             ),
@@ -165,19 +169,25 @@ impl Builder<'_> {
             .into_iter()
             .filter(|id| self.metrics.get(id, &[]).is_some_and(|m| !self.hidden(m)))
             .collect();
-        let mut blocks = vec![Block::Subheading(t.text("priority.standards_heading", v)?)];
+        let mut blocks = vec![Block::Subheading(
+            t.need(&t.priority, "priority")?.standards_heading.fill(v)?,
+        )];
         if met.is_empty() {
-            blocks.push(Block::Paragraph(t.text("priority.standards_none", v)?));
+            blocks.push(Block::Paragraph(
+                t.need(&t.priority, "priority")?.standards_none.fill(v)?,
+            ));
             return Ok(blocks);
         }
-        blocks.push(Block::Paragraph(t.text("priority.standards_intro", v)?));
+        blocks.push(Block::Paragraph(
+            t.need(&t.priority, "priority")?.standards_intro.fill(v)?,
+        ));
         let mut columns = vec![col("Priority group", 1.6, Align::Left)];
         for id in &met {
             let mut vv = v.clone();
-            vv.insert("label", t.label(id, v)?);
+            vv.insert("label", t.label(id)?.fill(v)?);
             vv.insert("target", self.target_words(id, v)?.unwrap_or_default());
             columns.push(col(
-                &t.text("priority.standard_header", &vv)?,
+                &t.need(&t.priority, "priority")?.standard_header.fill(&vv)?,
                 1.8,
                 Align::Left,
             ));
@@ -193,12 +203,13 @@ impl Builder<'_> {
                         Some(value) => {
                             let mut vv = v.clone();
                             vv.insert("value", pct(value));
-                            let key = if meets(self.settings, id, value) {
-                                "priority.meets"
+                            let p = t.need(&t.priority, "priority")?;
+                            let words = if meets(self.settings, id, value) {
+                                &p.meets
                             } else {
-                                "priority.misses"
+                                &p.misses
                             };
-                            t.text(key, &vv)?
+                            words.fill(&vv)?
                         }
                         None => "-".into(),
                     },
@@ -208,7 +219,7 @@ impl Builder<'_> {
             rows.push(row);
         }
         blocks.push(Block::Table(Table {
-            note: Some(t.text("priority.standards_note", v)?),
+            note: Some(t.need(&t.priority, "priority")?.standards_note.fill(v)?),
             ..table(columns, rows)
         }));
         Ok(blocks)
@@ -222,20 +233,21 @@ impl Builder<'_> {
         let mut vv = Vars::new();
         vv.insert("group", group.to_string());
         let ratio = self.metrics.get("tt.representation_ratio", &by);
+        let p = t.need(&t.priority, "priority")?;
         let reading = match ratio.and_then(|m| self.compared(m, Some(1.0))) {
-            Some(std::cmp::Ordering::Less) => Some("priority.under"),
-            Some(std::cmp::Ordering::Greater) => Some("priority.over"),
-            Some(std::cmp::Ordering::Equal) => Some("priority.in_line"),
-            None if ratio.is_some_and(|m| self.hidden(m)) => Some("priority.hidden"),
+            Some(std::cmp::Ordering::Less) => Some(&p.under),
+            Some(std::cmp::Ordering::Greater) => Some(&p.over),
+            Some(std::cmp::Ordering::Equal) => Some(&p.in_line),
+            None if ratio.is_some_and(|m| self.hidden(m)) => Some(&p.hidden),
             None => None,
         };
         let ratio_sentence = match (ratio.filter(|m| m.value.is_some()), reading) {
-            (Some(m), Some(key)) => {
+            (Some(m), Some(words)) => {
                 vv.insert("ratio", self.shown(Some(m), Kind::Ratio, true));
-                vv.insert("ratio_reading", t.text(key, &vv)?);
-                t.text("priority.ratio", &vv)?
+                vv.insert("ratio_reading", words.fill(&vv)?);
+                p.ratio.fill(&vv)?
             }
-            _ => t.text("priority.no_population", &vv)?,
+            _ => p.no_population.fill(&vv)?,
         };
         vv.insert("ratio_sentence", ratio_sentence);
         let rec = self.metrics.get("tt.recovery_pct", &by);
@@ -261,12 +273,12 @@ impl Builder<'_> {
                     "significance",
                     self.reading(Some(m), Some(sv))?.to_lowercase(),
                 );
-                t.text("priority.recovery", &vv)?
+                t.need(&t.priority, "priority")?.recovery.fill(&vv)?
             }
-            _ => t.text("priority.recovery_hidden", &vv)?,
+            _ => t.need(&t.priority, "priority")?.recovery_hidden.fill(&vv)?,
         };
         vv.insert("recovery_sentence", recovery);
-        Ok(t.text("priority.sentence", &vv)?)
+        Ok(t.need(&t.priority, "priority")?.sentence.fill(&vv)?)
     }
 
     /// Access and recovery by deprivation quintile, most deprived first.
@@ -277,17 +289,19 @@ impl Builder<'_> {
             .iter()
             .map(|q| group_label("imd_quintile", q))
             .collect();
-        let mut blocks = vec![Block::Paragraph(t.text("deprivation.intro", v)?)];
-        for (id, key, percent, name) in [
+        let dep = t.need(&t.deprivation, "deprivation")?;
+        let mut blocks = vec![Block::Paragraph(dep.intro.fill(v)?)];
+        // (figure, its chart's title, axis and description, percent?, chart name)
+        for (id, [title, axis, alt], percent, name) in [
             (
                 "tt.access_rate_per_1000",
-                "deprivation.access",
+                [&dep.access_title, &dep.access_axis, &dep.access_alt],
                 false,
                 "access_chart",
             ),
             (
                 "tt.recovery_pct",
-                "deprivation.recovery",
+                [&dep.recovery_title, &dep.recovery_axis, &dep.recovery_alt],
                 true,
                 "recovery_chart",
             ),
@@ -327,17 +341,17 @@ impl Builder<'_> {
             let mut references: Vec<(f64, String)> = overall
                 .map(|o| vec![(o, format!("Service {}", shown(o)))])
                 .unwrap_or_default();
-            let mut alt_text = t.text(&format!("{key}_alt"), &vv)?;
+            let mut alt_text = alt.fill(&vv)?;
             // England's published figure, where an analyst entered one
             if let Some(c) = self.settings.comparators.england.get(id) {
                 references.push((c.value, format!("England {}", shown(c.value))));
                 vv.insert("england", shown(c.value));
                 vv.insert("england_period", c.period.clone());
-                alt_text = format!("{alt_text} {}", t.text("deprivation.england_alt", &vv)?);
+                alt_text = format!("{alt_text} {}", dep.england_alt.fill(&vv)?);
             }
             let chart = Block::LineChart(LineChart {
-                title: t.text(&format!("{key}_title"), &vv)?,
-                axis_label: t.text(&format!("{key}_axis"), &vv)?,
+                title: title.fill(&vv)?,
+                axis_label: axis.fill(&vv)?,
                 x_labels: x_labels.clone(),
                 series: vec![Series {
                     label: "Service".into(),
@@ -406,11 +420,11 @@ impl Builder<'_> {
             v,
             true,
             vec![
-                Block::Paragraph(t.text("ethnic_sex.intro", v)?),
+                Block::Paragraph(t.need(&t.ethnic_sex, "ethnic_sex")?.intro.fill(v)?),
                 item(
                     "ethnic_sex_table",
                     vec![Block::Table(Table {
-                        note: Some(t.text("ethnic_sex.note", v)?),
+                        note: Some(t.need(&t.ethnic_sex, "ethnic_sex")?.note.fill(v)?),
                         ..table(
                             vec![
                                 col("Ethnic group", 1.8, Align::Left),

@@ -26,7 +26,7 @@ use crate::period::Period;
 use crate::registry;
 use crate::report::compose;
 use crate::report::{ReportError, pct};
-use crate::template::Template;
+use crate::template::{ServiceWording, Template};
 
 use figures::{covers, ethnicity_unknown_by_partner, extra, gather, referral_sources};
 
@@ -43,8 +43,7 @@ pub struct Gathered {
     pub previous_missing: Option<String>,
 }
 
-/// Template values by placeholder name.
-type Vars = BTreeMap<&'static str, String>;
+use crate::template::Vars;
 
 /// How a figure is shown in a table column.
 #[derive(Clone, Copy, PartialEq)]
@@ -78,7 +77,7 @@ fn display_kind(id: &str) -> Kind {
 
 /// The breakdowns in report order (their headings are `breakdowns.<name>` in the
 /// template).
-const DIMENSIONS: &[&str] = &[
+pub(crate) const DIMENSIONS: &[&str] = &[
     "priority_group",
     "ethnic_group",
     "ethnic_category",
@@ -134,7 +133,7 @@ struct Builder<'a> {
     disclosure: Disclosure,
     /// Which counts every copy hides, decided once for the run.
     plan: Plan,
-    template: Template,
+    template: Template<ServiceWording>,
 }
 
 impl<'a> Builder<'a> {
@@ -162,7 +161,7 @@ impl<'a> Builder<'a> {
                 .map(|d| d.to_string())
                 .collect(),
             disclosure: settings.disclosure.clone(),
-            template: Template::load(report)?,
+            template: Template::<ServiceWording>::load(report)?,
         })
     }
 
@@ -238,9 +237,9 @@ impl<'a> Builder<'a> {
         let t = &self.template;
         let v = Vars::new();
         Ok(match m.and_then(|m| self.compared(m, overall)) {
-            Some(Ordering::Less) => t.text("words.lower", &v)?,
-            Some(Ordering::Greater) => t.text("words.higher", &v)?,
-            Some(Ordering::Equal) => t.text("words.similar", &v)?,
+            Some(Ordering::Less) => t.words.lower.fill(&v)?,
+            Some(Ordering::Greater) => t.words.higher.fill(&v)?,
+            Some(Ordering::Equal) => t.words.similar.fill(&v)?,
             None => String::new(),
         })
     }

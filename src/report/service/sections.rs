@@ -21,11 +21,10 @@ impl Builder<'_> {
     /// analyst has entered one.
     pub(super) fn summary_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let known: Vec<&str> = registry::ids().collect();
-        let figures = t.figures("summary.figures", &known)?;
+        let figures = &t.summary.figures;
         // the England figures of this table, with their publications
         let mut england = Vec::new();
-        for id in &figures {
+        for id in figures {
             england.extend(self.england_source(id, v)?);
         }
         let mut rows = Vec::new();
@@ -46,7 +45,7 @@ impl Builder<'_> {
                 }
                 _ => "-".into(),
             };
-            let mut row = vec![t.label(id, v)?, self.shown(m, *kind, true), change];
+            let mut row = vec![t.label(id)?.fill(v)?, self.shown(m, *kind, true), change];
             row.extend(self.against_target(id, m, v)?);
             if !england.is_empty() {
                 let c = self.settings.comparators.england.get(id);
@@ -54,9 +53,9 @@ impl Builder<'_> {
             }
             rows.push(row);
         }
-        let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
+        let mut blocks = vec![Block::Paragraph(t.summary.intro.fill(v)?)];
         if !covers(self.span, self.period) {
-            blocks.push(Block::Paragraph(t.text("summary.partial", v)?));
+            blocks.push(Block::Paragraph(t.summary.partial.fill(v)?));
         }
         if let Some(why) = &self.previous_missing {
             blocks.push(Block::Paragraph(why.to_string()));
@@ -64,20 +63,16 @@ impl Builder<'_> {
         let mut columns = vec![
             col("Figure", 2.7, Align::Left),
             col("Value (95 % CI)", 2.2, Align::Right),
-            col(&t.text("summary.change_header", v)?, 1.2, Align::Right),
-            col(&t.text("summary.target_header", v)?, 1.5, Align::Right),
-            col(&t.text("summary.status_header", v)?, 0.9, Align::Left),
+            col(&t.summary.change_header.fill(v)?, 1.2, Align::Right),
+            col(&t.summary.target_header.fill(v)?, 1.5, Align::Right),
+            col(&t.summary.status_header.fill(v)?, 0.9, Align::Left),
         ];
-        let mut note = t.text("summary.note", v)?;
+        let mut note = t.summary.note.fill(v)?;
         if !england.is_empty() {
-            columns.push(col(
-                &t.text("summary.england_header", v)?,
-                1.0,
-                Align::Right,
-            ));
+            columns.push(col(&t.summary.england_header.fill(v)?, 1.0, Align::Right));
             let mut vv = v.clone();
             vv.insert("england_sources", england.join("; "));
-            note = format!("{note} {}", t.text("summary.england_note", &vv)?);
+            note = format!("{note} {}", t.summary.england_note.fill(&vv)?);
         }
         let table = Table {
             note: Some(note),
@@ -93,20 +88,20 @@ impl Builder<'_> {
         let t = &self.template;
         let mut chart = vec![Block::BarChart(self.representation_chart(v)?)];
         if self.not_supplied.iter().any(|d| d == "population") {
-            chart.push(Block::Paragraph(t.text("access.no_population", v)?));
+            chart.push(Block::Paragraph(t.access.no_population.fill(v)?));
         }
         let mut blocks = vec![
-            Block::Paragraph(t.text("access.intro", v)?),
+            Block::Paragraph(t.access.intro.fill(v)?),
             item("representation_chart", chart),
         ];
         for dim in DIMENSIONS {
-            let heading = t.text(&format!("breakdowns.{dim}"), v)?;
+            let heading = t.breakdown(dim)?.fill(v)?;
             let mut table = vec![Block::Subheading(heading)];
             if *dim == "disability" {
-                table.push(Block::Paragraph(t.text("access.no_disability", v)?));
+                table.push(Block::Paragraph(t.access.no_disability.fill(v)?));
             }
             if *dim == "priority_group" {
-                table.push(Block::Paragraph(t.text("access.priority_note", v)?));
+                table.push(Block::Paragraph(t.access.priority_note.fill(v)?));
             }
             table.push(Block::Table(self.section_table("access", dim)?));
             blocks.push(item(&dimension_table(dim), table));
@@ -154,14 +149,14 @@ impl Builder<'_> {
             .filter_map(|b| b.ci.map(|c| c.1).or(b.value))
             .fold(0.0f64, f64::max);
         Ok(BarChart {
-            title: t.text("access.chart_title", v)?,
-            axis_label: t.text("access.chart_axis", v)?,
+            title: t.access.chart_title.fill(v)?,
+            axis_label: t.access.chart_axis.fill(v)?,
             // whole numbers, so the quarter ticks fall on 0.5 steps and 1.0 is on one
             axis_max: top.ceil().max(2.0),
             bars,
-            reference: Some((1.0, t.text("access.chart_reference", v)?)),
+            reference: Some((1.0, t.access.chart_reference.fill(v)?)),
             percent: false,
-            alt_text: t.text("access.chart_alt", v)?,
+            alt_text: t.access.chart_alt.fill(v)?,
         })
     }
 
@@ -169,7 +164,7 @@ impl Builder<'_> {
     /// figure with its publication.
     pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let mut s = compose::paragraphs_section(t, "methodology", v)?;
+        let mut s = compose::methodology_section(t, v)?;
         let mut targets = Vec::new();
         let mut england = Vec::new();
         for id in registry::ids().filter(|id| id.starts_with("tt.")) {
@@ -181,20 +176,29 @@ impl Builder<'_> {
                 };
                 let source = match &target.source {
                     Some(s) => s.clone(),
-                    None => t.text("methodology.local_target", v)?,
+                    None => t
+                        .need(&t.methodology.local_target, "methodology.local_target")?
+                        .fill(v)?,
                 };
                 let words = self.target_words(id, v)?.unwrap_or_default();
-                targets.push(vec![t.label(id, v)?, words, margin, source]);
+                targets.push(vec![t.label(id)?.fill(v)?, words, margin, source]);
             }
             england.extend(self.england_source(id, v)?);
         }
         let mut vv = v.clone();
         vv.insert("england_sources", england.join("; "));
         if !targets.is_empty() {
-            s.blocks
-                .push(Block::Subheading(t.text("methodology.targets_heading", v)?));
-            s.blocks
-                .push(Block::Paragraph(t.text("methodology.targets", v)?));
+            s.blocks.push(Block::Subheading(
+                t.need(
+                    &t.methodology.targets_heading,
+                    "methodology.targets_heading",
+                )?
+                .fill(v)?,
+            ));
+            s.blocks.push(Block::Paragraph(
+                t.need(&t.methodology.targets, "methodology.targets")?
+                    .fill(v)?,
+            ));
             let columns = vec![
                 col("Figure", 2.2, Align::Left),
                 col("Target", 1.1, Align::Left),
@@ -204,9 +208,11 @@ impl Builder<'_> {
             s.blocks.push(Block::Table(table(columns, targets)));
         }
         s.blocks.push(Block::Paragraph(if england.is_empty() {
-            t.text("methodology.no_england", &vv)?
+            t.need(&t.methodology.no_england, "methodology.no_england")?
+                .fill(&vv)?
         } else {
-            t.text("methodology.england", &vv)?
+            t.need(&t.methodology.england, "methodology.england")?
+                .fill(&vv)?
         }));
         Ok(s)
     }
@@ -223,12 +229,15 @@ impl Builder<'_> {
             self.quality,
             DATASETS,
             &self.not_supplied,
-            t,
+            &t.quality,
             v,
         )?;
         let mut ethnicity = vec![
-            Block::Subheading(t.text("quality.ethnicity_heading", v)?),
-            Block::Paragraph(t.text("quality.ethnicity_intro", v)?),
+            Block::Subheading(t.quality.ethnicity_heading.fill(v)?),
+            Block::Paragraph(
+                t.need(&t.quality.ethnicity_intro, "quality.ethnicity_intro")?
+                    .fill(v)?,
+            ),
         ];
         let names: BTreeMap<String, String> = self
             .settings
@@ -326,7 +335,7 @@ impl Builder<'_> {
             return Ok(None);
         };
         let value = plain(c.value, display_kind(id));
-        let label = self.template.label(id, v)?;
+        let label = self.template.label(id)?.fill(v)?;
         Ok(Some(format!(
             "{label} {value} ({}, {})",
             c.source, c.period
@@ -341,11 +350,11 @@ impl Builder<'_> {
         };
         let mut vv = v.clone();
         vv.insert("target", plain(target.value, display_kind(id)));
-        let key = match f.better {
-            Better::Lower => "summary.target_lower",
-            _ => "summary.target_higher",
+        let words = match f.better {
+            Better::Lower => &self.template.summary.target_lower,
+            _ => &self.template.summary.target_higher,
         };
-        Ok(Some(self.template.text(key, &vv)?))
+        Ok(Some(words.fill(&vv)?))
     }
 }
 

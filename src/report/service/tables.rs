@@ -2,7 +2,6 @@
 //! group compared with the service, and referral sources by ethnic group.
 
 use crate::pdf::model::{Align, Table, col};
-use crate::registry;
 use crate::report::compose::table_with_total;
 use crate::report::{ReportError, pct};
 
@@ -27,19 +26,22 @@ impl Builder<'_> {
     /// `<section>.compare`.
     pub(super) fn section_table(&self, section: &str, dim: &str) -> Result<Table, ReportError> {
         let t = &self.template;
-        let known: Vec<&str> = registry::ids().collect();
-        let figures = t.figures(&format!("{section}.figures"), &known)?;
-        let compare = t.figure(&format!("{section}.compare"), &known)?;
+        let cols = t
+            .columns(section)
+            .ok_or_else(|| crate::template::TemplateError::Invalid {
+                file: t.own_file().into(),
+                message: format!("missing table [{section}]"),
+            })?;
         let mut columns = Vec::new();
-        for id in figures {
-            let header = t.heading(&id, &Vars::new())?;
+        for id in cols.figures {
+            let header = t.heading(id)?.fill(&Vars::new())?;
             columns.push(Column {
-                kind: display_kind(&id),
-                id,
+                kind: display_kind(id),
+                id: id.clone(),
                 header,
             });
         }
-        self.breakdown_table(dim, &columns, Some(&compare))
+        self.breakdown_table(dim, &columns, Some(cols.compare))
     }
 
     pub(super) fn breakdown_table(

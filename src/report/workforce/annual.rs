@@ -5,8 +5,6 @@
 
 mod pages;
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -23,7 +21,7 @@ use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::compose::documents;
 use crate::report::{Computed, CsvTable, ReportError};
-use crate::template::Template;
+use crate::template::{Template, WorkforceWording};
 
 pub const REPORT: ReportId = ReportId::WorkforceAnnual;
 
@@ -47,8 +45,8 @@ fn partner_rows() -> impl Iterator<Item = &'static str> {
 }
 
 /// How a figure is named in a table or chart title: its label in the wording.
-fn label_of(t: &Template, id: &str) -> Result<String, ReportError> {
-    Ok(t.label(id, &BTreeMap::new())?)
+fn label_of(t: &Template<WorkforceWording>, id: &str) -> Result<String, ReportError> {
+    Ok(t.label(id)?.fill(&Default::default())?)
 }
 
 /// One quarter of the year: its snapshot and figures, if the extracts hold one.
@@ -116,10 +114,11 @@ pub async fn compute(
         quarters: &quarters,
         mix: &mix,
     };
-    let (document, variants) = documents(settings, REPORT, |d| {
-        a.b.disclosure = d.clone();
-        a.compose(as_of)
-    })?;
+    let (document, variants) =
+        documents::<crate::template::WorkforceWording>(settings, REPORT, |d| {
+            a.b.disclosure = d.clone();
+            a.compose(as_of)
+        })?;
     let mut tables = a.b.tables();
     let record = a.b.plan.record().clone();
     tables.push(a.trend_csv());

@@ -8,11 +8,9 @@ use crate::data::session::DataSession;
 use crate::metrics::{Metrics, run_metric_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
-use crate::registry;
 use crate::report::{ReportError, drop_unsupplied};
-use crate::template::Template;
+use crate::template::{Template, WorkforceWording};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 
 use super::{Builder, DATASETS, Gathered, Previous, Shown};
 
@@ -140,12 +138,11 @@ impl Gathered {
         report: crate::catalog::ReportId,
         shown: &Shown,
     ) -> Result<Builder<'a>, ReportError> {
-        let template = Template::load(report)?;
-        let known: Vec<&str> = registry::ids().collect();
+        let template = Template::<WorkforceWording>::load(report)?;
         let mut headlines = Vec::new();
-        for id in template.figures("summary.figures", &known)? {
-            let label = template.label(&id, &BTreeMap::new())?;
-            headlines.push((id, label));
+        for id in &template.summary.figures {
+            let label = template.label(id)?.fill(&Default::default())?;
+            headlines.push((id.clone(), label));
         }
         Ok(Builder {
             plan: super::disclosure_plan(settings, self.snapshot, &self.metrics, shown),

@@ -23,7 +23,7 @@ use crate::pdf::model::{Bar, Document, Section};
 use crate::period::Period;
 use crate::report::compose;
 use crate::report::{ReportError, pct, source_of};
-use crate::template::Template;
+use crate::template::{Template, WorkforceWording};
 
 use figures::{gather, snapshot_in, snapshot_metrics};
 
@@ -129,8 +129,7 @@ struct Previous {
     metrics: Metrics,
 }
 
-/// Template values by placeholder name.
-type Vars = BTreeMap<&'static str, String>;
+use crate::template::Vars;
 
 /// What composes a workforce document: the figures, settings and wording.
 struct Builder<'a> {
@@ -145,7 +144,7 @@ struct Builder<'a> {
     disclosure: Disclosure,
     /// Which counts every copy hides, decided once for the run.
     plan: Plan,
-    template: Template,
+    template: Template<WorkforceWording>,
     /// The summary's figures (the wording's `summary.figures`): (metric id, label).
     headlines: Vec<(String, String)>,
 }

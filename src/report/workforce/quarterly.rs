@@ -39,10 +39,11 @@ pub async fn compute(
         earlier: earlier.to_vec(),
     };
     let mut b = g.builder(settings, period, &quality, REPORT, &shown)?;
-    let (document, variants) = documents(settings, REPORT, |d| {
-        b.disclosure = d.clone();
-        compose(&b, as_of)
-    })?;
+    let (document, variants) =
+        documents::<crate::template::WorkforceWording>(settings, REPORT, |d| {
+            b.disclosure = d.clone();
+            compose(&b, as_of)
+        })?;
     let tables = b.tables();
     let record = b.plan.record().clone();
     Ok(Computed {
@@ -66,7 +67,7 @@ fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
         &v,
         false,
         vec![
-            Block::Paragraph(t.text("representation.intro", &v)?),
+            Block::Paragraph(t.representation.intro.fill(&v)?),
             item(
                 "band_cluster_chart",
                 vec![Block::BarChart(b.bme_cluster_chart(&v)?)],

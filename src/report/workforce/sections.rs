@@ -65,12 +65,12 @@ impl Builder<'_> {
             ]);
         }
         let summary = Table {
-            note: Some(t.text("summary.rag_note", v)?),
+            note: Some(t.summary.rag_note.fill(v)?),
             ..table(
                 vec![
                     col("Figure", 3.2, Align::Left),
                     col("Value (95 % CI)", 2.6, Align::Right),
-                    col(&t.text("summary.change_header", v)?, 1.5, Align::Right),
+                    col(&t.summary.change_header.fill(v)?, 1.5, Align::Right),
                     col(
                         &format!("Change since {}", self.settings.baseline.label),
                         2.0,
@@ -92,15 +92,15 @@ impl Builder<'_> {
         let note = if left_out > 0 {
             let mut vv = v.clone();
             vv.insert("fte_rows", self.d().show_count(left_out));
-            t.text("summary.fte_left_out", &vv)?
+            t.summary.fte_left_out.fill(&vv)?
         } else {
             String::new()
         };
         v.insert("fte_left_out", note);
         let v = &v;
-        let mut blocks = vec![Block::Paragraph(t.text("summary.intro", v)?)];
+        let mut blocks = vec![Block::Paragraph(t.summary.intro.fill(v)?)];
         if self.previous.is_none() {
-            blocks.push(Block::Paragraph(t.text("summary.no_previous", v)?));
+            blocks.push(Block::Paragraph(t.summary.no_previous.fill(v)?));
         }
         blocks.push(item("headline_table", vec![Block::Table(summary)]));
         section(t, "summary", v, true, blocks)
@@ -143,17 +143,17 @@ impl Builder<'_> {
             })
             .collect();
         let reference = match overall.filter(|m| !self.hidden(m)).and_then(|m| m.value) {
-            Some(x) => Some((x, t.text("representation.chart_reference", v)?)),
+            Some(x) => Some((x, t.representation.chart_reference.fill(v)?)),
             None => None,
         };
         let chart = BarChart {
-            title: t.text("representation.chart_title", v)?,
-            axis_label: t.text("representation.chart_axis", v)?,
+            title: t.representation.chart_title.fill(v)?,
+            axis_label: t.representation.chart_axis.fill(v)?,
             axis_max: chart_max(&bars, reference.as_ref()),
             bars,
             reference,
             percent: true,
-            alt_text: t.text("representation.chart_alt", v)?,
+            alt_text: t.representation.chart_alt.fill(v)?,
         };
         Ok(chart)
     }
@@ -166,7 +166,7 @@ impl Builder<'_> {
             v,
             true,
             vec![
-                Block::Paragraph(t.text("partners.intro", v)?),
+                Block::Paragraph(t.partners.intro.fill(v)?),
                 item("partner_table", vec![Block::Table(self.partner_table())]),
             ],
         )
@@ -174,7 +174,7 @@ impl Builder<'_> {
 
     pub(super) fn training_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let mut blocks = vec![Block::Paragraph(t.text("training.intro", v)?)];
+        let mut blocks = vec![Block::Paragraph(t.training.intro.fill(v)?)];
         for ds in self
             .not_supplied
             .iter()
@@ -182,7 +182,7 @@ impl Builder<'_> {
         {
             let mut vv = v.clone();
             vv.insert("dataset", ds.clone());
-            blocks.push(Block::Paragraph(t.text("training.not_supplied", &vv)?));
+            blocks.push(Block::Paragraph(t.training.not_supplied.fill(&vv)?));
         }
         blocks.push(item(
             "training_table",
@@ -203,18 +203,18 @@ impl Builder<'_> {
             v,
             new_page,
             vec![
-                Block::Paragraph(t.text("indicators.intro", v)?),
+                Block::Paragraph(t.indicators.intro.fill(v)?),
                 item(
                     "indicator_table",
                     vec![Block::Table(self.indicator_table(v)?)],
                 ),
-                Block::Paragraph(t.text("indicators.outside", v)?),
+                Block::Paragraph(t.indicators.outside.fill(v)?),
             ],
         )
     }
 
     pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        compose::paragraphs_section(&self.template, "methodology", v)
+        compose::methodology_section(&self.template, v)
     }
 
     pub(super) fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {

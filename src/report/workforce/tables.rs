@@ -194,7 +194,7 @@ impl Builder<'_> {
         let m = &d.as_shown(m);
         let (shown, reading) = match m.value {
             // An empty group or no events is not a small number: say why there is no ratio.
-            None => ("-".to_string(), t.text("indicators.not_computable", v)?),
+            None => ("-".to_string(), t.indicators.not_computable.fill(v)?),
             _ if hidden => ("*".to_string(), "Hidden: small numbers".to_string()),
             Some(r) => {
                 let ci = match (m.ci_low, m.ci_high) {
@@ -206,17 +206,17 @@ impl Builder<'_> {
                 vv.insert("second", group_label(&m.groups[1].group).to_string());
                 vv.insert("ratio", format!("{r:.2}"));
                 let mut reading = if (0.8..=1.25).contains(&r) {
-                    t.text("indicators.no_adverse", &vv)?
+                    t.indicators.no_adverse.fill(&vv)?
                 } else if r > 1.25 {
-                    t.text("indicators.higher", &vv)?
+                    t.indicators.higher.fill(&vv)?
                 } else {
-                    t.text("indicators.lower", &vv)?
+                    t.indicators.lower.fill(&vv)?
                 };
                 let includes_one =
                     matches!((m.ci_low, m.ci_high), (Some(lo), Some(hi)) if lo <= 1.0 && hi >= 1.0);
                 if includes_one && !(0.8..=1.25).contains(&r) {
                     vv.insert("reading", reading);
-                    reading = t.text("indicators.chance", &vv)?;
+                    reading = t.indicators.chance.fill(&vv)?;
                 }
                 (format!("{r:.2}{ci}"), reading)
             }
@@ -228,12 +228,12 @@ impl Builder<'_> {
         let t = &self.template;
         let mut rows = Vec::new();
         for (id, key) in [
-            ("wres2.relative_likelihood", "indicators.wres2"),
-            ("wres3.relative_likelihood", "indicators.wres3"),
-            ("wres4.relative_likelihood", "indicators.wres4"),
-            ("wdes2.relative_likelihood", "indicators.wdes2"),
+            ("wres2.relative_likelihood", &t.indicators.wres2),
+            ("wres3.relative_likelihood", &t.indicators.wres3),
+            ("wres4.relative_likelihood", &t.indicators.wres4),
+            ("wdes2.relative_likelihood", &t.indicators.wdes2),
         ] {
-            let label = t.text(key, v)?;
+            let label = key.fill(v)?;
             match self.metrics.get(id, &[]) {
                 Some(m) => {
                     let [rates, shown, reading] = self.likelihood_cells(m, v)?;
@@ -249,7 +249,7 @@ impl Builder<'_> {
         }
         let board = self.metrics.get("wres9.board_bme_pct", &[]);
         rows.push(vec![
-            t.text("indicators.wres9", v)?,
+            t.indicators.wres9.fill(v)?,
             board.map_or("no board members recorded".into(), |m| {
                 format!(
                     "{} of {}",
@@ -263,7 +263,7 @@ impl Builder<'_> {
         let turnover =
             |by: &[(&str, &str)]| self.shown(self.metrics.get("wf.turnover_pct", by), false);
         rows.push(vec![
-            t.text("indicators.turnover", v)?,
+            t.indicators.turnover.fill(v)?,
             format!(
                 "White: {}; BME: {}; disabled: {}; not disabled: {}",
                 turnover(&[("wres_group", "White")]),
@@ -295,10 +295,10 @@ impl Builder<'_> {
             self.quality,
             DATASETS,
             self.not_supplied,
-            t,
+            &t.quality,
             v,
         )?;
-        let heading = Block::Subheading(t.text("quality.ethnicity_heading", v)?);
+        let heading = Block::Subheading(t.quality.ethnicity_heading.fill(v)?);
         let keys = self.partner_keys();
         let col_unknown = self.partner_pct_column("wf.ethnicity_unknown_pct", &keys);
         let mut rows: Vec<Vec<String>> = keys

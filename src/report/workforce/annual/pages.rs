@@ -17,9 +17,11 @@ impl Annual<'_> {
     pub(super) fn trend_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let b = &self.b;
         let t = &b.template;
-        let mut blocks = vec![Block::Paragraph(t.text("trend.intro", v)?)];
+        let mut blocks = vec![Block::Paragraph(t.need(&t.trend, "trend")?.intro.fill(v)?)];
         if self.quarters.iter().any(|q| q.metrics.is_none()) {
-            blocks.push(Block::Paragraph(t.text("trend.missing", v)?));
+            blocks.push(Block::Paragraph(
+                t.need(&t.trend, "trend")?.missing.fill(v)?,
+            ));
         }
         let x_labels: Vec<String> = self.quarters.iter().map(|q| q.label.clone()).collect();
         for id in TRENDS {
@@ -31,7 +33,9 @@ impl Annual<'_> {
                     vv.insert("figure", title.to_string());
                     blocks.push(item(
                         id,
-                        vec![Block::Paragraph(t.text("trend.not_supplied", &vv)?)],
+                        vec![Block::Paragraph(
+                            t.need(&t.trend, "trend")?.not_supplied.fill(&vv)?,
+                        )],
                     ));
                 }
                 continue;
@@ -93,8 +97,8 @@ impl Annual<'_> {
                 },
             );
             let chart = Block::LineChart(LineChart {
-                title: t.text("trend.chart_title", &vv)?,
-                axis_label: t.text("trend.chart_axis", &vv)?,
+                title: t.need(&t.trend, "trend")?.chart_title.fill(&vv)?,
+                axis_label: t.need(&t.trend, "trend")?.chart_axis.fill(&vv)?,
                 x_labels: x_labels.clone(),
                 series: vec![Series {
                     label: "All partners".into(),
@@ -103,7 +107,7 @@ impl Annual<'_> {
                 }],
                 references,
                 percent: true,
-                alt_text: t.text("trend.chart_alt", &vv)?,
+                alt_text: t.need(&t.trend, "trend")?.chart_alt.fill(&vv)?,
             });
             blocks.push(item(id, vec![chart]));
         }
@@ -167,13 +171,13 @@ impl Annual<'_> {
             rows.push(row);
         }
         let chart = BarChart {
-            title: t.text("wres1.chart_title", v)?,
-            axis_label: t.text("wres1.chart_axis", v)?,
+            title: t.need(&t.wres1, "wres1")?.chart_title.fill(v)?,
+            axis_label: t.need(&t.wres1, "wres1")?.chart_axis.fill(v)?,
             axis_max: 1.0,
             bars,
             reference: None,
             percent: true,
-            alt_text: t.text("wres1.chart_alt", v)?,
+            alt_text: t.need(&t.wres1, "wres1")?.chart_alt.fill(v)?,
         };
         let table = table(
             vec![
@@ -191,7 +195,7 @@ impl Annual<'_> {
             v,
             true,
             vec![
-                Block::Paragraph(t.text("wres1.intro", v)?),
+                Block::Paragraph(t.need(&t.wres1, "wres1")?.intro.fill(v)?),
                 item("band_share_chart", vec![Block::BarChart(chart)]),
                 item("band_share_table", vec![Block::Table(table)]),
             ],
@@ -232,12 +236,14 @@ impl Annual<'_> {
                 };
                 let reading = match (hidden, ci_low, ci_high) {
                     (false, Some(lo), _) if lo > r.population_share => {
-                        t.text("population.higher", v)?
+                        t.need(&t.population, "population")?.higher.fill(v)?
                     }
                     (false, _, Some(hi)) if hi < r.population_share => {
-                        t.text("population.lower", v)?
+                        t.need(&t.population, "population")?.lower.fill(v)?
                     }
-                    (false, Some(_), Some(_)) => t.text("population.similar", v)?,
+                    (false, Some(_), Some(_)) => {
+                        t.need(&t.population, "population")?.similar.fill(v)?
+                    }
                     _ => String::new(),
                 };
                 Ok(vec![
@@ -254,7 +260,7 @@ impl Annual<'_> {
             })
             .collect::<Result<Vec<_>, ReportError>>()?;
         let table = Table {
-            note: Some(t.text("population.note", v)?),
+            note: Some(t.need(&t.population, "population")?.note.fill(v)?),
             ..table(
                 vec![
                     col("Ethnic group", 2.6, Align::Left),
@@ -272,7 +278,7 @@ impl Annual<'_> {
             v,
             true,
             vec![
-                Block::Paragraph(t.text("population.intro", v)?),
+                Block::Paragraph(t.need(&t.population, "population")?.intro.fill(v)?),
                 item("population_table", vec![Block::Table(table)]),
             ],
         )
@@ -282,8 +288,7 @@ impl Annual<'_> {
     /// all of them and where each is reported.
     pub(super) fn outside_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.b.template;
-        let rows = t
-            .texts("outside.indicators", v)?
+        let rows = crate::template::fill_all(&t.need(&t.outside, "outside")?.indicators, v)?
             .into_iter()
             .map(|line| match line.split_once(" | ") {
                 Some((name, source)) => vec![name.to_string(), source.to_string()],
@@ -296,7 +301,7 @@ impl Annual<'_> {
             v,
             false,
             vec![
-                Block::Paragraph(t.text("outside.intro", v)?),
+                Block::Paragraph(t.need(&t.outside, "outside")?.intro.fill(v)?),
                 item(
                     "outside_table",
                     vec![Block::Table(table(
@@ -331,11 +336,13 @@ impl Annual<'_> {
             let mut blocks = Vec::new();
             let present = b.metrics.get("wf.headcount", &by).is_some();
             blocks.push(Block::Paragraph(if !present {
-                t.text("partner_page.no_staff", &vv)?
+                t.need(&t.partner_page, "partner_page")?
+                    .no_staff
+                    .fill(&vv)?
             } else if heads[i] == "*" {
-                t.text("partner_page.small", &vv)?
+                t.need(&t.partner_page, "partner_page")?.small.fill(&vv)?
             } else {
-                t.text("partner_page.intro", &vv)?
+                t.need(&t.partner_page, "partner_page")?.intro.fill(&vv)?
             }));
             let mut rows = vec![vec![
                 "Staff in post (headcount)".to_string(),
@@ -368,12 +375,12 @@ impl Annual<'_> {
                 b.shown(b.metrics.get("mentoring.bme_matched", &[]), false),
             ]);
             for (id, key) in [
-                ("wres2.relative_likelihood", "indicators.wres2"),
-                ("wres3.relative_likelihood", "indicators.wres3"),
-                ("wres4.relative_likelihood", "indicators.wres4"),
-                ("wdes2.relative_likelihood", "indicators.wdes2"),
+                ("wres2.relative_likelihood", &t.indicators.wres2),
+                ("wres3.relative_likelihood", &t.indicators.wres3),
+                ("wres4.relative_likelihood", &t.indicators.wres4),
+                ("wdes2.relative_likelihood", &t.indicators.wdes2),
             ] {
-                let label = t.text(key, v)?;
+                let label = key.fill(v)?;
                 let cell = |m: Option<&Metric>| -> Result<String, ReportError> {
                     Ok(match m {
                         Some(m) => {
@@ -395,7 +402,7 @@ impl Annual<'_> {
                 ]);
             }
             let table = Table {
-                note: Some(t.text("partner_page.note", &vv)?),
+                note: Some(t.need(&t.partner_page, "partner_page")?.note.fill(&vv)?),
                 ..table(
                     vec![
                         col("Figure", 3.0, Align::Left),

@@ -1,0 +1,427 @@
+//! The wording of each report family as types: every key the code reads is a field, so
+//! a file that lacks one is refused when the template loads (naming file, table and
+//! key), and a key no field reads is refused too (a misspelt key would otherwise be
+//! silently ignored). Sections a family's reports do not all have are options, which
+//! the load requires for the reports that print them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::text::Text;
+
+/// What every section has: its heading and the list of tables and charts it shows.
+pub struct Head<'a> {
+    pub heading: &'a Text,
+    pub show: Option<&'a [String]>,
+}
+
+/// Three words for a comparison with an interval.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    pub lower: Text,
+    pub higher: Text,
+    pub similar: Text,
+}
+
+/// The methodology page: paragraphs under a heading.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Methodology {
+    pub heading: Text,
+    pub paragraphs: Vec<Text>,
+    // added after the service reports' own paragraphs
+    pub targets_heading: Option<Text>,
+    pub targets: Option<Text>,
+    pub local_target: Option<Text>,
+    pub england: Option<Text>,
+    pub no_england: Option<Text>,
+}
+
+/// The data-quality page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quality {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub no_problems: Text,
+    pub rows_heading: Text,
+    pub problems_heading: Text,
+    pub ethnicity_heading: Text,
+    pub exact: Text,
+    /// (service-user reports)
+    pub ethnicity_intro: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    pub note: Text,
+}
+
+/// A section of a heading, an introduction and its tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plain {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+}
+
+/// A section of breakdown tables: the figures of their columns and the one each group
+/// is compared with the service on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdowns {
+    pub show: Option<Vec<String>>,
+    pub figures: Vec<String>,
+    pub compare: String,
+    pub heading: Text,
+    pub intro: Text,
+}
+
+/// The headline table of a service-user report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSummary {
+    pub show: Option<Vec<String>>,
+    pub figures: Vec<String>,
+    pub heading: Text,
+    pub intro: Text,
+    pub note: Text,
+    pub change_header: Text,
+    pub target_header: Text,
+    pub status_header: Text,
+    pub target_higher: Text,
+    pub target_lower: Text,
+    pub england_header: Text,
+    pub england_note: Text,
+    pub partial: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    pub show: Option<Vec<String>>,
+    pub figures: Vec<String>,
+    pub compare: String,
+    pub heading: Text,
+    pub intro: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub chart_reference: Text,
+    pub chart_alt: Text,
+    pub no_population: Text,
+    pub no_disability: Text,
+    pub priority_note: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Priority {
+    pub show: Option<Vec<String>>,
+    pub figures: Vec<String>,
+    pub heading: Text,
+    pub intro: Text,
+    pub note: Text,
+    pub sentence: Text,
+    pub ratio: Text,
+    pub under: Text,
+    pub over: Text,
+    pub in_line: Text,
+    pub hidden: Text,
+    pub no_population: Text,
+    pub recovery: Text,
+    pub recovery_hidden: Text,
+    pub standards_heading: Text,
+    pub standards_intro: Text,
+    pub standards_none: Text,
+    pub standard_header: Text,
+    pub meets: Text,
+    pub misses: Text,
+    pub standards_note: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprivation {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub access_title: Text,
+    pub access_axis: Text,
+    pub access_alt: Text,
+    pub recovery_title: Text,
+    pub recovery_axis: Text,
+    pub recovery_alt: Text,
+    pub england_alt: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EthnicSex {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub note: Text,
+}
+
+/// The service-user reports' wording (service-common.toml under each report's file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceWording {
+    pub title: Text,
+    pub cover_lines: Vec<Text>,
+    pub keywords: Vec<Text>,
+    pub sections: Vec<String>,
+    pub words: Words,
+    /// A figure's label, by metric id.
+    pub labels: BTreeMap<String, Text>,
+    /// A figure's column heading in the breakdown tables, by metric id.
+    pub headings: BTreeMap<String, Text>,
+    /// The heading over each breakdown's table, by the breakdown's name.
+    pub breakdowns: BTreeMap<String, Text>,
+    pub summary: ServiceSummary,
+    pub methodology: Methodology,
+    pub access: Access,
+    pub sources: Plain,
+    pub interpreter: Breakdowns,
+    pub quality: Quality,
+    pub rounding: Rounding,
+    // equity-annual's own
+    pub priority: Option<Priority>,
+    pub engagement: Option<Breakdowns>,
+    pub outcomes: Option<Breakdowns>,
+    pub waits: Option<Breakdowns>,
+    pub deprivation: Option<Deprivation>,
+    pub ethnic_sex: Option<EthnicSex>,
+}
+
+/// The headline table of a workforce report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkforceSummary {
+    pub show: Option<Vec<String>>,
+    pub figures: Vec<String>,
+    pub heading: Text,
+    pub intro: Text,
+    pub change_header: Text,
+    pub no_previous: Text,
+    pub fte_left_out: Text,
+    pub rag_note: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Representation {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub chart_reference: Text,
+    pub chart_alt: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub not_supplied: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicators {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub wres2: Text,
+    pub wres3: Text,
+    pub wres4: Text,
+    pub wdes2: Text,
+    pub wres9: Text,
+    pub turnover: Text,
+    pub no_adverse: Text,
+    pub higher: Text,
+    pub lower: Text,
+    pub not_computable: Text,
+    pub outside: Text,
+    pub chance: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trend {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub missing: Text,
+    pub not_supplied: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub chart_alt: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wres1 {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub chart_alt: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub higher: Text,
+    pub lower: Text,
+    pub similar: Text,
+    pub note: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outside {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub indicators: Vec<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerPage {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub small: Text,
+    pub no_staff: Text,
+    pub note: Text,
+}
+
+/// The workforce reports' wording (workforce-common.toml under each report's file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkforceWording {
+    pub title: Text,
+    pub cover_lines: Vec<Text>,
+    pub keywords: Vec<Text>,
+    pub sections: Vec<String>,
+    /// A figure's label, by metric id.
+    pub labels: BTreeMap<String, Text>,
+    pub summary: WorkforceSummary,
+    pub representation: Representation,
+    pub partners: Plain,
+    pub training: Training,
+    pub quality: Quality,
+    pub indicators: Indicators,
+    pub methodology: Methodology,
+    pub rounding: Rounding,
+    // workforce-annual's own
+    pub trend: Option<Trend>,
+    pub wres1: Option<Wres1>,
+    pub population: Option<Population>,
+    pub outside: Option<Outside>,
+    pub partner_page: Option<PartnerPage>,
+}
+
+/// A section's heading and `show` list by its key, from any of its tables.
+macro_rules! head {
+    ($s:expr) => {
+        Head {
+            heading: &$s.heading,
+            show: $s.show.as_deref(),
+        }
+    };
+}
+
+/// A section of breakdown tables as the tables see it: its columns, the figure each
+/// group is compared on, and its introduction.
+pub struct Columns<'a> {
+    pub figures: &'a [String],
+    pub compare: &'a str,
+    pub intro: &'a Text,
+}
+
+impl ServiceWording {
+    /// The columns of a section of breakdown tables (access, interpreter and
+    /// equity-annual's engagement, outcomes and waits).
+    pub fn columns(&self, key: &str) -> Option<Columns<'_>> {
+        let b = match key {
+            "access" => {
+                return Some(Columns {
+                    figures: &self.access.figures,
+                    compare: &self.access.compare,
+                    intro: &self.access.intro,
+                });
+            }
+            "interpreter" => &self.interpreter,
+            "engagement" => self.engagement.as_ref()?,
+            "outcomes" => self.outcomes.as_ref()?,
+            "waits" => self.waits.as_ref()?,
+            _ => return None,
+        };
+        Some(Columns {
+            figures: &b.figures,
+            compare: &b.compare,
+            intro: &b.intro,
+        })
+    }
+
+    /// The heading and `show` list of a section, if the files word it.
+    pub fn head(&self, key: &str) -> Option<Head<'_>> {
+        Some(match key {
+            "summary" => head!(self.summary),
+            "access" => head!(self.access),
+            "sources" => head!(self.sources),
+            "interpreter" => head!(self.interpreter),
+            "quality" => head!(self.quality),
+            "methodology" => Head {
+                heading: &self.methodology.heading,
+                show: None,
+            },
+            "priority" => head!(self.priority.as_ref()?),
+            "engagement" => head!(self.engagement.as_ref()?),
+            "outcomes" => head!(self.outcomes.as_ref()?),
+            "waits" => head!(self.waits.as_ref()?),
+            "deprivation" => head!(self.deprivation.as_ref()?),
+            "ethnic_sex" => head!(self.ethnic_sex.as_ref()?),
+            _ => return None,
+        })
+    }
+}
+
+impl WorkforceWording {
+    /// The heading and `show` list of a section, if the files word it.
+    pub fn head(&self, key: &str) -> Option<Head<'_>> {
+        Some(match key {
+            "summary" => head!(self.summary),
+            "representation" => head!(self.representation),
+            "partners" => head!(self.partners),
+            "training" => head!(self.training),
+            "quality" => head!(self.quality),
+            "indicators" => head!(self.indicators),
+            "methodology" => Head {
+                heading: &self.methodology.heading,
+                show: None,
+            },
+            "trend" => head!(self.trend.as_ref()?),
+            "wres1" => head!(self.wres1.as_ref()?),
+            "population" => head!(self.population.as_ref()?),
+            "outside" => head!(self.outside.as_ref()?),
+            "partner_page" => head!(self.partner_page.as_ref()?),
+            _ => return None,
+        })
+    }
+}
