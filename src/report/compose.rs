@@ -89,7 +89,7 @@ pub fn documents<W: Wording>(
     report: ReportId,
     mut compose: impl FnMut(&crate::config::Disclosure) -> Result<Document, ReportError>,
 ) -> Result<(Document, Vec<(u64, Document)>), ReportError> {
-    let t = Template::<W>::load(report)?;
+    let t = crate::report::template::<W>(report)?;
     let rounded = |doc: Document, r: u64| -> Result<Document, ReportError> {
         if r == 0 {
             return Ok(doc);

@@ -5,6 +5,8 @@ pub mod compose;
 pub mod indicators;
 pub mod quality_page;
 pub mod service;
+#[cfg(test)]
+mod wording_tests;
 pub mod workforce;
 
 use std::path::PathBuf;
@@ -108,13 +110,32 @@ pub(crate) const SERVICE_PLACEHOLDERS: &[&str] = &[
     "value",
 ];
 
+/// What a report has, which its wording is checked against as it loads.
+pub fn known(report: ReportId) -> crate::template::Known {
+    crate::template::Known {
+        shows: section_shows,
+        placeholders: match report.family() {
+            Family::Workforce => WORKFORCE_PLACEHOLDERS,
+            Family::Service => SERVICE_PLACEHOLDERS,
+        },
+        dimensions: service::DIMENSIONS,
+    }
+}
+
+/// A report's wording, loaded and checked whole.
+pub fn template<W: crate::template::Wording>(
+    report: ReportId,
+) -> Result<Template<W>, crate::template::TemplateError> {
+    Template::load(report, known(report))
+}
+
 /// Load a report's template before any work: every key, section, figure and
 /// placeholder is checked as it loads ([`Template::from_files`]), and the error names the
 /// file, table and key (and line where it helps).
 pub fn check_template(report: ReportId) -> Result<(), crate::template::TemplateError> {
     match report.family() {
-        Family::Service => Template::<ServiceWording>::load(report).map(drop),
-        Family::Workforce => Template::<WorkforceWording>::load(report).map(drop),
+        Family::Service => template::<ServiceWording>(report).map(drop),
+        Family::Workforce => template::<WorkforceWording>(report).map(drop),
     }
 }
 
@@ -230,12 +251,12 @@ mod tests {
     use super::*;
     use crate::pdf::model::{Block, Section};
 
-    use crate::template::edited;
+    use super::wording_tests::edited;
 
     #[test]
     fn every_report_template_lists_known_sections() {
         fn check<W: crate::template::Wording>(report: ReportId) {
-            let t = Template::<W>::load(report).unwrap();
+            let t = template::<W>(report).unwrap();
             // every section is printed by default
             assert_eq!(
                 t.section_order().unwrap(),

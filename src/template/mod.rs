@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 
-use crate::catalog::{Family, ReportId};
+use crate::catalog::ReportId;
 pub use text::{Text, Vars, fill_all};
 pub use wording::{Head, ServiceWording, WorkforceWording};
 
@@ -74,12 +74,25 @@ impl ListKind {
     }
 }
 
+/// What the reports have, which their wording is checked against: given by the
+/// reports, which stand above the wording they read.
+#[derive(Clone, Copy)]
+pub struct Known {
+    /// The tables and charts a report's section can show.
+    pub shows: fn(ReportId, &str) -> Vec<String>,
+    /// The placeholders the report's family fills.
+    pub placeholders: &'static [&'static str],
+    /// The breakdowns a service-user report tables.
+    pub dimensions: &'static [&'static str],
+}
+
 /// A report's wording, `W` one family's types, with the files it was read from (for
 /// the file and line of a later complaint about a list).
 pub struct Template<W> {
     pub wording: W,
     /// The report these files word.
     pub report: ReportId,
+    known: Known,
     layers: Vec<Layer>,
 }
 
@@ -154,7 +167,7 @@ pub trait Wording: DeserializeOwned {
     /// The figure lists of the family's sections: (key, figures, compared figure).
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)>;
     /// Keys a report of the family needs beyond those every report has: `Err(key)`.
-    fn required(&self, report: ReportId) -> Result<(), String>;
+    fn required(&self, report: ReportId, known: &Known) -> Result<(), String>;
 }
 
 impl Wording for ServiceWording {
@@ -207,7 +220,7 @@ impl Wording for ServiceWording {
         }
         out
     }
-    fn required(&self, _report: ReportId) -> Result<(), String> {
+    fn required(&self, _report: ReportId, known: &Known) -> Result<(), String> {
         let m = &self.methodology;
         for (key, present) in [
             ("methodology.targets_heading", m.targets_heading.is_some()),
@@ -224,7 +237,7 @@ impl Wording for ServiceWording {
                 return Err(key.into());
             }
         }
-        for dim in crate::report::service::DIMENSIONS {
+        for dim in known.dimensions {
             if !self.breakdowns.contains_key(*dim) {
                 return Err(format!("breakdowns.{dim}"));
             }
@@ -273,8 +286,8 @@ impl Wording for WorkforceWording {
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
         vec![("summary".to_string(), &self.summary.figures[..], None)]
     }
-    fn required(&self, report: ReportId) -> Result<(), String> {
-        let charted = crate::report::section_shows(report, "trend");
+    fn required(&self, report: ReportId, known: &Known) -> Result<(), String> {
+        let charted = (known.shows)(report, "trend");
         let labelled = self.summary.figures.iter().chain(&charted);
         match labelled
             .into_iter()
@@ -287,9 +300,10 @@ impl Wording for WorkforceWording {
 }
 
 impl<W: Wording> Template<W> {
-    /// Parse a report's built-in template files and check them whole.
-    pub fn load(report: ReportId) -> Result<Template<W>, TemplateError> {
-        Template::from_files(report, builtin(report))
+    /// Parse a report's built-in template files and check them whole against what
+    /// the report has.
+    pub fn load(report: ReportId, known: Known) -> Result<Template<W>, TemplateError> {
+        Template::from_files(report, builtin(report), known)
     }
 
     /// Parse template files given as (name, text), most specific first, into the
@@ -297,6 +311,7 @@ impl<W: Wording> Template<W> {
     pub fn from_files(
         report: ReportId,
         files: Vec<(&'static str, &'static str)>,
+        known: Known,
     ) -> Result<Template<W>, TemplateError> {
         let layers: Vec<Layer> = files
             .into_iter()
@@ -326,6 +341,7 @@ impl<W: Wording> Template<W> {
         let t = Template {
             wording,
             report,
+            known,
             layers,
         };
         t.check()?;
@@ -341,13 +357,15 @@ impl<W: Wording> Template<W> {
             file: self.layers[0].file.into(),
             message: String::new(),
         };
-        self.wording.required(report).map_err(|key| match own() {
-            TemplateError::Invalid { file, .. } => TemplateError::Invalid {
-                file,
-                message: format!("missing key `{key}`"),
-            },
-            e => e,
-        })?;
+        self.wording
+            .required(report, &self.known)
+            .map_err(|key| match own() {
+                TemplateError::Invalid { file, .. } => TemplateError::Invalid {
+                    file,
+                    message: format!("missing key `{key}`"),
+                },
+                e => e,
+            })?;
         self.section_order()?;
         for section in report.section_keys() {
             if self.wording.head(section).is_none() {
@@ -367,7 +385,7 @@ impl<W: Wording> Template<W> {
                 self.names_at(&key, &[c.to_string()], &known, ListKind::Figures)?;
             }
         }
-        self.check_placeholders(placeholders(report))
+        self.check_placeholders(self.known.placeholders)
     }
 
     /// The report's sections in print order, from `sections` in the files: each must
@@ -388,7 +406,7 @@ impl<W: Wording> Template<W> {
         let Some(list) = self.wording.head(section).and_then(|h| h.show) else {
             return Ok(None);
         };
-        let known = crate::report::section_shows(self.report, section);
+        let known = (self.known.shows)(self.report, section);
         let known: Vec<&str> = known.iter().map(String::as_str).collect();
         self.names_at(&format!("{section}.show"), list, &known, ListKind::Shows)
             .map(Some)
@@ -543,14 +561,6 @@ fn by_id<'a>(
     })
 }
 
-/// The placeholders a report's templates may use.
-fn placeholders(report: ReportId) -> &'static [&'static str] {
-    match report.family() {
-        Family::Workforce => crate::report::WORKFORCE_PLACEHOLDERS,
-        Family::Service => crate::report::SERVICE_PLACEHOLDERS,
-    }
-}
-
 /// Lay `over` on `base`: tables merge key by key, anything else replaces.
 fn merge(base: &mut toml::Table, over: &toml::Table) {
     for (k, v) in over {
@@ -629,186 +639,5 @@ impl Layer {
             .skip(start.saturating_sub(1))
             .find(|(_, l)| l.contains(needle))
             .map_or(0, |(i, _)| i + 1)
-    }
-}
-
-/// A report's built-in template with one of its files edited (`file` ends the file's
-/// name), loaded as a run would load it.
-#[cfg(test)]
-pub(crate) fn edited<W: Wording>(
-    report: ReportId,
-    file: &str,
-    edit: impl Fn(&str) -> String,
-) -> Result<Template<W>, TemplateError> {
-    let files = builtin(report)
-        .into_iter()
-        .map(|(name, text)| {
-            let text: &'static str = if name.ends_with(file) {
-                Box::leak(edit(text).into_boxed_str())
-            } else {
-                text
-            };
-            (name, text)
-        })
-        .collect();
-    Template::from_files(report, files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load_err<W: Wording>(report: ReportId, file: &str, from: &str, to: &str) -> String {
-        match edited::<W>(report, file, |t| {
-            assert!(t.contains(from), "{file} has no {from:?}");
-            t.replacen(from, to, 1)
-        }) {
-            Ok(_) => panic!("{file} with {to:?} loads"),
-            Err(e) => e.to_string(),
-        }
-    }
-
-    #[test]
-    fn an_unknown_placeholder_is_refused_at_load_with_file_and_line() {
-        let e = load_err::<WorkforceWording>(
-            ReportId::WorkforceQuarterly,
-            "workforce-quarterly.toml",
-            "{headcount}",
-            "{headcont}",
-        );
-        assert!(
-            e.starts_with("template report_templates/workforce-quarterly.toml line ")
-                && e.ends_with(": unknown placeholder {headcont} in `intro`"),
-            "{e}"
-        );
-        // a name the other family fills is not one this family has
-        let e = load_err::<WorkforceWording>(
-            ReportId::WorkforceAnnual,
-            "workforce-common.toml",
-            "{min_count_less_one}",
-            "{access_rate}",
-        );
-        assert!(e.contains("unknown placeholder {access_rate}"), "{e}");
-    }
-
-    #[test]
-    fn sections_must_be_known_and_listed_once() {
-        let e = load_err::<ServiceWording>(
-            ReportId::AccessBiannual,
-            "access-biannual.toml",
-            "  \"sources\",",
-            "  \"sorces\",",
-        );
-        assert!(
-            e.starts_with("template report_templates/access-biannual.toml line ")
-                && e.ends_with(
-                    ": `sections` names \"sorces\", which this report does not have; its \
-                     sections are summary, access, sources, interpreter, methodology, quality"
-                ),
-            "{e}"
-        );
-        let e = load_err::<ServiceWording>(
-            ReportId::AccessBiannual,
-            "access-biannual.toml",
-            "  \"sources\",",
-            "  \"quality\",",
-        );
-        assert!(e.contains("`sections` names \"quality\" twice"), "{e}");
-    }
-
-    #[test]
-    fn a_show_list_names_only_what_the_section_has_once() {
-        let e = load_err::<ServiceWording>(
-            ReportId::EquityAnnual,
-            "service-common.toml",
-            "  \"ethnic_group_table\",",
-            "  \"ethnic_grop_table\",",
-        );
-        assert!(
-            e.starts_with("template report_templates/service-common.toml line ")
-                && e.contains(
-                    ": `access.show` names \"ethnic_grop_table\", which this section does \
-                     not have; its tables and charts are representation_chart, "
-                ),
-            "{e}"
-        );
-        let e = load_err::<WorkforceWording>(
-            ReportId::WorkforceQuarterly,
-            "workforce-common.toml",
-            "show = [\"rows_table\", \"problems_table\"",
-            "show = [\"rows_table\", \"rows_table\"",
-        );
-        assert!(
-            e.contains("`quality.show` names \"rows_table\" twice"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn figure_lists_name_registry_figures_with_their_words() {
-        let e = load_err::<ServiceWording>(
-            ReportId::EquityAnnual,
-            "equity-annual.toml",
-            "  \"tt.recovery_pct\",\n  \"tt.reliable_improvement_pct\",\n  \"tt.reliable_recovery_pct\",\n  \"tt.reliable_deterioration_pct\",",
-            "  \"tt.recovery\",\n  \"tt.reliable_improvement_pct\",\n  \"tt.reliable_recovery_pct\",\n  \"tt.reliable_deterioration_pct\",",
-        );
-        assert!(
-            e.contains(
-                "`summary.figures` names \"tt.recovery\", which this section does not have; \
-                 its figures are wf.headcount, "
-            ),
-            "{e}"
-        );
-        let e = load_err::<ServiceWording>(
-            ReportId::EquityAnnual,
-            "equity-annual.toml",
-            "compare = \"tt.wait_6wk_pct\"",
-            "compare = \"tt.wait_6wk\"",
-        );
-        assert!(e.contains("`waits.compare` names \"tt.wait_6wk\""), "{e}");
-        // a column without its heading, a figure without its label
-        let e = load_err::<ServiceWording>(
-            ReportId::EquityAnnual,
-            "equity-annual.toml",
-            "\"tt.wait_median_days\" = \"Median wait (days)\"",
-            "",
-        );
-        assert_eq!(
-            e,
-            "template report_templates/equity-annual.toml: missing key \
-             `headings.\"tt.wait_median_days\" (a column of [waits])`"
-        );
-        let e = load_err::<WorkforceWording>(
-            ReportId::WorkforceAnnual,
-            "workforce-common.toml",
-            "\"wf.male_pct\" = ",
-            "\"wf.men_pct\" = ",
-        );
-        assert!(e.contains("missing key `labels.\"wf.male_pct\"`"), "{e}");
-    }
-
-    #[test]
-    fn a_report_file_overrides_the_shared_one() {
-        let v = |noun: &str| {
-            let mut v = Vars::new();
-            v.insert("period_noun", noun.to_string());
-            v
-        };
-        let a = Template::<WorkforceWording>::load(ReportId::WorkforceAnnual).unwrap();
-        let q = Template::<WorkforceWording>::load(ReportId::WorkforceQuarterly).unwrap();
-        // only in the shared file
-        assert_eq!(
-            a.indicators.turnover.fill(&v("year")).unwrap(),
-            "Turnover in the year: leavers as a share of the mean number of staff in post"
-        );
-        // in both: the report's own wins
-        assert_eq!(a.summary.change_header.source(), "Change since last year");
-        assert_eq!(
-            q.summary.change_header.source(),
-            "Change since last quarter"
-        );
-        // and only the annual report words its own sections
-        assert!(a.trend.is_some() && q.trend.is_none());
-        assert!(q.need(&q.trend, "trend").is_err());
     }
 }

@@ -161,7 +161,7 @@ impl<'a> Builder<'a> {
                 .map(|d| d.to_string())
                 .collect(),
             disclosure: settings.disclosure.clone(),
-            template: Template::<ServiceWording>::load(report)?,
+            template: crate::report::template::<ServiceWording>(report)?,
         })
     }
 

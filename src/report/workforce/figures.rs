@@ -9,7 +9,7 @@ use crate::metrics::{Metrics, run_metric_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{ReportError, drop_unsupplied};
-use crate::template::{Template, WorkforceWording};
+use crate::template::WorkforceWording;
 use chrono::NaiveDate;
 
 use super::{Builder, DATASETS, Gathered, Previous, Shown};
@@ -138,7 +138,7 @@ impl Gathered {
         report: crate::catalog::ReportId,
         shown: &Shown,
     ) -> Result<Builder<'a>, ReportError> {
-        let template = Template::<WorkforceWording>::load(report)?;
+        let template = crate::report::template::<WorkforceWording>(report)?;
         let mut headlines = Vec::new();
         for id in &template.summary.figures {
             let label = template.label(id)?.fill(&Default::default())?;
