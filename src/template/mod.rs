@@ -170,28 +170,35 @@ pub trait Wording: DeserializeOwned {
     fn required(&self, report: ReportId, known: &Known) -> Result<(), String>;
 }
 
+/// The keys every report's wording has, the same in both families.
+macro_rules! every_report_has {
+    () => {
+        fn title(&self) -> &Text {
+            &self.title
+        }
+        fn cover_lines(&self) -> &[Text] {
+            &self.cover_lines
+        }
+        fn keywords(&self) -> &[Text] {
+            &self.keywords
+        }
+        fn sections(&self) -> &[String] {
+            &self.sections
+        }
+        fn rounding_note(&self) -> &Text {
+            &self.rounding.note
+        }
+        fn methodology(&self) -> &wording::Methodology {
+            &self.methodology
+        }
+    };
+}
+
 impl Wording for ServiceWording {
     fn head(&self, key: &str) -> Option<Head<'_>> {
         ServiceWording::head(self, key)
     }
-    fn title(&self) -> &Text {
-        &self.title
-    }
-    fn cover_lines(&self) -> &[Text] {
-        &self.cover_lines
-    }
-    fn keywords(&self) -> &[Text] {
-        &self.keywords
-    }
-    fn sections(&self) -> &[String] {
-        &self.sections
-    }
-    fn rounding_note(&self) -> &Text {
-        &self.rounding.note
-    }
-    fn methodology(&self) -> &wording::Methodology {
-        &self.methodology
-    }
+    every_report_has!();
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
         let mut out = vec![
             ("summary".to_string(), &self.summary.figures[..], None),
@@ -265,24 +272,7 @@ impl Wording for WorkforceWording {
     fn head(&self, key: &str) -> Option<Head<'_>> {
         WorkforceWording::head(self, key)
     }
-    fn title(&self) -> &Text {
-        &self.title
-    }
-    fn cover_lines(&self) -> &[Text] {
-        &self.cover_lines
-    }
-    fn keywords(&self) -> &[Text] {
-        &self.keywords
-    }
-    fn sections(&self) -> &[String] {
-        &self.sections
-    }
-    fn rounding_note(&self) -> &Text {
-        &self.rounding.note
-    }
-    fn methodology(&self) -> &wording::Methodology {
-        &self.methodology
-    }
+    every_report_has!();
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
         vec![("summary".to_string(), &self.summary.figures[..], None)]
     }
