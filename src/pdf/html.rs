@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use super::geometry;
 use super::model::{Align, BarChart, Block, Document, LineChart, Table};
 
 /// The stylesheet: text contrast well above 4.5:1, readable at 320 CSS px (a wide
@@ -208,25 +209,20 @@ impl Html {
         let (plot_x, plot_w) = (190.0, W - 190.0 - 120.0);
         let height = 40.0 + row * c.bars.len() as f64 + 40.0;
         self.figure_open(&c.title, &c.alt_text, height);
-        let max = if c.axis_max > 0.0 { c.axis_max } else { 1.0 };
-        let x = |v: f64| plot_x + (v / max).clamp(0.0, 1.0) * plot_w;
+        let g = geometry::bars(c);
+        let x = |at: f64| plot_x + at * plot_w;
         let bottom = 30.0 + row * c.bars.len() as f64;
-        for k in 0..=4 {
-            let v = max * k as f64 / 4.0;
-            let label = if c.percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            };
+        for tick in &g.axis.ticks {
             let _ = writeln!(
                 self.out,
                 "<line x1=\"{0:.1}\" y1=\"24\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"grid\"/>\
-                 <text x=\"{0:.1}\" y=\"{1:.1}\" text-anchor=\"middle\">{label}</text>",
-                x(v),
-                bottom + 16.0
+                 <text x=\"{0:.1}\" y=\"{1:.1}\" text-anchor=\"middle\" class=\"tick\">{2}</text>",
+                x(tick.at),
+                bottom + 16.0,
+                tick.label
             );
         }
-        for (i, b) in c.bars.iter().enumerate() {
+        for (i, (b, m)) in c.bars.iter().zip(&g.bars).enumerate() {
             let y = 30.0 + row * i as f64;
             let _ = writeln!(
                 self.out,
@@ -235,18 +231,16 @@ impl Html {
                 y + 15.0,
                 esc(&b.label)
             );
-            let mut end = plot_x;
-            if let Some(v) = b.value {
-                end = x(v);
+            if let Some(at) = m.end {
                 let _ = writeln!(
                     self.out,
                     "<rect x=\"{plot_x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\"/>",
                     y + 2.0,
-                    (end - plot_x).max(0.0),
+                    (x(at) - plot_x).max(0.0),
                     TONES[usize::from(b.tone).min(2)]
                 );
             }
-            if let Some((lo, hi)) = b.ci {
+            if let Some((lo, hi)) = m.whisker {
                 let _ = writeln!(
                     self.out,
                     "<path d=\"M{:.1} {:.1}H{:.1}M{:.1} {:.1}V{:.1}M{:.1} {:.1}V{:.1}\" class=\"whisker\"/>",
@@ -260,22 +254,21 @@ impl Html {
                     y + 6.0,
                     y + 16.0
                 );
-                end = end.max(x(hi));
             }
             let _ = writeln!(
                 self.out,
-                "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                end + 6.0,
+                "<text x=\"{:.1}\" y=\"{:.1}\" class=\"annotation\">{}</text>",
+                x(m.text_at) + 6.0,
                 y + 15.0,
                 esc(&b.annotation)
             );
         }
-        if let Some((v, label)) = &c.reference {
+        if let Some((at, label)) = &g.reference {
             let _ = writeln!(
                 self.out,
                 "<line x1=\"{0:.1}\" y1=\"24\" x2=\"{0:.1}\" y2=\"{bottom:.1}\" class=\"reference\"/>\
                  <text x=\"{0:.1}\" y=\"16\" text-anchor=\"middle\">{1}</text>",
-                x(*v),
+                x(*at),
                 esc(label)
             );
         }
@@ -293,101 +286,94 @@ impl Html {
         let height = 260.0;
         let (plot_x, plot_w, top, plot_h) = (60.0, W - 60.0 - 140.0, 20.0, 180.0);
         self.figure_open(&c.title, &c.alt_text, height);
-        let (lo, mut hi) = c.extent();
-        if hi - lo < 1e-9 {
-            hi = lo + 1.0;
-        }
-        let pad = (hi - lo) * 0.1;
-        let (lo, hi) = (lo - pad, hi + pad);
-        let n = c.x_labels.len().max(1);
-        let x = |i: usize| plot_x + plot_w * (i as f64 + 0.5) / n as f64;
-        let y = |v: f64| top + plot_h * (1.0 - (v - lo) / (hi - lo));
-        let fmt = |v: f64| {
-            if c.percent {
-                format!("{:.1}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            }
-        };
-        for k in 0..=4 {
-            let v = lo + (hi - lo) * k as f64 / 4.0;
+        let g = geometry::lines(c);
+        let x = |at: f64| plot_x + plot_w * at;
+        let y = |at: f64| top + plot_h * (1.0 - at);
+        for tick in &g.axis.ticks {
             let _ = writeln!(
                 self.out,
                 "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"grid\"/>\
-                 <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\">{4}</text>",
-                y(v),
+                 <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\" class=\"tick\">{4}</text>",
+                y(tick.at),
                 plot_x + plot_w,
                 plot_x - 6.0,
-                y(v) + 4.0,
-                fmt(v)
+                y(tick.at) + 4.0,
+                tick.label
             );
         }
-        for (i, l) in c.x_labels.iter().enumerate() {
+        for (l, at) in c.x_labels.iter().zip(&g.xs) {
             let _ = writeln!(
                 self.out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                x(i),
+                x(*at),
                 top + plot_h + 18.0,
                 esc(l)
             );
         }
-        for (k, (v, label)) in c.references.iter().enumerate() {
+        for (k, (at, label)) in g.references.iter().enumerate() {
             let _ = writeln!(
                 self.out,
                 "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"reference r{2}\"/>\
                  <text x=\"{3:.1}\" y=\"{4:.1}\">{5}</text>",
-                y(*v),
+                y(*at),
                 plot_x + plot_w,
                 k % 3,
                 plot_x + plot_w + 6.0,
-                y(*v) + 4.0,
+                y(*at) + 4.0,
                 esc(label)
             );
         }
-        for (k, s) in c.series.iter().enumerate() {
+        for (k, s) in g.series.iter().enumerate() {
             let colour = TONES[k % 2];
             let mut d = String::new();
-            let mut pen_down = false;
-            for (i, p) in s.points.iter().enumerate() {
-                match p {
-                    Some(v) => {
-                        let _ = write!(
-                            d,
-                            "{}{:.1} {:.1}",
-                            if pen_down { "L" } else { "M" },
-                            x(i),
-                            y(*v)
-                        );
-                        pen_down = true;
-                    }
-                    None => pen_down = false,
+            for run in &s.runs {
+                for (i, (px, py)) in run.iter().enumerate() {
+                    let _ = write!(
+                        d,
+                        "{}{:.1} {:.1}",
+                        if i == 0 { "M" } else { "L" },
+                        x(*px),
+                        y(*py)
+                    );
                 }
             }
             let _ = writeln!(
                 self.out,
                 "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
             );
-            for (i, p) in s.points.iter().enumerate() {
-                let Some(v) = p else { continue };
-                if let Some(Some((l, h))) = s.ci.get(i) {
+            for p in &s.points {
+                if let Some((l, h)) = p.whisker {
                     let _ = writeln!(
                         self.out,
                         "<path d=\"M{0:.1} {1:.1}V{2:.1}\" class=\"whisker\"/>",
-                        x(i),
-                        y(*l),
-                        y(*h)
+                        x(p.x),
+                        y(l),
+                        y(h)
                     );
                 }
-                let _ = writeln!(
-                    self.out,
-                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{}</text>",
-                    x(i),
-                    y(*v),
-                    x(i) + 7.0,
-                    y(*v) - 7.0,
-                    fmt(*v)
-                );
+                match p.y {
+                    Some(at) => {
+                        let _ = writeln!(
+                            self.out,
+                            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>\
+                             <text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{}</text>",
+                            x(p.x),
+                            y(at),
+                            x(p.x) + 7.0,
+                            y(at) - 7.0,
+                            p.label
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            self.out,
+                            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"value\">{}</text>",
+                            x(p.x),
+                            y(0.0) - 4.0,
+                            p.label
+                        );
+                    }
+                }
             }
         }
         let _ = writeln!(

@@ -1,6 +1,7 @@
-//! Documents: the content model ([`model`]), its layout as PDF ([`render`]) and its
-//! HTML twin ([`html`]).
+//! Documents: the content model ([`model`]), where each chart's marks stand
+//! ([`geometry`]), its layout as PDF ([`render`]) and its HTML twin ([`html`]).
 
+pub mod geometry;
 pub mod html;
 pub mod model;
 pub mod render;

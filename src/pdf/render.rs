@@ -575,32 +575,7 @@ fn cover(l: &mut Layout, doc: &Document) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::LineChart;
     use super::*;
-    use charts::axis_range;
-
-    #[test]
-    fn a_trend_axis_holds_every_point_interval_and_reference_on_round_steps() {
-        let chart = LineChart {
-            title: String::new(),
-            axis_label: String::new(),
-            x_labels: vec!["Q1".into(), "Q2".into()],
-            series: vec![super::super::model::Series {
-                label: String::new(),
-                points: vec![Some(0.2076), None],
-                ci: vec![Some((0.1836, 0.2383)), None],
-            }],
-            references: vec![(0.198, "baseline".into())],
-            percent: true,
-            alt_text: String::new(),
-        };
-        let (lo, hi, step) = axis_range(&chart);
-        assert_eq!(step, 0.02);
-        assert!(
-            (lo - 0.18).abs() < 1e-9 && (hi - 0.24).abs() < 1e-9,
-            "{lo} {hi}"
-        );
-    }
 
     #[test]
     fn wrapping_never_exceeds_the_width_or_drops_text() {

@@ -16,7 +16,7 @@ const REPORTS: &[(&str, &str)] = &[
 ];
 
 /// Every report on the sample into `out`; the folders in REPORTS order.
-fn sample_reports(out: &Path) -> Vec<PathBuf> {
+pub(crate) fn sample_reports(out: &Path) -> Vec<PathBuf> {
     REPORTS
         .iter()
         .map(|(report, period)| {

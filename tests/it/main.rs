@@ -7,6 +7,7 @@ mod attacker;
 mod awkward;
 #[cfg(feature = "ballista")]
 mod ballista;
+mod charts;
 mod crash;
 mod document;
 mod errors;

@@ -1,36 +1,11 @@
 //! Charts drawn as vector graphics: horizontal bars with intervals against a reference,
 //! lines over periods with intervals, and the axis and alternative text under each.
+//! Where each mark stands comes from [`geometry`], which the HTML twin draws from too.
 
+use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 
 use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TEXT_W, TONES, grey, rgb};
-
-/// A share as the chart labels it: one decimal.
-pub(super) fn pct_label(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-/// The vertical range of a line chart: every point, interval and reference line inside,
-/// on round steps, so a small change is visible without the axis hiding where it sits.
-pub(super) fn axis_range(c: &LineChart) -> (f64, f64, f64) {
-    let (lo, hi) = c.extent();
-    let span = (hi - lo).max(1e-9);
-    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
-    let step = steps
-        .iter()
-        .copied()
-        .find(|s| span / s <= 5.0)
-        .unwrap_or(10.0);
-    let mut low = (lo / step).floor() * step;
-    let mut high = (hi / step).ceil() * step;
-    if high - low < step * 1.5 {
-        high += step;
-    }
-    if c.percent || lo >= 0.0 {
-        low = low.max(0.0);
-    }
-    (low, high, step)
-}
 
 impl Layout<'_> {
     pub(super) fn bar_chart(&mut self, c: &BarChart) {
@@ -60,31 +35,27 @@ impl Layout<'_> {
         // alternative; `chart_footer` closes it
         self.tags.open_figure(&c.alt_text);
         let top = self.y - ref_room;
-        let scale = |v: f64| plot_x + (v.clamp(0.0, c.axis_max) / c.axis_max) as f32 * plot_w;
+        let g = geometry::bars(c);
+        let scale = |at: f64| plot_x + at as f32 * plot_w;
         let plot_bottom = top - plot_h;
         // grid and axis ticks
-        for i in 0..=4 {
-            let v = c.axis_max * f64::from(i) / 4.0;
-            let x = scale(v);
+        for tick in &g.axis.ticks {
+            let x = scale(tick.at);
             self.line(&[(x, top + 4.0), (x, plot_bottom)], 0.3, grey(0.8), false);
-            let label = if c.percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            };
-            let w = self.faces.width(&label, SMALL, false);
+            let label = &tick.label;
+            let w = self.faces.width(label, SMALL, false);
             self.text(
                 x - w / 2.0,
                 plot_bottom - 11.0,
-                &label,
+                label,
                 SMALL,
                 false,
                 grey(0.3),
             );
         }
         // The reference line goes under the bars' labels.
-        if let Some((v, label)) = &c.reference {
-            let x = scale(*v);
+        if let Some((at, label)) = &g.reference {
+            let x = scale(*at);
             self.line(&[(x, top + 8.0), (x, plot_bottom)], 1.2, grey(0.0), true);
             let w = self.faces.width(label, SMALL, true);
             self.text(
@@ -97,7 +68,7 @@ impl Layout<'_> {
             );
         }
         let mut row_top = top;
-        for (i, b) in c.bars.iter().enumerate() {
+        for (i, (b, m)) in c.bars.iter().zip(&g.bars).enumerate() {
             let row = rows[i];
             let mid = row_top - row / 2.0;
             let y0 = mid - bar_h / 2.0;
@@ -107,9 +78,8 @@ impl Layout<'_> {
                 let ly = mid - 3.0 + (label.len() as f32 - 1.0) * line_h / 2.0 - li as f32 * line_h;
                 self.text(MARGIN_X, ly, l, SMALL, false, grey(0.0));
             }
-            let mut end = plot_x;
-            if let Some(v) = b.value {
-                end = scale(v);
+            if let Some(at) = m.end {
+                let end = scale(at);
                 let tone = TONES[usize::from(b.tone).min(TONES.len() - 1)];
                 self.rect(plot_x, y0, (end - plot_x).max(0.5), bar_h, rgb(tone));
                 if b.tone > 0 {
@@ -123,13 +93,13 @@ impl Layout<'_> {
                     );
                 }
             }
-            if let Some((lo, hi)) = b.ci {
+            if let Some((lo, hi)) = m.whisker {
                 let (xl, xh) = (scale(lo), scale(hi));
                 self.line(&[(xl, mid), (xh, mid)], 1.0, grey(0.0), false);
                 self.line(&[(xl, mid - 4.0), (xl, mid + 4.0)], 1.0, grey(0.0), false);
                 self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
-                end = end.max(xh);
             }
+            let end = scale(m.text_at);
             // A white backing keeps the value readable where the reference line crosses it.
             let w = self.faces.width(&b.annotation, SMALL, false);
             self.rect(end + 2.0, mid - 5.5, w + 4.0, 11.0, grey(1.0));
@@ -181,26 +151,18 @@ impl Layout<'_> {
         self.tags.open_figure(&c.alt_text);
         let top = self.y - 8.0;
         let bottom = top - plot_h;
-        let (lo, hi, step) = axis_range(c);
-        let sy = |v: f64| bottom + ((v - lo) / (hi - lo)) as f32 * plot_h;
-        let n = c.x_labels.len().max(1);
-        let sx = |i: usize| plot_x + plot_w * (i as f32 + 0.5) / n as f32;
-        let ticks = ((hi - lo) / step).round() as i32;
-        for i in 0..=ticks {
-            let v = lo + step * f64::from(i);
-            let y = sy(v);
+        let g = geometry::lines(c);
+        let sy = |at: f64| bottom + at as f32 * plot_h;
+        let sx = |at: f64| plot_x + plot_w * at as f32;
+        for tick in &g.axis.ticks {
+            let y = sy(tick.at);
             self.line(&[(plot_x, y), (plot_x + plot_w, y)], 0.3, grey(0.8), false);
-            let label = if c.percent {
-                format!("{:.0}%", v * 100.0)
-            } else {
-                format!("{v:.1}")
-            };
-            self.text_right(plot_x - 4.0, y - 3.0, &label, SMALL, false, grey(0.3));
+            self.text_right(plot_x - 4.0, y - 3.0, &tick.label, SMALL, false, grey(0.3));
         }
-        for (i, x_label) in c.x_labels.iter().enumerate() {
+        for (x_label, at) in c.x_labels.iter().zip(&g.xs) {
             let w = self.faces.width(x_label, SMALL, false);
             self.text(
-                sx(i) - w / 2.0,
+                sx(*at) - w / 2.0,
                 bottom - 12.0,
                 x_label,
                 SMALL,
@@ -208,8 +170,8 @@ impl Layout<'_> {
                 grey(0.2),
             );
         }
-        for (k, (v, label)) in c.references.iter().enumerate() {
-            let y = sy(*v);
+        for (k, (at, label)) in g.references.iter().enumerate() {
+            let y = sy(*at);
             let dash = REFERENCE_DASHES[k % REFERENCE_DASHES.len()];
             self.dash_line(
                 &[(plot_x, y), (plot_x + plot_w + 4.0, y)],
@@ -223,49 +185,31 @@ impl Layout<'_> {
                 self.text(plot_x + plot_w + 8.0, ly, l, SMALL, false, grey(0.1));
             }
         }
-        for (k, series) in c.series.iter().enumerate() {
+        for (k, series) in g.series.iter().enumerate() {
             let colour = rgb(TONES[k % 2]);
-            // the line breaks where a point is missing, so a gap is not drawn as a trend
-            let mut run: Vec<(f32, f32)> = Vec::new();
-            for (i, p) in series.points.iter().enumerate() {
-                match p {
-                    Some(v) => run.push((sx(i), sy(*v))),
-                    None => {
-                        if run.len() > 1 {
-                            self.line(&run, 1.8, colour.clone(), false);
-                        }
-                        run.clear();
-                    }
-                }
-            }
-            if run.len() > 1 {
+            for run in &series.runs {
+                let run: Vec<(f32, f32)> = run.iter().map(|(x, y)| (sx(*x), sy(*y))).collect();
                 self.line(&run, 1.8, colour.clone(), false);
             }
-            for (i, p) in series.points.iter().enumerate() {
-                let x = sx(i);
-                if let Some(Some((l, h))) = series.ci.get(i) {
-                    let (yl, yh) = (sy(*l), sy(*h));
+            for p in &series.points {
+                let x = sx(p.x);
+                if let Some((l, h)) = p.whisker {
+                    let (yl, yh) = (sy(l), sy(h));
                     self.line(&[(x, yl), (x, yh)], 0.8, grey(0.0), false);
                     self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
                     self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
                 }
-                match p {
-                    Some(v) => {
-                        let y = sy(*v);
+                match p.y {
+                    Some(at) => {
+                        let y = sy(at);
                         self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
-                        let label = if c.percent {
-                            pct_label(*v)
-                        } else {
-                            // as the tables give rates: one decimal
-                            format!("{v:.1}")
-                        };
-                        let w = self.faces.width(&label, SMALL, true);
+                        let w = self.faces.width(&p.label, SMALL, true);
                         self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
-                        self.text(x + 6.5, y + 3.0, &label, SMALL, true, grey(0.0));
+                        self.text(x + 6.5, y + 3.0, &p.label, SMALL, true, grey(0.0));
                     }
                     None => {
-                        let w = self.faces.width("*", SMALL, false);
-                        self.text(x - w / 2.0, bottom + 4.0, "*", SMALL, false, grey(0.2));
+                        let w = self.faces.width(&p.label, SMALL, false);
+                        self.text(x - w / 2.0, bottom + 4.0, &p.label, SMALL, false, grey(0.2));
                     }
                 }
             }

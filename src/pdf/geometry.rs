@@ -1,0 +1,328 @@
+//! Where everything of a chart stands, worked out once: the value axis and its ticks,
+//! each point, interval, bar and reference line, and the words printed beside them,
+//! as fractions of the plot (0 at the axis start, 1 at its end). The PDF and its HTML
+//! twin only map these fractions onto their own frame, so the two files of one document
+//! cannot show one figure on different axes.
+
+use super::model::{BarChart, LineChart};
+
+/// A value axis: its range and ticks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<Tick>,
+}
+
+/// One tick of a value axis and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    pub at: f64,
+    pub label: String,
+}
+
+impl Axis {
+    /// Where a value stands along the axis, kept inside it.
+    pub fn at(&self, v: f64) -> f64 {
+        ((v - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0)
+    }
+}
+
+/// A line chart: the value axis runs up, the categories across.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lines {
+    pub axis: Axis,
+    /// Where each category (x label) stands across the plot, in order.
+    pub xs: Vec<f64>,
+    pub series: Vec<LineMarks>,
+    /// Each reference line's height and label, in order.
+    pub references: Vec<(f64, String)>,
+}
+
+/// One series: the pieces of its line (broken where a point is missing, so a gap is
+/// not drawn as a trend) and its points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineMarks {
+    pub runs: Vec<Vec<(f64, f64)>>,
+    pub points: Vec<Point>,
+}
+
+/// A point of a series: across, up (none when hidden: a star stands on the axis), its
+/// interval's ends and the value printed beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: Option<f64>,
+    pub whisker: Option<(f64, f64)>,
+    pub label: String,
+}
+
+/// A bar chart: the value axis runs across, the bars down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bars {
+    pub axis: Axis,
+    pub bars: Vec<BarMarks>,
+    pub reference: Option<(f64, String)>,
+}
+
+/// One bar: where it ends (none when hidden or not computable), its interval's ends,
+/// where its annotation starts (after the bar and its interval) and the annotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarMarks {
+    pub end: Option<f64>,
+    pub whisker: Option<(f64, f64)>,
+    pub text_at: f64,
+}
+
+/// A value as a chart labels a point: percentages and rates to one decimal, as the
+/// tables give them.
+pub fn value_label(v: f64, percent: bool) -> String {
+    if percent {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A tick's label: whole percentages, rates to one decimal.
+fn tick_label(v: f64, percent: bool) -> String {
+    if percent {
+        format!("{:.0}%", v * 100.0)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The vertical axis of a line chart: every point, interval and reference line inside,
+/// on round steps, so a small change is visible without the axis hiding where it sits.
+fn line_axis(c: &LineChart) -> Axis {
+    let (lo, hi) = c.extent();
+    let span = (hi - lo).max(1e-9);
+    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
+    let step = steps
+        .iter()
+        .copied()
+        .find(|s| span / s <= 5.0)
+        .unwrap_or(10.0);
+    let mut low = (lo / step).floor() * step;
+    let mut high = (hi / step).ceil() * step;
+    if high - low < step * 1.5 {
+        high += step;
+    }
+    if c.percent || lo >= 0.0 {
+        low = low.max(0.0);
+    }
+    let n = ((high - low) / step).round() as i32;
+    let ticks = (0..=n)
+        .map(|i| {
+            let v = low + step * f64::from(i);
+            Tick {
+                at: (v - low) / (high - low),
+                label: tick_label(v, c.percent),
+            }
+        })
+        .collect();
+    Axis {
+        lo: low,
+        hi: high,
+        ticks,
+    }
+}
+
+/// Where everything of a line chart stands.
+pub fn lines(c: &LineChart) -> Lines {
+    let axis = line_axis(c);
+    let n = c.x_labels.len().max(1);
+    let xs: Vec<f64> = (0..c.x_labels.len())
+        .map(|i| (i as f64 + 0.5) / n as f64)
+        .collect();
+    let x = |i: usize| (i as f64 + 0.5) / n as f64;
+    let series = c
+        .series
+        .iter()
+        .map(|s| {
+            let mut runs = Vec::new();
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            for (i, p) in s.points.iter().enumerate() {
+                match p {
+                    Some(v) => run.push((x(i), axis.at(*v))),
+                    None => {
+                        if run.len() > 1 {
+                            runs.push(std::mem::take(&mut run));
+                        }
+                        run.clear();
+                    }
+                }
+            }
+            if run.len() > 1 {
+                runs.push(run);
+            }
+            let points = s
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Point {
+                    x: x(i),
+                    y: p.map(|v| axis.at(v)),
+                    whisker: s
+                        .ci
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(|(l, h)| (axis.at(l), axis.at(h))),
+                    label: match p {
+                        Some(v) => value_label(*v, c.percent),
+                        None => "*".into(),
+                    },
+                })
+                .collect();
+            LineMarks { runs, points }
+        })
+        .collect();
+    let references = c
+        .references
+        .iter()
+        .map(|(v, label)| (axis.at(*v), label.clone()))
+        .collect();
+    Lines {
+        axis,
+        xs,
+        series,
+        references,
+    }
+}
+
+/// Where everything of a bar chart stands: the axis from 0 to `axis_max` in quarters.
+pub fn bars(c: &BarChart) -> Bars {
+    let max = if c.axis_max > 0.0 { c.axis_max } else { 1.0 };
+    let axis = Axis {
+        lo: 0.0,
+        hi: max,
+        ticks: (0..=4)
+            .map(|i| Tick {
+                at: f64::from(i) / 4.0,
+                label: tick_label(max * f64::from(i) / 4.0, c.percent),
+            })
+            .collect(),
+    };
+    let bars = c
+        .bars
+        .iter()
+        .map(|b| {
+            let end = b.value.map(|v| axis.at(v));
+            let whisker = b.ci.map(|(l, h)| (axis.at(l), axis.at(h)));
+            let text_at = end.unwrap_or(0.0).max(whisker.map_or(0.0, |w| w.1));
+            BarMarks {
+                end,
+                whisker,
+                text_at,
+            }
+        })
+        .collect();
+    let reference = c
+        .reference
+        .as_ref()
+        .map(|(v, label)| (axis.at(*v), label.clone()));
+    Bars {
+        axis,
+        bars,
+        reference,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::model::{Bar, Series};
+
+    fn chart(points: Vec<Option<f64>>, references: Vec<(f64, String)>) -> LineChart {
+        LineChart {
+            title: "t".into(),
+            axis_label: "a".into(),
+            x_labels: (1..=points.len()).map(|i| format!("Q{i}")).collect(),
+            series: vec![Series {
+                label: "s".into(),
+                ci: points
+                    .iter()
+                    .map(|p| p.map(|v| (v - 0.02, v + 0.02)))
+                    .collect(),
+                points,
+            }],
+            references,
+            percent: true,
+            alt_text: "d".into(),
+        }
+    }
+
+    #[test]
+    fn a_line_chart_axis_takes_round_steps_around_everything_drawn() {
+        // values 0.41 to 0.47 with intervals to 0.39 and 0.49 and a target at 0.5:
+        // span 0.11, so steps of 0.05 (5 points) from 0.35 to 0.50
+        let c = chart(
+            vec![Some(0.41), None, Some(0.45), Some(0.47)],
+            vec![(0.5, "Target 50.0%".into())],
+        );
+        let g = lines(&c);
+        assert!((g.axis.lo - 0.35).abs() < 1e-9 && (g.axis.hi - 0.5).abs() < 1e-9);
+        let labels: Vec<&str> = g.axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["35%", "40%", "45%", "50%"]);
+        assert_eq!(g.xs, [0.125, 0.375, 0.625, 0.875]);
+        let p = &g.series[0].points;
+        assert!((p[0].y.unwrap() - 0.4).abs() < 1e-9);
+        assert_eq!(p[1].y, None);
+        assert_eq!(p[1].label, "*");
+        assert_eq!(p[3].label, "47.0%");
+        // the line breaks at the hidden point: one run of the last two
+        assert_eq!(g.series[0].runs.len(), 1);
+        assert_eq!(g.series[0].runs[0].len(), 2);
+        assert!((g.references[0].0 - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_trend_axis_holds_every_point_interval_and_reference_on_round_steps() {
+        let mut c = chart(vec![Some(0.2076), None], vec![(0.198, "baseline".into())]);
+        c.series[0].ci = vec![Some((0.1836, 0.2383)), None];
+        let a = lines(&c).axis;
+        assert!(
+            (a.lo - 0.18).abs() < 1e-9 && (a.hi - 0.24).abs() < 1e-9,
+            "{a:?}"
+        );
+        let labels: Vec<&str> = a.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["18%", "20%", "22%", "24%"]);
+    }
+
+    #[test]
+    fn a_bar_chart_axis_runs_from_zero_in_quarters() {
+        let c = BarChart {
+            title: "t".into(),
+            axis_label: "a".into(),
+            bars: vec![
+                Bar {
+                    label: "A".into(),
+                    value: Some(0.5),
+                    ci: Some((0.4, 0.6)),
+                    annotation: "50.0%".into(),
+                    tone: 0,
+                },
+                Bar {
+                    label: "B".into(),
+                    value: None,
+                    ci: None,
+                    annotation: "*".into(),
+                    tone: 1,
+                },
+            ],
+            reference: Some((0.25, "All".into())),
+            axis_max: 0.8,
+            percent: true,
+            alt_text: "d".into(),
+        };
+        let g = bars(&c);
+        let labels: Vec<&str> = g.axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0%", "20%", "40%", "60%", "80%"]);
+        assert_eq!(g.bars[0].end, Some(0.625));
+        assert_eq!(g.bars[0].text_at, 0.75);
+        assert_eq!(g.bars[1].text_at, 0.0);
+        assert_eq!(g.reference.as_ref().unwrap().0, 0.3125);
+    }
+}

@@ -1,0 +1,218 @@
+//! The PDF and its HTML twin draw every chart on the same axis: for each chart of the
+//! four sample reports, the tick labels are the same words in the same order, and each
+//! point's value label (a bar's annotation) stands at the same place along the axis,
+//! measured in each file from its own first and last tick.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::accessible::sample_reports;
+use crate::helpers::*;
+
+/// A label as one rendering placed it: its text and its place along the value axis
+/// (the SVG's or the page's own units).
+#[derive(Debug)]
+struct Placed {
+    text: String,
+    at: f64,
+}
+
+/// One chart of the HTML twin: its title, whether its value axis is upright (a line
+/// chart) or across (bars), its ticks and its value labels.
+#[derive(Debug)]
+struct SvgChart {
+    title: String,
+    upright: bool,
+    ticks: Vec<Placed>,
+    values: Vec<Placed>,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in a tag's text.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[at..].split('"').next()?.to_string())
+}
+
+/// Every `<text ... class="{class}">label</text>` of a figure: (tag, label).
+fn texts<'a>(figure: &'a str, class: &str) -> Vec<(&'a str, String)> {
+    let marker = format!("class=\"{class}\">");
+    figure
+        .match_indices(&marker)
+        .map(|(at, _)| {
+            let start = figure[..at].rfind("<text").unwrap();
+            let rest = &figure[at + marker.len()..];
+            (
+                &figure[start..at + marker.len()],
+                unescape(&rest[..rest.find("</text>").unwrap()]),
+            )
+        })
+        .collect()
+}
+
+fn svg_charts(html: &str) -> Vec<SvgChart> {
+    html.split("<figure>")
+        .skip(1)
+        .map(|f| {
+            let f = &f[..f.find("</figure>").unwrap()];
+            let title = f.split("<title").nth(1).unwrap();
+            let title =
+                unescape(&title[title.find('>').unwrap() + 1..title.find("</title>").unwrap()]);
+            let ticks = texts(f, "tick");
+            let upright = ticks
+                .iter()
+                .all(|(tag, _)| tag.contains("text-anchor=\"end\""));
+            let coordinate = if upright { "y" } else { "x" };
+            let place = |(tag, text): (&str, String)| Placed {
+                at: attr(tag, coordinate).unwrap().parse().unwrap(),
+                text,
+            };
+            let value_class = if upright { "value" } else { "annotation" };
+            SvgChart {
+                title,
+                upright,
+                ticks: ticks.into_iter().map(place).collect(),
+                values: texts(f, value_class).into_iter().map(place).collect(),
+            }
+        })
+        .collect()
+}
+
+/// A word of the PDF as pdftotext sets it down in drawing order: its box (points, y
+/// downwards) and text.
+#[derive(Debug)]
+struct Word {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+fn pdf_words(pdf: &Path) -> Vec<Word> {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-bbox", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let n = |name: &str| attr(l, name).unwrap().parse::<f64>().unwrap();
+            let inner = &l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()];
+            Word {
+                x0: n("xMin"),
+                y0: n("yMin"),
+                x1: n("xMax"),
+                y1: n("yMax"),
+                text: unescape(inner),
+            }
+        })
+        .collect()
+}
+
+/// Where `needle` (words) next stands in `words` from `from`: the index after it.
+fn find_words(words: &[Word], from: usize, needle: &[&str]) -> Option<usize> {
+    (from..words.len().saturating_sub(needle.len() - 1)).find_map(|i| {
+        needle
+            .iter()
+            .enumerate()
+            .all(|(k, n)| words[i + k].text == *n)
+            .then_some(i + needle.len())
+    })
+}
+
+/// Places along an axis as fractions of the span from the first tick to the last.
+fn along(first: f64, last: f64, at: f64) -> f64 {
+    (at - first) / (last - first)
+}
+
+#[test]
+fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
+    let out = tempdir();
+    let mut charts = 0;
+    for folder in sample_reports(out.path()) {
+        let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+        let words = pdf_words(&folder.join("report.pdf"));
+        let mut cursor = 0;
+        for chart in svg_charts(&html) {
+            let title: Vec<&str> = chart.title.split_whitespace().collect();
+            let start = find_words(&words, cursor, &title).unwrap_or_else(|| {
+                panic!("{}: {:?} is not in the PDF", folder.display(), chart.title)
+            });
+            let end = find_words(&words, start, &["Chart", "description:"]).unwrap();
+            let seg = &words[start..end];
+            // the ticks come first, in the same words
+            let n = chart.ticks.len();
+            assert!(n >= 2, "{}: {:?}", chart.title, chart.ticks);
+            let pdf_ticks: Vec<&str> = seg[..n].iter().map(|w| w.text.as_str()).collect();
+            let svg_ticks: Vec<&str> = chart.ticks.iter().map(|t| t.text.as_str()).collect();
+            assert_eq!(pdf_ticks, svg_ticks, "{}", chart.title);
+            // a word's place along the axis: its middle across a bar chart, its middle
+            // up a line chart; a bar's annotation from where it starts
+            let tick_at = |w: &Word| {
+                if chart.upright {
+                    (w.y0 + w.y1) / 2.0
+                } else {
+                    (w.x0 + w.x1) / 2.0
+                }
+            };
+            let (pdf_first, pdf_last) = (tick_at(&seg[0]), tick_at(&seg[n - 1]));
+            let (svg_first, svg_last) = (chart.ticks[0].at, chart.ticks[n - 1].at);
+            for (w, t) in seg[..n].iter().zip(&chart.ticks) {
+                let (p, s) = (
+                    along(pdf_first, pdf_last, tick_at(w)),
+                    along(svg_first, svg_last, t.at),
+                );
+                assert!(
+                    (p - s).abs() < 0.01,
+                    "{}: tick {}: {p} {s}",
+                    chart.title,
+                    t.text
+                );
+            }
+            let mut k = n;
+            for v in &chart.values {
+                let first = v.text.split_whitespace().next().unwrap();
+                let i = (k..seg.len())
+                    .find(|i| seg[*i].text == first)
+                    .unwrap_or_else(|| {
+                        panic!("{}: value {:?} not in the PDF", chart.title, v.text)
+                    });
+                k = i + 1;
+                if v.text == "*" {
+                    continue;
+                }
+                let w = &seg[i];
+                let pdf = if chart.upright {
+                    (w.y0 + w.y1) / 2.0
+                } else {
+                    w.x0
+                };
+                let (p, s) = (
+                    along(pdf_first, pdf_last, pdf),
+                    along(svg_first, svg_last, v.at),
+                );
+                assert!(
+                    (p - s).abs() < 0.03,
+                    "{}: {:?} stands at {p:.3} of the PDF's axis and {s:.3} of the HTML's",
+                    chart.title,
+                    v.text
+                );
+            }
+            cursor = end;
+            charts += 1;
+        }
+    }
+    // every chart of the four reports: 1 + 7 + 3 + 3 on the sample
+    assert!(charts >= 10, "{charts}");
+}
