@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::catalog::ReportId;
 use crate::pdf::model::{Block, Document, Item, Section, Table, TableColumn};
 use crate::report::{ReportError, section_shows};
+use crate::template::Ph;
 use crate::template::{Template, TemplateError, Vars, Wording, fill_all};
 
 /// A section under the template's `{key}.heading`.
@@ -95,7 +96,7 @@ pub fn documents<W: Wording>(
             return Ok(doc);
         }
         let mut v = Vars::new();
-        v.insert("round_to", r.to_string());
+        v.insert(Ph::RoundTo, r.to_string());
         Ok(say_rounded(doc, &t.rounding_note().fill(&v)?))
     };
     let document = rounded(compose(&settings.disclosure)?, settings.disclosure.round_to)?;

@@ -31,93 +31,10 @@ pub fn section_shows(report: ReportId, section: &str) -> Vec<String> {
     }
 }
 
-/// Every `{placeholder}` the workforce reports fill somewhere (a test keeps this list
-/// equal to the names their code inserts).
-pub(crate) const WORKFORCE_PLACEHOLDERS: &[&str] = &[
-    "baseline_bme_band7_pct",
-    "baseline_bme_pct",
-    "baseline_label",
-    "benchmark_label",
-    "benchmark_source",
-    "bme_band7_pct",
-    "bme_pct",
-    "case_window",
-    "cultural_target",
-    "dataset",
-    "figure",
-    "first",
-    "fte",
-    "fte_left_out",
-    "fte_rows",
-    "headcount",
-    "interpreters_target",
-    "last",
-    "lowest_cluster",
-    "mentoring_target",
-    "min_count",
-    "min_count_less_one",
-    "missing_quarters",
-    "partner",
-    "partner_staff",
-    "period_end",
-    "period_label",
-    "period_noun",
-    "previous_end",
-    "previous_label",
-    "quarters_with_data",
-    "ratio",
-    "reading",
-    "references",
-    "round_to",
-    "second",
-    "snapshot_date",
-    "unknown_pct",
-];
-
-/// Every `{placeholder}` the service-user reports fill somewhere (kept equal to the
-/// names their code inserts by a test).
-pub(crate) const SERVICE_PLACEHOLDERS: &[&str] = &[
-    "access_rate",
-    "direction",
-    "england",
-    "england_period",
-    "england_sources",
-    "first",
-    "first_referral",
-    "gap",
-    "group",
-    "label",
-    "last",
-    "last_referral",
-    "min_count",
-    "min_count_less_one",
-    "older_age",
-    "overall",
-    "period_end",
-    "period_label",
-    "period_start",
-    "previous_label",
-    "ratio",
-    "ratio_reading",
-    "ratio_sentence",
-    "recovery",
-    "recovery_sentence",
-    "referrals",
-    "round_to",
-    "service_recovery",
-    "significance",
-    "target",
-    "value",
-];
-
 /// What a report has, which its wording is checked against as it loads.
-pub fn known(report: ReportId) -> crate::template::Known {
+pub fn known(_report: ReportId) -> crate::template::Known {
     crate::template::Known {
         shows: section_shows,
-        placeholders: match report.family() {
-            Family::Workforce => WORKFORCE_PLACEHOLDERS,
-            Family::Service => SERVICE_PLACEHOLDERS,
-        },
         dimensions: service::DIMENSIONS,
     }
 }
@@ -425,52 +342,6 @@ mod tests {
             ),
             "{e}"
         );
-    }
-
-    /// The names a family's code inserts into its placeholder maps (`v`, `vv`), read
-    /// from its source.
-    fn inserted(sources: &[&str]) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for src in sources {
-            for (at, _) in src.match_indices(".insert(") {
-                let receiver: String = src[..at]
-                    .chars()
-                    .rev()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if receiver != "v" && receiver != "vv" {
-                    continue;
-                }
-                let rest = src[at + ".insert(".len()..].trim_start();
-                if let Some(rest) = rest.strip_prefix('"') {
-                    names.push(rest.chars().take_while(|c| *c != '"').collect());
-                }
-            }
-        }
-        names.sort();
-        names.dedup();
-        names
-    }
-
-    #[test]
-    fn the_placeholder_lists_are_what_the_code_fills() {
-        let workforce = inserted(&[
-            include_str!("workforce/mod.rs"),
-            include_str!("workforce/sections.rs"),
-            include_str!("workforce/tables.rs"),
-            include_str!("workforce/annual.rs"),
-            include_str!("workforce/annual/pages.rs"),
-            include_str!("workforce/quarterly.rs"),
-        ]);
-        assert_eq!(workforce, WORKFORCE_PLACEHOLDERS);
-        let service = inserted(&[
-            include_str!("service/mod.rs"),
-            include_str!("service/sections.rs"),
-            include_str!("service/tables.rs"),
-            include_str!("service/access.rs"),
-            include_str!("service/equity.rs"),
-        ]);
-        assert_eq!(service, SERVICE_PLACEHOLDERS);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! as a site or a careless edit might: each fault is refused when the template loads.
 
 use crate::catalog::ReportId;
+use crate::template::Ph;
 use crate::template::{ServiceWording, Template, TemplateError, Vars, Wording, WorkforceWording};
 
 /// A report's built-in template with one of its files edited (`file` ends the file's
@@ -161,7 +162,7 @@ mod tests {
     fn a_report_file_overrides_the_shared_one() {
         let v = |noun: &str| {
             let mut v = Vars::new();
-            v.insert("period_noun", noun.to_string());
+            v.insert(Ph::PeriodNoun, noun.to_string());
             v
         };
         let a = crate::report::template::<WorkforceWording>(ReportId::WorkforceAnnual).unwrap();

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 
-use crate::catalog::ReportId;
-pub use text::{Text, Vars, fill_all};
+use crate::catalog::{Family, ReportId};
+pub use text::{Ph, Text, Vars, fill_all};
 pub use wording::{Head, ServiceWording, WorkforceWording};
 
 /// A template that could not be used.
@@ -80,8 +80,6 @@ impl ListKind {
 pub struct Known {
     /// The tables and charts a report's section can show.
     pub shows: fn(ReportId, &str) -> Vec<String>,
-    /// The placeholders the report's family fills.
-    pub placeholders: &'static [&'static str],
     /// The breakdowns a service-user report tables.
     pub dimensions: &'static [&'static str],
 }
@@ -313,6 +311,8 @@ impl<W: Wording> Template<W> {
                 Ok(Layer { file, source, root })
             })
             .collect::<Result<_, TemplateError>>()?;
+        // (before the types: a name no report fills is refused with its line)
+        Template::<W>::check_placeholders(&layers, report.family())?;
         let mut merged = toml::Table::new();
         for layer in layers.iter().rev() {
             merge(&mut merged, &layer.root);
@@ -375,7 +375,7 @@ impl<W: Wording> Template<W> {
                 self.names_at(&key, &[c.to_string()], &known, ListKind::Figures)?;
             }
         }
-        self.check_placeholders(self.known.placeholders)
+        Ok(())
     }
 
     /// The report's sections in print order, from `sections` in the files: each must
@@ -443,14 +443,14 @@ impl<W: Wording> Template<W> {
 
     /// Every `{placeholder}` in the files is one the family fills; otherwise the first
     /// that is not is refused with its file and line. Comment lines are skipped.
-    fn check_placeholders(&self, known: &[&str]) -> Result<(), TemplateError> {
-        for layer in &self.layers {
+    fn check_placeholders(layers: &[Layer], family: Family) -> Result<(), TemplateError> {
+        for layer in layers {
             for (i, line) in layer.source.lines().enumerate() {
                 if line.trim_start().starts_with('#') {
                     continue;
                 }
-                for name in Text::parse(line).placeholders() {
-                    if !known.contains(&name) {
+                for name in text::names_in(line) {
+                    if !Ph::parse(name).is_some_and(|p| p.filled_by(family)) {
                         return Err(TemplateError::UnknownPlaceholder {
                             file: layer.file.into(),
                             line: i + 1,

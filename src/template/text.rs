@@ -5,9 +5,109 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::TemplateError;
+use crate::catalog::Family;
 
-/// The values a report fills its sentences with, by placeholder name.
-pub type Vars = BTreeMap<&'static str, String>;
+/// Every placeholder: its name in the wording, and the families whose reports fill it.
+macro_rules! placeholders {
+    ($($var:ident = $name:literal for $($family:ident)|+;)*) => {
+        /// A placeholder of the wording: a value the program fills in. A report's
+        /// sentences may use those of its family; any other name is refused at load.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Ph {
+            $($var,)*
+        }
+
+        impl Ph {
+            /// Its name, as the wording writes it in braces.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Ph::$var => $name,)*
+                }
+            }
+
+            /// The placeholder of a name, if there is one.
+            pub fn parse(name: &str) -> Option<Ph> {
+                match name {
+                    $($name => Some(Ph::$var),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether the reports of a family fill it.
+            pub fn filled_by(self, family: Family) -> bool {
+                match self {
+                    $(Ph::$var => [$(Family::$family),+].contains(&family),)*
+                }
+            }
+        }
+    };
+}
+
+placeholders! {
+    AccessRate = "access_rate" for Service;
+    BaselineBmeBand7Pct = "baseline_bme_band7_pct" for Workforce;
+    BaselineBmePct = "baseline_bme_pct" for Workforce;
+    BaselineLabel = "baseline_label" for Workforce;
+    BenchmarkLabel = "benchmark_label" for Workforce;
+    BenchmarkSource = "benchmark_source" for Workforce;
+    BmeBand7Pct = "bme_band7_pct" for Workforce;
+    BmePct = "bme_pct" for Workforce;
+    CaseWindow = "case_window" for Workforce;
+    CulturalTarget = "cultural_target" for Workforce;
+    Dataset = "dataset" for Workforce;
+    Direction = "direction" for Service;
+    England = "england" for Service;
+    EnglandPeriod = "england_period" for Service;
+    EnglandSources = "england_sources" for Service;
+    Figure = "figure" for Workforce;
+    First = "first" for Service | Workforce;
+    FirstReferral = "first_referral" for Service;
+    Fte = "fte" for Workforce;
+    FteLeftOut = "fte_left_out" for Workforce;
+    FteRows = "fte_rows" for Workforce;
+    Gap = "gap" for Service;
+    Group = "group" for Service;
+    Headcount = "headcount" for Workforce;
+    InterpretersTarget = "interpreters_target" for Workforce;
+    Label = "label" for Service;
+    Last = "last" for Service | Workforce;
+    LastReferral = "last_referral" for Service;
+    LowestCluster = "lowest_cluster" for Workforce;
+    MentoringTarget = "mentoring_target" for Workforce;
+    MinCount = "min_count" for Service | Workforce;
+    MinCountLessOne = "min_count_less_one" for Service | Workforce;
+    MissingQuarters = "missing_quarters" for Workforce;
+    OlderAge = "older_age" for Service;
+    Overall = "overall" for Service;
+    Partner = "partner" for Workforce;
+    PartnerStaff = "partner_staff" for Workforce;
+    PeriodEnd = "period_end" for Service | Workforce;
+    PeriodLabel = "period_label" for Service | Workforce;
+    PeriodNoun = "period_noun" for Workforce;
+    PeriodStart = "period_start" for Service;
+    PreviousEnd = "previous_end" for Workforce;
+    PreviousLabel = "previous_label" for Service | Workforce;
+    QuartersWithData = "quarters_with_data" for Workforce;
+    Ratio = "ratio" for Service | Workforce;
+    RatioReading = "ratio_reading" for Service;
+    RatioSentence = "ratio_sentence" for Service;
+    Reading = "reading" for Workforce;
+    Recovery = "recovery" for Service;
+    RecoverySentence = "recovery_sentence" for Service;
+    References = "references" for Workforce;
+    Referrals = "referrals" for Service;
+    RoundTo = "round_to" for Service | Workforce;
+    Second = "second" for Workforce;
+    ServiceRecovery = "service_recovery" for Service;
+    Significance = "significance" for Service;
+    SnapshotDate = "snapshot_date" for Workforce;
+    Target = "target" for Service;
+    UnknownPct = "unknown_pct" for Workforce;
+    Value = "value" for Service;
+}
+
+/// The values a report fills its sentences with.
+pub type Vars = BTreeMap<Ph, String>;
 
 /// A sentence of a template: literal text and the placeholders between it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +118,14 @@ pub struct Text {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Literal(String),
-    Placeholder(String),
+    Placeholder(Ph),
 }
 
 impl Text {
     /// Parse `{name}`s (lower-case letters, digits and underscores) out of a sentence;
-    /// a `{` that opens no such name stays text.
-    pub fn parse(s: &str) -> Text {
+    /// a `{` that opens no such name stays text. A name that is no placeholder is
+    /// refused (`Err(name)`).
+    pub fn parse(s: &str) -> Result<Text, String> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = s;
@@ -36,7 +137,7 @@ impl Text {
                     if !literal.is_empty() {
                         parts.push(Part::Literal(std::mem::take(&mut literal)));
                     }
-                    parts.push(Part::Placeholder(name.to_string()));
+                    parts.push(Part::Placeholder(Ph::parse(name).ok_or(name)?));
                     rest = &after[close + 1..];
                 }
                 _ => {
@@ -49,15 +150,7 @@ impl Text {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        Text { parts }
-    }
-
-    /// The names of its placeholders.
-    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Placeholder(n) => Some(n.as_str()),
-            Part::Literal(_) => None,
-        })
+        Ok(Text { parts })
     }
 
     /// The sentence with its placeholders filled. A placeholder the code gives no value
@@ -67,11 +160,11 @@ impl Text {
         for p in &self.parts {
             match p {
                 Part::Literal(s) => out.push_str(s),
-                Part::Placeholder(name) => match vars.get(name.as_str()) {
+                Part::Placeholder(ph) => match vars.get(ph) {
                     Some(v) => out.push_str(v),
                     None => {
                         return Err(TemplateError::Unfilled {
-                            name: name.clone(),
+                            name: ph.name().into(),
                             text: self.source(),
                         });
                     }
@@ -87,10 +180,28 @@ impl Text {
             .iter()
             .map(|p| match p {
                 Part::Literal(s) => s.clone(),
-                Part::Placeholder(n) => format!("{{{n}}}"),
+                Part::Placeholder(ph) => format!("{{{}}}", ph.name()),
             })
             .collect()
     }
+}
+
+/// The `{name}`s of a line of wording, placeholders or not (TOML's own braces have
+/// spaces and `=` in them), for the load's check with file and line.
+pub fn names_in(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if is_name(&after[..close]) => {
+                out.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
 }
 
 fn is_name(s: &str) -> bool {
@@ -101,7 +212,9 @@ fn is_name(s: &str) -> bool {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(|s| Text::parse(&s))
+        let s = String::deserialize(d)?;
+        Text::parse(&s)
+            .map_err(|name| serde::de::Error::custom(format!("unknown placeholder {{{name}}}")))
     }
 }
 
@@ -116,14 +229,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_parsed_once_and_filled() {
-        let t = Text::parse("On {snapshot_date} there were {headcount} staff {in braces: no}.");
-        assert_eq!(
-            t.placeholders().collect::<Vec<_>>(),
-            ["snapshot_date", "headcount"]
-        );
+        let t = Text::parse("On {snapshot_date} there were {headcount} staff {in braces: no}.")
+            .unwrap();
         let mut v = Vars::new();
-        v.insert("snapshot_date", "30 September 2026".into());
-        v.insert("headcount", "120".into());
+        v.insert(Ph::SnapshotDate, "30 September 2026".into());
+        v.insert(Ph::Headcount, "120".into());
         assert_eq!(
             t.fill(&v).unwrap(),
             "On 30 September 2026 there were 120 staff {in braces: no}."
@@ -132,12 +242,25 @@ mod tests {
             t.source(),
             "On {snapshot_date} there were {headcount} staff {in braces: no}."
         );
-        v.remove("headcount");
+        v.remove(&Ph::Headcount);
         assert_eq!(
             t.fill(&v).unwrap_err().to_string(),
             "template text \"On {snapshot_date} there were {headcount} staff {in braces: \
              no}.\": the program gives placeholder {headcount} no value here"
         );
-        assert_eq!(Text::parse("a { b").fill(&v).unwrap(), "a { b");
+        assert_eq!(Text::parse("a { b").unwrap().fill(&v).unwrap(), "a { b");
+        assert_eq!(Text::parse("{headcont} staff").unwrap_err(), "headcont");
+        assert_eq!(names_in("x = \"{a} and {b_2} { c = 1 }\""), ["a", "b_2"]);
+    }
+
+    #[test]
+    fn each_placeholder_has_its_name_and_families() {
+        assert_eq!(Ph::parse("period_label"), Some(Ph::PeriodLabel));
+        assert_eq!(Ph::PeriodLabel.name(), "period_label");
+        assert!(Ph::PeriodLabel.filled_by(Family::Service));
+        assert!(Ph::PeriodLabel.filled_by(Family::Workforce));
+        assert!(Ph::AccessRate.filled_by(Family::Service));
+        assert!(!Ph::AccessRate.filled_by(Family::Workforce));
+        assert_eq!(Ph::parse("access rate"), None);
     }
 }

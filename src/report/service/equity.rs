@@ -20,6 +20,7 @@ use crate::registry;
 use crate::report::compose::{documents, section, table, table_with_total};
 use crate::report::{Computed, ReportError, pct};
 use crate::standards::{Rag, rag_of};
+use crate::template::Ph;
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
 
@@ -184,8 +185,8 @@ impl Builder<'_> {
         let mut columns = vec![col("Priority group", 1.6, Align::Left)];
         for id in &met {
             let mut vv = v.clone();
-            vv.insert("label", t.label(id)?.fill(v)?);
-            vv.insert("target", self.target_words(id, v)?.unwrap_or_default());
+            vv.insert(Ph::Label, t.label(id)?.fill(v)?);
+            vv.insert(Ph::Target, self.target_words(id, v)?.unwrap_or_default());
             columns.push(col(
                 &t.need(&t.priority, "priority")?.standard_header.fill(&vv)?,
                 1.8,
@@ -202,7 +203,7 @@ impl Builder<'_> {
                     Some(m) => match m.value {
                         Some(value) => {
                             let mut vv = v.clone();
-                            vv.insert("value", pct(value));
+                            vv.insert(Ph::Value, pct(value));
                             let p = t.need(&t.priority, "priority")?;
                             let words = if meets(self.settings, id, value) {
                                 &p.meets
@@ -231,7 +232,7 @@ impl Builder<'_> {
         let t = &self.template;
         let by = [("priority_group", group)];
         let mut vv = Vars::new();
-        vv.insert("group", group.to_string());
+        vv.insert(Ph::Group, group.to_string());
         let ratio = self.metrics.get("tt.representation_ratio", &by);
         let p = t.need(&t.priority, "priority")?;
         let reading = match ratio.and_then(|m| self.compared(m, Some(1.0))) {
@@ -243,13 +244,13 @@ impl Builder<'_> {
         };
         let ratio_sentence = match (ratio.filter(|m| m.value.is_some()), reading) {
             (Some(m), Some(words)) => {
-                vv.insert("ratio", self.shown(Some(m), Kind::Ratio, true));
-                vv.insert("ratio_reading", words.fill(&vv)?);
+                vv.insert(Ph::Ratio, self.shown(Some(m), Kind::Ratio, true));
+                vv.insert(Ph::RatioReading, words.fill(&vv)?);
                 p.ratio.fill(&vv)?
             }
             _ => p.no_population.fill(&vv)?,
         };
-        vv.insert("ratio_sentence", ratio_sentence);
+        vv.insert(Ph::RatioSentence, ratio_sentence);
         let rec = self.metrics.get("tt.recovery_pct", &by);
         let service = self
             .metrics
@@ -258,11 +259,11 @@ impl Builder<'_> {
         let recovery = match (rec, service.and_then(|m| m.value)) {
             (Some(m), Some(sv)) if !self.hidden(m) && m.value.is_some() => {
                 let gv = m.value.unwrap_or_default();
-                vv.insert("recovery", self.shown(Some(m), Kind::Pct, true));
-                vv.insert("service_recovery", pct(sv));
-                vv.insert("gap", format!("{:.1}", ((gv - sv) * 100.0).abs()));
+                vv.insert(Ph::Recovery, self.shown(Some(m), Kind::Pct, true));
+                vv.insert(Ph::ServiceRecovery, pct(sv));
+                vv.insert(Ph::Gap, format!("{:.1}", ((gv - sv) * 100.0).abs()));
                 vv.insert(
-                    "direction",
+                    Ph::Direction,
                     if gv < sv {
                         "lower".into()
                     } else {
@@ -270,14 +271,14 @@ impl Builder<'_> {
                     },
                 );
                 vv.insert(
-                    "significance",
+                    Ph::Significance,
                     self.reading(Some(m), Some(sv))?.to_lowercase(),
                 );
                 t.need(&t.priority, "priority")?.recovery.fill(&vv)?
             }
             _ => t.need(&t.priority, "priority")?.recovery_hidden.fill(&vv)?,
         };
-        vv.insert("recovery_sentence", recovery);
+        vv.insert(Ph::RecoverySentence, recovery);
         Ok(t.need(&t.priority, "priority")?.sentence.fill(&vv)?)
     }
 
@@ -324,20 +325,20 @@ impl Builder<'_> {
             let shown = |x: f64| if percent { pct(x) } else { format!("{x:.1}") };
             let mut vv = v.clone();
             vv.insert(
-                "first",
+                Ph::First,
                 ms[0]
                     .as_ref()
                     .and_then(|m| m.value)
                     .map_or("hidden".into(), shown),
             );
             vv.insert(
-                "last",
+                Ph::Last,
                 ms[4]
                     .as_ref()
                     .and_then(|m| m.value)
                     .map_or("hidden".into(), shown),
             );
-            vv.insert("overall", overall.map_or("-".into(), shown));
+            vv.insert(Ph::Overall, overall.map_or("-".into(), shown));
             let mut references: Vec<(f64, String)> = overall
                 .map(|o| vec![(o, format!("Service {}", shown(o)))])
                 .unwrap_or_default();
@@ -345,8 +346,8 @@ impl Builder<'_> {
             // England's published figure, where an analyst entered one
             if let Some(c) = self.settings.comparators.england.get(id) {
                 references.push((c.value, format!("England {}", shown(c.value))));
-                vv.insert("england", shown(c.value));
-                vv.insert("england_period", c.period.clone());
+                vv.insert(Ph::England, shown(c.value));
+                vv.insert(Ph::EnglandPeriod, c.period.clone());
                 alt_text = format!("{alt_text} {}", dep.england_alt.fill(&vv)?);
             }
             let chart = Block::LineChart(LineChart {

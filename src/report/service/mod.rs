@@ -43,6 +43,7 @@ pub struct Gathered {
     pub previous_missing: Option<String>,
 }
 
+use crate::template::Ph;
 use crate::template::Vars;
 
 /// How a figure is shown in a table column.
@@ -268,41 +269,44 @@ impl<'a> Builder<'a> {
     fn vars(&self) -> Vars {
         let m = self.metrics;
         let mut v = Vars::new();
-        v.insert("period_label", self.period.short_label());
+        v.insert(Ph::PeriodLabel, self.period.short_label());
         v.insert(
-            "period_start",
+            Ph::PeriodStart,
             self.period.start.format("%-d %B %Y").to_string(),
         );
         v.insert(
-            "period_end",
+            Ph::PeriodEnd,
             self.period.end.format("%-d %B %Y").to_string(),
         );
-        v.insert("previous_label", self.period.previous().short_label());
+        v.insert(Ph::PreviousLabel, self.period.previous().short_label());
         v.insert(
-            "first_referral",
+            Ph::FirstReferral,
             self.span.0.format("%-d %B %Y").to_string(),
         );
-        v.insert("last_referral", self.span.1.format("%-d %B %Y").to_string());
         v.insert(
-            "referrals",
+            Ph::LastReferral,
+            self.span.1.format("%-d %B %Y").to_string(),
+        );
+        v.insert(
+            Ph::Referrals,
             self.shown(m.get("tt.referrals", &[]), Kind::Count, false),
         );
         v.insert(
-            "access_rate",
+            Ph::AccessRate,
             self.shown(m.get("tt.access_rate_per_1000", &[]), Kind::Rate, true),
         );
         v.insert(
-            "recovery",
+            Ph::Recovery,
             self.shown(m.get("tt.recovery_pct", &[]), Kind::Pct, true),
         );
-        v.insert("min_count", self.d().min_count.to_string());
-        v.insert("round_to", self.d().round_to.to_string());
+        v.insert(Ph::MinCount, self.d().min_count.to_string());
+        v.insert(Ph::RoundTo, self.d().round_to.to_string());
         v.insert(
-            "min_count_less_one",
+            Ph::MinCountLessOne,
             self.d().min_count.saturating_sub(1).to_string(),
         );
         v.insert(
-            "older_age",
+            Ph::OlderAge,
             self.settings.priority_groups.older_age.to_string(),
         );
         v

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::{
     Builder, DATASETS, DIMENSIONS, Kind, Vars, covers, dimension_table, display_kind, group_label,
 };
+use crate::template::Ph;
 
 impl Builder<'_> {
     /// The headline table: the figures the template's `summary.figures` lists, each
@@ -71,7 +72,7 @@ impl Builder<'_> {
         if !england.is_empty() {
             columns.push(col(&t.summary.england_header.fill(v)?, 1.0, Align::Right));
             let mut vv = v.clone();
-            vv.insert("england_sources", england.join("; "));
+            vv.insert(Ph::EnglandSources, england.join("; "));
             note = format!("{note} {}", t.summary.england_note.fill(&vv)?);
         }
         let table = Table {
@@ -186,7 +187,7 @@ impl Builder<'_> {
             england.extend(self.england_source(id, v)?);
         }
         let mut vv = v.clone();
-        vv.insert("england_sources", england.join("; "));
+        vv.insert(Ph::EnglandSources, england.join("; "));
         if !targets.is_empty() {
             s.blocks.push(Block::Subheading(
                 t.need(
@@ -349,7 +350,7 @@ impl Builder<'_> {
             return Ok(None);
         };
         let mut vv = v.clone();
-        vv.insert("target", plain(target.value, display_kind(id)));
+        vv.insert(Ph::Target, plain(target.value, display_kind(id)));
         let words = match f.better {
             Better::Lower => &self.template.summary.target_lower,
             _ => &self.template.summary.target_higher,

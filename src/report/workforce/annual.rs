@@ -21,6 +21,7 @@ use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::compose::documents;
 use crate::report::{Computed, CsvTable, ReportError};
+use crate::template::Ph;
 use crate::template::{Template, WorkforceWording};
 
 pub const REPORT: ReportId = ReportId::WorkforceAnnual;
@@ -217,9 +218,9 @@ impl Annual<'_> {
 
     fn add_vars(&self, v: &mut Vars) {
         let with_data = self.quarters.iter().filter(|q| q.metrics.is_some()).count();
-        v.insert("quarters_with_data", with_data.to_string());
+        v.insert(Ph::QuartersWithData, with_data.to_string());
         v.insert(
-            "missing_quarters",
+            Ph::MissingQuarters,
             self.quarters
                 .iter()
                 .filter(|q| q.metrics.is_none())
@@ -227,10 +228,13 @@ impl Annual<'_> {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        v.insert("benchmark_label", self.b.settings.benchmark.label.clone());
-        v.insert("benchmark_source", self.b.settings.benchmark.source.clone());
+        v.insert(Ph::BenchmarkLabel, self.b.settings.benchmark.label.clone());
+        v.insert(
+            Ph::BenchmarkSource,
+            self.b.settings.benchmark.source.clone(),
+        );
         let unknown = self.b.metrics.get("wf.ethnicity_unknown_pct", &[]);
-        v.insert("unknown_pct", self.b.shown(unknown, false));
+        v.insert(Ph::UnknownPct, self.b.shown(unknown, false));
     }
 
     fn sections(&self, v: &Vars) -> Result<Vec<Section>, ReportError> {

@@ -129,6 +129,7 @@ struct Previous {
     metrics: Metrics,
 }
 
+use crate::template::Ph;
 use crate::template::Vars;
 
 /// What composes a workforce document: the figures, settings and wording.
@@ -201,15 +202,15 @@ impl<'a> Builder<'a> {
         let target = |id: &str| self.settings.targets.get(id).map(|t| t.value);
         let mut v = BTreeMap::new();
         v.insert(
-            "snapshot_date",
+            Ph::SnapshotDate,
             self.snapshot.format("%-d %B %Y").to_string(),
         );
         v.insert(
-            "period_end",
+            Ph::PeriodEnd,
             self.period.end.format("%-d %B %Y").to_string(),
         );
         v.insert(
-            "period_noun",
+            Ph::PeriodNoun,
             match self.period.kind {
                 crate::period::PeriodKind::Quarter => "quarter",
                 crate::period::PeriodKind::HalfYear => "half year",
@@ -217,46 +218,46 @@ impl<'a> Builder<'a> {
             }
             .to_string(),
         );
-        v.insert("period_label", self.period.short_label());
-        v.insert("previous_label", self.period.previous().short_label());
+        v.insert(Ph::PeriodLabel, self.period.short_label());
+        v.insert(Ph::PreviousLabel, self.period.previous().short_label());
         v.insert(
-            "previous_end",
+            Ph::PreviousEnd,
             self.period.previous().end.format("%-d %B %Y").to_string(),
         );
-        v.insert("headcount", self.shown(m.get("wf.headcount", &[]), false));
-        v.insert("fte", self.shown(m.get("wf.fte", &[]), false));
-        v.insert("bme_pct", self.shown(m.get("wf.bme_pct", &[]), false));
+        v.insert(Ph::Headcount, self.shown(m.get("wf.headcount", &[]), false));
+        v.insert(Ph::Fte, self.shown(m.get("wf.fte", &[]), false));
+        v.insert(Ph::BmePct, self.shown(m.get("wf.bme_pct", &[]), false));
         v.insert(
-            "bme_band7_pct",
+            Ph::BmeBand7Pct,
             self.shown(m.get("wf.bme_pct_band7plus", &[]), false),
         );
-        v.insert("baseline_label", base.label.clone());
+        v.insert(Ph::BaselineLabel, base.label.clone());
         let b = |k: &str| base.values.get(k).map_or("not set".into(), |x| pct(*x));
-        v.insert("baseline_bme_pct", b("wf.bme_pct"));
-        v.insert("baseline_bme_band7_pct", b("wf.bme_pct_band7plus"));
-        v.insert("min_count", self.d().min_count.to_string());
-        v.insert("round_to", self.d().round_to.to_string());
+        v.insert(Ph::BaselineBmePct, b("wf.bme_pct"));
+        v.insert(Ph::BaselineBmeBand7Pct, b("wf.bme_pct_band7plus"));
+        v.insert(Ph::MinCount, self.d().min_count.to_string());
+        v.insert(Ph::RoundTo, self.d().round_to.to_string());
         v.insert(
-            "case_window",
+            Ph::CaseWindow,
             self.settings
                 .workforce
                 .disciplinary_window_months
                 .to_string(),
         );
         v.insert(
-            "min_count_less_one",
+            Ph::MinCountLessOne,
             self.d().min_count.saturating_sub(1).to_string(),
         );
         v.insert(
-            "interpreters_target",
+            Ph::InterpretersTarget,
             target("train.interpreters_clinical_pct").map_or("none set".into(), pct),
         );
         v.insert(
-            "cultural_target",
+            Ph::CulturalTarget,
             target("train.cultural_competence_pct").map_or("none set".into(), pct),
         );
         v.insert(
-            "mentoring_target",
+            Ph::MentoringTarget,
             target("mentoring.bme_matched").map_or("none set".into(), |t| format!("{t:.0}")),
         );
         let lowest = self
@@ -265,7 +266,7 @@ impl<'a> Builder<'a> {
             .filter(|(_, m)| m.value.is_some() && !self.hidden(m))
             .min_by(|a, b| a.1.value.partial_cmp(&b.1.value).unwrap())
             .map_or("no band cluster".to_string(), |(c, _)| c.to_string());
-        v.insert("lowest_cluster", lowest);
+        v.insert(Ph::LowestCluster, lowest);
         v
     }
 

@@ -7,6 +7,7 @@ use crate::report::{ReportError, pct, pp};
 
 use super::{Builder, Vars, chart_max, is_pct};
 use crate::standards::{judge, target_of};
+use crate::template::Ph;
 
 impl Builder<'_> {
     /// Headline figures against the previous period, the baseline and their targets.
@@ -91,12 +92,12 @@ impl Builder<'_> {
             .unwrap_or(0);
         let note = if left_out > 0 {
             let mut vv = v.clone();
-            vv.insert("fte_rows", self.d().show_count(left_out));
+            vv.insert(Ph::FteRows, self.d().show_count(left_out));
             t.summary.fte_left_out.fill(&vv)?
         } else {
             String::new()
         };
-        v.insert("fte_left_out", note);
+        v.insert(Ph::FteLeftOut, note);
         let v = &v;
         let mut blocks = vec![Block::Paragraph(t.summary.intro.fill(v)?)];
         if self.previous.is_none() {
@@ -181,7 +182,7 @@ impl Builder<'_> {
             .filter(|d| ["training", "mentoring"].contains(&d.as_str()))
         {
             let mut vv = v.clone();
-            vv.insert("dataset", ds.clone());
+            vv.insert(Ph::Dataset, ds.clone());
             blocks.push(Block::Paragraph(t.training.not_supplied.fill(&vv)?));
         }
         blocks.push(item(

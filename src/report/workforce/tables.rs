@@ -7,6 +7,7 @@ use crate::report::compose::{table, table_with_total};
 use crate::report::{ReportError, pct, source_of};
 
 use super::{Builder, DATASETS, Vars, group_label};
+use crate::template::Ph;
 
 impl Builder<'_> {
     /// Partners in configured order, then Unlisted if any rows carry it, then the total.
@@ -202,9 +203,9 @@ impl Builder<'_> {
                     _ => String::new(),
                 };
                 let mut vv = v.clone();
-                vv.insert("first", group_label(&m.groups[0].group).to_string());
-                vv.insert("second", group_label(&m.groups[1].group).to_string());
-                vv.insert("ratio", format!("{r:.2}"));
+                vv.insert(Ph::First, group_label(&m.groups[0].group).to_string());
+                vv.insert(Ph::Second, group_label(&m.groups[1].group).to_string());
+                vv.insert(Ph::Ratio, format!("{r:.2}"));
                 let mut reading = if (0.8..=1.25).contains(&r) {
                     t.indicators.no_adverse.fill(&vv)?
                 } else if r > 1.25 {
@@ -215,7 +216,7 @@ impl Builder<'_> {
                 let includes_one =
                     matches!((m.ci_low, m.ci_high), (Some(lo), Some(hi)) if lo <= 1.0 && hi >= 1.0);
                 if includes_one && !(0.8..=1.25).contains(&r) {
-                    vv.insert("reading", reading);
+                    vv.insert(Ph::Reading, reading);
                     reading = t.indicators.chance.fill(&vv)?;
                 }
                 (format!("{r:.2}{ci}"), reading)

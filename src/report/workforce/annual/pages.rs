@@ -12,6 +12,7 @@ use crate::report::workforce::Vars;
 use crate::report::{ReportError, pct};
 
 use super::{Annual, TRENDS, label_of, partner_rows};
+use crate::template::Ph;
 
 impl Annual<'_> {
     pub(super) fn trend_section(&self, v: &Vars) -> Result<Section, ReportError> {
@@ -30,7 +31,7 @@ impl Annual<'_> {
             if figures.iter().all(Option::is_none) {
                 if b.is_unsupplied(id) {
                     let mut vv = v.clone();
-                    vv.insert("figure", title.to_string());
+                    vv.insert(Ph::Figure, title.to_string());
                     blocks.push(item(
                         id,
                         vec![Block::Paragraph(
@@ -66,9 +67,9 @@ impl Annual<'_> {
                 ));
             }
             let mut vv = v.clone();
-            vv.insert("figure", title.to_string());
+            vv.insert(Ph::Figure, title.to_string());
             vv.insert(
-                "first",
+                Ph::First,
                 points
                     .iter()
                     .flatten()
@@ -76,7 +77,7 @@ impl Annual<'_> {
                     .map_or("not shown".into(), |x| pct(*x)),
             );
             vv.insert(
-                "last",
+                Ph::Last,
                 points
                     .iter()
                     .rev()
@@ -85,7 +86,7 @@ impl Annual<'_> {
                     .map_or("not shown".into(), |x| pct(*x)),
             );
             vv.insert(
-                "references",
+                Ph::References,
                 if references.is_empty() {
                     "no target or baseline is set".into()
                 } else {
@@ -331,8 +332,8 @@ impl Annual<'_> {
         for (i, (code, name)) in keys.iter().enumerate() {
             let by = [("partner_org", code.as_str())];
             let mut vv = v.clone();
-            vv.insert("partner", format!("{name} ({code})"));
-            vv.insert("partner_staff", heads[i].clone());
+            vv.insert(Ph::Partner, format!("{name} ({code})"));
+            vv.insert(Ph::PartnerStaff, heads[i].clone());
             let mut blocks = Vec::new();
             let present = b.metrics.get("wf.headcount", &by).is_some();
             blocks.push(Block::Paragraph(if !present {
