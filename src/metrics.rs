@@ -245,10 +245,17 @@ pub async fn run_columns_query(
                 }
                 (_, None) => {
                     let v = f64_column(&b, column(numerator)?, name)?;
+                    // the records a value leaves out (a whole-time equivalent out of
+                    // range), where the query counts them beside it
+                    let left_out = match b.schema().index_of(&format!("{numerator}_left_out")) {
+                        Ok(at) => i64_column(&b, at, name)?,
+                        Err(_) => vec![None; b.num_rows()],
+                    };
                     for (i, v) in v.into_iter().enumerate() {
                         // a median of nothing is no value
                         out.push(Metric {
                             value: v.map(round4),
+                            left_out: left_out[i].filter(|n| *n > 0).map(|n| n as u64),
                             ..Metric::value(f.id, by(i), 0.0)
                         });
                     }

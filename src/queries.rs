@@ -93,6 +93,7 @@ pub const QUALITY: &[(&str, &str)] = &[
 /// Workforce queries.
 pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
 pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");
+pub const WORKFORCE_BAND_SHARE: &str = include_str!("../queries/workforce/band_share.sql");
 pub const WORKFORCE_LIKELIHOODS: &str =
     include_str!("../queries/workforce/relative_likelihoods.sql");
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");

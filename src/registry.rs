@@ -58,6 +58,26 @@ impl Source {
     }
 }
 
+/// The counts a figure rests on as disclosure control names them, so that one group of
+/// people is one cell wherever it is shown (`disclosure::plan::counts_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counts {
+    /// Named after its query's columns (two service figures over one denominator share
+    /// its cell), or after the figure itself for a long-form query.
+    Source,
+    /// Staff in post: those of the `of` groups (dimension, value) among those of the
+    /// `within` groups; a count when `within` is None.
+    Staff {
+        of: &'static [(&'static str, &'static str)],
+        within: Option<&'static [(&'static str, &'static str)]>,
+    },
+    /// A band cluster's staff of one WRES group, of the band cluster's staff.
+    BandShare,
+    /// Named after the figure: `<id>` for a count, `<id>:numerator` and
+    /// `<id>:denominator` for a share.
+    Own,
+}
+
 /// One figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Figure {
@@ -65,6 +85,7 @@ pub struct Figure {
     pub kind: Kind,
     pub source: Source,
     pub better: Better,
+    pub counts: Counts,
 }
 
 impl Figure {
@@ -88,6 +109,7 @@ impl Figure {
 }
 
 const SNAPSHOT: &str = "workforce/snapshot.sql";
+const BANDS: &str = "workforce/band_share.sql";
 const LIKELIHOODS: &str = "workforce/relative_likelihoods.sql";
 const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
 const REFERRALS: &str = "service/referral_metrics.sql";
@@ -99,6 +121,37 @@ const fn rows(id: &'static str, kind: Kind, query: &'static str, better: Better)
         kind,
         source: Source::Rows { query },
         better,
+        counts: Counts::Source,
+    }
+}
+
+/// A figure of the staff in post from count columns of `workforce/snapshot.sql`: a
+/// share when it has a denominator, else a count or value.
+const fn staff(
+    id: &'static str,
+    kind: Kind,
+    (numerator, denominator): (&'static str, Option<&'static str>),
+    better: Better,
+    counts: Counts,
+) -> Figure {
+    Figure {
+        id,
+        kind,
+        source: Source::Columns {
+            query: SNAPSHOT,
+            numerator,
+            denominator,
+        },
+        better,
+        counts,
+    }
+}
+
+/// Staff of the `of` groups among all the staff in post.
+const fn of_staff(of: &'static [(&'static str, &'static str)]) -> Counts {
+    Counts::Staff {
+        of,
+        within: Some(&[]),
     }
 }
 
@@ -118,6 +171,7 @@ const fn referral_share(
             denominator: Some(denominator),
         },
         better,
+        counts: Counts::Source,
     }
 }
 
@@ -137,6 +191,7 @@ const fn referral_value(
             denominator: None,
         },
         better,
+        counts: Counts::Source,
     }
 }
 
@@ -145,15 +200,67 @@ use Kind::*;
 
 /// Every figure, in the order of docs/reports.md.
 pub const FIGURES: &[Figure] = &[
-    rows("wf.headcount", Count, SNAPSHOT, Neither),
-    rows("wf.fte", Value, SNAPSHOT, Neither),
-    rows("wf.bme_pct", Proportion, SNAPSHOT, Higher),
-    rows("wf.ethnicity_unknown_pct", Proportion, SNAPSHOT, Lower),
-    rows("wf.bme_pct_band7plus", Proportion, SNAPSHOT, Higher),
-    rows("wf.disability_pct", Proportion, SNAPSHOT, Neither),
-    rows("wf.male_pct", Proportion, SNAPSHOT, Neither),
+    staff(
+        "wf.headcount",
+        Count,
+        ("headcount", None),
+        Neither,
+        Counts::Staff {
+            of: &[],
+            within: None,
+        },
+    ),
+    staff("wf.fte", Value, ("fte", None), Neither, Counts::Source),
+    staff(
+        "wf.bme_pct",
+        Proportion,
+        ("bme", Some("headcount")),
+        Higher,
+        of_staff(&[("wres_group", "BME")]),
+    ),
+    staff(
+        "wf.ethnicity_unknown_pct",
+        Proportion,
+        ("ethnicity_unknown", Some("headcount")),
+        Lower,
+        of_staff(&[("wres_group", "Unknown")]),
+    ),
+    staff(
+        "wf.bme_pct_band7plus",
+        Proportion,
+        ("bme_band7plus", Some("band7plus")),
+        Higher,
+        Counts::Staff {
+            of: &[("band7plus", "yes"), ("wres_group", "BME")],
+            within: Some(&[("band7plus", "yes")]),
+        },
+    ),
+    staff(
+        "wf.disability_pct",
+        Proportion,
+        ("disabled", Some("headcount")),
+        Neither,
+        of_staff(&[("disability", "Y")]),
+    ),
+    staff(
+        "wf.male_pct",
+        Proportion,
+        ("male", Some("headcount")),
+        Neither,
+        of_staff(&[("sex", "1")]),
+    ),
     rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower),
-    rows("wres1.band_share", Proportion, SNAPSHOT, Neither),
+    Figure {
+        id: "wres1.band_share",
+        kind: Proportion,
+        source: Source::Columns {
+            query: BANDS,
+            numerator: "staff",
+            denominator: Some("band_staff"),
+        },
+        better: Neither,
+        counts: Counts::BandShare,
+    },
     rows(
         "wres2.relative_likelihood",
         RelativeLikelihood,
@@ -179,19 +286,27 @@ pub const FIGURES: &[Figure] = &[
         LIKELIHOODS,
         Neither,
     ),
-    rows(
+    staff(
         "train.interpreters_clinical_pct",
         Proportion,
-        SNAPSHOT,
+        ("clinical_interpreters", Some("clinical")),
         Higher,
+        Counts::Own,
     ),
-    rows(
+    staff(
         "train.cultural_competence_pct",
         Proportion,
-        SNAPSHOT,
+        ("cultural_competence", Some("headcount")),
         Higher,
+        Counts::Own,
     ),
-    rows("mentoring.bme_matched", Count, SNAPSHOT, Higher),
+    staff(
+        "mentoring.bme_matched",
+        Count,
+        ("bme_mentees_matched", None),
+        Higher,
+        Counts::Own,
+    ),
     referral_value("tt.referrals", Count, "referrals", Neither),
     rows("tt.access_rate_per_1000", RatePer1000, ACCESS, Neither),
     rows("tt.representation_ratio", Ratio, ACCESS, Neither),

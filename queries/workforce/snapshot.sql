@@ -1,8 +1,8 @@
--- Workforce figures at one snapshot ({{snapshot_date}}), overall and by partner, in the
--- long form every metric query returns: metric, by_key ('dim=value;dim=value', '' for
--- overall), numerator, denominator (proportions) or value (value-only figures), and
--- left_out (rows the whole-time equivalent leaves out for an fte out of range).
--- Training counts completions on or before {{period_end}}; definitions in reports.md.
+-- The counts of the staff in post at one snapshot ({{snapshot_date}}), one row per group:
+-- by_key ('partner_org=LCH', '' for all partners) and a column per count, which the
+-- figure registry (src/registry.rs) makes into figures. fte_left_out: the records the
+-- whole-time equivalent leaves out for an fte out of range. Training counts completions
+-- on or before {{period_end}}; definitions in reports.md.
 WITH done AS (
   SELECT t.staff_id,
     max(CASE WHEN c.target = 'interpreters' THEN 1 ELSE 0 END) AS interpreters,
@@ -40,19 +40,6 @@ agg AS (
   FROM s
   GROUP BY GROUPING SETS ((), (partner_org))
 ),
-band_counts AS (
-  SELECT CASE WHEN partner_org IS NULL THEN '' ELSE 'partner_org=' || partner_org END AS by_key,
-    band_cluster, wres_group, count(*) AS n
-  FROM s
-  GROUP BY GROUPING SETS ((band_cluster, wres_group), (partner_org, band_cluster, wres_group))
-),
-clusters AS (
-  SELECT by_key, band_cluster, sum(n) AS total FROM band_counts GROUP BY by_key, band_cluster
-),
--- (VALUES, not a UNION of FROM-less SELECTs, which Ballista 55 cannot split into tasks)
-wres_groups (wres_group) AS (
-  VALUES ('White'), ('BME'), ('Unknown')
-),
 -- the BME leadership programme's mentees, placed by their latest snapshot to period end
 mentees AS (
   SELECT DISTINCT m.staff_id
@@ -83,44 +70,11 @@ mentoring_by AS (
   FROM agg a
   LEFT JOIN bme_mentees_keyed bm ON bm.by_key = a.by_key
   GROUP BY a.by_key
-),
-figures (metric) AS (
-  VALUES ('wf.headcount'), ('wf.fte'), ('wf.bme_pct'), ('wf.ethnicity_unknown_pct'),
-    ('wf.bme_pct_band7plus'), ('wf.disability_pct'), ('wf.male_pct'),
-    ('train.interpreters_clinical_pct'), ('train.cultural_competence_pct')
 )
--- the figures unfolded from one row per group: one pass, not one per figure
-SELECT f.metric, a.by_key,
-  CAST(CASE f.metric
-    WHEN 'wf.bme_pct' THEN bme
-    WHEN 'wf.ethnicity_unknown_pct' THEN ethnicity_unknown
-    WHEN 'wf.bme_pct_band7plus' THEN bme_band7plus
-    WHEN 'wf.disability_pct' THEN disabled
-    WHEN 'wf.male_pct' THEN male
-    WHEN 'train.interpreters_clinical_pct' THEN clinical_interpreters
-    WHEN 'train.cultural_competence_pct' THEN cultural_competence
-  END AS BIGINT) AS numerator,
-  CAST(CASE f.metric
-    WHEN 'wf.bme_pct' THEN headcount
-    WHEN 'wf.ethnicity_unknown_pct' THEN headcount
-    WHEN 'wf.bme_pct_band7plus' THEN band7plus
-    WHEN 'wf.disability_pct' THEN headcount
-    WHEN 'wf.male_pct' THEN headcount
-    WHEN 'train.interpreters_clinical_pct' THEN clinical
-    WHEN 'train.cultural_competence_pct' THEN headcount
-  END AS BIGINT) AS denominator,
-  CASE f.metric
-    WHEN 'wf.headcount' THEN CAST(headcount AS DOUBLE)
-    WHEN 'wf.fte' THEN CAST(COALESCE(fte, 0) AS DOUBLE)
-  END AS value,
-  CASE WHEN f.metric = 'wf.fte' THEN CAST(fte_left_out AS BIGINT) END AS left_out
-FROM agg a CROSS JOIN figures f
-UNION ALL SELECT 'mentoring.bme_matched', by_key, NULL, NULL, CAST(matched AS DOUBLE), NULL FROM mentoring_by
-UNION ALL
-SELECT 'wres1.band_share',
-  CASE WHEN c.by_key = '' THEN '' ELSE c.by_key || ';' END
-    || 'band_cluster=' || c.band_cluster || ';wres_group=' || g.wres_group,
-  COALESCE(n.n, 0), c.total, NULL, NULL
-FROM clusters c
-CROSS JOIN wres_groups g
-LEFT JOIN band_counts n ON n.by_key = c.by_key AND n.band_cluster = c.band_cluster AND n.wres_group = g.wres_group
+-- one row per group; the figure registry (src/registry.rs) says which columns make
+-- each figure
+SELECT a.by_key, a.headcount, CAST(COALESCE(a.fte, 0) AS DOUBLE) AS fte, a.fte_left_out, a.bme, a.ethnicity_unknown,
+  a.band7plus, a.bme_band7plus, a.disabled, a.male, a.clinical,
+  a.clinical_interpreters, a.cultural_competence, m.matched AS bme_mentees_matched
+FROM agg a
+JOIN mentoring_by m ON m.by_key = a.by_key

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::protect::{Problem, Protected};
 use super::record::{Record, RecordCell};
 use crate::metrics::{Metric, Metrics};
-use crate::registry::{self, Kind, Source};
+use crate::registry::{self, Counts, Kind, Source};
 
 /// A count some page may show or give away: what it counts, for which group, when.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -79,26 +79,31 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
         v.extend(one(den.0, den.1, m.denominator));
         v
     };
-    if let Some((_, group)) = STAFF_SHARES.iter().find(|(id, _)| *id == m.id) {
-        return pair(("staff", by(group, None)), ("staff", by(&[], None)));
-    }
-    match (m.id.as_str(), f.source, f.kind) {
-        ("wf.headcount", _, _) => one("staff", by(&[], None), value),
+    match f.counts {
+        Counts::Staff { of, within: None } => return one("staff", by(of, None), value),
+        Counts::Staff {
+            of,
+            within: Some(within),
+        } => return pair(("staff", by(of, None)), ("staff", by(within, None))),
         // a band's share of one group: that group's staff in the band, of the band's
-        ("wres1.band_share", _, _) => pair(
-            ("staff", by(&[], None)),
-            ("staff", by(&[], Some("wres_group"))),
-        ),
-        ("wf.bme_pct_band7plus", _, _) => pair(
-            (
-                "staff",
-                by(&[("band7plus", "yes"), ("wres_group", "BME")], None),
-            ),
-            ("staff", by(&[("band7plus", "yes")], None)),
-        ),
-        (_, Source::Columns { numerator, .. }, Kind::Count) => one(numerator, by(&[], None), value),
+        Counts::BandShare => {
+            return pair(
+                ("staff", by(&[], None)),
+                ("staff", by(&[], Some("wres_group"))),
+            );
+        }
+        Counts::Own if f.kind == Kind::Count => return one(&m.id, by(&[], None), value),
+        Counts::Own => {
+            return pair(
+                (&format!("{}:numerator", m.id), by(&[], None)),
+                (&format!("{}:denominator", m.id), by(&[], None)),
+            );
+        }
+        Counts::Source => {}
+    }
+    match (f.source, f.kind) {
+        (Source::Columns { numerator, .. }, Kind::Count) => one(numerator, by(&[], None), value),
         (
-            _,
             Source::Columns {
                 numerator,
                 denominator: Some(den),
@@ -106,12 +111,12 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
             },
             Kind::Proportion,
         ) => pair((numerator, by(&[], None)), (den, by(&[], None))),
-        (_, Source::Columns { .. }, _) => Vec::new(),
-        (_, Source::Rows { .. }, Kind::Count) => one(&m.id, by(&[], None), value),
-        (_, Source::Rows { .. }, Kind::RatePer1000 | Kind::Ratio) => {
+        (Source::Columns { .. }, _) => Vec::new(),
+        (Source::Rows { .. }, Kind::Count) => one(&m.id, by(&[], None), value),
+        (Source::Rows { .. }, Kind::RatePer1000 | Kind::Ratio) => {
             one(&format!("{}:numerator", m.id), by(&[], None), m.numerator)
         }
-        (_, Source::Rows { .. }, Kind::RelativeLikelihood) => m
+        (Source::Rows { .. }, Kind::RelativeLikelihood) => m
             .groups
             .iter()
             .flat_map(|g| {
@@ -122,20 +127,12 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
                 ]
             })
             .collect(),
-        (_, Source::Rows { .. }, _) => pair(
+        (Source::Rows { .. }, _) => pair(
             (&format!("{}:numerator", m.id), by(&[], None)),
             (&format!("{}:denominator", m.id), by(&[], None)),
         ),
     }
 }
-
-/// Workforce shares of the staff in post, each as the staff of one group.
-const STAFF_SHARES: &[(&str, &[(&str, &str)])] = &[
-    ("wf.bme_pct", &[("wres_group", "BME")]),
-    ("wf.ethnicity_unknown_pct", &[("wres_group", "Unknown")]),
-    ("wf.disability_pct", &[("disability", "Y")]),
-    ("wf.male_pct", &[("sex", "1")]),
-];
 
 /// One group of one breakdown: (dimension, value).
 type Group = (String, String);

@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::query::{QueryError, collect, string_column};
 use crate::data::session::DataSession;
-use crate::metrics::{Metrics, run_metric_query};
+use crate::metrics::{Metrics, run_columns_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::{ReportError, drop_unsupplied};
@@ -44,16 +44,19 @@ pub(super) async fn snapshot_metrics(
     snapshot: NaiveDate,
     end: NaiveDate,
 ) -> Result<Metrics, QueryError> {
-    let name = "workforce/snapshot.sql";
-    let sql = queries::fill(
-        name,
-        queries::WORKFORCE_SNAPSHOT,
-        &[
-            ("snapshot_date", Param::Date(snapshot)),
-            ("period_end", Param::Date(end)),
-        ],
-    )?;
-    let mut m = run_metric_query(&s.ctx, name, &sql).await?;
+    let params = [
+        ("snapshot_date", Param::Date(snapshot)),
+        ("period_end", Param::Date(end)),
+    ];
+    let mut m = Metrics(Vec::new());
+    for (name, sql) in [
+        ("workforce/snapshot.sql", queries::WORKFORCE_SNAPSHOT),
+        ("workforce/band_share.sql", queries::WORKFORCE_BAND_SHARE),
+    ] {
+        let sql = queries::fill(name, sql, &params)?;
+        m.0.extend(run_columns_query(&s.ctx, name, &sql).await?.0);
+    }
+    m.sort();
     drop_unsupplied(&mut m, s);
     Ok(m)
 }
