@@ -139,11 +139,6 @@ impl Metrics {
         })
     }
 
-    /// Drop every figure whose id starts with `prefix` (e.g. for a dataset not supplied).
-    pub fn remove_prefix(&mut self, prefix: &str) {
-        self.0.retain(|m| !m.id.starts_with(prefix));
-    }
-
     /// Sort into a stable order: id, then breakdown.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| (&a.id, &a.by).cmp(&(&b.id, &b.by)));

@@ -86,9 +86,21 @@ pub struct Figure {
     pub source: Source,
     pub better: Better,
     pub counts: Counts,
+    /// The optional dataset it is computed from: when that is absent the figure is
+    /// dropped and the report says "not supplied" (an absent dataset reads as an
+    /// empty table, whose zeros must not pass for real figures).
+    pub needs: Option<&'static str>,
 }
 
 impl Figure {
+    /// The same figure, computed from an optional dataset.
+    const fn needs(self, dataset: &'static str) -> Figure {
+        Figure {
+            needs: Some(dataset),
+            ..self
+        }
+    }
+
     /// The setting that may hold its target: `targets."<id>"`, for a figure with a
     /// better direction (one without cannot be judged against a target).
     pub fn target_key(&self) -> Option<String> {
@@ -122,6 +134,7 @@ const fn rows(id: &'static str, kind: Kind, query: &'static str, better: Better)
         source: Source::Rows { query },
         better,
         counts: Counts::Source,
+        needs: None,
     }
 }
 
@@ -144,6 +157,7 @@ const fn staff(
         },
         better,
         counts,
+        needs: None,
     }
 }
 
@@ -172,6 +186,7 @@ const fn referral_share(
         },
         better,
         counts: Counts::Source,
+        needs: None,
     }
 }
 
@@ -192,6 +207,7 @@ const fn referral_value(
         },
         better,
         counts: Counts::Source,
+        needs: None,
     }
 }
 
@@ -249,7 +265,7 @@ pub const FIGURES: &[Figure] = &[
         Neither,
         of_staff(&[("sex", "1")]),
     ),
-    rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower),
+    rows("wf.turnover_pct", Proportion, TURNOVER_BOARD, Lower).needs("leavers"),
     Figure {
         id: "wres1.band_share",
         kind: Proportion,
@@ -260,53 +276,61 @@ pub const FIGURES: &[Figure] = &[
         },
         better: Neither,
         counts: Counts::BandShare,
+        needs: None,
     },
     rows(
         "wres2.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-    ),
+    )
+    .needs("recruitment"),
     rows(
         "wres3.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-    ),
+    )
+    .needs("disciplinary"),
     rows(
         "wres4.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-    ),
+    )
+    .needs("training"),
     rows("wres9.board_bme_pct", Proportion, TURNOVER_BOARD, Higher),
     rows(
         "wdes2.relative_likelihood",
         RelativeLikelihood,
         LIKELIHOODS,
         Neither,
-    ),
+    )
+    .needs("recruitment"),
     staff(
         "train.interpreters_clinical_pct",
         Proportion,
         ("clinical_interpreters", Some("clinical")),
         Higher,
         Counts::Own,
-    ),
+    )
+    .needs("training"),
     staff(
         "train.cultural_competence_pct",
         Proportion,
         ("cultural_competence", Some("headcount")),
         Higher,
         Counts::Own,
-    ),
+    )
+    .needs("training"),
     staff(
         "mentoring.bme_matched",
         Count,
         ("bme_mentees_matched", None),
         Higher,
         Counts::Own,
-    ),
+    )
+    .needs("mentoring"),
     referral_value("tt.referrals", Count, "referrals", Neither),
     rows("tt.access_rate_per_1000", RatePer1000, ACCESS, Neither),
     rows("tt.representation_ratio", Ratio, ACCESS, Neither),

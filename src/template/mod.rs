@@ -272,16 +272,31 @@ impl Wording for WorkforceWording {
     }
     every_report_has!();
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)> {
-        vec![("summary".to_string(), &self.summary.figures[..], None)]
+        let mut out = vec![
+            ("summary".to_string(), &self.summary.figures[..], None),
+            ("partners".to_string(), &self.partners.figures[..], None),
+        ];
+        if let Some(p) = &self.partner_page {
+            out.push(("partner_page".to_string(), &p.figures[..], None));
+        }
+        out
     }
     fn required(&self, report: ReportId, known: &Known) -> Result<(), String> {
+        // the summary's rows, the trend's charts and a partner page's rows are named
+        // by their labels; the partner table's columns by their headings
         let charted = (known.shows)(report, "trend");
-        let labelled = self.summary.figures.iter().chain(&charted);
-        match labelled
-            .into_iter()
-            .find(|id| !self.labels.contains_key(*id))
+        let paged = self.partner_page.iter().flat_map(|p| &p.figures);
+        let mut labelled = self.summary.figures.iter().chain(&charted).chain(paged);
+        if let Some(id) = labelled.find(|id| !self.labels.contains_key(*id)) {
+            return Err(format!("labels.\"{id}\""));
+        }
+        match self
+            .partners
+            .figures
+            .iter()
+            .find(|id| !self.headings.contains_key(*id))
         {
-            Some(id) => Err(format!("labels.\"{id}\"")),
+            Some(id) => Err(format!("headings.\"{id}\" (a column of [partners])")),
             None => Ok(()),
         }
     }
@@ -534,6 +549,17 @@ impl Template<WorkforceWording> {
     /// The label of a figure: `labels."<metric id>"`.
     pub fn label(&self, id: &str) -> Result<&Text, TemplateError> {
         by_id(&self.labels, self.own_file(), "labels", "label", id)
+    }
+
+    /// A figure's column heading in the partner table: `headings."<metric id>"`.
+    pub fn heading(&self, id: &str) -> Result<&Text, TemplateError> {
+        by_id(
+            &self.headings,
+            self.own_file(),
+            "headings",
+            "column heading",
+            id,
+        )
     }
 }
 

@@ -299,10 +299,23 @@ pub struct Outside {
     pub indicators: Vec<Text>,
 }
 
+/// The table of each partner's figures.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partners {
+    pub show: Option<Vec<String>>,
+    /// Its columns after the staff in post (metric ids), each headed by `headings`.
+    pub figures: Vec<String>,
+    pub heading: Text,
+    pub intro: Text,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerPage {
     pub show: Option<Vec<String>>,
+    /// Its rows after the staff in post (metric ids), each named by `labels`.
+    pub figures: Vec<String>,
     pub heading: Text,
     pub intro: Text,
     pub small: Text,
@@ -320,9 +333,11 @@ pub struct WorkforceWording {
     pub sections: Vec<String>,
     /// A figure's label, by metric id.
     pub labels: BTreeMap<String, Text>,
+    /// A figure's column heading in the partner table, by metric id.
+    pub headings: BTreeMap<String, Text>,
     pub summary: WorkforceSummary,
     pub representation: Representation,
-    pub partners: Plain,
+    pub partners: Partners,
     pub training: Training,
     pub quality: Quality,
     pub indicators: Indicators,

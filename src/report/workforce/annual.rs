@@ -26,23 +26,13 @@ use crate::template::{Template, WorkforceWording};
 
 pub const REPORT: ReportId = ReportId::WorkforceAnnual;
 
-/// Headlines drawn as a four-quarter trend (the proportions of the summary).
-pub(super) const TRENDS: &[&str] = &[
-    "wf.bme_pct",
-    "wf.bme_pct_band7plus",
-    "wf.disability_pct",
-    "wf.male_pct",
-    "wf.ethnicity_unknown_pct",
-    "train.interpreters_clinical_pct",
-    "train.cultural_competence_pct",
-];
-
-/// Proportions on a partner's page: the trend headlines, turnover and the board.
-fn partner_rows() -> impl Iterator<Item = &'static str> {
-    TRENDS
-        .iter()
-        .copied()
-        .chain(["wf.turnover_pct", "wres9.board_bme_pct"])
+/// The headlines drawn as a four-quarter trend: the template's `trend.show` list, or
+/// every share of the staff in post it could chart.
+fn trend_figures(t: &Template<WorkforceWording>) -> Vec<String> {
+    t.trend
+        .as_ref()
+        .and_then(|tr| tr.show.clone())
+        .unwrap_or_else(|| super::shows("trend"))
 }
 
 /// How a figure is named in a table or chart title: its label in the wording.
@@ -277,7 +267,7 @@ impl Annual<'_> {
                 "ci_high",
             ],
         );
-        for id in TRENDS {
+        for id in &trend_figures(&self.b.template) {
             for (q, m) in self.quarters.iter().zip(self.quarter_figures(id)) {
                 let mut row = vec![
                     id.to_string(),

@@ -96,7 +96,17 @@ pub fn shows(section: &str) -> Vec<String> {
     let names: Vec<&str> = match section {
         "summary" => vec!["headline_table"],
         "representation" => vec!["band_cluster_chart"],
-        "trend" => annual::TRENDS.to_vec(),
+        // a chart per share of the staff in post at each quarter end
+        "trend" => {
+            return crate::registry::FIGURES
+                .iter()
+                .filter(|f| {
+                    f.source.query() == "workforce/snapshot.sql"
+                        && f.kind == crate::registry::Kind::Proportion
+                })
+                .map(|f| f.id.to_string())
+                .collect();
+        }
         "wres1" => vec!["band_share_chart", "band_share_table"],
         "population" => vec!["population_table"],
         "indicators" => vec!["indicator_table"],

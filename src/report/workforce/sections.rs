@@ -168,7 +168,7 @@ impl Builder<'_> {
             true,
             vec![
                 Block::Paragraph(t.partners.intro.fill(v)?),
-                item("partner_table", vec![Block::Table(self.partner_table())]),
+                item("partner_table", vec![Block::Table(self.partner_table(v)?)]),
             ],
         )
     }

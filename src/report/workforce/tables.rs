@@ -68,16 +68,11 @@ impl Builder<'_> {
             .collect()
     }
 
-    pub(super) fn partner_table(&self) -> Table {
+    pub(super) fn partner_table(&self, v: &Vars) -> Result<Table, ReportError> {
+        let t = &self.template;
         let keys = self.partner_keys();
         let staff = self.partner_headcounts(&keys);
-        let ids = [
-            "wf.bme_pct",
-            "wf.bme_pct_band7plus",
-            "wf.disability_pct",
-            "wf.male_pct",
-            "wf.ethnicity_unknown_pct",
-        ];
+        let ids = &t.partners.figures;
         let cols: Vec<Vec<String>> = ids
             .iter()
             .map(|id| self.partner_pct_column(id, &keys))
@@ -97,24 +92,23 @@ impl Builder<'_> {
                 .map(|id| self.shown(self.metrics.get(id, &[]), false)),
         );
         rows.push(total);
-        Table {
+        let mut columns = vec![
+            col("Partner", 3.6, Align::Left),
+            col("Staff", 1.0, Align::Right),
+        ];
+        for id in ids {
+            let heading = t.heading(id)?.fill(v)?;
+            // a word's column narrower than a phrase's
+            let width = if heading.len() <= 6 { 1.0 } else { 1.2 };
+            columns.push(col(&heading, width, Align::Right));
+        }
+        Ok(Table {
             note: Some(
                 "- : no staff of this partner in the snapshot. * : hidden by disclosure control."
                     .into(),
             ),
-            ..table_with_total(
-                vec![
-                    col("Partner", 3.6, Align::Left),
-                    col("Staff", 1.0, Align::Right),
-                    col("BME", 1.0, Align::Right),
-                    col("BME at Band 7+", 1.2, Align::Right),
-                    col("Disability declared", 1.2, Align::Right),
-                    col("Men", 1.0, Align::Right),
-                    col("Ethnicity unknown", 1.2, Align::Right),
-                ],
-                rows,
-            )
-        }
+            ..table_with_total(columns, rows)
+        })
     }
 
     pub(super) fn training_table(&self) -> Table {

@@ -11,7 +11,7 @@ use crate::report::compose::{section, table};
 use crate::report::workforce::Vars;
 use crate::report::{ReportError, pct};
 
-use super::{Annual, TRENDS, label_of, partner_rows};
+use super::{Annual, label_of, trend_figures};
 use crate::template::Ph;
 
 impl Annual<'_> {
@@ -25,7 +25,8 @@ impl Annual<'_> {
             ));
         }
         let x_labels: Vec<String> = self.quarters.iter().map(|q| q.label.clone()).collect();
-        for id in TRENDS {
+        for id in &trend_figures(t) {
+            let id = id.as_str();
             let title = label_of(t, id)?;
             let figures = self.quarter_figures(id);
             if figures.iter().all(Option::is_none) {
@@ -57,10 +58,10 @@ impl Annual<'_> {
                 .map(|m| m.as_ref().and_then(|m| m.ci_low.zip(m.ci_high)))
                 .collect();
             let mut references = Vec::new();
-            if let Some(target) = b.settings.targets.get(*id) {
+            if let Some(target) = b.settings.targets.get(id) {
                 references.push((target.value, format!("Target {}", pct(target.value))));
             }
-            if let Some(base) = b.settings.baseline.values.get(*id) {
+            if let Some(base) = b.settings.baseline.values.get(id) {
                 references.push((
                     *base,
                     format!("{} baseline {}", b.settings.baseline.label, pct(*base)),
@@ -325,7 +326,10 @@ impl Annual<'_> {
         let keys = b.partner_keys();
         let heads = b.partner_headcounts(&keys);
         // The same suppression as the partner table, so no page shows what it hides.
-        let columns: Vec<Vec<String>> = partner_rows()
+        let page = t.need(&t.partner_page, "partner_page")?;
+        let columns: Vec<Vec<String>> = page
+            .figures
+            .iter()
             .map(|id| b.partner_column(id, &keys, true))
             .collect();
         let mut pages = Vec::new();
@@ -350,7 +354,8 @@ impl Annual<'_> {
                 heads[i].clone(),
                 b.shown(b.metrics.get("wf.headcount", &[]), false),
             ]];
-            for (k, id) in partner_rows().enumerate() {
+            for (k, id) in page.figures.iter().enumerate() {
+                let id = id.as_str();
                 let label = label_of(t, id)?;
                 if b.is_unsupplied(id) && b.metrics.get(id, &[]).is_none() {
                     rows.push(vec![
