@@ -1,11 +1,12 @@
 //! The figure registry: one row per metric id of docs/reports.md, saying what kind of
-//! figure it is, which query and columns give it, and which way is better (so whether
-//! it may have a target, `targets."<id>"` in the settings). Everything that lists figures reads it: the settings
-//! check, the service figures' unfolding from one row per group, the tests. Its label
-//! is the template key `labels."<id>"` of the report's wording (dots kept).
+//! figure it is, which query and columns give it, which way is better (so whether it
+//! may have a target, `targets."<id>"` in the settings), how disclosure control names
+//! the counts it rests on, and the optional dataset it needs. Everything that lists
+//! figures reads it: the settings check, the unfolding of both families' figures from
+//! one row per group, the template's check of its figure lists, the tests. Its label is
+//! the template key `labels."<id>"` of the report's wording (dots kept).
 //!
-//! To add a figure: a row here, its label in `report_templates/`, and (unless the
-//! query already counts what it needs) the aggregate in its query.
+//! To add a figure: README, "Adding a figure".
 
 /// What a figure is, which decides how it is computed and shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
