@@ -8,5 +8,7 @@ pub mod inventory;
 pub mod nhs_numbers;
 pub mod quality;
 pub mod query;
+pub mod reference;
 pub mod remote;
 pub mod session;
+pub mod views;
