@@ -17,7 +17,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use crate::config::Settings;
 use crate::delivery::notify_admins;
 use crate::ledger::Ledger;
-use crate::report::RunRequest;
+use crate::run::RunRequest;
 use crate::run::{self, Executed, RunPlan};
 use crate::schedule::{Due, Scheduler};
 

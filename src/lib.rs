@@ -46,7 +46,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{Cli, Command};
-use crate::report::RunRequest;
+use crate::run::RunRequest;
 
 /// Exit code for a run that wrote its output but could not deliver to everyone.
 pub const EXIT_PARTIAL: u8 = 1;

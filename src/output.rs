@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use crate::failpoint;
 use crate::process::{alive, host};
-use crate::report::CsvTable;
 
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +214,24 @@ pub fn json_bytes(v: &serde_json::Value) -> serde_json::Result<Vec<u8>> {
     let mut b = serde_json::to_vec_pretty(v)?;
     b.push(b'\n');
     Ok(b)
+}
+
+/// A table written to `tables/<name>.csv` (unsuppressed, for analysts).
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl CsvTable {
+    pub fn new(name: &str, header: &[&str]) -> CsvTable {
+        CsvTable {
+            name: name.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
 }
 
 /// A table as CSV bytes.

@@ -1,5 +1,9 @@
-//! The reports: one module each, plus the run that every report shares (load, check,
-//! compute, write the output folder, deliver).
+//! The reports, by family (`workforce`, `service`), each computing its figures and
+//! composing its documents; what both families compose with (`compose`, the
+//! data-quality page, the WRES and WDES indicators); and what they share here: the
+//! template a report loads and what it is checked against, the optional dataset a
+//! figure needs, what a computed report holds, and how numbers are written. Loading,
+//! writing and delivering a run are `run/`'s.
 
 pub mod compose;
 pub mod indicators;
@@ -8,10 +12,6 @@ pub mod service;
 #[cfg(test)]
 mod wording_tests;
 pub mod workforce;
-
-use std::path::PathBuf;
-
-use chrono::NaiveDate;
 
 use crate::data::quality::QualityReport;
 use crate::data::query::QueryError;
@@ -78,30 +78,12 @@ pub enum ReportError {
     Template(#[from] crate::template::TemplateError),
 }
 
-/// A table written to `tables/<name>.csv` (unsuppressed, for analysts).
-#[derive(Debug, Clone)]
-pub struct CsvTable {
-    pub name: String,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl CsvTable {
-    pub fn new(name: &str, header: &[&str]) -> CsvTable {
-        CsvTable {
-            name: name.into(),
-            header: header.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-}
-
 /// What a report computed: figures, tables, the document and the data-quality counts.
 pub struct Computed {
     pub metrics: Metrics,
     /// Report-specific entries added to `metrics.json` (snapshot date, previous period).
     pub extra: serde_json::Map<String, serde_json::Value>,
-    pub tables: Vec<CsvTable>,
+    pub tables: Vec<crate::output::CsvTable>,
     /// The document under the default disclosure rules.
     pub document: Document,
     /// The document again for each other rounding an audience gets: (round_to, document).
@@ -110,17 +92,6 @@ pub struct Computed {
     /// The run's disclosure decision, kept as disclosure.json for the runs over
     /// overlapping periods that follow (service-user reports).
     pub disclosure: Option<crate::disclosure::record::Record>,
-}
-
-/// What the command line asked for.
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    pub report: ReportId,
-    pub period: String,
-    pub data: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub as_of: NaiveDate,
-    pub send: bool,
 }
 
 /// A fraction as a percentage with one decimal: 0.1984 -> "19.8%".

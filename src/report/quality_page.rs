@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::data::quality::QualityReport;
 use crate::disclosure::thousands;
+use crate::output::CsvTable;
 use crate::pdf::model::{Align, Block, col, item};
+use crate::report::ReportError;
 use crate::report::compose::table;
-use crate::report::{CsvTable, ReportError};
 use crate::template::Vars;
 use crate::template::wording::Quality;
 

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use crate::archive::{self, sha_hex};
@@ -29,11 +29,21 @@ use crate::outcome::RunOutcome;
 use crate::output::{Staged, json_bytes, replace_file, stage_folder, sweep_leftovers};
 use crate::period::Period;
 use crate::report::ReportError;
-use crate::report::RunRequest;
 
 mod produce;
 
 use produce::{Laps, Produced, compute};
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub report: ReportId,
+    pub period: String,
+    pub data: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub as_of: NaiveDate,
+    pub send: bool,
+}
 
 /// How a run ended.
 #[derive(Debug)]

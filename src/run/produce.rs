@@ -23,9 +23,10 @@ use crate::pdf::render::render_pdf;
 use crate::period::Period;
 use crate::progress;
 use crate::registry;
+use crate::report::Computed;
 use crate::report::service::{self, access, equity};
 use crate::report::workforce::{self, annual, quarterly};
-use crate::report::{Computed, RunRequest};
+use crate::run::RunRequest;
 use crate::standards;
 
 use super::ExtractsUnusable;

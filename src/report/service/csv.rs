@@ -1,6 +1,6 @@
 //! The CSV tables a service-user report writes beside its PDF.
 
-use crate::report::CsvTable;
+use crate::output::CsvTable;
 
 use super::Builder;
 

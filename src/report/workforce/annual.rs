@@ -16,11 +16,12 @@ use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::DataSession;
 use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
+use crate::output::CsvTable;
 use crate::pdf::model::Section;
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::compose::documents;
-use crate::report::{Computed, CsvTable, ReportError};
+use crate::report::{Computed, ReportError};
 use crate::template::Ph;
 use crate::template::{Template, WorkforceWording};
 

@@ -1,6 +1,6 @@
 //! The CSV tables a workforce report writes beside its PDF.
 
-use crate::report::CsvTable;
+use crate::output::CsvTable;
 
 use super::{Builder, figure_cells};
 use crate::standards::rag_of;
