@@ -154,14 +154,14 @@ pub async fn run_metric_query(
     let batches = collect(ctx, name, sql).await?;
     let mut out = Vec::new();
     for b in &batches {
-        let metric = string_column(b, 0, name)?;
-        let by_key = string_column(b, 1, name)?;
-        let num = i64_column(b, 2, name)?;
-        let den = i64_column(b, 3, name)?;
-        let val = f64_column(b, 4, name)?;
-        // An optional sixth column, `left_out`: rows a value figure left out.
-        let left_out = if b.num_columns() > 5 {
-            i64_column(b, 5, name)?
+        let metric = string_column(b, "metric", name)?;
+        let by_key = string_column(b, "by_key", name)?;
+        let num = i64_column(b, "numerator", name)?;
+        let den = i64_column(b, "denominator", name)?;
+        let val = f64_column(b, "value", name)?;
+        // An optional column, `left_out`: rows a value figure left out.
+        let left_out = if b.schema().index_of("left_out").is_ok() {
+            i64_column(b, "left_out", name)?
         } else {
             vec![None; b.num_rows()]
         };
@@ -205,13 +205,7 @@ pub async fn run_columns_query(
 ) -> Result<Metrics, QueryError> {
     let mut out = Vec::new();
     for b in collect(ctx, name, sql).await? {
-        let by_key = string_column(&b, 0, name)?;
-        let column = |col: &str| {
-            b.schema().index_of(col).map_err(|_| QueryError {
-                query: name.into(),
-                message: format!("it gives no column `{col}`, which the figure registry names"),
-            })
-        };
+        let by_key = string_column(&b, "by_key", name)?;
         let by = |i: usize| parse_by_key(by_key[i].as_deref().unwrap_or(""));
         // a group without any row has no counts: zero
         let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
@@ -226,24 +220,25 @@ pub async fn run_columns_query(
             };
             match (f.kind, denominator) {
                 (_, Some(den)) => {
-                    let n = i64_column(&b, column(numerator)?, name)?;
-                    let d = i64_column(&b, column(den)?, name)?;
+                    let n = i64_column(&b, numerator, name)?;
+                    let d = i64_column(&b, den, name)?;
                     for i in 0..b.num_rows() {
                         out.push(Metric::proportion(f.id, by(i), count(n[i]), count(d[i])));
                     }
                 }
                 (Kind::Count, None) => {
-                    let n = i64_column(&b, column(numerator)?, name)?;
+                    let n = i64_column(&b, numerator, name)?;
                     for (i, n) in n.into_iter().enumerate() {
                         out.push(Metric::value(f.id, by(i), count(n) as f64));
                     }
                 }
                 (_, None) => {
-                    let v = f64_column(&b, column(numerator)?, name)?;
+                    let v = f64_column(&b, numerator, name)?;
                     // the records a value leaves out (a whole-time equivalent out of
                     // range), where the query counts them beside it
-                    let left_out = match b.schema().index_of(&format!("{numerator}_left_out")) {
-                        Ok(at) => i64_column(&b, at, name)?,
+                    let left_out = format!("{numerator}_left_out");
+                    let left_out = match b.schema().index_of(&left_out) {
+                        Ok(_) => i64_column(&b, &left_out, name)?,
                         Err(_) => vec![None; b.num_rows()],
                     };
                     for (i, v) in v.into_iter().enumerate() {
@@ -272,11 +267,20 @@ pub async fn run_likelihood_query(
 ) -> Result<Metrics, QueryError> {
     let mut out = Vec::new();
     for b in collect(ctx, name, sql).await? {
-        let metric = string_column(&b, 0, name)?;
-        let by_key = string_column(&b, 1, name)?;
-        let groups = [string_column(&b, 2, name)?, string_column(&b, 5, name)?];
-        let nums = [i64_column(&b, 3, name)?, i64_column(&b, 6, name)?];
-        let dens = [i64_column(&b, 4, name)?, i64_column(&b, 7, name)?];
+        let metric = string_column(&b, "metric", name)?;
+        let by_key = string_column(&b, "by_key", name)?;
+        let groups = [
+            string_column(&b, "group_a", name)?,
+            string_column(&b, "group_b", name)?,
+        ];
+        let nums = [
+            i64_column(&b, "num_a", name)?,
+            i64_column(&b, "num_b", name)?,
+        ];
+        let dens = [
+            i64_column(&b, "den_a", name)?,
+            i64_column(&b, "den_b", name)?,
+        ];
         for i in 0..b.num_rows() {
             let rate = |k: usize| GroupRate {
                 group: groups[k][i].clone().unwrap_or_default(),

@@ -142,16 +142,16 @@ async fn count_problems(
     let mut counts: BTreeMap<(String, String, (bool, String), String), u64> = BTreeMap::new();
     let mut read: BTreeMap<String, u64> = BTreeMap::new();
     for b in collect(ctx, name, &wrapped).await? {
-        let partner = string_column(&b, 0, name)?;
-        let n = i64_column(&b, checks.len() + 1, name)?;
+        let partner = string_column(&b, "partner_org", name)?;
+        let n = i64_column(&b, "rows", name)?;
         for i in 0..b.num_rows() {
             *read
                 .entry(partner[i].clone().unwrap_or_default())
                 .or_default() += n[i].unwrap_or(0).max(0) as u64;
         }
-        for (k, check) in checks.iter().enumerate() {
+        for check in &checks {
             let (column, problem) = check_of(check).unwrap_or_default();
-            let values = string_column(&b, k + 1, name)?;
+            let values = string_column(&b, check, name)?;
             for i in 0..b.num_rows() {
                 let Some(v) = &values[i] else { continue };
                 let value = if v.is_empty() {

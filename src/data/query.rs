@@ -143,49 +143,49 @@ pub fn peak_rss_mib() -> u64 {
         .map_or(0, |kib| kib / 1024)
 }
 
+/// The column a query names `col`, cast to `ty`: read by name, so that a column added
+/// to a query or moved in it cannot be read as another.
 fn column_as(
     b: &RecordBatch,
-    i: usize,
+    col: &str,
     ty: &DataType,
     name: &str,
 ) -> Result<arrow::array::ArrayRef, QueryError> {
-    if i >= b.num_columns() {
-        return Err(QueryError {
-            query: name.into(),
-            message: format!("expected at least {} columns", i + 1),
-        });
-    }
+    let i = b.schema().index_of(col).map_err(|_| QueryError {
+        query: name.into(),
+        message: format!("it gives no column `{col}`"),
+    })?;
     cast(b.column(i), ty).map_err(|e| QueryError {
         query: name.into(),
-        message: format!("column {}: {e}", b.schema().field(i).name()),
+        message: format!("column {col}: {e}"),
     })
 }
 
-/// Column `i` as optional strings.
+/// Column `col` as optional strings.
 pub fn string_column(
     b: &RecordBatch,
-    i: usize,
+    col: &str,
     name: &str,
 ) -> Result<Vec<Option<String>>, QueryError> {
-    let a = column_as(b, i, &DataType::Utf8, name)?;
+    let a = column_as(b, col, &DataType::Utf8, name)?;
     let s = a.as_string::<i32>();
     Ok((0..s.len())
         .map(|r| s.is_valid(r).then(|| s.value(r).to_string()))
         .collect())
 }
 
-/// Column `i` as optional 64-bit integers.
-pub fn i64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<i64>>, QueryError> {
-    let a = column_as(b, i, &DataType::Int64, name)?;
+/// Column `col` as optional 64-bit integers.
+pub fn i64_column(b: &RecordBatch, col: &str, name: &str) -> Result<Vec<Option<i64>>, QueryError> {
+    let a = column_as(b, col, &DataType::Int64, name)?;
     let s = a.as_primitive::<Int64Type>();
     Ok((0..s.len())
         .map(|r| s.is_valid(r).then(|| s.value(r)))
         .collect())
 }
 
-/// Column `i` as optional floats.
-pub fn f64_column(b: &RecordBatch, i: usize, name: &str) -> Result<Vec<Option<f64>>, QueryError> {
-    let a = column_as(b, i, &DataType::Float64, name)?;
+/// Column `col` as optional floats.
+pub fn f64_column(b: &RecordBatch, col: &str, name: &str) -> Result<Vec<Option<f64>>, QueryError> {
+    let a = column_as(b, col, &DataType::Float64, name)?;
     let s = a.as_primitive::<Float64Type>();
     Ok((0..s.len())
         .map(|r| s.is_valid(r).then(|| s.value(r)))

@@ -530,10 +530,10 @@ mod tests {
             s.service_tables(&RunDates::new(&settings, as_of, p.as_ref()))
                 .await
                 .unwrap();
-            let b = query::collect(&s.ctx, "t", "SELECT sum(attended) FROM referral_care")
+            let b = query::collect(&s.ctx, "t", "SELECT sum(attended) AS t FROM referral_care")
                 .await
                 .unwrap();
-            query::i64_column(&b[0], 0, "t").unwrap()[0].unwrap_or(0)
+            query::i64_column(&b[0], "t", "t").unwrap()[0].unwrap_or(0)
         };
         let year = attended(Some("FY2025-26")).await;
         let half = attended(Some("FY2025-26-H1")).await;
@@ -566,13 +566,13 @@ mod tests {
             &ctx,
             "t",
             "SELECT referral_id || ' ' || CAST(partner_org AS VARCHAR) || ' ' \
-             || CAST(id_rows AS VARCHAR) FROM referral_keys ORDER BY referral_id",
+             || CAST(id_rows AS VARCHAR) AS t FROM referral_keys ORDER BY referral_id",
         )
         .await
         .unwrap();
         let got: Vec<String> = b
             .iter()
-            .flat_map(|b| query::string_column(b, 0, "t").unwrap())
+            .flat_map(|b| query::string_column(b, "t", "t").unwrap())
             .map(Option::unwrap)
             .collect();
         assert_eq!(

@@ -56,9 +56,15 @@ pub(super) async fn access_metrics(
 ) -> Result<Vec<Metric>, QueryError> {
     let mut out = Vec::new();
     for b in collect(&s.ctx, name, sql).await? {
-        let by_key = string_column(&b, 1, name)?;
-        let nums = [i64_column(&b, 3, name)?, i64_column(&b, 6, name)?];
-        let dens = [i64_column(&b, 4, name)?, i64_column(&b, 7, name)?];
+        let by_key = string_column(&b, "by_key", name)?;
+        let nums = [
+            i64_column(&b, "num_a", name)?,
+            i64_column(&b, "num_b", name)?,
+        ];
+        let dens = [
+            i64_column(&b, "den_a", name)?,
+            i64_column(&b, "den_b", name)?,
+        ];
         let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
         for i in 0..b.num_rows() {
             let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
@@ -96,7 +102,8 @@ pub(super) async fn referral_span(
 ) -> Result<Option<(NaiveDate, NaiveDate)>, QueryError> {
     let name = "service/referral_span";
     let sql = format!(
-        "SELECT CAST(min(referral_date) AS VARCHAR), CAST(max(referral_date) AS VARCHAR) \
+        "SELECT CAST(min(referral_date) AS VARCHAR) AS first_referral, \
+         CAST(max(referral_date) AS VARCHAR) AS last_referral \
          FROM referral_facts WHERE referral_date BETWEEN DATE '{}' AND DATE '{}'",
         period.start, period.end
     );
@@ -104,8 +111,8 @@ pub(super) async fn referral_span(
     let Some(b) = batches.first() else {
         return Ok(None);
     };
-    let first = string_column(b, 0, name)?;
-    let last = string_column(b, 1, name)?;
+    let first = string_column(b, "first_referral", name)?;
+    let last = string_column(b, "last_referral", name)?;
     let parse = |v: &[Option<String>]| v.first().cloned().flatten().and_then(|d| d.parse().ok());
     Ok(parse(&first).zip(parse(&last)))
 }
@@ -192,9 +199,9 @@ pub(super) async fn ethnicity_unknown_by_partner(
     )?;
     let mut out = Vec::new();
     for b in collect(&s.ctx, name, &sql).await? {
-        let p = string_column(&b, 0, name)?;
-        let n = i64_column(&b, 1, name)?;
-        let t = i64_column(&b, 2, name)?;
+        let p = string_column(&b, "partner_org", name)?;
+        let n = i64_column(&b, "unknown", name)?;
+        let t = i64_column(&b, "referrals", name)?;
         for i in 0..b.num_rows() {
             out.push((
                 p[i].clone().unwrap_or_default(),
@@ -223,9 +230,9 @@ pub(super) async fn referral_sources(
     )?;
     let mut out = Vec::new();
     for b in collect(&s.ctx, name, &sql).await? {
-        let g = string_column(&b, 0, name)?;
-        let src = string_column(&b, 1, name)?;
-        let n = i64_column(&b, 2, name)?;
+        let g = string_column(&b, "ethnic_group", name)?;
+        let src = string_column(&b, "referral_source", name)?;
+        let n = i64_column(&b, "referrals", name)?;
         for i in 0..b.num_rows() {
             out.push((
                 g[i].clone().unwrap_or_default(),

@@ -155,8 +155,8 @@ async fn ethnic_mix(
     .map_err(QueryError::from)?;
     let mut by_code: Vec<(String, u64)> = Vec::new();
     for b in collect(&s.ctx, name, &sql).await? {
-        let codes = string_column(&b, 0, name)?;
-        let counts = i64_column(&b, 1, name)?;
+        let codes = string_column(&b, "ethnic_category", name)?;
+        let counts = i64_column(&b, "staff", name)?;
         for (c, n) in codes.into_iter().zip(counts) {
             by_code.push((c.unwrap_or_default(), n.unwrap_or(0).max(0) as u64));
         }

@@ -28,12 +28,12 @@ pub(super) async fn snapshot_on_or_before(
     let batches = collect(
         &s.ctx,
         name,
-        &format!("SELECT CAST(snapshot_date AS VARCHAR) FROM ({sql}) q"),
+        &format!("SELECT CAST(snapshot_date AS VARCHAR) AS snapshot_date FROM ({sql}) q"),
     )
     .await?;
     let v = batches
         .first()
-        .map(|b| string_column(b, 0, name))
+        .map(|b| string_column(b, "snapshot_date", name))
         .transpose()?;
     Ok(v.and_then(|c| c.into_iter().next().flatten())
         .and_then(|d| d.parse().ok()))
