@@ -24,6 +24,31 @@ impl Disclosure {
         self.count_hidden(num) || den < self.min_count
     }
 
+    /// Whether a figure must be hidden for its own counts (primary suppression), by its
+    /// kind in the registry, the one rule of both report families: a share when its
+    /// numerator would be hidden or its denominator is small; a rate per 1,000 when its
+    /// events would be hidden (its denominator is a population) or it has none; a ratio
+    /// to the service when its group's count would be hidden; a relative likelihood
+    /// when either group's share would be. A count is hidden as it is shown
+    /// ([`Disclosure::show_count`]). The figures of another period, in a change or a
+    /// trend, are judged by this alone.
+    pub fn figure_hidden(&self, m: &Metric) -> bool {
+        let kind = registry::figure(&m.id).map(|f| f.kind);
+        match (kind, m.numerator, m.denominator) {
+            (Some(Kind::RatePer1000), Some(n), Some(d)) => self.count_hidden(n) || d == 0,
+            (Some(Kind::Ratio), _, _) => m
+                .groups
+                .first()
+                .is_some_and(|g| self.count_hidden(g.numerator)),
+            (Some(Kind::RelativeLikelihood), _, _) => m
+                .groups
+                .iter()
+                .any(|g| self.proportion_hidden(g.numerator, g.denominator)),
+            (_, Some(n), Some(d)) => self.proportion_hidden(n, d),
+            _ => false,
+        }
+    }
+
     /// A count as the PDF shows it: `*`, or rounded when rounding is on, with
     /// thousands separators.
     pub fn show_count(&self, n: u64) -> String {

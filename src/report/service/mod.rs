@@ -179,18 +179,7 @@ impl<'a> Builder<'a> {
     /// Whether a figure's own counts are too small to show (a figure of the period
     /// before, or one made for a table, is judged alone).
     fn primary_hidden(&self, m: &Metric) -> bool {
-        match (m.numerator, m.denominator) {
-            (Some(n), Some(d)) if m.id.ends_with("_per_1000") => {
-                // a rate's denominator is a population: only its numerator can be small
-                self.d().count_hidden(n) || d == 0
-            }
-            (Some(n), Some(d)) => self.d().proportion_hidden(n, d),
-            _ if !m.groups.is_empty() => {
-                // a ratio: hidden when either count it rests on is small
-                self.d().count_hidden(m.groups[0].numerator)
-            }
-            _ => false,
-        }
+        self.d().figure_hidden(m)
     }
 
     /// A figure as the PDF shows it, suppressed where disclosure control says.

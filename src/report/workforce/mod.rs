@@ -294,7 +294,7 @@ impl<'a> Builder<'a> {
     /// Whether a figure's own counts are too small to show (a figure of another
     /// snapshot, in a trend or a change, is judged alone).
     fn primary_hidden(&self, m: &Metric) -> bool {
-        matches!((m.numerator, m.denominator), (Some(n), Some(d)) if self.d().proportion_hidden(n, d))
+        self.d().figure_hidden(m)
     }
 
     /// Whether the plan hides the staff count of this breakdown.

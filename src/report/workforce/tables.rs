@@ -182,10 +182,7 @@ impl Builder<'_> {
                 )
             })
             .collect();
-        let hidden = m
-            .groups
-            .iter()
-            .any(|g| d.proportion_hidden(g.numerator, g.denominator));
+        let hidden = self.hidden(m);
         let m = &d.as_shown(m);
         let (shown, reading) = match m.value {
             // An empty group or no events is not a small number: say why there is no ratio.
