@@ -117,9 +117,15 @@ const SERVICE_COMMON: (&str, &str) = (
     include_str!("../../report_templates/service-common.toml"),
 );
 
-/// The template files built into the program for a report, most specific first.
+const CODES: (&str, &str) = (
+    "report_templates/codes.toml",
+    include_str!("../../report_templates/codes.toml"),
+);
+
+/// The template files built into the program for a report, most specific first: its
+/// own, its family's, and the wording of codes every report shares.
 pub fn builtin(report: ReportId) -> Vec<(&'static str, &'static str)> {
-    match report {
+    let mut files = match report {
         ReportId::WorkforceQuarterly => vec![
             (
                 "report_templates/workforce-quarterly.toml",
@@ -148,7 +154,9 @@ pub fn builtin(report: ReportId) -> Vec<(&'static str, &'static str)> {
             ),
             SERVICE_COMMON,
         ],
-    }
+    };
+    files.push(CODES);
+    files
 }
 
 impl<W: Wording> Template<W> {
@@ -181,9 +189,14 @@ impl<W: Wording> Template<W> {
         for layer in layers.iter().rev() {
             merge(&mut merged, &layer.root);
         }
+        // "report_templates/x.toml (over report_templates/common.toml, ...)"
         let files_named = || {
             let names: Vec<&str> = layers.iter().map(|l| l.file).collect();
-            names.join(" (over ") + &")".repeat(names.len().saturating_sub(1))
+            match names.split_first() {
+                Some((own, [])) => own.to_string(),
+                Some((own, under)) => format!("{own} (over {})", under.join(", ")),
+                None => String::new(),
+            }
         };
         let wording: W =
             serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {

@@ -10,6 +10,16 @@ use serde::Deserialize;
 
 use super::text::Text;
 
+/// How each code reads, by breakdown and code (`report_templates/codes.toml`).
+pub type Codes = BTreeMap<String, BTreeMap<String, Text>>;
+
+/// How a group's code reads: its wording under its breakdown, or the code itself.
+pub fn code_words(codes: &Codes, dim: &str, code: &str) -> Option<String> {
+    let text = codes.get(dim)?.get(code)?;
+    // (a code's words have no placeholder: the load refuses one)
+    text.fill(&Default::default()).ok()
+}
+
 /// What every section has: its heading and the list of tables and charts it shows.
 pub struct Head<'a> {
     pub heading: &'a Text,
@@ -183,6 +193,7 @@ pub struct ServiceWording {
     pub headings: BTreeMap<String, Text>,
     /// The heading over each breakdown's table, by the breakdown's name.
     pub breakdowns: BTreeMap<String, Text>,
+    pub codes: Codes,
     pub summary: ServiceSummary,
     pub methodology: Methodology,
     pub access: Access,
@@ -335,6 +346,7 @@ pub struct WorkforceWording {
     pub labels: BTreeMap<String, Text>,
     /// A figure's column heading in the partner table, by metric id.
     pub headings: BTreeMap<String, Text>,
+    pub codes: Codes,
     pub summary: WorkforceSummary,
     pub representation: Representation,
     pub partners: Partners,

@@ -288,7 +288,7 @@ impl Builder<'_> {
         let quintiles = ["1", "2", "3", "4", "5"];
         let x_labels: Vec<String> = quintiles
             .iter()
-            .map(|q| group_label("imd_quintile", q))
+            .map(|q| group_label(&self.template.codes, "imd_quintile", q))
             .collect();
         let dep = t.need(&t.deprivation, "deprivation")?;
         let mut blocks = vec![Block::Paragraph(dep.intro.fill(v)?)];
@@ -403,7 +403,7 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .map(|(i, g)| {
-                let mut row = vec![group_label("ethnic_group", g)];
+                let mut row = vec![group_label(&self.template.codes, "ethnic_group", g)];
                 for (j, s) in sexes.iter().enumerate() {
                     if hides(g, s) || d.count_hidden(grid[i][j]) {
                         row.extend(["*".to_string(), "*".to_string()]);

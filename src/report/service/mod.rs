@@ -444,26 +444,17 @@ fn band_from(band: &str) -> Option<u32> {
     band.split(['-', '+']).next()?.parse().ok()
 }
 
-/// How a group value reads in a table.
-fn group_label(dim: &str, value: &str) -> String {
+/// How a group value reads in a table: its words in the shared wording of codes, an
+/// ethnic category as its code and the contract's meaning, else the value itself.
+fn group_label(codes: &crate::template::wording::Codes, dim: &str, value: &str) -> String {
+    if let Some(words) = crate::template::wording::code_words(codes, dim, value) {
+        return words;
+    }
     match (dim, value) {
-        ("ethnic_category", "Unknown") => "Not stated or not known".into(),
         ("ethnic_category", code) => crate::contract::ETHNIC_CODES
             .iter()
             .find(|c| c.code == code)
             .map_or(code.to_string(), |c| format!("{code}: {}", c.meaning)),
-        ("ethnic_group", "Unknown") => "Not stated or not known".into(),
-        ("sex", "1") => "Male".into(),
-        ("sex", "2") => "Female".into(),
-        ("sex", "9") => "Indeterminate".into(),
-        ("sex", "X") => "Not known".into(),
-        ("disability", "Y") => "Disability declared".into(),
-        ("disability", "N") => "No disability".into(),
-        ("disability", "Z") => "Not stated".into(),
-        ("imd_quintile", "1") => "1 (most deprived)".into(),
-        ("imd_quintile", "5") => "5 (least deprived)".into(),
-        ("imd_quintile", "Unknown") => "Not known".into(),
-        ("age_band", "Unknown") => "Not known".into(),
         (_, x) => x.to_string(),
     }
 }

@@ -129,7 +129,7 @@ impl Builder<'_> {
                     _ => "",
                 };
                 bars.push(Bar {
-                    label: group_label(dim, &x),
+                    label: group_label(&self.template.codes, dim, &x),
                     value: if hidden { None } else { m.value },
                     ci: if hidden {
                         None

@@ -55,7 +55,7 @@ impl Builder<'_> {
         let overall = compare.and_then(|id| self.metrics.get(id, &[]).and_then(|m| m.value));
         let mut rows = Vec::new();
         for x in &values {
-            let mut row = vec![group_label(dim, x)];
+            let mut row = vec![group_label(&self.template.codes, dim, x)];
             for c in columns {
                 row.push(self.shown(get(&c.id, x), c.kind, true));
             }
@@ -131,7 +131,7 @@ impl Builder<'_> {
                     let total_hidden = self.plan.hides("referrals", &[("ethnic_group", g)])
                         || d.count_hidden(total);
                     let mut row = vec![
-                        group_label("ethnic_group", g),
+                        group_label(&self.template.codes, "ethnic_group", g),
                         if total_hidden {
                             "*".into()
                         } else {

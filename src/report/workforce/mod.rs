@@ -347,13 +347,15 @@ fn figure_cells(m: &Metric) -> [String; 5] {
     ]
 }
 
-/// How a group code reads in a sentence.
-fn group_label(code: &str) -> &str {
-    match code {
-        "N" => "Non-disabled",
-        "Y" => "Disabled",
-        other => other,
-    }
+/// How a likelihood's group code reads (disability `Y`, `N`, `Z`, else a WRES group):
+/// its words in the shared wording of codes, else the code itself.
+fn group_label(codes: &crate::template::wording::Codes, code: &str) -> String {
+    let dim = if ["Y", "N", "Z"].contains(&code) {
+        "disability"
+    } else {
+        "wres_group"
+    };
+    crate::template::wording::code_words(codes, dim, code).unwrap_or_else(|| code.to_string())
 }
 
 /// Axis end: the next multiple of 20 % at or above the largest interval end, so bars

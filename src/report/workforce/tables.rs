@@ -176,7 +176,7 @@ impl Builder<'_> {
                 };
                 format!(
                     "{}: {} of {} ({rate})",
-                    group_label(&g.group),
+                    group_label(&t.codes, &g.group),
                     d.show_count(g.numerator),
                     d.show_count(g.denominator)
                 )
@@ -194,8 +194,8 @@ impl Builder<'_> {
                     _ => String::new(),
                 };
                 let mut vv = v.clone();
-                vv.insert(Ph::First, group_label(&m.groups[0].group).to_string());
-                vv.insert(Ph::Second, group_label(&m.groups[1].group).to_string());
+                vv.insert(Ph::First, group_label(&t.codes, &m.groups[0].group));
+                vv.insert(Ph::Second, group_label(&t.codes, &m.groups[1].group));
                 vv.insert(Ph::Ratio, format!("{r:.2}"));
                 let mut reading = if (0.8..=1.25).contains(&r) {
                     t.indicators.no_adverse.fill(&vv)?
