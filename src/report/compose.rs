@@ -1,14 +1,71 @@
-//! What both report families repeat when they compose a document: a section under its
-//! template heading, tables, the document around the sections (ordered and picked as
-//! the template says) and one document per audience rounding.
+//! What both report families compose a document with: the [`Composer`] their
+//! builders stand on (the figures, the settings, this copy's disclosure rules with the
+//! run's plan, the wording), a section under its template heading, tables, the
+//! document around the sections (ordered and picked as the template says) and one
+//! document per audience rounding.
 
 use chrono::NaiveDate;
 
 use crate::catalog::ReportId;
+use crate::config::{Disclosure, Settings};
+use crate::data::quality::QualityReport;
+use crate::disclosure::plan::Plan;
+use crate::metrics::{Metric, Metrics};
 use crate::pdf::model::{Block, Document, Item, Section, Table, TableColumn};
+use crate::period::Period;
 use crate::report::{ReportError, section_shows};
 use crate::template::Ph;
 use crate::template::{Template, TemplateError, Vars, Wording, fill_all};
+
+/// What both families compose a document from; each family's builder adds its own
+/// figures and stands on this (it dereferences to it), so that a figure is shown or
+/// hidden by one rule in every report.
+pub struct Composer<'a, W> {
+    pub settings: &'a Settings,
+    pub period: &'a Period,
+    pub metrics: &'a Metrics,
+    pub quality: &'a QualityReport,
+    /// The disclosure rules this copy of the document follows (its audience's rounding).
+    pub disclosure: Disclosure,
+    /// Which counts every copy hides, decided once for the run.
+    pub plan: Plan,
+    pub template: Template<W>,
+}
+
+impl<W: Wording> Composer<'_, W> {
+    pub fn d(&self) -> &Disclosure {
+        &self.disclosure
+    }
+
+    /// Whether a figure of this period is hidden: the run's plan hides a count it
+    /// rests on, or its own counts are small.
+    pub fn hidden(&self, m: &Metric) -> bool {
+        self.plan.hides_metric(m) || self.primary_hidden(m)
+    }
+
+    /// Whether a figure's own counts are too small to show (a figure of another
+    /// period, in a change or a trend, or one made for a table, is judged alone).
+    pub fn primary_hidden(&self, m: &Metric) -> bool {
+        self.d().figure_hidden(m)
+    }
+
+    /// The document around its sections: title, cover and production date.
+    pub fn document(
+        &self,
+        v: &Vars,
+        sections: Vec<Section>,
+        as_of: NaiveDate,
+    ) -> Result<Document, ReportError> {
+        document(
+            &self.template,
+            v,
+            self.settings,
+            self.period,
+            sections,
+            as_of,
+        )
+    }
+}
 
 /// A section under the template's `{key}.heading`.
 pub fn section<W: Wording>(

@@ -15,18 +15,17 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-use crate::config::{Disclosure, Settings};
+use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::session::DataSession;
 use crate::disclosure::plan::{self, Plan};
 use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
-use crate::pdf::model::{Document, Section};
 use crate::period::Period;
 use crate::registry;
-use crate::report::compose;
+use crate::report::compose::Composer;
 use crate::report::{ReportError, pct};
-use crate::template::{ServiceWording, Template};
+use crate::template::ServiceWording;
 
 use figures::{covers, ethnicity_unknown_by_partner, extra, gather, referral_sources};
 
@@ -120,21 +119,27 @@ pub fn shows(section: &str) -> Vec<String> {
     }
 }
 
-/// What composes a service-user document: the figures, settings and wording.
+/// What composes a service-user document: the shared composer (figures, settings,
+/// disclosure, wording) and the service's own.
 struct Builder<'a> {
-    settings: &'a Settings,
-    period: &'a Period,
-    metrics: &'a Metrics,
+    c: Composer<'a, ServiceWording>,
     previous: Option<&'a (Period, Metrics)>,
     previous_missing: Option<&'a String>,
     span: (NaiveDate, NaiveDate),
-    quality: &'a QualityReport,
     not_supplied: Vec<String>,
-    /// The disclosure rules this copy of the document follows (its audience's rounding).
-    disclosure: Disclosure,
-    /// Which counts every copy hides, decided once for the run.
-    plan: Plan,
-    template: Template<ServiceWording>,
+}
+
+impl<'a> std::ops::Deref for Builder<'a> {
+    type Target = Composer<'a, ServiceWording>;
+    fn deref(&self) -> &Self::Target {
+        &self.c
+    }
+}
+
+impl std::ops::DerefMut for Builder<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.c
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -148,38 +153,24 @@ impl<'a> Builder<'a> {
         shown: &Shown,
     ) -> Result<Builder<'a>, ReportError> {
         Ok(Builder {
-            plan: disclosure_plan(settings, period, &g.metrics, shown),
-            settings,
-            period,
-            metrics: &g.metrics,
+            c: Composer {
+                plan: disclosure_plan(settings, period, &g.metrics, shown),
+                settings,
+                period,
+                metrics: &g.metrics,
+                quality,
+                disclosure: settings.disclosure.clone(),
+                template: crate::report::template::<ServiceWording>(report)?,
+            },
             previous: g.previous.as_ref(),
             previous_missing: g.previous_missing.as_ref(),
             span: g.span,
-            quality,
             not_supplied: DATASETS
                 .iter()
                 .filter(|d| !s.is_supplied(d))
                 .map(|d| d.to_string())
                 .collect(),
-            disclosure: settings.disclosure.clone(),
-            template: crate::report::template::<ServiceWording>(report)?,
         })
-    }
-
-    fn d(&self) -> &Disclosure {
-        &self.disclosure
-    }
-
-    /// Whether a figure of this period is hidden: the run's plan hides a count it
-    /// rests on, or its own counts are small.
-    fn hidden(&self, m: &Metric) -> bool {
-        self.plan.hides_metric(m) || self.primary_hidden(m)
-    }
-
-    /// Whether a figure's own counts are too small to show (a figure of the period
-    /// before, or one made for a table, is judged alone).
-    fn primary_hidden(&self, m: &Metric) -> bool {
-        self.d().figure_hidden(m)
     }
 
     /// A figure as the PDF shows it, suppressed where disclosure control says.
@@ -299,22 +290,6 @@ impl<'a> Builder<'a> {
             self.settings.priority_groups.older_age.to_string(),
         );
         v
-    }
-
-    fn document(
-        &self,
-        v: &Vars,
-        sections: Vec<Section>,
-        as_of: chrono::NaiveDate,
-    ) -> Result<Document, ReportError> {
-        compose::document(
-            &self.template,
-            v,
-            self.settings,
-            self.period,
-            sections,
-            as_of,
-        )
     }
 }
 

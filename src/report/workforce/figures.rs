@@ -8,6 +8,7 @@ use crate::data::session::DataSession;
 use crate::metrics::{Metrics, run_columns_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
+use crate::report::compose::Composer;
 use crate::report::{ReportError, drop_unsupplied};
 use crate::template::WorkforceWording;
 use chrono::NaiveDate;
@@ -148,16 +149,18 @@ impl Gathered {
             headlines.push((id.clone(), label));
         }
         Ok(Builder {
-            plan: super::disclosure_plan(settings, self.snapshot, &self.metrics, shown),
-            settings,
-            period,
+            c: Composer {
+                plan: super::disclosure_plan(settings, self.snapshot, &self.metrics, shown),
+                settings,
+                period,
+                metrics: &self.metrics,
+                quality,
+                disclosure: settings.disclosure.clone(),
+                template,
+            },
             snapshot: self.snapshot,
-            metrics: &self.metrics,
             previous: self.previous.as_ref(),
             not_supplied: &self.not_supplied,
-            quality,
-            disclosure: settings.disclosure.clone(),
-            template,
             headlines,
         })
     }

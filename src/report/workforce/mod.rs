@@ -14,16 +14,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::config::{Disclosure, Settings};
-use crate::data::quality::QualityReport;
+use crate::config::Settings;
 use crate::disclosure::plan::{self, Plan};
 use crate::disclosure::record::Record;
 use crate::metrics::{Metric, Metrics};
-use crate::pdf::model::{Bar, Document, Section};
+use crate::pdf::model::Bar;
 use crate::period::Period;
-use crate::report::compose;
-use crate::report::{ReportError, pct, source_of};
-use crate::template::{Template, WorkforceWording};
+use crate::report::compose::Composer;
+use crate::report::{pct, source_of};
+use crate::template::WorkforceWording;
 
 use figures::{gather, snapshot_in, snapshot_metrics};
 
@@ -142,22 +141,28 @@ struct Previous {
 use crate::template::Ph;
 use crate::template::Vars;
 
-/// What composes a workforce document: the figures, settings and wording.
+/// What composes a workforce document: the shared composer (figures, settings,
+/// disclosure, wording) and the workforce's own.
 struct Builder<'a> {
-    settings: &'a Settings,
-    period: &'a Period,
+    c: Composer<'a, WorkforceWording>,
     snapshot: NaiveDate,
-    metrics: &'a Metrics,
     previous: Option<&'a Previous>,
     not_supplied: &'a [String],
-    quality: &'a QualityReport,
-    /// The disclosure rules this copy of the document follows (its audience's rounding).
-    disclosure: Disclosure,
-    /// Which counts every copy hides, decided once for the run.
-    plan: Plan,
-    template: Template<WorkforceWording>,
     /// The summary's figures (the wording's `summary.figures`): (metric id, label).
     headlines: Vec<(String, String)>,
+}
+
+impl<'a> std::ops::Deref for Builder<'a> {
+    type Target = Composer<'a, WorkforceWording>;
+    fn deref(&self) -> &Self::Target {
+        &self.c
+    }
+}
+
+impl std::ops::DerefMut for Builder<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.c
+    }
 }
 
 /// Proportions carry a denominator; value-only figures do not.
@@ -166,10 +171,6 @@ fn is_pct(m: &Metric) -> bool {
 }
 
 impl<'a> Builder<'a> {
-    fn d(&self) -> &Disclosure {
-        &self.disclosure
-    }
-
     /// A figure as the PDF shows it, suppressed where disclosure control says.
     fn shown(&self, m: Option<&Metric>, with_ci: bool) -> String {
         let Some(m) = m else {
@@ -285,18 +286,6 @@ impl<'a> Builder<'a> {
         source_of(id).is_some_and(|ds| self.not_supplied.iter().any(|n| n == ds))
     }
 
-    /// Whether a figure at this snapshot is hidden: the run's plan hides a count it
-    /// rests on, or its own counts are small.
-    fn hidden(&self, m: &Metric) -> bool {
-        self.plan.hides_metric(m) || self.primary_hidden(m)
-    }
-
-    /// Whether a figure's own counts are too small to show (a figure of another
-    /// snapshot, in a trend or a change, is judged alone).
-    fn primary_hidden(&self, m: &Metric) -> bool {
-        self.d().figure_hidden(m)
-    }
-
     /// Whether the plan hides the staff count of this breakdown.
     fn staff_hidden(&self, by: &[(&str, &str)]) -> bool {
         self.plan.hides("staff", by)
@@ -314,23 +303,6 @@ impl<'a> Builder<'a> {
                     .map(|m| (*c, m))
             })
             .collect()
-    }
-
-    /// The document around its sections: title, cover and production date.
-    fn document(
-        &self,
-        v: &Vars,
-        sections: Vec<Section>,
-        as_of: chrono::NaiveDate,
-    ) -> Result<Document, ReportError> {
-        compose::document(
-            &self.template,
-            v,
-            self.settings,
-            self.period,
-            sections,
-            as_of,
-        )
     }
 }
 
