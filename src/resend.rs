@@ -188,7 +188,7 @@ async fn send_archived(
             })
             .collect();
         let rows = ledger.plan_deliveries(run_id, &planned, settles)?;
-        let mailer = Mailer::from_settings(settings).map_err(anyhow::Error::msg)?;
+        let mailer = Mailer::from_settings(settings)?;
         let letters: Vec<_> = files
             .iter()
             .map(|(file, pdf, html)| letter.letter(pdf, html.as_deref(), &archive.join(file)))

@@ -21,14 +21,29 @@ use crate::config::Settings;
 use crate::ledger::{Ledger, LedgerError, NextAction, Standing, Trigger};
 use crate::period::Period;
 
+/// A schedule the settings cannot give (they are checked when loaded, so this names
+/// what a setting changed since would break).
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("{pattern:?} is not a cron pattern: {message}")]
+    Cron { pattern: String, message: String },
+    #[error("schedule.timezone {0:?} is not a time zone name such as Europe/London")]
+    TimeZone(String),
+    #[error("schedule.reports: {0}")]
+    Report(String),
+}
+
 /// Read a cron pattern: seconds (optional), minutes, hours, day of month, month, day
 /// of week.
-pub fn parse_cron(pattern: &str) -> Result<Cron, String> {
+pub fn parse_cron(pattern: &str) -> Result<Cron, ScheduleError> {
     CronParser::builder()
         .seconds(Seconds::Optional)
         .build()
         .parse(pattern)
-        .map_err(|e| format!("{pattern:?} is not a cron pattern: {e}"))
+        .map_err(|e| ScheduleError::Cron {
+            pattern: pattern.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// Settings checks for `[schedule]`; (key, message) as config wants them.
@@ -47,7 +62,7 @@ pub fn check_schedule(s: &crate::config::Schedule) -> Result<(), (String, String
         if let Err(unknown) = report.parse::<ReportId>() {
             return Err((key, unknown.to_string()));
         }
-        parse_cron(pattern).map_err(|m| (key, m))?;
+        parse_cron(pattern).map_err(|e| (key, e.to_string()))?;
     }
     if s.heartbeat_seconds == 0 || 60 % s.heartbeat_seconds != 0 {
         return Err((
@@ -119,12 +134,15 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// The schedule of the settings (already checked when they were loaded).
-    pub fn from_settings(settings: &Settings) -> Result<Scheduler, String> {
+    pub fn from_settings(settings: &Settings) -> Result<Scheduler, ScheduleError> {
         let s = &settings.schedule;
-        let tz = Tz::from_str(&s.timezone).map_err(|e| e.to_string())?;
+        let tz =
+            Tz::from_str(&s.timezone).map_err(|_| ScheduleError::TimeZone(s.timezone.clone()))?;
         let mut reports = Vec::new();
         for (report, pattern) in &s.reports {
-            let report = report.parse::<ReportId>().map_err(|e| e.to_string())?;
+            let report = report
+                .parse::<ReportId>()
+                .map_err(|e| ScheduleError::Report(e.to_string()))?;
             reports.push((report, parse_cron(pattern)?));
         }
         Ok(Scheduler {

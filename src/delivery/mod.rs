@@ -146,19 +146,36 @@ pub fn recipients_for(settings: &Settings, report: &str) -> Vec<String> {
     out
 }
 
+/// A message that cannot be made: refused for good (a rerun would fail the same way).
+#[derive(Debug, thiserror::Error)]
+enum LetterError {
+    #[error("smtp.from: {0}")]
+    From(String),
+    #[error("address {address:?}: {message}")]
+    Address { address: String, message: String },
+    #[error("{0}")]
+    Message(String),
+}
+
 fn build(
     settings: &Settings,
     to: &str,
     letter: &Letter,
     message_id: &str,
     with_html: bool,
-) -> Result<Message, String> {
+) -> Result<Message, LetterError> {
     let from: Mailbox = settings
         .smtp
         .from
         .parse()
-        .map_err(|e| format!("smtp.from: {e}"))?;
-    let to: Mailbox = to.parse().map_err(|e| format!("address {to:?}: {e}"))?;
+        .map_err(|e: lettre::address::AddressError| LetterError::From(e.to_string()))?;
+    let to: Mailbox =
+        to.parse()
+            .map_err(|e: lettre::address::AddressError| LetterError::Address {
+                address: to.to_string(),
+                message: e.to_string(),
+            })?;
+    let lettre = |e: &dyn std::fmt::Display| LetterError::Message(e.to_string());
     let builder = Message::builder()
         .from(from)
         .to(to)
@@ -166,7 +183,7 @@ fn build(
         // A Message-ID lets an administrator trace the message through mail logs.
         .message_id(Some(message_id.to_string()));
     if letter.attachment_name.is_empty() {
-        return builder.body(letter.body.clone()).map_err(|e| e.to_string());
+        return builder.body(letter.body.clone()).map_err(|e| lettre(&e));
     }
     let limit = settings.smtp.max_attachment_bytes;
     let mut body = letter.body.clone();
@@ -183,7 +200,7 @@ fn build(
             letter.archived_at
         );
     } else {
-        let pdf = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
+        let pdf = ContentType::parse("application/pdf").map_err(|e| lettre(&e))?;
         parts.push(Attachment::new(letter.attachment_name.clone()).body(letter.pdf.to_vec(), pdf));
     }
     // the twin goes only beside an attached PDF, for a recipient who takes it
@@ -200,7 +217,7 @@ fn build(
             );
         } else {
             let name = twin_name(&letter.attachment_name);
-            let kind = ContentType::parse("text/html; charset=utf-8").map_err(|e| e.to_string())?;
+            let kind = ContentType::parse("text/html; charset=utf-8").map_err(|e| lettre(&e))?;
             parts.push(Attachment::new(name).body(html.to_vec(), kind));
             body = format!(
                 "{body}\nThe same report is attached as a web page (.html) too: it reads aloud \
@@ -209,13 +226,13 @@ fn build(
         }
     }
     if parts.is_empty() {
-        return builder.body(body).map_err(|e| e.to_string());
+        return builder.body(body).map_err(|e| lettre(&e));
     }
     let mut mixed = MultiPart::mixed().singlepart(SinglePart::plain(body));
     for p in parts {
         mixed = mixed.singlepart(p);
     }
-    builder.multipart(mixed).map_err(|e| e.to_string())
+    builder.multipart(mixed).map_err(|e| lettre(&e))
 }
 
 /// The HTML twin's file name beside a PDF's: `report.pdf` -> `report.html`.
@@ -307,7 +324,7 @@ pub async fn deliver(
             }
             Err(e) => {
                 messages.push(None);
-                results[i].detail = e;
+                results[i].detail = e.to_string();
                 results[i].permanent = true;
             }
         }
@@ -320,13 +337,12 @@ pub async fn deliver(
             let m = messages[i].as_ref().expect("built above");
             d.attempts += 1;
             let row = o.row;
-            let mut mark = || -> Result<(), String> {
+            let mut mark = || -> Result<(), smtp::NotHandedOver> {
                 if let (Some(l), Some(row)) = (ledger, row) {
                     // Without a trace in the ledger a crash could send twice: do not send.
-                    l.delivery_sending(row)
-                        .map_err(|e| format!("not sent: {e}"))?;
+                    l.delivery_sending(row)?;
                 }
-                failpoint::hit("delivery.before_data").map_err(|e| e.to_string())
+                Ok(failpoint::hit("delivery.before_data")?)
             };
             let outcome = mailer.send_once(m, &mut mark).await;
             // The server has answered (or not) and nothing is recorded yet.
@@ -437,7 +453,7 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ad
         Ok(m) => m,
         Err(e) => {
             tracing::error!("cannot tell the admins ({e}): {subject}");
-            return AdminNotice::NotTold(e);
+            return AdminNotice::NotTold(e.to_string());
         }
     };
     let letter = Letter {

@@ -84,13 +84,42 @@ pub(super) enum FailureKind {
     InDoubt,
 }
 
+/// Why a message was not handed over to the server or the outbox: its sending could
+/// not be recorded first (without a trace in the ledger a crash could send it twice),
+/// or a test stopped the run there.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum NotHandedOver {
+    #[error("not sent: {0}")]
+    Unrecorded(#[from] crate::ledger::LedgerError),
+    #[error("{0}")]
+    Stopped(#[from] std::io::Error),
+}
+
+/// Settings that cannot make a mailer.
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    #[error("cannot create outbox {}: {source}", .path.display())]
+    Outbox {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("smtp.ca_file {}: {message}", .path.display())]
+    CaFile { path: PathBuf, message: String },
+    #[error("TLS settings for {host}: {message}")]
+    Tls { host: String, message: String },
+    #[error("smtp.username is set but environment variable {0} holding the password is not")]
+    NoPassword(String),
+}
+
 impl Mailer {
     /// The mailer the settings ask for: SMTP with a host, else the outbox.
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
+    pub fn from_settings(settings: &Settings) -> Result<Mailer, MailerError> {
         if settings.smtp.host.trim().is_empty() {
             let outbox = settings.paths.outbox.clone();
-            std::fs::create_dir_all(&outbox)
-                .map_err(|e| format!("cannot create outbox {}: {e}", outbox.display()))?;
+            std::fs::create_dir_all(&outbox).map_err(|source| MailerError::Outbox {
+                path: outbox.clone(),
+                source,
+            })?;
             return Ok(Mailer::Outbox(outbox));
         }
         Ok(Mailer::Smtp(Box::new(relay(settings)?)))
@@ -102,12 +131,12 @@ impl Mailer {
     pub(super) async fn send_once(
         &self,
         m: &Message,
-        handing_over: &mut dyn FnMut() -> Result<(), String>,
+        handing_over: &mut dyn FnMut() -> Result<(), NotHandedOver>,
     ) -> Result<(DeliveryStatus, String), SendFailure> {
         match self {
             Mailer::Outbox(dir) => {
-                handing_over().map_err(|detail| SendFailure {
-                    detail,
+                handing_over().map_err(|e| SendFailure {
+                    detail: e.to_string(),
                     kind: FailureKind::Transient,
                 })?;
                 match write_outbox(dir, m).await {
@@ -131,7 +160,7 @@ impl Relay {
     async fn send(
         &self,
         m: &Message,
-        handing_over: &mut dyn FnMut() -> Result<(), String>,
+        handing_over: &mut dyn FnMut() -> Result<(), NotHandedOver>,
     ) -> Result<(DeliveryStatus, String), SendFailure> {
         let handed = Cell::new(false);
         let conversation = async {
@@ -163,9 +192,9 @@ impl Relay {
                 c.command(Rcpt::new(to.clone(), Vec::new())).await?;
             }
             c.command(Data).await?;
-            if let Err(detail) = handing_over() {
+            if let Err(e) = handing_over() {
                 c.abort().await;
-                return Ok(Err(detail));
+                return Ok(Err(e.to_string()));
             }
             handed.set(true);
             let reply = c.message(&bytes).await?;
@@ -217,22 +246,26 @@ impl Relay {
 }
 
 /// The relay of the settings, with its TLS and credentials.
-fn relay(settings: &Settings) -> Result<Relay, String> {
+fn relay(settings: &Settings) -> Result<Relay, MailerError> {
     let s = &settings.smtp;
     let host = s.host.trim();
+    let ca_file = |e: &dyn std::fmt::Display| MailerError::CaFile {
+        path: s.ca_file.clone(),
+        message: e.to_string(),
+    };
     // TLS parameters for the host, trusting `smtp.ca_file` too when it is set (a relay
     // with a certificate from the organisation's own authority).
-    let tls = || -> Result<TlsParameters, String> {
+    let tls = || -> Result<TlsParameters, MailerError> {
         let mut p = TlsParameters::builder(host.to_string());
         if !s.ca_file.as_os_str().is_empty() {
-            let pem = std::fs::read(&s.ca_file)
-                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
-            let cert = Certificate::from_pem(&pem)
-                .map_err(|e| format!("smtp.ca_file {}: {e}", s.ca_file.display()))?;
+            let pem = std::fs::read(&s.ca_file).map_err(|e| ca_file(&e))?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| ca_file(&e))?;
             p = p.add_root_certificate(cert);
         }
-        p.build()
-            .map_err(|e| format!("TLS settings for {host}: {e}"))
+        p.build().map_err(|e| MailerError::Tls {
+            host: host.to_string(),
+            message: e.to_string(),
+        })
     };
     let (wrapper, starttls) = match s.security {
         Security::None => (None, None),
@@ -242,12 +275,9 @@ fn relay(settings: &Settings) -> Result<Relay, String> {
     let credentials = if s.username.is_empty() {
         None
     } else {
-        let password = s.password().ok_or_else(|| {
-            format!(
-                "smtp.username is set but environment variable {} holding the password is not",
-                s.password_env
-            )
-        })?;
+        let password = s
+            .password()
+            .ok_or_else(|| MailerError::NoPassword(s.password_env.clone()))?;
         Some(Credentials::new(
             s.username.clone(),
             password.expose_secret().to_string(),

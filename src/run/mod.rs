@@ -448,7 +448,7 @@ async fn send_planned(
                 let d = Delivery {
                     recipient: o.recipient.clone(),
                     status: DeliveryStatus::Failed,
-                    detail: e.clone(),
+                    detail: e.to_string(),
                     attachment: o.attachment.clone(),
                     message_id: o.message_id.clone(),
                     attempts: 0,
