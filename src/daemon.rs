@@ -236,7 +236,7 @@ fn busy(e: &anyhow::Error) -> Option<&crate::ledger::LedgerError> {
 pub async fn serve(settings: &Settings, places: &Places) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
 
-    let scheduler = Scheduler::from_settings(settings)?;
+    let scheduler = Scheduler::new(&settings.schedule)?;
     // A template fault is found now, not at 07:00 on the day.
     for (report, _) in &scheduler.reports {
         crate::report::check_template(*report)?;

@@ -184,7 +184,7 @@ pub async fn run_cli(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Schedule(a) => {
             let settings = load_settings(cli.global.config.as_deref())?;
-            let s = schedule::Scheduler::from_settings(&settings).map_err(anyhow::Error::msg)?;
+            let s = schedule::Scheduler::new(&settings.schedule)?;
             let from = a.from.unwrap_or_else(chrono::Utc::now);
             print!("{}", history::schedule_table(&settings, &s, from, a.count));
             Ok(ExitCode::SUCCESS)

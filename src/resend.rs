@@ -188,7 +188,7 @@ async fn send_archived(
             })
             .collect();
         let rows = ledger.plan_deliveries(run_id, &planned, settles)?;
-        let mailer = Mailer::from_settings(settings)?;
+        let mailer = Mailer::new(&settings.smtp, &settings.paths.outbox)?;
         let letters: Vec<_> = files
             .iter()
             .map(|(file, pdf, html)| letter.letter(pdf, html.as_deref(), &archive.join(file)))

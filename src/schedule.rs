@@ -17,7 +17,6 @@ use croner::Cron;
 use croner::parser::{CronParser, Seconds};
 
 use crate::catalog::ReportId;
-use crate::config::Settings;
 use crate::ledger::{Ledger, LedgerError, NextAction, Standing, Trigger};
 use crate::period::Period;
 
@@ -133,9 +132,8 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    /// The schedule of the settings (already checked when they were loaded).
-    pub fn from_settings(settings: &Settings) -> Result<Scheduler, ScheduleError> {
-        let s = &settings.schedule;
+    /// The schedule the settings' `[schedule]` gives (checked when they were loaded).
+    pub fn new(s: &crate::config::Schedule) -> Result<Scheduler, ScheduleError> {
         let tz =
             Tz::from_str(&s.timezone).map_err(|_| ScheduleError::TimeZone(s.timezone.clone()))?;
         let mut reports = Vec::new();
@@ -340,7 +338,7 @@ mod tests {
     #[test]
     fn default_schedules_and_their_periods() {
         let settings = crate::config::load_settings_from(None, &[]).unwrap();
-        let s = Scheduler::from_settings(&settings).unwrap();
+        let s = Scheduler::new(&settings.schedule).unwrap();
         let next: Vec<String> = s
             .upcoming(utc("2026-11-25T12:00:00Z"), 2)
             .iter()
@@ -367,7 +365,7 @@ mod tests {
             .schedule
             .reports
             .retain(|r, _| r == "workforce-quarterly");
-        Scheduler::from_settings(&settings).unwrap()
+        Scheduler::new(&settings.schedule).unwrap()
     }
 
     fn ids(p: &Plan) -> Vec<String> {

@@ -51,16 +51,19 @@ pub fn judge(figure: &Figure, value: f64, target: &Target) -> Option<Rag> {
     })
 }
 
+/// The settings' `[targets]`, by metric id.
+pub type Targets = std::collections::BTreeMap<String, Target>;
+
 /// The target of a figure, if the settings give it one.
-pub fn target_of<'a>(settings: &'a Settings, id: &str) -> Option<(&'static Figure, &'a Target)> {
+pub fn target_of<'a>(targets: &'a Targets, id: &str) -> Option<(&'static Figure, &'a Target)> {
     let f = crate::registry::figure(id)?;
     f.target_key()?;
-    Some((f, settings.targets.get(id)?))
+    Some((f, targets.get(id)?))
 }
 
 /// The judgement of a figure's overall value, if it has a target and a value.
-pub fn rag_of(settings: &Settings, id: &str, value: Option<f64>) -> Option<Rag> {
-    let (f, t) = target_of(settings, id)?;
+pub fn rag_of(targets: &Targets, id: &str, value: Option<f64>) -> Option<Rag> {
+    let (f, t) = target_of(targets, id)?;
     judge(f, value?, t)
 }
 
@@ -83,7 +86,7 @@ pub fn json_for<'a>(
     let mut targets = Vec::new();
     let mut england = Vec::new();
     for id in ids {
-        if let Some((f, t)) = target_of(settings, id) {
+        if let Some((f, t)) = target_of(&settings.targets, id) {
             let v = value(id);
             targets.push(json!({
                 "metric": id,

@@ -40,7 +40,14 @@ pub async fn validate(
     }
     let quality = if inv.errors.is_empty() {
         let session = open_session(&inv, settings).await?;
-        Some(check_quality(&session, &all, &RunDates::new(settings, as_of, None)).await?)
+        Some(
+            check_quality(
+                &session,
+                &all,
+                &RunDates::new(&settings.quality, as_of, None),
+            )
+            .await?,
+        )
     } else {
         None
     };

@@ -70,11 +70,15 @@ pub struct RunDates {
 }
 
 impl RunDates {
-    /// A run's dates: `quality.earliest_date` from the settings.
-    pub fn new(settings: &Settings, as_of: NaiveDate, period: Option<&Period>) -> RunDates {
+    /// A run's dates, with `quality.earliest_date` from the settings.
+    pub fn new(
+        quality: &crate::config::QualitySettings,
+        as_of: NaiveDate,
+        period: Option<&Period>,
+    ) -> RunDates {
         RunDates {
             as_of,
-            earliest: settings.quality.earliest(),
+            earliest: quality.earliest(),
             period: period.cloned(),
         }
     }
@@ -527,7 +531,7 @@ mod tests {
         let as_of = NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
         let attended = async |period: Option<&str>| {
             let p = period.map(|id| Period::parse(id).unwrap());
-            s.service_tables(&RunDates::new(&settings, as_of, p.as_ref()))
+            s.service_tables(&RunDates::new(&settings.quality, as_of, p.as_ref()))
                 .await
                 .unwrap();
             let b = query::collect(&s.ctx, "t", "SELECT sum(attended) AS t FROM referral_care")

@@ -449,7 +449,7 @@ pub async fn notify_admins(settings: &Settings, subject: &str, body: &str) -> Ad
         tracing::error!("no admins list to tell: {subject}");
         return AdminNotice::NotTold("the admins list (recipients.admins) is empty".into());
     }
-    let mailer = match Mailer::from_settings(settings) {
+    let mailer = match Mailer::new(&settings.smtp, &settings.paths.outbox) {
         Ok(m) => m,
         Err(e) => {
             tracing::error!("cannot tell the admins ({e}): {subject}");

@@ -1,7 +1,7 @@
 //! Where messages go: an SMTP relay, driven step by step (MAIL, RCPT, then the data)
 //! so that a failure before the handover can be told from one after it, or the outbox.
 
-use crate::config::{Security, Settings};
+use crate::config::{Security, Smtp};
 use crate::ledger::DeliveryStatus;
 use lettre::Message;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -11,7 +11,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use secrecy::ExposeSecret;
 use std::cell::Cell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Where messages go: SMTP, or `.eml` files in the outbox folder.
@@ -112,17 +112,17 @@ pub enum MailerError {
 }
 
 impl Mailer {
-    /// The mailer the settings ask for: SMTP with a host, else the outbox.
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, MailerError> {
-        if settings.smtp.host.trim().is_empty() {
-            let outbox = settings.paths.outbox.clone();
+    /// The mailer the settings' `[smtp]` asks for: SMTP with a host, else the outbox.
+    pub fn new(smtp: &Smtp, outbox: &Path) -> Result<Mailer, MailerError> {
+        if smtp.host.trim().is_empty() {
+            let outbox = outbox.to_path_buf();
             std::fs::create_dir_all(&outbox).map_err(|source| MailerError::Outbox {
                 path: outbox.clone(),
                 source,
             })?;
             return Ok(Mailer::Outbox(outbox));
         }
-        Ok(Mailer::Smtp(Box::new(relay(settings)?)))
+        Ok(Mailer::Smtp(Box::new(relay(smtp)?)))
     }
 
     /// One try of one message. `handing_over` is called just before the message data
@@ -246,8 +246,7 @@ impl Relay {
 }
 
 /// The relay of the settings, with its TLS and credentials.
-fn relay(settings: &Settings) -> Result<Relay, MailerError> {
-    let s = &settings.smtp;
+fn relay(s: &Smtp) -> Result<Relay, MailerError> {
     let host = s.host.trim();
     let ca_file = |e: &dyn std::fmt::Display| MailerError::CaFile {
         path: s.ca_file.clone(),

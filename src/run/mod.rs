@@ -438,7 +438,7 @@ async fn send_planned(
             row: Some(x.row),
         })
         .collect();
-    match Mailer::from_settings(settings) {
+    match Mailer::new(&settings.smtp, &settings.paths.outbox) {
         Ok(m) => deliver(settings, &m, &outgoing, Some(ledger)).await,
         // Settings that cannot make a mailer (a password not in the environment) fail
         // every recipient, with the report kept for a resend.

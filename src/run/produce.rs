@@ -191,7 +191,7 @@ async fn load_and_check(
     let session = open_session(&inventory, settings)
         .await
         .context("loading the extracts")?;
-    let dates = RunDates::new(settings, req.as_of, Some(period));
+    let dates = RunDates::new(&settings.quality, req.as_of, Some(period));
     let quality = check_quality(&session, datasets, &dates)
         .await
         .context("counting data-quality problems")?;

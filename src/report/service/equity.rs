@@ -19,7 +19,7 @@ use crate::period::Period;
 use crate::registry;
 use crate::report::compose::{documents, section, table, table_with_total};
 use crate::report::{Computed, ReportError, pct};
-use crate::standards::{Rag, rag_of};
+use crate::standards::{Rag, Targets, rag_of};
 use crate::template::Ph;
 
 pub const REPORT: ReportId = ReportId::EquityAnnual;
@@ -166,7 +166,7 @@ impl Builder<'_> {
     /// Health Equity Action Plan's question, are some groups left behind?
     fn priority_standards(&self, v: &Vars) -> Result<Vec<Block>, ReportError> {
         let t = &self.template;
-        let met: Vec<&str> = standards_met(self.settings, self.metrics)
+        let met: Vec<&str> = standards_met(&self.settings.targets, self.metrics)
             .into_iter()
             .filter(|id| self.metrics.get(id, &[]).is_some_and(|m| !self.hidden(m)))
             .collect();
@@ -205,7 +205,7 @@ impl Builder<'_> {
                             let mut vv = v.clone();
                             vv.insert(Ph::Value, pct(value));
                             let p = t.need(&t.priority, "priority")?;
-                            let words = if meets(self.settings, id, value) {
+                            let words = if meets(&self.settings.targets, id, value) {
                                 &p.meets
                             } else {
                                 &p.misses
@@ -445,19 +445,19 @@ impl Builder<'_> {
 
 /// The service figures with a target that the service as a whole meets (green), in
 /// registry order.
-fn standards_met(settings: &Settings, metrics: &Metrics) -> Vec<&'static str> {
+fn standards_met(targets: &Targets, metrics: &Metrics) -> Vec<&'static str> {
     registry::ids()
         .filter(|id| id.starts_with("tt."))
         .filter(|id| {
             let value = metrics.get(id, &[]).and_then(|m| m.value);
-            rag_of(settings, id, value) == Some(Rag::Green)
+            rag_of(targets, id, value) == Some(Rag::Green)
         })
         .collect()
 }
 
 /// Whether a value meets its figure's target (green).
-fn meets(settings: &Settings, id: &str, value: f64) -> bool {
-    rag_of(settings, id, Some(value)) == Some(Rag::Green)
+fn meets(targets: &Targets, id: &str, value: f64) -> bool {
+    rag_of(targets, id, Some(value)) == Some(Rag::Green)
 }
 
 /// For `metrics.json`: each priority group against each standard the service meets,
@@ -468,7 +468,7 @@ fn priority_standards_json(
     groups: &[String],
 ) -> serde_json::Value {
     let mut out = Vec::new();
-    for id in standards_met(settings, metrics) {
+    for id in standards_met(&settings.targets, metrics) {
         for g in groups {
             let value = metrics
                 .get(id, &[("priority_group", g.as_str())])
@@ -477,7 +477,7 @@ fn priority_standards_json(
                 "metric": id,
                 "priority_group": g,
                 "value": value,
-                "meets": value.map(|x| meets(settings, id, x)),
+                "meets": value.map(|x| meets(&settings.targets, id, x)),
             }));
         }
     }

@@ -132,7 +132,7 @@ pub(super) async fn gather(
     as_of: NaiveDate,
 ) -> Result<Gathered, crate::report::ReportError> {
     let clinical = &settings.clinical;
-    let dates = RunDates::new(settings, as_of, Some(period));
+    let dates = RunDates::new(&settings.quality, as_of, Some(period));
     s.service_tables(&dates).await?;
     // The checks are done with the referral keys, and referral_facts takes all of the
     // care: their memory is given back before and after the facts are built.

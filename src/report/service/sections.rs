@@ -170,7 +170,7 @@ impl Builder<'_> {
         let mut england = Vec::new();
         for id in registry::ids().filter(|id| id.starts_with("tt.")) {
             let kind = display_kind(id);
-            if let Some((_, target)) = target_of(self.settings, id) {
+            if let Some((_, target)) = target_of(&self.settings.targets, id) {
                 let margin = match kind {
                     Kind::Pct => format!("{:.1} points", target.amber_margin * 100.0),
                     _ => plain(target.amber_margin, kind),
@@ -313,7 +313,7 @@ impl Builder<'_> {
         m: Option<&Metric>,
         v: &Vars,
     ) -> Result<[String; 2], ReportError> {
-        let Some((f, target)) = target_of(self.settings, id) else {
+        let Some((f, target)) = target_of(&self.settings.targets, id) else {
             return Ok([String::new(), String::new()]);
         };
         let words = self.target_words(id, v)?.unwrap_or_default();
@@ -346,7 +346,7 @@ impl Builder<'_> {
     /// A figure's target with its direction, as the template words it: "at least
     /// 75.0%", "at most 10.0%". None without a target.
     pub(super) fn target_words(&self, id: &str, v: &Vars) -> Result<Option<String>, ReportError> {
-        let Some((f, target)) = target_of(self.settings, id) else {
+        let Some((f, target)) = target_of(&self.settings.targets, id) else {
             return Ok(None);
         };
         let mut vv = v.clone();

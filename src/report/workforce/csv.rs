@@ -41,7 +41,8 @@ impl Builder<'_> {
                 val(prev),
                 val(self.settings.baseline.values.get(id).copied()),
                 val(target.map(|t| t.value)),
-                rag_of(self.settings, id, m.value).map_or(String::new(), |r| r.as_str().into()),
+                rag_of(&self.settings.targets, id, m.value)
+                    .map_or(String::new(), |r| r.as_str().into()),
             ]);
             summary.rows.push(row);
         }

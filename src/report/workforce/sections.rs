@@ -44,7 +44,7 @@ impl Builder<'_> {
                 Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
                 None => "-".into(),
             };
-            let status = match (target_of(self.settings, id), m.value) {
+            let status = match (target_of(&self.settings.targets, id), m.value) {
                 (Some((f, tg)), Some(val)) if !self.hidden(m) => {
                     let shown_target = if is_pct(m) {
                         pct(tg.value)
