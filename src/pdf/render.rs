@@ -331,13 +331,17 @@ impl<'a> Layout<'a> {
         row: Row,
     ) {
         let mut x = MARGIN_X;
+        // a header repeated on a new page is an artifact: it makes no cells (an empty
+        // TH under the table is a blank header to a screen reader)
+        let tagged = !self.tags.in_artifact();
         for (ci, lines) in cells.iter().enumerate() {
             let w = widths[ci];
             // a column's header cell, a row's first cell (its group), or a data cell
-            match (row, ci) {
-                (Row::Header, _) => self.tags.open_cell("TH", Some("Column")),
-                (Row::Body, 0) => self.tags.open_cell("TH", Some("Row")),
-                (Row::Body, _) => self.tags.open_cell("TD", None),
+            match (tagged, row, ci) {
+                (false, _, _) => {}
+                (true, Row::Header, _) => self.tags.open_cell("TH", Some("Column")),
+                (true, Row::Body, 0) => self.tags.open_cell("TH", Some("Row")),
+                (true, Row::Body, _) => self.tags.open_cell("TD", None),
             }
             for (li, l) in lines.iter().enumerate() {
                 let y = top - pad - SMALL - li as f32 * lead + 1.5;
@@ -346,7 +350,9 @@ impl<'a> Layout<'a> {
                     Align::Right => self.text_right(x + w - pad, y, l, SMALL, bold, grey(0.0)),
                 }
             }
-            self.tags.close();
+            if tagged {
+                self.tags.close();
+            }
             x += w;
         }
     }
@@ -462,7 +468,15 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         .save(&PdfSaveOptions::default(), &mut warnings);
     // the ID first, where printpdf wrote it; lopdf keeps it as it is
     let bytes = fix_document_id(bytes);
-    l.tags.write_into(&bytes).map_err(RenderError::Tags)
+    let meta = tags::Xmp {
+        title: format!("{} - {}", doc.title, doc.period_label),
+        author: doc.organisation.clone(),
+        subject: doc.title.clone(),
+        keywords: doc.keywords.join(", "),
+        tool: format!("equity-reports {}", env!("CARGO_PKG_VERSION")),
+        date: format!("{}T00:00:00Z", doc.produced.format("%Y-%m-%d")),
+    };
+    l.tags.write_into(&bytes, &meta).map_err(RenderError::Tags)
 }
 
 /// printpdf writes a random document ID into the trailer (`/ID[(..)(..)]`); replace it

@@ -129,6 +129,11 @@ impl Tags {
         std::mem::replace(&mut self.artifact, on)
     }
 
+    /// Whether what is drawn now is an artifact (and so opens no element).
+    pub(super) fn in_artifact(&self) -> bool {
+        self.artifact
+    }
+
     /// How to mark what is drawn next on `page`: text is content of the open element;
     /// a line or shape (`decoration`) is content only inside a figure.
     pub(super) fn mark(&mut self, page: usize, decoration: bool) -> Mark {
@@ -149,10 +154,36 @@ impl Tags {
         }
     }
 
-    /// The saved PDF with the structure tree added.
-    pub(super) fn write_into(&self, pdf: &[u8]) -> Result<Vec<u8>, String> {
+    /// The saved PDF with the structure tree added, and what PDF/UA-1 asks of the
+    /// document around it: the XMP metadata that claims it (`pdfuaid:part` 1, with the
+    /// title), bookmarks shown on opening, PDF 1.7, and none of the empty PDF/X keys
+    /// printpdf writes (a claim of a standard the file does not meet).
+    pub(super) fn write_into(&self, pdf: &[u8], meta: &Xmp) -> Result<Vec<u8>, String> {
         let err = |e: lopdf::Error| e.to_string();
         let mut doc = lopdf::Document::load_mem(pdf).map_err(err)?;
+        doc.version = "1.7".into();
+        if let Ok(info) = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .and_then(|id| doc.get_object_mut(id))
+            .and_then(Object::as_dict_mut)
+        {
+            for key in [
+                &b"GTS_PDFXVersion"[..],
+                b"GTS_PDFXConformance",
+                b"Identifier",
+            ] {
+                info.remove(key);
+            }
+        }
+        let mut xmp = lopdf::Stream::new(
+            Dictionary::from_iter([("Type", name("Metadata")), ("Subtype", name("XML"))]),
+            meta.packet().into_bytes(),
+        );
+        // (read as it is: a metadata stream stays uncompressed)
+        xmp.allows_compression = false;
+        let metadata = doc.add_object(Object::Stream(xmp));
         let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
         let ids: Vec<ObjectId> = self.elems.iter().map(|_| doc.new_object_id()).collect();
         let root = doc.new_object_id();
@@ -228,9 +259,64 @@ impl Tags {
         let mut prefs = Dictionary::new();
         prefs.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+        // a name, as the specification has it: a string is ignored by viewers
+        catalog.set("PageMode", name("UseOutlines"));
+        catalog.set("Metadata", Object::Reference(metadata));
         let mut out = Vec::new();
         doc.save_to(&mut out).map_err(|e| e.to_string())?;
         Ok(out)
+    }
+}
+
+/// The document's metadata as XMP (ISO 16684-1): what its Info dictionary says, and
+/// the PDF/UA-1 identification.
+pub(crate) struct Xmp {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: String,
+    pub tool: String,
+    /// `2026-10-15T00:00:00Z`: from the production date, never the clock.
+    pub date: String,
+}
+
+impl Xmp {
+    fn packet(&self) -> String {
+        let e = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        format!(
+            "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+             <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+             <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+             <rdf:Description rdf:about=\"\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+             xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+             xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+             xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+             <dc:format>application/pdf</dc:format>\n\
+             <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
+             <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n\
+             <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{subject}</rdf:li></rdf:Alt></dc:description>\n\
+             <dc:language><rdf:Bag><rdf:li>en-GB</rdf:li></rdf:Bag></dc:language>\n\
+             <pdf:Producer>{tool}</pdf:Producer>\n\
+             <pdf:Keywords>{keywords}</pdf:Keywords>\n\
+             <xmp:CreatorTool>{tool}</xmp:CreatorTool>\n\
+             <xmp:CreateDate>{date}</xmp:CreateDate>\n\
+             <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
+             <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+             <pdfuaid:part>1</pdfuaid:part>\n\
+             </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
+            title = e(&self.title),
+            author = e(&self.author),
+            subject = e(&self.subject),
+            keywords = e(&self.keywords),
+            tool = e(&self.tool),
+            date = self.date,
+        )
     }
 }
 
