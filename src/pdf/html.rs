@@ -54,16 +54,15 @@ pub fn render_html(doc: &Document) -> String {
         esc(&doc.classification)
     ));
     h.raw("<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ol>\n");
-    for s in &doc.sections {
+    let ids = anchors(&doc.sections);
+    for (s, id) in doc.sections.iter().zip(&ids) {
         h.raw(&format!(
-            "<li><a href=\"#{}\">{}</a></li>\n",
-            anchor(&s.key),
+            "<li><a href=\"#{id}\">{}</a></li>\n",
             esc(&s.heading)
         ));
     }
     h.raw("</ol>\n</nav>\n");
-    for s in &doc.sections {
-        let id = anchor(&s.key);
+    for (s, id) in doc.sections.iter().zip(&ids) {
         h.raw(&format!(
             "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{}</h2>\n",
             esc(&s.heading)
@@ -403,6 +402,22 @@ fn anchor(key: &str) -> String {
         "section-{}",
         key.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     )
+}
+
+/// Each section's element id: its key's, numbered from the second section of one key
+/// on (a page per partner shares its key), so that every contents link lands on its
+/// own section and every region is named once.
+fn anchors(sections: &[crate::pdf::model::Section]) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    sections
+        .iter()
+        .map(|s| {
+            let id = anchor(&s.key);
+            let n = seen.entry(id.clone()).or_default();
+            *n += 1;
+            if *n == 1 { id } else { format!("{id}-{n}") }
+        })
+        .collect()
 }
 
 /// Text safe inside an element or an attribute.

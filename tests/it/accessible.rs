@@ -76,6 +76,20 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
         );
         let text = std::fs::read_to_string(&html).unwrap();
         assert!(text.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+        // every id once: a contents link lands on its own section
+        let mut ids: Vec<&str> = text
+            .split(" id=\"")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap())
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{}: an id is used twice", html.display());
+        for link in text.split("<a href=\"#").skip(1) {
+            let target = link.split('"').next().unwrap();
+            assert!(ids.contains(&target), "{}: #{target}", html.display());
+        }
         assert_eq!(text.matches("<h1>").count(), 1);
         // every chart an image with a title and the description the PDF prints
         let charts = text.matches("<svg role=\"img\"").count();
