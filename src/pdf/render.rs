@@ -3,11 +3,13 @@
 //! paragraphs, tables that break across pages with their header repeated, and charts
 //! drawn as vector graphics; a bookmark per section. Text is set in Liberation Sans
 //! (SIL Open Font License, `report_templates/fonts/`), embedded as a subset, so every
-//! reader sees the same letters and can select and search them. The only module that
-//! knows the PDF crate.
+//! reader sees the same letters and can select and search them (`subset` cuts printpdf's
+//! whole fonts down after it writes); `tags` adds the structure tree and the PDF/UA-1
+//! metadata. The only module that knows the PDF crates.
 
 mod charts;
 mod fonts;
+mod subset;
 mod tags;
 
 use sha2::Digest;

@@ -403,8 +403,8 @@ fn elements(doc: &lopdf::Document) -> Vec<Elem> {
 /// The machine-checkable part of PDF/UA-1, on all four sample reports (a rounded copy
 /// is drawn by the same code, and checked where the sample's settings make one): the
 /// `pdfua` checker (PyPI, pinned in `.ci/run`) finds nothing; the file is
-/// PDF 1.7 with no PDF/X claim, opens on its bookmarks and carries XMP metadata that
-/// claims PDF/UA-1 with its title; and a walk of the structure tree finds every table
+/// PDF 1.7 with no PDF/X claim, its fonts subset (the quarterly report under 150 KB),
+/// opens on its bookmarks and carries XMP metadata that claims PDF/UA-1 with its title; and a walk of the structure tree finds every table
 /// cell in a row, every row in a table, no empty header cell (a table's header repeated
 /// on a new page is an artifact, not a second row of blank headers), and every marked
 /// content in the parent tree under the element that owns it.
@@ -435,6 +435,22 @@ fn every_sample_pdf_meets_the_machine_checkable_rules_of_pdf_ua() {
             assert!(info.contains("PDF version:     1.7"), "{info}");
             assert!(info.contains("Metadata Stream: yes"), "{info}");
             assert!(!info.contains("PDF/X"), "{info}");
+            // the fonts cut down to the glyphs drawn: a quarterly report mails small
+            let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+            let fonts = String::from_utf8_lossy(&fonts.stdout);
+            for line in fonts.lines().skip(2) {
+                let cols: Vec<&str> = line.split_whitespace().collect();
+                assert!(cols[0].contains('+'), "{}: {line}", pdf.display());
+                assert_eq!(
+                    &cols[cols.len() - 5..cols.len() - 2],
+                    ["yes", "yes", "yes"],
+                    "{line}"
+                );
+            }
+            if folder.ends_with("workforce-quarterly/2026-Q3") {
+                let size = std::fs::metadata(&pdf).unwrap().len();
+                assert!(size < 150_000, "{}: {size} bytes", pdf.display());
+            }
             let doc = lopdf::Document::load(&pdf).unwrap();
             let catalog = doc.catalog().unwrap();
             assert_eq!(

@@ -262,6 +262,7 @@ impl Tags {
         // a name, as the specification has it: a string is ignored by viewers
         catalog.set("PageMode", name("UseOutlines"));
         catalog.set("Metadata", Object::Reference(metadata));
+        super::subset::subset_fonts(&mut doc)?;
         let mut out = Vec::new();
         doc.save_to(&mut out).map_err(|e| e.to_string())?;
         Ok(out)
