@@ -166,6 +166,7 @@ pub struct Deprivation {
     pub recovery_title: Text,
     pub recovery_axis: Text,
     pub recovery_alt: Text,
+    pub target_alt: Text,
     pub england_alt: Text,
 }
 

@@ -350,6 +350,13 @@ impl Builder<'_> {
                 vv.insert(Ph::EnglandPeriod, c.period.clone());
                 alt_text = format!("{alt_text} {}", dep.england_alt.fill(&vv)?);
             }
+            // the figure's target (the national standard, unless the partnership sets
+            // its own) inside the axis, so a reader sees how far every quintile falls
+            if let Some((_, t)) = crate::standards::target_of(&self.settings.targets, id) {
+                references.push((t.value, format!("Target {}", shown(t.value))));
+                vv.insert(Ph::Target, shown(t.value));
+                alt_text = format!("{alt_text} {}", dep.target_alt.fill(&vv)?);
+            }
             let chart = Block::LineChart(LineChart {
                 title: title.fill(&vv)?,
                 axis_label: axis.fill(&vv)?,
