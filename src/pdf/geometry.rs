@@ -315,6 +315,7 @@ mod tests {
             reference: Some((0.25, "All".into())),
             axis_max: 0.8,
             percent: true,
+            legend: vec![],
             alt_text: "d".into(),
         };
         let g = bars(&c);

@@ -206,7 +206,8 @@ impl Html {
     fn bar_chart(&mut self, c: &BarChart) {
         let row = 26.0;
         let (plot_x, plot_w) = (190.0, W - 190.0 - 120.0);
-        let height = 40.0 + row * c.bars.len() as f64 + 40.0;
+        let key_h = if c.legend.is_empty() { 0.0 } else { 22.0 };
+        let height = 40.0 + row * c.bars.len() as f64 + 40.0 + key_h;
         self.figure_open(&c.title, &c.alt_text, height);
         let g = geometry::bars(c);
         let x = |at: f64| plot_x + at * plot_w;
@@ -271,11 +272,27 @@ impl Html {
                 esc(label)
             );
         }
+        // a key under the ticks where the tones tell groups apart
+        let mut x = plot_x;
+        for (tone, label) in &c.legend {
+            let _ = writeln!(
+                self.out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{}\" class=\"key\"/>\
+                 <text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                bottom + 24.0,
+                TONES[usize::from(*tone).min(2)],
+                x + 17.0,
+                bottom + 34.0,
+                esc(label)
+            );
+            // (a generous guess at the label's width in the SVG's font)
+            x += 17.0 + 8.0 * label.chars().count() as f64 + 20.0;
+        }
         let _ = writeln!(
             self.out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             plot_x + plot_w / 2.0,
-            bottom + 34.0,
+            bottom + 34.0 + key_h,
             esc(&c.axis_label)
         );
         self.figure_close(&c.title, &c.alt_text);

@@ -105,6 +105,9 @@ pub struct BarChart {
     pub axis_max: f64,
     /// Values are fractions shown as percentages.
     pub percent: bool,
+    /// What each fill tone stands for, where the bars' tones tell groups apart: (tone,
+    /// words), drawn as a key under the plot (empty: one tone, no key).
+    pub legend: Vec<(u8, String)>,
     /// One sentence for readers who cannot see the chart, printed beneath it.
     pub alt_text: String,
 }

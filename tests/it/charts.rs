@@ -25,6 +25,9 @@ struct SvgChart {
     upright: bool,
     ticks: Vec<Placed>,
     values: Vec<Placed>,
+    /// The fills of its bars, each once, and how many key entries it has.
+    fills: Vec<String>,
+    keys: usize,
 }
 
 fn unescape(s: &str) -> String {
@@ -76,11 +79,21 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 text,
             };
             let value_class = if upright { "value" } else { "annotation" };
+            let mut fills: Vec<String> = f
+                .split("<rect ")
+                .skip(1)
+                .filter(|r| !r.contains("class=\"key\""))
+                .filter_map(|r| attr(&format!(" {r}"), "fill"))
+                .collect();
+            fills.sort();
+            fills.dedup();
             SvgChart {
                 title,
                 upright,
                 ticks: ticks.into_iter().map(place).collect(),
                 values: texts(f, value_class).into_iter().map(place).collect(),
+                fills,
+                keys: f.matches("class=\"key\"").count(),
             }
         })
         .collect()
@@ -218,6 +231,10 @@ fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
                     "{words:?}"
                 );
                 assert!(pdf_ticks.contains(&"50%"), "{pdf_ticks:?}");
+            }
+            // bars told apart by colour come with a key
+            if chart.fills.len() > 1 {
+                assert!(chart.keys >= chart.fills.len(), "{}: no key", chart.title);
             }
             cursor = end;
             charts += 1;

@@ -28,7 +28,9 @@ impl Layout<'_> {
         let plot_h: f32 = rows.iter().sum();
         // room above the plot for the reference line's label
         let ref_room = if c.reference.is_some() { 14.0 } else { 0.0 };
-        let height = 24.0 + ref_room + plot_h + 40.0;
+        // a key under the ticks where the tones tell groups apart
+        let key_h = if c.legend.is_empty() { 0.0 } else { 14.0 };
+        let height = 24.0 + ref_room + plot_h + 40.0 + key_h;
         self.need(height + 30.0);
         self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
         // everything drawn from here to the footer is the figure, read as its text
@@ -112,7 +114,28 @@ impl Layout<'_> {
                 grey(0.15),
             );
         }
-        self.y = plot_bottom - 26.0;
+        if !c.legend.is_empty() {
+            let y = plot_bottom - 26.0;
+            let mut x = plot_x;
+            for (tone, label) in &c.legend {
+                let fill = TONES[usize::from(*tone).min(TONES.len() - 1)];
+                self.rect(x, y - 1.0, 9.0, 9.0, rgb(fill));
+                if *tone > 0 {
+                    // the outline a light bar has
+                    let box_ = [
+                        (x, y - 1.0),
+                        (x + 9.0, y - 1.0),
+                        (x + 9.0, y + 8.0),
+                        (x, y + 8.0),
+                        (x, y - 1.0),
+                    ];
+                    self.line(&box_, 0.5, grey(0.2), false);
+                }
+                self.text(x + 12.0, y, label, SMALL, false, grey(0.1));
+                x += 12.0 + self.faces.width(label, SMALL, false) + 14.0;
+            }
+        }
+        self.y = plot_bottom - 26.0 - key_h;
         self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
     }
 

@@ -157,6 +157,11 @@ impl Builder<'_> {
             bars,
             reference: Some((1.0, t.access.chart_reference.fill(v)?)),
             percent: false,
+            // the two tones: priority groups, then ethnic groups
+            legend: vec![
+                (0, t.breakdown("priority_group")?.fill(v)?),
+                (1, t.breakdown("ethnic_group")?.fill(v)?),
+            ],
             alt_text: t.access.chart_alt.fill(v)?,
         })
     }

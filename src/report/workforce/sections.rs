@@ -148,6 +148,7 @@ impl Builder<'_> {
             None => None,
         };
         let chart = BarChart {
+            legend: Vec::new(),
             title: t.representation.chart_title.fill(v)?,
             axis_label: t.representation.chart_axis.fill(v)?,
             axis_max: chart_max(&bars, reference.as_ref()),

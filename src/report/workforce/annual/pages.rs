@@ -14,6 +14,9 @@ use crate::report::{ReportError, pct};
 use super::{Annual, label_of, trend_figures};
 use crate::template::Ph;
 
+/// The WRES groups, in the order (and tone) the band-share chart draws them.
+const WRES_GROUPS: [&str; 3] = ["White", "BME", "Unknown"];
+
 impl Annual<'_> {
     pub(super) fn trend_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let b = &self.b;
@@ -124,7 +127,7 @@ impl Annual<'_> {
         let mut bars = Vec::new();
         let mut rows = Vec::new();
         for cluster in BAND_CLUSTERS {
-            let groups: Vec<(&str, &Metric)> = ["White", "BME", "Unknown"]
+            let groups: Vec<(&str, &Metric)> = WRES_GROUPS
                 .into_iter()
                 .filter_map(|g| {
                     b.metrics
@@ -146,7 +149,9 @@ impl Annual<'_> {
                 d.show_count(total)
             };
             let mut row = vec![cluster.to_string(), staff];
-            for (tone, (group, m)) in groups.iter().enumerate() {
+            for (group, m) in &groups {
+                // each group its own tone in every cluster, as the key says
+                let tone = WRES_GROUPS.iter().position(|g| g == group).unwrap_or(0);
                 let hidden = b.hidden(m);
                 let m = &d.as_shown(m);
                 bars.push(Bar {
@@ -179,6 +184,14 @@ impl Annual<'_> {
             bars,
             reference: None,
             percent: true,
+            legend: WRES_GROUPS
+                .iter()
+                .enumerate()
+                .map(|(tone, g)| {
+                    let words = crate::template::wording::code_words(&t.codes, "wres_group", g);
+                    (tone as u8, words.unwrap_or_else(|| g.to_string()))
+                })
+                .collect(),
             alt_text: t.need(&t.wres1, "wres1")?.chart_alt.fill(v)?,
         };
         let table = table(
