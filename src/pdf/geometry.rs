@@ -4,7 +4,7 @@
 //! twin only map these fractions onto their own frame, so the two files of one document
 //! cannot show one figure on different axes.
 
-use super::model::{BarChart, LineChart};
+use super::model::{Align, BarChart, LineChart, Table, col};
 
 /// A value axis: its range and ticks.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,6 +227,77 @@ pub fn bars(c: &BarChart) -> Bars {
         axis,
         bars,
         reference,
+    }
+}
+
+/// An interval as its table shows it: "40.1% to 45.0%".
+fn interval(ci: Option<(f64, f64)>, percent: bool) -> String {
+    ci.map_or("-".into(), |(l, h)| {
+        format!("{} to {}", value_label(l, percent), value_label(h, percent))
+    })
+}
+
+/// The reference lines of a chart in words, for its data table's note.
+fn references_note(refs: &[(f64, String)]) -> Option<String> {
+    (!refs.is_empty()).then(|| {
+        let lines: Vec<&str> = refs.iter().map(|(_, l)| l.as_str()).collect();
+        format!("Lines across the chart: {}.", lines.join("; "))
+    })
+}
+
+/// Every figure a line chart draws, as a table: a row per point along it, a value and
+/// interval per series (hidden points as `*`).
+pub fn line_data(c: &LineChart) -> Table {
+    let mut columns = vec![col("Point", 1.5, Align::Left)];
+    for s in &c.series {
+        columns.push(col(&s.label, 1.0, Align::Right));
+        columns.push(col("95 % interval", 1.5, Align::Right));
+    }
+    let rows = c
+        .x_labels
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut row = vec![x.clone()];
+            for s in &c.series {
+                let v = s.points.get(i).copied().flatten();
+                row.push(v.map_or("*".into(), |v| value_label(v, c.percent)));
+                row.push(interval(s.ci.get(i).copied().flatten(), c.percent));
+            }
+            row
+        })
+        .collect();
+    Table {
+        columns,
+        rows,
+        bold_rows: vec![],
+        note: references_note(&c.references),
+    }
+}
+
+/// Every figure a bar chart draws, as a table: a row per bar, with what is printed at
+/// its end and its interval.
+pub fn bar_data(c: &BarChart) -> Table {
+    let rows = c
+        .bars
+        .iter()
+        .map(|b| {
+            vec![
+                b.label.clone(),
+                b.annotation.clone(),
+                interval(b.ci, c.percent),
+            ]
+        })
+        .collect();
+    Table {
+        columns: vec![
+            col("Group", 2.0, Align::Left),
+            col("Value", 1.2, Align::Right),
+            col("95 % interval", 1.5, Align::Right),
+        ],
+        rows,
+        bold_rows: vec![],
+        note: references_note(c.reference.as_slice()),
     }
 }
 

@@ -180,27 +180,34 @@ impl Html {
         }
     }
 
-    /// The start of a chart: a figure holding an SVG image named by its title and
-    /// described by the text alternative, which the caption prints as the PDF does.
-    fn figure_open(&mut self, title: &str, alt: &str, height: f64) {
-        let (t, d) = (self.id("chart-title"), self.id("chart-desc"));
-        let _ = write!(
+    /// The start of a chart: a figure whose drawing is for the eye only (its words are
+    /// read once, from the caption, and its figures from the data table under it).
+    fn figure_open(&mut self, height: f64) {
+        let _ = writeln!(
             self.out,
-            "<figure>\n<svg role=\"img\" aria-labelledby=\"{t} {d}\" viewBox=\"0 0 {W} {height}\" \
-             xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{t}\">{}</title>\n\
-             <desc id=\"{d}\">{}</desc>\n",
-            esc(title),
-            esc(alt)
+            "<figure>\n<svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 {W} {height}\" \
+             xmlns=\"http://www.w3.org/2000/svg\">"
         );
     }
 
-    fn figure_close(&mut self, title: &str, alt: &str) {
+    /// The end of a chart: its caption (the title and the description the PDF prints)
+    /// and every figure it draws as a table behind "Show the data".
+    fn figure_close(&mut self, title: &str, alt: &str, data: &Table) {
         let _ = writeln!(
             self.out,
-            "</svg>\n<figcaption><strong>{}</strong> Chart description: {}</figcaption>\n</figure>",
+            "</svg>\n<figcaption><strong>{}</strong> Chart description: {}</figcaption>\n\
+             <details>\n<summary>Show the data</summary>",
             esc(title),
             esc(alt)
         );
+        let (caption, above) = (
+            std::mem::replace(&mut self.caption, format!("The data of the chart: {title}")),
+            self.caption_above,
+        );
+        self.caption_above = false;
+        self.table(data);
+        (self.caption, self.caption_above) = (caption, above);
+        self.raw("</details>\n</figure>\n");
     }
 
     fn bar_chart(&mut self, c: &BarChart) {
@@ -208,7 +215,7 @@ impl Html {
         let (plot_x, plot_w) = (190.0, W - 190.0 - 120.0);
         let key_h = if c.legend.is_empty() { 0.0 } else { 22.0 };
         let height = 40.0 + row * c.bars.len() as f64 + 40.0 + key_h;
-        self.figure_open(&c.title, &c.alt_text, height);
+        self.figure_open(height);
         let g = geometry::bars(c);
         let x = |at: f64| plot_x + at * plot_w;
         let bottom = 30.0 + row * c.bars.len() as f64;
@@ -295,13 +302,13 @@ impl Html {
             bottom + 34.0 + key_h,
             esc(&c.axis_label)
         );
-        self.figure_close(&c.title, &c.alt_text);
+        self.figure_close(&c.title, &c.alt_text, &geometry::bar_data(c));
     }
 
     fn line_chart(&mut self, c: &LineChart) {
         let height = 260.0;
         let (plot_x, plot_w, top, plot_h) = (60.0, W - 60.0 - 140.0, 20.0, 180.0);
-        self.figure_open(&c.title, &c.alt_text, height);
+        self.figure_open(height);
         let g = geometry::lines(c);
         let x = |at: f64| plot_x + plot_w * at;
         let y = |at: f64| top + plot_h * (1.0 - at);
@@ -399,7 +406,7 @@ impl Html {
             height - 14.0,
             esc(&c.axis_label)
         );
-        self.figure_close(&c.title, &c.alt_text);
+        self.figure_close(&c.title, &c.alt_text, &geometry::line_data(c));
     }
 }
 

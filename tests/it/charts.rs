@@ -28,6 +28,10 @@ struct SvgChart {
     /// The fills of its bars, each once, and how many key entries it has.
     fills: Vec<String>,
     keys: usize,
+    /// Its data table behind "Show the data": rows, and value columns (a value and an
+    /// interval per series).
+    data_rows: usize,
+    data_series: usize,
 }
 
 fn unescape(s: &str) -> String {
@@ -66,9 +70,8 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
         .skip(1)
         .map(|f| {
             let f = &f[..f.find("</figure>").unwrap()];
-            let title = f.split("<title").nth(1).unwrap();
-            let title =
-                unescape(&title[title.find('>').unwrap() + 1..title.find("</title>").unwrap()]);
+            let title = f.split("<figcaption><strong>").nth(1).unwrap();
+            let title = unescape(&title[..title.find("</strong>").unwrap()]);
             let ticks = texts(f, "tick");
             let upright = ticks
                 .iter()
@@ -79,6 +82,7 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 text,
             };
             let value_class = if upright { "value" } else { "annotation" };
+            let data = f.split("<details>").nth(1).unwrap_or_default();
             let mut fills: Vec<String> = f
                 .split("<rect ")
                 .skip(1)
@@ -94,6 +98,8 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 values: texts(f, value_class).into_iter().map(place).collect(),
                 fills,
                 keys: f.matches("class=\"key\"").count(),
+                data_rows: data.matches("<tr").count() - 1,
+                data_series: (data.matches("<th scope=\"col\"").count() - 1) / 2,
             }
         })
         .collect()
@@ -232,6 +238,13 @@ fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
                 );
                 assert!(pdf_ticks.contains(&"50%"), "{pdf_ticks:?}");
             }
+            // every value it draws is in its data table: a row per point or bar
+            assert_eq!(
+                chart.data_rows * chart.data_series,
+                chart.values.len(),
+                "{}: data table",
+                chart.title
+            );
             // bars told apart by colour come with a key
             if chart.fills.len() > 1 {
                 assert!(chart.keys >= chart.fills.len(), "{}: no key", chart.title);

@@ -7,6 +7,10 @@ use crate::pdf::model::{BarChart, LineChart};
 
 use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TEXT_W, TONES, grey, rgb};
 
+/// A chart's alternative text: its title is the paragraph above it and its description
+/// the one below, so the figure points there rather than reading it twice.
+const FIGURE_ALT: &str = "Chart, described in the paragraph below it.";
+
 impl Layout<'_> {
     pub(super) fn bar_chart(&mut self, c: &BarChart) {
         let label_w = 150.0;
@@ -35,7 +39,7 @@ impl Layout<'_> {
         self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
         // everything drawn from here to the footer is the figure, read as its text
         // alternative; `chart_footer` closes it
-        self.tags.open_figure(&c.alt_text);
+        self.tags.open_figure(FIGURE_ALT);
         let top = self.y - ref_room;
         let g = geometry::bars(c);
         let scale = |at: f64| plot_x + at as f32 * plot_w;
@@ -171,7 +175,7 @@ impl Layout<'_> {
         self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
         // everything drawn from here to the footer is the figure, read as its text
         // alternative; `chart_footer` closes it
-        self.tags.open_figure(&c.alt_text);
+        self.tags.open_figure(FIGURE_ALT);
         let top = self.y - 8.0;
         let bottom = top - plot_h;
         let g = geometry::lines(c);
