@@ -19,6 +19,10 @@ pub trait Wording: DeserializeOwned {
     fn sections(&self) -> &[String];
     fn rounding_note(&self) -> &Text;
     fn methodology(&self) -> &wording::Methodology;
+    /// A figure's label, by metric id.
+    fn labels(&self) -> &std::collections::BTreeMap<String, Text>;
+    /// A figure's column heading in a table, by metric id.
+    fn headings(&self) -> &std::collections::BTreeMap<String, Text>;
     /// The figure lists of the family's sections: (key, figures, compared figure).
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)>;
     /// Keys a report of the family needs beyond those every report has: `Err(key)`.
@@ -45,6 +49,12 @@ macro_rules! every_report_has {
         }
         fn methodology(&self) -> &wording::Methodology {
             &self.methodology
+        }
+        fn labels(&self) -> &std::collections::BTreeMap<String, Text> {
+            &self.labels
+        }
+        fn headings(&self) -> &std::collections::BTreeMap<String, Text> {
+            &self.headings
         }
     };
 }

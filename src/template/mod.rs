@@ -377,24 +377,33 @@ impl<W: Wording> Template<W> {
     }
 }
 
-impl Template<ServiceWording> {
+impl<W: Wording> Template<W> {
     /// The label of a figure: `labels."<metric id>"` (checked at load for every figure
-    /// a table lists).
+    /// a table or chart names by its label).
     pub fn label(&self, id: &str) -> Result<&Text, TemplateError> {
-        by_id(&self.labels, self.own_file(), "labels", "label", id)
+        by_id(
+            self.wording.labels(),
+            self.own_file(),
+            "labels",
+            "label",
+            id,
+        )
     }
 
-    /// A figure's column heading in a breakdown table: `headings."<metric id>"`.
+    /// A figure's column heading in a table: `headings."<metric id>"` (checked at load
+    /// for every column a table lists).
     pub fn heading(&self, id: &str) -> Result<&Text, TemplateError> {
         by_id(
-            &self.headings,
+            self.wording.headings(),
             self.own_file(),
             "headings",
             "column heading",
             id,
         )
     }
+}
 
+impl Template<ServiceWording> {
     /// The heading over a breakdown's table.
     pub fn breakdown(&self, dim: &str) -> Result<&Text, TemplateError> {
         by_id(
@@ -403,24 +412,6 @@ impl Template<ServiceWording> {
             "breakdowns",
             "heading",
             dim,
-        )
-    }
-}
-
-impl Template<WorkforceWording> {
-    /// The label of a figure: `labels."<metric id>"`.
-    pub fn label(&self, id: &str) -> Result<&Text, TemplateError> {
-        by_id(&self.labels, self.own_file(), "labels", "label", id)
-    }
-
-    /// A figure's column heading in the partner table: `headings."<metric id>"`.
-    pub fn heading(&self, id: &str) -> Result<&Text, TemplateError> {
-        by_id(
-            &self.headings,
-            self.own_file(),
-            "headings",
-            "column heading",
-            id,
         )
     }
 }
