@@ -258,8 +258,46 @@ pub async fn run_columns_query(
     Ok(m)
 }
 
-/// Run a relative-likelihood query (`metric, by_key, group_a, num_a, den_a, group_b,
-/// num_b, den_b`) and read its rows.
+/// One row of a query of two groups' counts (`metric, by_key, group_a, num_a, den_a,
+/// group_b, num_b, den_b`): its metric, its breakdown and the two groups.
+pub struct TwoGroups {
+    pub metric: String,
+    pub by: BTreeMap<String, String>,
+    pub a: GroupRate,
+    pub b: GroupRate,
+}
+
+/// The rows of a batch of a two-groups query.
+pub fn two_groups(
+    b: &arrow::record_batch::RecordBatch,
+    name: &str,
+) -> Result<Vec<TwoGroups>, QueryError> {
+    let metric = string_column(b, "metric", name)?;
+    let by_key = string_column(b, "by_key", name)?;
+    let groups = [
+        string_column(b, "group_a", name)?,
+        string_column(b, "group_b", name)?,
+    ];
+    let nums = [i64_column(b, "num_a", name)?, i64_column(b, "num_b", name)?];
+    let dens = [i64_column(b, "den_a", name)?, i64_column(b, "den_b", name)?];
+    Ok((0..b.num_rows())
+        .map(|i| {
+            let rate = |k: usize| GroupRate {
+                group: groups[k][i].clone().unwrap_or_default(),
+                numerator: nums[k][i].unwrap_or(0).max(0) as u64,
+                denominator: dens[k][i].unwrap_or(0).max(0) as u64,
+            };
+            TwoGroups {
+                metric: metric[i].clone().unwrap_or_default(),
+                by: parse_by_key(by_key[i].as_deref().unwrap_or("")),
+                a: rate(0),
+                b: rate(1),
+            }
+        })
+        .collect())
+}
+
+/// Run a relative-likelihood query (a two-groups query) and read its rows.
 pub async fn run_likelihood_query(
     ctx: &SessionContext,
     name: &str,
@@ -267,32 +305,8 @@ pub async fn run_likelihood_query(
 ) -> Result<Metrics, QueryError> {
     let mut out = Vec::new();
     for b in collect(ctx, name, sql).await? {
-        let metric = string_column(&b, "metric", name)?;
-        let by_key = string_column(&b, "by_key", name)?;
-        let groups = [
-            string_column(&b, "group_a", name)?,
-            string_column(&b, "group_b", name)?,
-        ];
-        let nums = [
-            i64_column(&b, "num_a", name)?,
-            i64_column(&b, "num_b", name)?,
-        ];
-        let dens = [
-            i64_column(&b, "den_a", name)?,
-            i64_column(&b, "den_b", name)?,
-        ];
-        for i in 0..b.num_rows() {
-            let rate = |k: usize| GroupRate {
-                group: groups[k][i].clone().unwrap_or_default(),
-                numerator: nums[k][i].unwrap_or(0).max(0) as u64,
-                denominator: dens[k][i].unwrap_or(0).max(0) as u64,
-            };
-            out.push(Metric::likelihood(
-                metric[i].as_deref().unwrap_or_default(),
-                parse_by_key(by_key[i].as_deref().unwrap_or("")),
-                rate(0),
-                rate(1),
-            ));
+        for r in two_groups(&b, name)? {
+            out.push(Metric::likelihood(&r.metric, r.by, r.a, r.b));
         }
     }
     let mut m = Metrics(out);

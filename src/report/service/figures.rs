@@ -5,7 +5,7 @@
 use crate::config::{Clinical, Settings};
 use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::{DataSession, RunDates};
-use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
+use crate::metrics::{Metric, Metrics, run_columns_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use chrono::NaiveDate;
@@ -56,39 +56,19 @@ pub(super) async fn access_metrics(
 ) -> Result<Vec<Metric>, QueryError> {
     let mut out = Vec::new();
     for b in collect(&s.ctx, name, sql).await? {
-        let by_key = string_column(&b, "by_key", name)?;
-        let nums = [
-            i64_column(&b, "num_a", name)?,
-            i64_column(&b, "num_b", name)?,
-        ];
-        let dens = [
-            i64_column(&b, "den_a", name)?,
-            i64_column(&b, "den_b", name)?,
-        ];
-        let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
-        for i in 0..b.num_rows() {
-            let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
-            let referrals = GroupRate {
-                group: "referrals".into(),
-                numerator: count(nums[0][i]),
-                denominator: count(dens[0][i]),
-            };
-            let registered = GroupRate {
-                group: "registered".into(),
-                numerator: count(nums[1][i]),
-                denominator: count(dens[1][i]),
-            };
+        // group a: referrals aged 17+; group b: the registered population
+        for r in crate::metrics::two_groups(&b, name)? {
             out.push(Metric::rate_per_1000(
                 "tt.access_rate_per_1000",
-                by.clone(),
-                referrals.numerator,
-                registered.numerator,
+                r.by.clone(),
+                r.a.numerator,
+                r.b.numerator,
             ));
             out.push(Metric::likelihood(
                 "tt.representation_ratio",
-                by,
-                referrals,
-                registered,
+                r.by,
+                r.a,
+                r.b,
             ));
         }
     }
