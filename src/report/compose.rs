@@ -49,6 +49,52 @@ impl<W: Wording> Composer<'_, W> {
         self.d().figure_hidden(m)
     }
 
+    /// A figure's target with its direction, as the wording has it ("at least 75.0%",
+    /// "at most 10.0%"), the value shown by `shown`; None without a target.
+    pub fn target_words(
+        &self,
+        id: &str,
+        v: &Vars,
+        shown: impl Fn(f64) -> String,
+    ) -> Result<Option<String>, ReportError> {
+        let Some((f, target)) = crate::standards::target_of(&self.settings.targets, id) else {
+            return Ok(None);
+        };
+        let mut vv = v.clone();
+        vv.insert(Ph::Target, shown(target.value));
+        let (higher, lower) = self.template.target_words();
+        let words = match f.better {
+            crate::registry::Better::Lower => lower,
+            _ => higher,
+        };
+        Ok(Some(words.fill(&vv)?))
+    }
+
+    /// A headline's target and its status in words, the same in every report: the
+    /// target with its direction, and Green, Amber or Red (`*` when the figure is
+    /// hidden, `-` when it has no value); both empty without a target.
+    pub fn against_target(
+        &self,
+        id: &str,
+        m: Option<&Metric>,
+        v: &Vars,
+        shown: impl Fn(f64) -> String,
+    ) -> Result<[String; 2], ReportError> {
+        let Some((f, target)) = crate::standards::target_of(&self.settings.targets, id) else {
+            return Ok([String::new(), String::new()]);
+        };
+        let words = self.target_words(id, v, shown)?.unwrap_or_default();
+        let status = match m {
+            Some(m) if self.hidden(m) => "*".to_string(),
+            Some(m) => m
+                .value
+                .and_then(|x| crate::standards::judge(f, x, target))
+                .map_or("-".into(), |r| r.as_str().to_string()),
+            None => "-".into(),
+        };
+        Ok([words, status])
+    }
+
     /// The document around its sections: title, cover and production date.
     pub fn document(
         &self,

@@ -23,6 +23,8 @@ pub trait Wording: DeserializeOwned {
     fn labels(&self) -> &std::collections::BTreeMap<String, Text>;
     /// A figure's column heading in a table, by metric id.
     fn headings(&self) -> &std::collections::BTreeMap<String, Text>;
+    /// A target's words by its direction: (higher is better, lower is better).
+    fn target_words(&self) -> (&Text, &Text);
     /// The figure lists of the family's sections: (key, figures, compared figure).
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)>;
     /// Keys a report of the family needs beyond those every report has: `Err(key)`.
@@ -55,6 +57,9 @@ macro_rules! every_report_has {
         }
         fn headings(&self) -> &std::collections::BTreeMap<String, Text> {
             &self.headings
+        }
+        fn target_words(&self) -> (&Text, &Text) {
+            (&self.summary.target_higher, &self.summary.target_lower)
         }
     };
 }

@@ -101,7 +101,7 @@ placeholders! {
     ServiceRecovery = "service_recovery" for Service;
     Significance = "significance" for Service;
     SnapshotDate = "snapshot_date" for Workforce;
-    Target = "target" for Service;
+    Target = "target" for Service | Workforce;
     UnknownPct = "unknown_pct" for Workforce;
     Value = "value" for Service;
 }

@@ -312,6 +312,16 @@ fn workforce_quarterly_figures_match_hand_counts() {
         .find(|l| l.contains("Staff in post (headcount)"))
         .expect("headcount row");
     assert!(head.contains("12"), "{head}");
+    // one status format in every report: the target in words, then its status
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Figure "))
+        .expect("summary header");
+    assert!(
+        header.contains("Target") && header.contains("Status") && !header.contains("RAG"),
+        "{header}"
+    );
+    assert!(text.contains("at least"), "{text}");
     let partners = &text[text.find("Figures by partner organisation").unwrap()..];
     let lch = partners
         .lines()

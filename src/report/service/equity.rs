@@ -186,7 +186,11 @@ impl Builder<'_> {
         for id in &met {
             let mut vv = v.clone();
             vv.insert(Ph::Label, t.label(id)?.fill(v)?);
-            vv.insert(Ph::Target, self.target_words(id, v)?.unwrap_or_default());
+            vv.insert(
+                Ph::Target,
+                self.target_words(id, v, |x| super::sections::plain(x, display_kind(id)))?
+                    .unwrap_or_default(),
+            );
             columns.push(col(
                 &t.need(&t.priority, "priority")?.standard_header.fill(&vv)?,
                 1.8,

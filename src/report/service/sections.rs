@@ -4,10 +4,9 @@
 use crate::metrics::Metric;
 use crate::pdf::model::{Align, Bar, BarChart, Block, Section, Table, col, item};
 use crate::registry;
-use crate::registry::Better;
 use crate::report::compose::{self, section, table, table_with_total};
 use crate::report::{ReportError, pct, pp};
-use crate::standards::{judge, target_of};
+use crate::standards::target_of;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -47,7 +46,7 @@ impl Builder<'_> {
                 _ => "-".into(),
             };
             let mut row = vec![t.label(id)?.fill(v)?, self.shown(m, *kind, true), change];
-            row.extend(self.against_target(id, m, v)?);
+            row.extend(self.against_target(id, m, v, |x| plain(x, display_kind(id)))?);
             if !england.is_empty() {
                 let c = self.settings.comparators.england.get(id);
                 row.push(c.map_or(String::new(), |c| plain(c.value, *kind)));
@@ -186,7 +185,9 @@ impl Builder<'_> {
                         .need(&t.methodology.local_target, "methodology.local_target")?
                         .fill(v)?,
                 };
-                let words = self.target_words(id, v)?.unwrap_or_default();
+                let words = self
+                    .target_words(id, v, |x| plain(x, display_kind(id)))?
+                    .unwrap_or_default();
                 targets.push(vec![t.label(id)?.fill(v)?, words, margin, source]);
             }
             england.extend(self.england_source(id, v)?);
@@ -310,29 +311,6 @@ impl Builder<'_> {
 }
 
 impl Builder<'_> {
-    /// A figure's target ("at least 75.0%") and its status in words, or two empty
-    /// cells for a figure without a target; the status is hidden with the figure.
-    fn against_target(
-        &self,
-        id: &str,
-        m: Option<&Metric>,
-        v: &Vars,
-    ) -> Result<[String; 2], ReportError> {
-        let Some((f, target)) = target_of(&self.settings.targets, id) else {
-            return Ok([String::new(), String::new()]);
-        };
-        let words = self.target_words(id, v)?.unwrap_or_default();
-        let status = match m {
-            Some(m) if self.hidden(m) => "*".to_string(),
-            Some(m) => m
-                .value
-                .and_then(|x| judge(f, x, target))
-                .map_or("-".into(), |r| r.as_str().to_string()),
-            None => "-".into(),
-        };
-        Ok([words, status])
-    }
-
     /// England's figure for `id` with where it was published, as the summary's note and
     /// the methodology name it: "Recovery 48.0% (publication, 2024-25)". None when no
     /// analyst entered one.
@@ -346,21 +324,6 @@ impl Builder<'_> {
             "{label} {value} ({}, {})",
             c.source, c.period
         )))
-    }
-
-    /// A figure's target with its direction, as the template words it: "at least
-    /// 75.0%", "at most 10.0%". None without a target.
-    pub(super) fn target_words(&self, id: &str, v: &Vars) -> Result<Option<String>, ReportError> {
-        let Some((f, target)) = target_of(&self.settings.targets, id) else {
-            return Ok(None);
-        };
-        let mut vv = v.clone();
-        vv.insert(Ph::Target, plain(target.value, display_kind(id)));
-        let words = match f.better {
-            Better::Lower => &self.template.summary.target_lower,
-            _ => &self.template.summary.target_higher,
-        };
-        Ok(Some(words.fill(&vv)?))
     }
 }
 

@@ -6,7 +6,6 @@ use crate::report::compose::{self, section, table};
 use crate::report::{ReportError, pct, pp};
 
 use super::{Builder, Vars, chart_max, is_pct};
-use crate::standards::{judge, target_of};
 use crate::template::Ph;
 
 impl Builder<'_> {
@@ -21,6 +20,7 @@ impl Builder<'_> {
                     rows.push(vec![
                         label.to_string(),
                         "not supplied".into(),
+                        String::new(),
                         String::new(),
                         String::new(),
                         String::new(),
@@ -44,24 +44,17 @@ impl Builder<'_> {
                 Some(b) => format!("{} (was {})", change(Some(b)), pct(b)),
                 None => "-".into(),
             };
-            let status = match (target_of(&self.settings.targets, id), m.value) {
-                (Some((f, tg)), Some(val)) if !self.hidden(m) => {
-                    let shown_target = if is_pct(m) {
-                        pct(tg.value)
-                    } else {
-                        format!("{:.0}", tg.value)
-                    };
-                    let r = judge(f, val, tg).map_or("-", |r| r.as_str());
-                    format!("{r} (target {shown_target})")
-                }
-                (Some(_), _) => "-".into(),
-                (None, _) => "no target".into(),
-            };
+            // the target and its status in words, as every report gives them
+            let is_share = is_pct(m);
+            let [target, status] = self.against_target(id, Some(m), v, |x| {
+                if is_share { pct(x) } else { format!("{x:.0}") }
+            })?;
             rows.push(vec![
                 label.to_string(),
                 self.shown(Some(m), true),
                 prev_change,
                 base_change,
+                target,
                 status,
             ]);
         }
@@ -77,7 +70,8 @@ impl Builder<'_> {
                         2.0,
                         Align::Right,
                     ),
-                    col("RAG status", 1.8, Align::Left),
+                    col(&t.summary.target_header.fill(v)?, 1.4, Align::Right),
+                    col(&t.summary.status_header.fill(v)?, 0.9, Align::Left),
                 ],
                 rows,
             )
