@@ -288,13 +288,36 @@ impl<'a> Layout<'a> {
         self.y += SMALL; // tables start at the top of the line box, not its baseline
         self.tags.open("Table");
         draw_header(self, true);
-        for (i, row) in t.rows.iter().enumerate() {
-            let bold = t.bold_rows.contains(&i);
-            let lines = wrap_row(row, bold);
-            let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
-            if self.y - h < BOTTOM {
+        let rows: Vec<(bool, Vec<Vec<String>>, f32)> = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let bold = t.bold_rows.contains(&i);
+                let lines = wrap_row(row, bold);
+                let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
+                (bold, lines, h)
+            })
+            .collect();
+        let last = rows.len().saturating_sub(1);
+        for (i, (bold, lines, h)) in rows.iter().enumerate() {
+            let (bold, h) = (*bold, *h);
+            // a total row is not left alone at the top of a page: the row before it
+            // goes with it
+            let keep = if i + 1 == last && rows[last].0 {
+                rows[last].2
+            } else {
+                0.0
+            };
+            if self.y - h - keep < BOTTOM {
                 self.new_page();
                 self.y += SMALL;
+                // said to the eye; to a screen reader the table is one
+                self.artifact(|me| {
+                    let y = me.y - SMALL;
+                    me.text(MARGIN_X, y, "(continued)", SMALL, false, grey(0.35));
+                });
+                self.y -= SMALL + 4.0;
                 draw_header(self, false);
             }
             let top = self.y;
@@ -302,7 +325,7 @@ impl<'a> Layout<'a> {
                 self.rect(MARGIN_X, top - h, TEXT_W, h, grey(0.95));
             }
             self.tagged("TR", |me| {
-                me.draw_cells(&lines, &widths, top, pad, lead, bold, t, Row::Body)
+                me.draw_cells(lines, &widths, top, pad, lead, bold, t, Row::Body)
             });
             self.line(
                 &[(MARGIN_X, top - h), (MARGIN_X + TEXT_W, top - h)],

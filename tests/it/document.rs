@@ -228,6 +228,70 @@ fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
     }
 }
 
+/// A table that runs onto another page says so there, above its repeated header, and
+/// its total row never stands alone at the top of a page: tried at every length that
+/// puts the break at each of the last rows of a page.
+#[test]
+fn a_continued_table_says_so_and_keeps_its_total_with_a_row() {
+    use equity_reports::pdf::model::{Align, Block, Document, Section, Table, col};
+    let dir = tempdir();
+    let mut continued = 0;
+    for n in 40..=70 {
+        let mut rows: Vec<Vec<String>> = (1..n)
+            .map(|i| vec![format!("Row {i:03}"), i.to_string()])
+            .collect();
+        rows.push(vec!["All partners".into(), "999".into()]);
+        let doc = Document {
+            title: "Long table".into(),
+            period_label: "Q2 2026/27".into(),
+            organisation: "Leeds Mental Wellbeing Service".into(),
+            produced: date("2026-10-15"),
+            classification: "OFFICIAL".into(),
+            cover_lines: vec![],
+            keywords: vec![],
+            sections: vec![Section {
+                key: "t".into(),
+                heading: "A long table".into(),
+                new_page: false,
+                blocks: vec![Block::Table(Table {
+                    columns: vec![
+                        col("Partner name", 1.2, Align::Left),
+                        col("Staff count", 1.0, Align::Right),
+                    ],
+                    bold_rows: vec![rows.len() - 1],
+                    rows,
+                    note: None,
+                })],
+            }],
+        };
+        let pdf = dir.path().join(format!("t{n}.pdf"));
+        std::fs::write(&pdf, equity_reports::pdf::render::render_pdf(&doc).unwrap()).unwrap();
+        let raw = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let pages: Vec<String> = String::from_utf8_lossy(&raw.stdout)
+            .split('\u{c}')
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let with_rows: Vec<&String> = pages.iter().filter(|p| p.contains("Row ")).collect();
+        for p in with_rows.iter().skip(1) {
+            assert!(
+                p.contains("(continued) Partner name"),
+                "{n} rows: a continued page without the word: {p}"
+            );
+            continued += 1;
+        }
+        let total = pages.iter().find(|p| p.contains("All partners")).unwrap();
+        assert!(
+            total.contains("Row "),
+            "{n} rows: the total alone on its page"
+        );
+    }
+    assert!(continued >= 31, "{continued}");
+}
+
 #[test]
 fn a_report_where_every_count_is_small_shows_only_stars() {
     let data = tempdir();
