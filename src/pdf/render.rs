@@ -10,6 +10,7 @@
 mod charts;
 mod fonts;
 mod subset;
+mod table;
 mod tags;
 
 use sha2::Digest;
@@ -20,7 +21,7 @@ use printpdf::{
     TextItem, WindingOrder,
 };
 
-use super::model::{Align, Block, Document, Table};
+use super::model::{Block, Document};
 use fonts::Faces;
 use tags::{Mark, Tags};
 
@@ -249,145 +250,6 @@ impl<'a> Layout<'a> {
         );
         self.y -= 4.0;
     }
-
-    fn table(&mut self, t: &Table) {
-        let total: f32 = t.columns.iter().map(|c| c.width).sum();
-        let widths: Vec<f32> = t.columns.iter().map(|c| c.width / total * TEXT_W).collect();
-        let pad = 3.0;
-        let lead = SMALL * 1.3;
-        let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| self.faces.wrap(c, SMALL, bold, w - 2.0 * pad))
-                .collect()
-        };
-        let headers: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
-        let header_lines = wrap_row(&headers, true);
-        let header_h =
-            header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
-        // the header row is read once; repeated on a new page it is an artifact
-        let draw_header = |me: &mut Self, first: bool| {
-            let top = me.y;
-            me.rect(MARGIN_X, top - header_h, TEXT_W, header_h, grey(0.85));
-            if first {
-                me.tagged("TR", |me| {
-                    me.draw_cells(&header_lines, &widths, top, pad, lead, true, t, Row::Header)
-                });
-            } else {
-                me.artifact(|me| {
-                    me.draw_cells(&header_lines, &widths, top, pad, lead, true, t, Row::Header)
-                });
-            }
-            me.y = top - header_h;
-        };
-        let first_row_h = t.rows.first().map_or(0.0, |r| {
-            wrap_row(r, false).iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad
-        });
-        self.need(header_h + first_row_h + 4.0);
-        self.y += SMALL; // tables start at the top of the line box, not its baseline
-        self.tags.open("Table");
-        draw_header(self, true);
-        let rows: Vec<(bool, Vec<Vec<String>>, f32)> = t
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                let bold = t.bold_rows.contains(&i);
-                let lines = wrap_row(row, bold);
-                let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lead + 2.0 * pad;
-                (bold, lines, h)
-            })
-            .collect();
-        let last = rows.len().saturating_sub(1);
-        for (i, (bold, lines, h)) in rows.iter().enumerate() {
-            let (bold, h) = (*bold, *h);
-            // a total row is not left alone at the top of a page: the row before it
-            // goes with it
-            let keep = if i + 1 == last && rows[last].0 {
-                rows[last].2
-            } else {
-                0.0
-            };
-            if self.y - h - keep < BOTTOM {
-                self.new_page();
-                self.y += SMALL;
-                // said to the eye; to a screen reader the table is one
-                self.artifact(|me| {
-                    let y = me.y - SMALL;
-                    me.text(MARGIN_X, y, "(continued)", SMALL, false, grey(0.35));
-                });
-                self.y -= SMALL + 4.0;
-                draw_header(self, false);
-            }
-            let top = self.y;
-            if i % 2 == 1 {
-                self.rect(MARGIN_X, top - h, TEXT_W, h, grey(0.95));
-            }
-            self.tagged("TR", |me| {
-                me.draw_cells(lines, &widths, top, pad, lead, bold, t, Row::Body)
-            });
-            self.line(
-                &[(MARGIN_X, top - h), (MARGIN_X + TEXT_W, top - h)],
-                0.3,
-                grey(0.75),
-                false,
-            );
-            self.y = top - h;
-        }
-        self.tags.close();
-        self.y -= SMALL * 1.6;
-        if let Some(note) = &t.note {
-            self.tagged("P", |l| l.paragraph(note, SMALL, false, 0.0));
-        }
-        self.y -= 4.0;
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn draw_cells(
-        &mut self,
-        cells: &[Vec<String>],
-        widths: &[f32],
-        top: f32,
-        pad: f32,
-        lead: f32,
-        bold: bool,
-        t: &Table,
-        row: Row,
-    ) {
-        let mut x = MARGIN_X;
-        // a header repeated on a new page is an artifact: it makes no cells (an empty
-        // TH under the table is a blank header to a screen reader)
-        let tagged = !self.tags.in_artifact();
-        for (ci, lines) in cells.iter().enumerate() {
-            let w = widths[ci];
-            // a column's header cell, a row's first cell (its group), or a data cell
-            match (tagged, row, ci) {
-                (false, _, _) => {}
-                (true, Row::Header, _) => self.tags.open_cell("TH", Some("Column")),
-                (true, Row::Body, 0) => self.tags.open_cell("TH", Some("Row")),
-                (true, Row::Body, _) => self.tags.open_cell("TD", None),
-            }
-            for (li, l) in lines.iter().enumerate() {
-                let y = top - pad - SMALL - li as f32 * lead + 1.5;
-                match t.columns[ci].align {
-                    Align::Left => self.text(x + pad, y, l, SMALL, bold, grey(0.0)),
-                    Align::Right => self.text_right(x + w - pad, y, l, SMALL, bold, grey(0.0)),
-                }
-            }
-            if tagged {
-                self.tags.close();
-            }
-            x += w;
-        }
-    }
-}
-
-/// Which row of a table is being drawn.
-#[derive(Clone, Copy)]
-enum Row {
-    Header,
-    Body,
 }
 
 /// Lines of the contents list that fit on one page.
