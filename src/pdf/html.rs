@@ -165,9 +165,15 @@ impl Html {
                 let align = t.columns.get(j).map_or(Align::Left, |c| c.align);
                 let tag = if j == 0 { "th scope=\"row\"" } else { "td" };
                 let close = if j == 0 { "th" } else { "td" };
+                // on a phone each row reads as a card: a cell shows its column's name
+                let label = t
+                    .columns
+                    .get(j)
+                    .filter(|_| j > 0)
+                    .map_or(String::new(), |c| format!(" data-label=\"{}\"", esc(&c.header)));
                 let _ = write!(
                     self.out,
-                    "<{tag}{}>{}</{close}>",
+                    "<{tag}{}{label}>{}</{close}>",
                     class_of(align),
                     esc(cell)
                 );

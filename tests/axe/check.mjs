@@ -2,7 +2,8 @@
 // rules (a duplicate id, which axe leaves "incomplete", counts as a violation),
 // measures the page at 320 CSS px, and prints one JSON object:
 //   { violations: [{id, impact, help, nodes: [html...]}], requests: [url...],
-//     overflow320: px, title: "..." }
+//     overflow320: px, boxOverflow320: px (the widest table's sideways scroll),
+//     title: "..." }
 // usage: node check.mjs REPORT.html [SCREENSHOT_PREFIX]
 // (SCREENSHOT_PREFIX writes PREFIX-1280.png and PREFIX-320.png, whole pages.)
 import path from 'node:path';
@@ -54,6 +55,10 @@ try {
   const overflow320 = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
+  // and no table scrolls sideways in its own box: each row reads as a card
+  const boxOverflow320 = await page.evaluate(() =>
+    Math.max(0, ...[...document.querySelectorAll('.table-wrap')].map((b) => b.scrollWidth - b.clientWidth)),
+  );
   if (shots) await page.screenshot({ path: `${shots}-320.png`, fullPage: false });
   const violations = result.violations.concat(duplicates).map((v) => ({
     id: v.id,
@@ -61,7 +66,7 @@ try {
     help: v.help,
     nodes: v.nodes.slice(0, 5).map((n) => n.html),
   }));
-  console.log(JSON.stringify({ violations, requests, overflow320, title: await page.title() }));
+  console.log(JSON.stringify({ violations, requests, overflow320, boxOverflow320, title: await page.title() }));
 } finally {
   await browser.close();
 }
