@@ -170,7 +170,9 @@ impl Html {
                     .columns
                     .get(j)
                     .filter(|_| j > 0)
-                    .map_or(String::new(), |c| format!(" data-label=\"{}\"", esc(&c.header)));
+                    .map_or(String::new(), |c| {
+                        format!(" data-label=\"{}\"", esc(&c.header))
+                    });
                 let _ = write!(
                     self.out,
                     "<{tag}{}{label}>{}</{close}>",
@@ -517,9 +519,12 @@ mod tests {
         assert!(
             html.contains("<th scope=\"col\">Group</th><th scope=\"col\" class=\"num\">Staff</th>")
         );
-        assert!(html.contains("<tr><th scope=\"row\">A &amp; B</th><td class=\"num\">*</td></tr>"));
+        // each data cell names its column, which a phone shows beside it
         assert!(html.contains(
-            "<tr class=\"total\"><th scope=\"row\">All</th><td class=\"num\">12</td></tr>"
+            "<tr><th scope=\"row\">A &amp; B</th><td class=\"num\" data-label=\"Staff\">*</td></tr>"
+        ));
+        assert!(html.contains(
+            "<tr class=\"total\"><th scope=\"row\">All</th><td class=\"num\" data-label=\"Staff\">12</td></tr>"
         ));
         assert!(html.contains("<a href=\"#section-summary\">Summary</a>"));
         // nothing fetched, nothing run
