@@ -81,6 +81,13 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
             html.display(),
             verdict["boxOverflow320"]
         );
+        // and on a laptop no table is cut mid-number
+        assert!(
+            verdict["boxOverflow1280"].as_i64().unwrap() <= 0,
+            "{}: a table scrolls sideways at 1280 px by {}",
+            html.display(),
+            verdict["boxOverflow1280"]
+        );
         let text = std::fs::read_to_string(&html).unwrap();
         assert!(text.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
         // every id once: a contents link lands on its own section
