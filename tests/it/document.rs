@@ -153,20 +153,15 @@ fn a_sixty_character_partner_name_wraps_and_is_never_cut() {
     );
 }
 
-#[test]
-fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
+/// A document of one two-column table (partner name, staff count) drawn as a PDF in
+/// `dir`, and its pages' text with the spaces made single.
+fn table_pages(
+    dir: &Path,
+    name: &str,
+    rows: Vec<Vec<String>>,
+    bold_rows: Vec<usize>,
+) -> Vec<String> {
     use equity_reports::pdf::model::{Align, Block, Document, Section, Table, col};
-    let long = "Leeds and District Community Wellbeing Partnership Trust NEW";
-    let rows: Vec<Vec<String>> = (1..=150)
-        .map(|i| {
-            let name = if i % 25 == 0 {
-                format!("Row {i:03} {long}")
-            } else {
-                format!("Row {i:03}")
-            };
-            vec![name, format!("{},{:03}", i, i)]
-        })
-        .collect();
     let doc = Document {
         title: "Long table".into(),
         period_label: "Q2 2026/27".into(),
@@ -185,23 +180,39 @@ fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
                     col("Staff count", 1.0, Align::Right),
                 ],
                 rows,
-                bold_rows: vec![],
+                bold_rows,
                 note: None,
             })],
         }],
     };
-    let dir = tempdir();
-    let pdf = dir.path().join("t.pdf");
+    let pdf = dir.join(format!("{name}.pdf"));
     std::fs::write(&pdf, equity_reports::pdf::render::render_pdf(&doc).unwrap()).unwrap();
     let raw = Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")
         .output()
         .unwrap();
-    let pages: Vec<String> = String::from_utf8_lossy(&raw.stdout)
+    String::from_utf8_lossy(&raw.stdout)
         .split('\u{c}')
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
+    let long = "Leeds and District Community Wellbeing Partnership Trust NEW";
+    let rows: Vec<Vec<String>> = (1..=150)
+        .map(|i| {
+            let name = if i % 25 == 0 {
+                format!("Row {i:03} {long}")
+            } else {
+                format!("Row {i:03}")
+            };
+            vec![name, format!("{},{:03}", i, i)]
+        })
         .collect();
+    let dir = tempdir();
+    let pages = table_pages(dir.path(), "t", rows, vec![]);
     let with_rows: Vec<&String> = pages.iter().filter(|p| p.contains("Row ")).collect();
     assert!(with_rows.len() >= 3, "150 rows fill several pages");
     for p in &with_rows {
@@ -233,7 +244,6 @@ fn a_table_longer_than_a_page_repeats_its_header_and_never_splits_a_row() {
 /// puts the break at each of the last rows of a page.
 #[test]
 fn a_continued_table_says_so_and_keeps_its_total_with_a_row() {
-    use equity_reports::pdf::model::{Align, Block, Document, Section, Table, col};
     let dir = tempdir();
     let mut continued = 0;
     for n in 40..=70 {
@@ -241,40 +251,8 @@ fn a_continued_table_says_so_and_keeps_its_total_with_a_row() {
             .map(|i| vec![format!("Row {i:03}"), i.to_string()])
             .collect();
         rows.push(vec!["All partners".into(), "999".into()]);
-        let doc = Document {
-            title: "Long table".into(),
-            period_label: "Q2 2026/27".into(),
-            organisation: "Leeds Mental Wellbeing Service".into(),
-            produced: date("2026-10-15"),
-            classification: "OFFICIAL".into(),
-            cover_lines: vec![],
-            keywords: vec![],
-            sections: vec![Section {
-                key: "t".into(),
-                heading: "A long table".into(),
-                new_page: false,
-                blocks: vec![Block::Table(Table {
-                    columns: vec![
-                        col("Partner name", 1.2, Align::Left),
-                        col("Staff count", 1.0, Align::Right),
-                    ],
-                    bold_rows: vec![rows.len() - 1],
-                    rows,
-                    note: None,
-                })],
-            }],
-        };
-        let pdf = dir.path().join(format!("t{n}.pdf"));
-        std::fs::write(&pdf, equity_reports::pdf::render::render_pdf(&doc).unwrap()).unwrap();
-        let raw = Command::new("pdftotext")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        let pages: Vec<String> = String::from_utf8_lossy(&raw.stdout)
-            .split('\u{c}')
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect();
+        let bold = vec![rows.len() - 1];
+        let pages = table_pages(dir.path(), &format!("t{n}"), rows, bold);
         let with_rows: Vec<&String> = pages.iter().filter(|p| p.contains("Row ")).collect();
         for p in with_rows.iter().skip(1) {
             assert!(
