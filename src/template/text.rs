@@ -126,29 +126,15 @@ impl Text {
     /// a `{` that opens no such name stays text. A name that is no placeholder is
     /// refused (`Err(name)`).
     pub fn parse(s: &str) -> Result<Text, String> {
-        let mut parts = Vec::new();
-        let mut literal = String::new();
-        let mut rest = s;
-        while let Some(open) = rest.find('{') {
-            literal.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if is_name(name) => {
-                    if !literal.is_empty() {
-                        parts.push(Part::Literal(std::mem::take(&mut literal)));
-                    }
+        let mut parts: Vec<Part> = Vec::new();
+        for piece in pieces(s) {
+            match (piece, parts.last_mut()) {
+                (Piece::Name(name), _) => {
                     parts.push(Part::Placeholder(Ph::parse(name).ok_or(name)?));
-                    rest = &after[close + 1..];
                 }
-                _ => {
-                    literal.push('{');
-                    rest = after;
-                }
+                (Piece::Text(t), Some(Part::Literal(l))) => l.push_str(t),
+                (Piece::Text(t), _) => parts.push(Part::Literal(t.to_string())),
             }
-        }
-        literal.push_str(rest);
-        if !literal.is_empty() {
-            parts.push(Part::Literal(literal));
         }
         Ok(Text { parts })
     }
@@ -189,17 +175,44 @@ impl Text {
 /// The `{name}`s of a line of wording, placeholders or not (TOML's own braces have
 /// spaces and `=` in them), for the load's check with file and line.
 pub fn names_in(line: &str) -> Vec<&str> {
+    pieces(line)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Name(n) => Some(n),
+            Piece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// A stretch of wording: text as it is, or a `{name}` (lower-case letters, digits and
+/// underscores) without its braces.
+enum Piece<'a> {
+    Text(&'a str),
+    Name(&'a str),
+}
+
+/// A sentence cut into its text and its `{name}`s; a `{` that opens no name is text.
+fn pieces(s: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
-    let mut rest = line;
+    let mut rest = s;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) if is_name(&after[..close]) => {
-                out.push(&after[..close]);
+                if open > 0 {
+                    out.push(Piece::Text(&rest[..open]));
+                }
+                out.push(Piece::Name(&after[..close]));
                 rest = &after[close + 1..];
             }
-            _ => rest = after,
+            _ => {
+                out.push(Piece::Text(&rest[..=open]));
+                rest = after;
+            }
         }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
     }
     out
 }
