@@ -231,10 +231,8 @@ pub fn bars(c: &BarChart) -> Bars {
 }
 
 /// An interval as its table shows it: "40.1% to 45.0%".
-fn interval(ci: Option<(f64, f64)>, percent: bool) -> String {
-    ci.map_or("-".into(), |(l, h)| {
-        format!("{} to {}", value_label(l, percent), value_label(h, percent))
-    })
+fn interval(ci: Option<(f64, f64)>, label: impl Fn(f64) -> String) -> String {
+    ci.map_or("-".into(), |(l, h)| format!("{} to {}", label(l), label(h)))
 }
 
 /// The reference lines of a chart in words, for its data table's note.
@@ -261,8 +259,11 @@ pub fn line_data(c: &LineChart) -> Table {
             let mut row = vec![x.clone()];
             for s in &c.series {
                 let v = s.points.get(i).copied().flatten();
-                row.push(v.map_or("*".into(), |v| value_label(v, c.percent)));
-                row.push(interval(s.ci.get(i).copied().flatten(), c.percent));
+                let why = s.missing.get(i).copied().unwrap_or("-");
+                row.push(v.map_or(why.into(), |v| value_label(v, c.percent)));
+                row.push(interval(s.ci.get(i).copied().flatten(), |x| {
+                    value_label(x, c.percent)
+                }));
             }
             row
         })
@@ -271,6 +272,7 @@ pub fn line_data(c: &LineChart) -> Table {
         columns,
         rows,
         bold_rows: vec![],
+        groups: vec![],
         note: references_note(&c.references),
     }
 }
@@ -285,7 +287,14 @@ pub fn bar_data(c: &BarChart) -> Table {
             vec![
                 b.label.clone(),
                 b.annotation.clone(),
-                interval(b.ci, c.percent),
+                // a bar that is not a share is a ratio, printed to two decimals
+                interval(b.ci, |x| {
+                    if c.percent {
+                        value_label(x, true)
+                    } else {
+                        format!("{x:.2}")
+                    }
+                }),
             ]
         })
         .collect();
@@ -297,6 +306,7 @@ pub fn bar_data(c: &BarChart) -> Table {
         ],
         rows,
         bold_rows: vec![],
+        groups: vec![],
         note: references_note(c.reference.as_slice()),
     }
 }
@@ -317,6 +327,7 @@ mod tests {
                     .iter()
                     .map(|p| p.map(|v| (v - 0.02, v + 0.02)))
                     .collect(),
+                missing: vec!["-"; points.len()],
                 points,
             }],
             references,

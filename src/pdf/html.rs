@@ -20,7 +20,7 @@ const TONES: [&str; 3] = ["#1f477d", "#e69e00", "#dbdbdb"];
 /// The whole page.
 pub fn render_html(doc: &Document) -> String {
     let mut h = Html::default();
-    let title = format!("{} - {}", doc.title, doc.period_label);
+    let title = format!("{}, {}", doc.title, doc.period_label);
     h.raw("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.raw(&format!("<title>{}</title>\n", esc(&title)));
@@ -130,7 +130,10 @@ impl Html {
     }
 
     /// A table in its own scrolling box, captioned by the heading above it; the first
-    /// cell of each row heads its row.
+    /// cell of each row heads its row. The box is a region named "Table: caption", not
+    /// by the caption itself, which is often the section's heading (two landmarks of
+    /// one name). A combined table's cells name their headers (column, group, row) by
+    /// id, as a table with two levels of row headers needs.
     fn table(&mut self, t: &Table) {
         let cap = self.id("table");
         let hidden = if self.caption_above {
@@ -140,22 +143,51 @@ impl Html {
         };
         let _ = writeln!(
             self.out,
-            "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"{cap}\" tabindex=\"0\">\n\
-             <table>\n<caption id=\"{cap}\"{hidden}>{}</caption>\n<thead><tr>",
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table: {0}\" tabindex=\"0\">\n\
+             <table>\n<caption id=\"{cap}\"{hidden}>{0}</caption>\n<thead><tr>",
             esc(&self.caption)
         );
         self.caption_above = false;
-        for c in &t.columns {
+        let grouped = !t.groups.is_empty();
+        // ids of the header cells of a combined table
+        let id_of = |kind: &str, n: usize| {
+            if grouped {
+                format!(" id=\"{cap}-{kind}{n}\"")
+            } else {
+                String::new()
+            }
+        };
+        for (j, c) in t.columns.iter().enumerate() {
             let _ = write!(
                 self.out,
-                "<th scope=\"col\"{}>{}</th>",
+                "<th scope=\"col\"{}{}>{}</th>",
+                id_of("c", j),
                 class_of(c.align),
                 esc(&c.header)
             );
         }
         self.raw("</tr></thead>\n<tbody>\n");
+        let mut group: Option<usize> = None;
         for (i, row) in t.rows.iter().enumerate() {
             let total = t.bold_rows.contains(&i);
+            // a combined table: each group of rows is its own body under its heading,
+            // and the total after them all is one more
+            if let Some(k) = t.groups.iter().position(|(at, _)| *at == i) {
+                if i > 0 {
+                    self.raw("</tbody>\n<tbody>\n");
+                }
+                group = Some(k);
+                let _ = writeln!(
+                    self.out,
+                    "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"{}\"{}>{}</th></tr>",
+                    t.columns.len(),
+                    id_of("g", k),
+                    esc(&t.groups[k].1)
+                );
+            } else if total && grouped {
+                self.raw("</tbody>\n<tbody>\n");
+                group = None;
+            }
             self.raw(if total {
                 "<tr class=\"total\">"
             } else {
@@ -163,8 +195,21 @@ impl Html {
             });
             for (j, cell) in row.iter().enumerate() {
                 let align = t.columns.get(j).map_or(Align::Left, |c| c.align);
-                let tag = if j == 0 { "th scope=\"row\"" } else { "td" };
-                let close = if j == 0 { "th" } else { "td" };
+                let in_group = group.map_or(String::new(), |k| format!(" {cap}-g{k}"));
+                let (tag, close) = match (j, grouped) {
+                    (0, false) => ("th scope=\"row\"".to_string(), "th"),
+                    (0, true) => (
+                        format!(
+                            "th scope=\"row\" id=\"{cap}-r{i}\" headers=\"{cap}-c0{in_group}\""
+                        ),
+                        "th",
+                    ),
+                    (_, false) => ("td".to_string(), "td"),
+                    (_, true) => (
+                        format!("td headers=\"{cap}-c{j}{in_group} {cap}-r{i}\""),
+                        "td",
+                    ),
+                };
                 // on a phone each row reads as a card: a cell shows its column's name
                 let label = t
                     .columns
@@ -503,6 +548,7 @@ mod tests {
                 vec!["All".into(), "12".into()],
             ],
             bold_rows: vec![1],
+            groups: vec![],
             note: Some("* : hidden".into()),
         };
         let html = render_html(&doc(vec![

@@ -90,6 +90,9 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Rows drawn in bold (totals).
     pub bold_rows: Vec<usize>,
+    /// Tables of one shape combined into one: (row, heading) where a group of rows
+    /// begins under a heading that spans the table (a breakdown's name).
+    pub groups: Vec<(usize, String)>,
     pub note: Option<String>,
 }
 
@@ -169,4 +172,7 @@ pub struct Series {
     /// One per x label; None: no figure (hidden or no data), the line breaks there.
     pub points: Vec<Option<f64>>,
     pub ci: Vec<Option<(f64, f64)>>,
+    /// What the chart's data table says where a point is missing: `*` where disclosure
+    /// control hid it, `-` where there is no figure.
+    pub missing: Vec<&'static str>,
 }

@@ -154,6 +154,19 @@ impl<'a> Layout<'a> {
     }
 
     /// Make room for `height` points, starting a page when there is not enough.
+    /// Where a section starts: on a fresh page if it asks for one, unless the page
+    /// before is mostly empty (the end of a section): then it follows there, so no
+    /// page holds a few lines alone. The contents always end their own pages.
+    fn start_section(&mut self, fresh_page: bool) {
+        let little_used = self.y > BOTTOM + (TOP - BOTTOM) / 2.0;
+        let after_contents = self.starts.is_empty();
+        if fresh_page && (after_contents || !little_used) {
+            self.new_page();
+        } else if fresh_page {
+            self.y -= 2.0 * BODY;
+        }
+    }
+
     fn need(&mut self, height: f32) {
         if self.y - height < BOTTOM {
             self.new_page();
@@ -255,6 +268,45 @@ impl<'a> Layout<'a> {
 /// Lines of the contents list that fit on one page.
 const CONTENTS_PER_PAGE: usize = 34;
 
+const ANNEX_HEADING: &str = "Chart data";
+
+/// The annex that gives every chart's figures as a table (each point or bar, its
+/// interval and the reference lines), so a reader who cannot see a chart, or wants its
+/// numbers, has them all: under the chart only its description stands.
+fn chart_annex(doc: &Document) -> Vec<Block> {
+    fn charts<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+        for b in blocks {
+            match b {
+                Block::BarChart(_) | Block::LineChart(_) => out.push(b),
+                Block::Item(i) => charts(&i.blocks, out),
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for s in &doc.sections {
+        charts(&s.blocks, &mut found);
+    }
+    if found.is_empty() {
+        return vec![];
+    }
+    let mut out = vec![Block::Paragraph(
+        "The figures each chart of this report draws, chart by chart in the order they \
+         appear, with their 95 % intervals and the chart's reference lines."
+            .into(),
+    )];
+    for b in found {
+        let (title, table) = match b {
+            Block::BarChart(c) => (&c.title, super::geometry::bar_data(c)),
+            Block::LineChart(c) => (&c.title, super::geometry::line_data(c)),
+            _ => unreachable!("only charts were collected"),
+        };
+        out.push(Block::Subheading(title.clone()));
+        out.push(Block::Table(table));
+    }
+    out
+}
+
 /// Draw the document and return the PDF bytes.
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let faces = Faces::load()?;
@@ -269,16 +321,14 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     // the contents are drawn last but read second
     let contents_slot = l.tags.slot();
     // Pages for the contents, filled in once the sections' pages are known.
-    let contents_pages = doc.sections.len().div_ceil(CONTENTS_PER_PAGE).max(1);
+    let annex = chart_annex(doc);
+    let entries = doc.sections.len() + usize::from(!annex.is_empty());
+    let contents_pages = entries.div_ceil(CONTENTS_PER_PAGE).max(1);
     for _ in 0..contents_pages {
         l.new_page();
     }
-    let mut first = true;
     for s in &doc.sections {
-        if s.new_page || first {
-            l.new_page();
-        }
-        first = false;
+        l.start_section(s.new_page || l.starts.is_empty());
         l.tags.open("Sect");
         l.heading(&s.heading);
         // the heading may have moved to a new page to keep with its text
@@ -287,11 +337,19 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         l.blocks(&s.blocks);
         l.tags.close();
     }
+    if !annex.is_empty() {
+        l.start_section(true);
+        l.tags.open("Sect");
+        l.heading(ANNEX_HEADING);
+        l.starts.push((ANNEX_HEADING.into(), l.pages.len() - 1));
+        l.blocks(&annex);
+        l.tags.close();
+    }
     l.tags.open_at("TOC", contents_slot);
     contents(&mut l, contents_pages);
     l.tags.close();
     let total = l.pages.len();
-    let header = format!("{} - {}", doc.title, doc.period_label);
+    let header = format!("{}, {}", doc.title, doc.period_label);
     let mut pages = Vec::with_capacity(total);
     let page_ops = std::mem::take(&mut l.pages);
     l.tags.set_artifact(true);
@@ -322,7 +380,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
         let ops = l.pages.pop().unwrap();
         pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
     }
-    let mut pdf = PdfDocument::new(&format!("{} - {}", doc.title, doc.period_label));
+    let mut pdf = PdfDocument::new(&format!("{}, {}", doc.title, doc.period_label));
     for (bold, face) in [(false, &faces.regular), (true, &faces.bold)] {
         let random = pdf.add_font(face);
         let font = pdf.resources.fonts.map.remove(&random).expect("just added");
@@ -356,7 +414,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
     // the ID first, where printpdf wrote it; lopdf keeps it as it is
     let bytes = fix_document_id(bytes);
     let meta = tags::Xmp {
-        title: format!("{} - {}", doc.title, doc.period_label),
+        title: format!("{}, {}", doc.title, doc.period_label),
         author: doc.organisation.clone(),
         subject: doc.title.clone(),
         keywords: doc.keywords.join(", "),

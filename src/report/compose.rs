@@ -139,6 +139,7 @@ pub fn table(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Table {
         columns,
         rows,
         bold_rows: vec![],
+        groups: vec![],
         note: None,
     }
 }
@@ -149,6 +150,7 @@ pub fn table_with_total(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Ta
         columns,
         bold_rows: rows.len().checked_sub(1).into_iter().collect(),
         rows,
+        groups: vec![],
         note: None,
     }
 }
@@ -256,7 +258,9 @@ pub fn order_sections<W: Wording>(
         let (take, keep): (Vec<Section>, Vec<Section>) =
             remaining.into_iter().partition(|s| s.key == key);
         for s in take {
-            out.push(pick_items(t, s)?);
+            let mut s = pick_items(t, s)?;
+            s.blocks = combine_breakdowns(s.blocks);
+            out.push(s);
         }
         remaining = keep;
     }
@@ -310,4 +314,145 @@ fn pick_items<W: Wording>(t: &Template<W>, mut s: Section) -> Result<Section, Te
     }
     s.blocks = blocks;
     Ok(s)
+}
+
+/// Breakdown tables of one shape printed one after another (each under its own
+/// subheading, with the same columns and the same total row) become one table: a reader
+/// compares the groups down one column, and the header and the total are printed once.
+/// Each table's subheading becomes a heading row over its groups; a sentence that stood
+/// with one goes into the combined table's note, after that heading.
+fn combine_breakdowns(blocks: Vec<Block>) -> Vec<Block> {
+    /// An item that is a subheading, sentences and one table with a total row.
+    fn parts(b: &Block) -> Option<(&str, Vec<&str>, &Table)> {
+        let Block::Item(i) = b else { return None };
+        let [Block::Subheading(h), middle @ .., Block::Table(t)] = i.blocks.as_slice() else {
+            return None;
+        };
+        let said: Option<Vec<&str>> = middle
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => Some(p.as_str()),
+                _ => None,
+            })
+            .collect();
+        let total = t.rows.len().checked_sub(1)?;
+        (t.groups.is_empty() && t.bold_rows == [total]).then_some((h, said?, t))
+    }
+    let same = |a: &Table, b: &Table| {
+        a.columns
+            .iter()
+            .map(|c| &c.header)
+            .eq(b.columns.iter().map(|c| &c.header))
+            && a.rows.last() == b.rows.last()
+    };
+    let mut out: Vec<Block> = Vec::new();
+    let mut run: Vec<Block> = Vec::new();
+    let flush = |run: &mut Vec<Block>, out: &mut Vec<Block>| {
+        if run.len() < 2 {
+            out.append(run);
+            return;
+        }
+        let tables: Vec<_> = run.iter().filter_map(parts).collect();
+        let first = tables[0].2;
+        let mut combined = Table {
+            columns: first.columns.clone(),
+            rows: vec![],
+            bold_rows: vec![],
+            groups: vec![],
+            note: None,
+        };
+        let mut notes: Vec<String> = vec![];
+        for (heading, said, t) in &tables {
+            combined
+                .groups
+                .push((combined.rows.len(), heading.to_string()));
+            let body = &t.rows[..t.rows.len() - 1];
+            combined.rows.extend(body.iter().cloned());
+            if !said.is_empty() {
+                notes.push(format!("{heading}: {}", said.join(" ")));
+            }
+            notes.extend(t.note.clone());
+        }
+        combined.bold_rows.push(combined.rows.len());
+        combined.rows.extend(first.rows.last().cloned());
+        notes.dedup();
+        combined.note = (!notes.is_empty()).then(|| notes.join(" "));
+        out.push(Block::Table(combined));
+        run.clear();
+    };
+    for b in blocks {
+        let joins = match (run.last().and_then(parts), parts(&b)) {
+            (Some((_, _, a)), Some((_, _, t))) => same(a, t),
+            _ => false,
+        };
+        if !joins {
+            flush(&mut run, &mut out);
+        }
+        if parts(&b).is_some() {
+            run.push(b);
+        } else {
+            out.push(b);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::model::{Align, col, item};
+
+    fn breakdown(heading: &str, header: &str, groups: &[&str], said: Option<&str>) -> Block {
+        let mut rows: Vec<Vec<String>> = groups
+            .iter()
+            .map(|g| vec![g.to_string(), "1".into()])
+            .collect();
+        rows.push(vec!["All referrals".into(), "9".into()]);
+        let mut blocks = vec![Block::Subheading(heading.into())];
+        blocks.extend(said.map(|s| Block::Paragraph(s.into())));
+        blocks.push(Block::Table(table_with_total(
+            vec![
+                col("Group", 1.0, Align::Left),
+                col(header, 1.0, Align::Right),
+            ],
+            rows,
+        )));
+        item(heading, blocks)
+    }
+
+    #[test]
+    fn breakdown_tables_of_one_shape_in_a_row_become_one_table_with_one_total() {
+        let blocks = vec![
+            Block::Paragraph("intro".into()),
+            breakdown("Age", "Referrals", &["17-24", "25-34"], None),
+            breakdown("Sex", "Referrals", &["Male"], Some("Sex as recorded.")),
+            // another shape ends the run; one table alone stays as it was
+            breakdown("Disability", "Recovery", &["Disabled"], None),
+        ];
+        let out = combine_breakdowns(blocks);
+        assert_eq!(out.len(), 3, "{out:?}");
+        let Block::Table(t) = &out[1] else {
+            panic!("{:?}", out[1])
+        };
+        let firsts: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(firsts, ["17-24", "25-34", "Male", "All referrals"]);
+        assert_eq!(t.groups, [(0, "Age".to_string()), (2, "Sex".to_string())]);
+        assert_eq!(t.bold_rows, [3]);
+        assert_eq!(t.note.as_deref(), Some("Sex: Sex as recorded."));
+        assert!(matches!(&out[2], Block::Item(i) if i.name == "Disability"));
+    }
+
+    #[test]
+    fn tables_with_different_totals_are_not_combined() {
+        let mut other = breakdown("Sex", "Referrals", &["Male"], None);
+        if let Block::Item(i) = &mut other
+            && let Some(Block::Table(t)) = i.blocks.last_mut()
+        {
+            t.rows.last_mut().unwrap()[1] = "8".into();
+        }
+        let out = combine_breakdowns(vec![breakdown("Age", "Referrals", &["17-24"], None), other]);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|b| matches!(b, Block::Item(_))));
+    }
 }

@@ -344,7 +344,7 @@ fn package(
     }
     Ok(Produced {
         letter: ArchivedLetter {
-            subject: format!("{} - {}", computed.document.title, period.label()),
+            subject: format!("{}, {}", computed.document.title, period.label()),
             body: letter_body(settings, &computed.document.title, period, req.as_of),
             attachment_name: format!("{}-{}.pdf", req.report, period.id),
         },

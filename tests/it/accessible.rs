@@ -15,12 +15,24 @@ const REPORTS: &[(&str, &str)] = &[
     ("equity-annual", "FY2025-26"),
 ];
 
-/// Every report on the sample into `out`; the folders in REPORTS order.
+/// Every report on the sample into `out`, with the Partnership Board's copy rounded to
+/// 5 beside the exact one; the folders in REPORTS order.
 pub(crate) fn sample_reports(out: &Path) -> Vec<PathBuf> {
+    let two_audiences = [(
+        "EQUITY_REPORTS__DISCLOSURE__ROUND_TO_BY_LIST",
+        "{ partnership_board = 5 }",
+    )];
     REPORTS
         .iter()
         .map(|(report, period)| {
-            let r = run_report(report, period, &sample_data(), out, &["--no-send"], &[]);
+            let r = run_report(
+                report,
+                period,
+                &sample_data(),
+                out,
+                &["--no-send"],
+                &two_audiences,
+            );
             assert_eq!(r.code, 0, "{report}: {}\n{}", r.stdout, r.stderr);
             out.join(report).join(period)
         })
@@ -51,8 +63,13 @@ fn axe(html: &Path) -> serde_json::Value {
 #[test]
 fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
     let out = tempdir();
-    for folder in sample_reports(out.path()) {
-        let html = folder.join("report.html");
+    let mut pages = 0;
+    for html in sample_reports(out.path())
+        .iter()
+        .flat_map(|f| [f.join("report.html"), f.join("report-rounded-to-5.html")])
+        .filter(|h| h.exists())
+    {
+        pages += 1;
         let verdict = axe(&html);
         assert_eq!(
             verdict["violations"],
@@ -118,6 +135,8 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
         );
         assert!(!text.contains("<title id=\"chart"), "{}", html.display());
     }
+    // the reports the Partnership Board gets have their rounded copy checked too
+    assert_eq!(pages, 7, "pages checked");
 }
 
 /// One node of `pdfinfo -struct-text`: its role, attributes and text lines, and kids.
@@ -211,15 +230,7 @@ fn pdf_tables(root: &Node) -> Vec<Vec<Vec<String>>> {
 
 /// Every table's rows of cell texts, from the HTML.
 fn html_tables(html: &str) -> Vec<Vec<Vec<String>>> {
-    // (a chart's data table, behind "Show the data", is the HTML's own)
-    let mut body = String::new();
-    let mut rest = html;
-    while let Some(at) = rest.find("<details>") {
-        body.push_str(&rest[..at]);
-        rest = &rest[at + rest[at..].find("</details>").unwrap()..];
-    }
-    body.push_str(rest);
-    let html = body.as_str();
+    // (a chart's data table stands behind "Show the data"; the PDF's in its annex)
     let unescape = |s: &str| {
         s.replace("&lt;", "<")
             .replace("&gt;", ">")
@@ -325,21 +336,34 @@ fn every_sample_pdf_is_tagged_and_its_html_twin_hides_the_same_cells() {
             .collect();
         assert_eq!(figures, printed.len(), "{}", pdf.display());
         // each figure points to the description printed under it, so that it is read
-        // once (its title is the paragraph above it)
+        // once (its title is the paragraph above it), and to its figures in the annex
         let alts = figure_alts(&pdf);
         assert_eq!(alts.len(), figures);
         for alt in &alts {
             assert_eq!(
                 alt,
-                "Chart, described in the paragraph below it.",
+                "Chart, described in the paragraph below it; its figures are tabled in the \
+                 annex Chart data.",
                 "{}",
                 pdf.display()
             );
         }
-        // the HTML twin: the same tables, cell for cell, hidden cells included
+        // the annex, the last section, holds one table per chart
+        let annex = doc.kids.iter().rfind(|n| n.role == "Sect").unwrap();
+        assert_eq!(annex.kids[0].all_text(), "Chart data");
+        assert_eq!(
+            annex.kids.iter().filter(|n| n.role == "Table").count(),
+            figures,
+            "{}",
+            pdf.display()
+        );
+        // the HTML twin: the same tables, cell for cell, hidden cells included (its
+        // chart data stand under each chart, the PDF's in the annex)
         let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
-        let (from_pdf, from_html) = (pdf_tables(&root), html_tables(&html));
+        let (mut from_pdf, mut from_html) = (pdf_tables(&root), html_tables(&html));
         assert_eq!(from_pdf.len(), from_html.len(), "{}", pdf.display());
+        from_pdf.sort();
+        from_html.sort();
         for (i, (p, h)) in from_pdf.iter().zip(&from_html).enumerate() {
             assert_eq!(p, h, "table {i} of {}", pdf.display());
         }

@@ -49,13 +49,27 @@ def tables(path):
         caption = html.unescape(re.sub(r"<.*?>", "", cap.group(1))).strip() if cap else ""
         head = re.search(r"<thead>(.*?)</thead>", t, re.S)
         header = cells_of(head.group(1)) if head else []
-        body = re.search(r"<tbody>(.*?)</tbody>", t, re.S)
-        rows, total = [], None
-        for tr in re.findall(r"<tr.*?</tr>", body.group(1) if body else t, re.S):
+        bodies = re.findall(r"<tbody>(.*?)</tbody>", t, re.S)
+        rows, total, groups = [], None, []
+        for tr in re.findall(r"<tr.*?</tr>", "".join(bodies) if bodies else t, re.S):
+            if 'class="group"' in tr:
+                # a combined table: the breakdowns under their own headings
+                groups.append((cells_of(tr)[0], len(rows)))
+                continue
             if 'class="total"' in tr:
                 total = len(rows)
             rows.append(cells_of(tr))
-        out.append((caption, header, rows, total))
+        if not groups:
+            out.append((caption, header, rows, total))
+            continue
+        # each breakdown read as the table it was, with the total they share
+        ends = [at for _, at in groups[1:]] + [total if total is not None else len(rows)]
+        for (name, at), end in zip(groups, ends):
+            part = rows[at:end]
+            if total is not None:
+                out.append((name, header, part + [rows[total]], len(part)))
+            else:
+                out.append((name, header, part, None))
     return text, out
 
 

@@ -108,7 +108,7 @@ fn the_font_is_embedded_and_the_properties_are_set() {
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     for field in [
-        "Title:           Workforce equality: quarterly update - Q2 2026/27",
+        "Title:           Workforce equality: quarterly update, Q2 2026/27",
         "Author:          Leeds Mental Wellbeing Service",
         "Subject:         Workforce equality: quarterly update",
         "Keywords:        health equity,workforce,Workforce Race Equality Standard",
@@ -181,6 +181,7 @@ fn table_pages(
                 ],
                 rows,
                 bold_rows,
+                groups: vec![],
                 note: None,
             })],
         }],

@@ -85,7 +85,7 @@ fn report_is_received_by_a_real_smtp_server_with_the_pdf_intact() {
         rcpts.push(std::fs::read_to_string(inbox.path().join(format!("{n}.rcpt"))).unwrap());
         let eml = std::fs::read_to_string(inbox.path().join(format!("{n}.eml"))).unwrap();
         assert!(
-            eml.contains("Subject: Workforce equality: quarterly update - Q2 2026/27"),
+            eml.contains("Subject: Workforce equality: quarterly update, Q2 2026/27"),
             "{eml}"
         );
         assert!(

@@ -9,7 +9,8 @@ use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TEXT_W, TONES, grey, rgb}
 
 /// A chart's alternative text: its title is the paragraph above it and its description
 /// the one below, so the figure points there rather than reading it twice.
-const FIGURE_ALT: &str = "Chart, described in the paragraph below it.";
+const FIGURE_ALT: &str =
+    "Chart, described in the paragraph below it; its figures are tabled in the annex Chart data.";
 
 impl Layout<'_> {
     pub(super) fn bar_chart(&mut self, c: &BarChart) {

@@ -7,9 +7,8 @@ use crate::pdf::model::{Align, Table};
 
 impl Layout<'_> {
     pub(super) fn table(&mut self, t: &Table) {
-        let total: f32 = t.columns.iter().map(|c| c.width).sum();
-        let widths: Vec<f32> = t.columns.iter().map(|c| c.width / total * TEXT_W).collect();
         let pad = 3.0;
+        let widths = self.column_widths(t, pad);
         let lead = SMALL * 1.3;
         let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
             cells
@@ -59,13 +58,18 @@ impl Layout<'_> {
         for (i, (bold, lines, h)) in rows.iter().enumerate() {
             let (bold, h) = (*bold, *h);
             // a total row is not left alone at the top of a page: the row before it
-            // goes with it
+            // goes with it; nor is a group's heading left at the foot of one
             let keep = if i + 1 == last && rows[last].0 {
                 rows[last].2
             } else {
                 0.0
             };
-            if self.y - h - keep < BOTTOM {
+            let group = t.groups.iter().find(|(at, _)| *at == i).map(|(_, g)| g);
+            let group_lines = group.map(|g| self.faces.wrap(g, SMALL, true, TEXT_W - 2.0 * pad));
+            let group_h = group_lines
+                .as_ref()
+                .map_or(0.0, |l| l.len() as f32 * lead + 2.0 * pad + 2.0);
+            if self.y - group_h - h - keep < BOTTOM {
                 self.new_page();
                 self.y += SMALL;
                 // said to the eye; to a screen reader the table is one
@@ -75,6 +79,27 @@ impl Layout<'_> {
                 });
                 self.y -= SMALL + 4.0;
                 draw_header(self, false);
+            }
+            if let Some(lines) = &group_lines {
+                let top = self.y;
+                self.tagged("TR", |me| {
+                    me.tags.open_spanning_header(t.columns.len());
+                    for (li, l) in lines.iter().enumerate() {
+                        let y = top - pad - 2.0 - SMALL - li as f32 * lead + 1.5;
+                        me.text(MARGIN_X + pad, y, l, SMALL, true, grey(0.0));
+                    }
+                    me.tags.close();
+                });
+                self.line(
+                    &[
+                        (MARGIN_X, top - group_h),
+                        (MARGIN_X + TEXT_W, top - group_h),
+                    ],
+                    0.8,
+                    grey(0.3),
+                    false,
+                );
+                self.y = top - group_h;
             }
             let top = self.y;
             if i % 2 == 1 {
@@ -97,6 +122,53 @@ impl Layout<'_> {
             self.tagged("P", |l| l.paragraph(note, SMALL, false, 0.0));
         }
         self.y -= 4.0;
+    }
+
+    /// Each column's width: its share of the text width, unless that wraps a figure
+    /// or a reading onto a second line where the first column's words could wrap
+    /// instead. Then every other column takes the width of its longest cell and the
+    /// first (the groups' names) what is left, if that still holds its longest word.
+    fn column_widths(&self, t: &Table, pad: f32) -> Vec<f32> {
+        let shares: f32 = t.columns.iter().map(|c| c.width).sum();
+        let by_share: Vec<f32> = t
+            .columns
+            .iter()
+            .map(|c| c.width / shares * TEXT_W)
+            .collect();
+        let cells = |ci: usize| {
+            t.rows
+                .iter()
+                .enumerate()
+                .filter_map(move |(ri, r)| Some((r.get(ci)?, t.bold_rows.contains(&ri))))
+        };
+        let natural: Vec<f32> = (0..t.columns.len())
+            .map(|ci| {
+                cells(ci)
+                    .map(|(c, bold)| self.faces.width(c, SMALL, bold))
+                    .fold(0.0, f32::max)
+                    + 2.0 * pad
+            })
+            .collect();
+        let longest_word = |ci: usize| {
+            let header = std::iter::once((&t.columns[ci].header, true));
+            cells(ci)
+                .chain(header)
+                .flat_map(|(c, bold)| c.split(' ').map(move |w| (w, bold)))
+                .map(|(w, bold)| self.faces.width(w, SMALL, bold))
+                .fold(0.0, f32::max)
+                + 2.0 * pad
+        };
+        if natural.iter().zip(&by_share).all(|(n, w)| n <= w) || natural.len() < 2 {
+            return by_share;
+        }
+        let rest: Vec<f32> = (1..natural.len())
+            .map(|ci| natural[ci].max(longest_word(ci)))
+            .collect();
+        let first = TEXT_W - rest.iter().sum::<f32>();
+        if first < longest_word(0).max(TEXT_W / 8.0) {
+            return by_share;
+        }
+        std::iter::once(first).chain(rest).collect()
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -34,6 +34,8 @@ struct Elem {
     alt: Option<String>,
     /// A header cell's scope: `Column` or `Row`.
     scope: Option<&'static str>,
+    /// How many columns a cell spans, where more than one.
+    span: Option<usize>,
 }
 
 /// The structure tree under construction.
@@ -57,6 +59,7 @@ impl Tags {
                 kids: Vec::new(),
                 alt: None,
                 scope: None,
+                span: None,
             }],
             open: vec![0],
             next_mcid: Vec::new(),
@@ -83,6 +86,7 @@ impl Tags {
             kids: Vec::new(),
             alt,
             scope,
+            span: None,
         });
         let kids = &mut self.elems[parent].kids;
         match at {
@@ -100,6 +104,14 @@ impl Tags {
     /// Open a table cell; a header cell says whether it heads a column or a row.
     pub(super) fn open_cell(&mut self, role: &'static str, scope: Option<&'static str>) {
         self.push(role, scope, None, None);
+    }
+
+    /// Open a row header cell that spans `columns` columns: the heading of a group of
+    /// rows.
+    pub(super) fn open_spanning_header(&mut self, columns: usize) {
+        self.push("TH", Some("Row"), None, None);
+        let open = self.current();
+        self.elems[open].span = Some(columns);
     }
 
     /// Open a figure: what is drawn inside it, lines and shapes too, is its content,
@@ -223,6 +235,9 @@ impl Tags {
                 let mut a = Dictionary::new();
                 a.set("O", name("Table"));
                 a.set("Scope", name(scope));
+                if let Some(n) = e.span {
+                    a.set("ColSpan", Object::Integer(n as i64));
+                }
                 d.set("A", Object::Dictionary(a));
             }
             doc.objects.insert(ids[i], Object::Dictionary(d));

@@ -375,6 +375,13 @@ impl Builder<'_> {
                         .iter()
                         .map(|m| m.as_ref().and_then(|m| m.ci_low.zip(m.ci_high)))
                         .collect(),
+                    missing: quintiles
+                        .iter()
+                        .map(|q| match self.metrics.get(id, &[("imd_quintile", q)]) {
+                            Some(m) if self.hidden(m) => "*",
+                            _ => "-",
+                        })
+                        .collect(),
                 }],
                 references,
                 percent,

@@ -159,8 +159,7 @@ impl Builder<'_> {
             col("Referrals", 1.0, Align::Right),
         ];
         cols.extend(SOURCES.iter().map(|(_, h)| col(h, 1.3, Align::Right)));
-        let note = "Counts with the share of the row's referrals in brackets. * : hidden by \
-                    disclosure control.";
+        let note = "Counts with the share of the row's referrals in brackets.";
         Table {
             note: Some(note.into()),
             ..table_with_total(cols, rows)

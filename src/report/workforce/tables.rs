@@ -103,10 +103,6 @@ impl Builder<'_> {
             columns.push(col(&heading, width, Align::Right));
         }
         Ok(Table {
-            note: Some(
-                "- : no staff of this partner in the snapshot. * : hidden by disclosure control."
-                    .into(),
-            ),
             ..table_with_total(columns, rows)
         })
     }

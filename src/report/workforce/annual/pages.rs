@@ -109,6 +109,13 @@ impl Annual<'_> {
                     label: "All partners".into(),
                     points,
                     ci,
+                    missing: figures
+                        .iter()
+                        .map(|m| match m {
+                            Some(m) if b.primary_hidden(m) => "*",
+                            _ => "-",
+                        })
+                        .collect(),
                 }],
                 references,
                 percent: true,
