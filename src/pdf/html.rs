@@ -7,6 +7,8 @@
 
 use std::fmt::Write;
 
+mod narrow;
+
 use super::geometry;
 use super::model::{Align, BarChart, Block, Document, LineChart, Table};
 
@@ -238,17 +240,18 @@ impl Html {
     fn figure_open(&mut self, height: f64) {
         let _ = writeln!(
             self.out,
-            "<figure>\n<svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 {W} {height}\" \
+            "<figure>\n<svg aria-hidden=\"true\" focusable=\"false\" class=\"chart-wide\" \
+             viewBox=\"0 0 {W} {height}\" \
              xmlns=\"http://www.w3.org/2000/svg\">"
         );
     }
 
     /// The end of a chart: its caption (the title and the description the PDF prints)
     /// and every figure it draws as a table behind "Show the data".
-    fn figure_close(&mut self, title: &str, alt: &str, data: &Table) {
+    fn figure_close(&mut self, title: &str, alt: &str, data: &Table, narrow: &str) {
         let _ = writeln!(
             self.out,
-            "</svg>\n<figcaption><strong>{}</strong> Chart description: {}</figcaption>\n\
+            "</svg>\n{narrow}<figcaption><strong>{}</strong> Chart description: {}</figcaption>\n\
              <details>\n<summary>Show the data</summary>",
             esc(title),
             esc(alt)
@@ -355,7 +358,12 @@ impl Html {
             bottom + 34.0 + key_h,
             esc(&c.axis_label)
         );
-        self.figure_close(&c.title, &c.alt_text, &geometry::bar_data(c));
+        self.figure_close(
+            &c.title,
+            &c.alt_text,
+            &geometry::bar_data(c),
+            &narrow::bar_chart(c),
+        );
     }
 
     fn line_chart(&mut self, c: &LineChart) {
@@ -459,7 +467,12 @@ impl Html {
             height - 14.0,
             esc(&c.axis_label)
         );
-        self.figure_close(&c.title, &c.alt_text, &geometry::line_data(c));
+        self.figure_close(
+            &c.title,
+            &c.alt_text,
+            &geometry::line_data(c),
+            &narrow::line_chart(c),
+        );
     }
 }
 

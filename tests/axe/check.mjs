@@ -95,7 +95,11 @@ try {
     Math.min(
       ...[...document.querySelectorAll('svg text')]
         .filter((t) => t.getBoundingClientRect().width > 0)
-        .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a),
+        .map((t) => {
+          // (the scale of the drawing, turned or not)
+          const m = t.getScreenCTM();
+          return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+        }),
     ),
   );
   if (shots) await page.screenshot({ path: `${shots}-320.png`, fullPage: false });

@@ -77,6 +77,20 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
             "{}",
             html.display()
         );
+        // the second checker, HTML_CodeSniffer's WCAG2AA errors (pa11y's)
+        assert_eq!(
+            verdict["htmlcs"],
+            serde_json::json!([]),
+            "{}",
+            html.display()
+        );
+        // a chart's words on a phone no smaller than 12 CSS px
+        let smallest = verdict["chartText320"].as_f64().unwrap();
+        assert!(
+            smallest >= 12.0,
+            "{}: chart text at {smallest:.1} px at 320 px",
+            html.display()
+        );
         // self-contained: nothing fetched
         assert_eq!(
             verdict["requests"],
@@ -124,9 +138,11 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
         assert_eq!(text.matches("<h1>").count(), 1);
         // every chart's words read once, from its caption (the drawing is for the eye),
         // and every figure it draws in its data table
-        let charts = text.matches("<svg aria-hidden=\"true\"").count();
+        // (each chart drawn twice: for a page and for a phone)
+        let charts = text.matches("<svg aria-hidden=\"true\"").count() / 2;
         assert!(charts > 0);
-        assert_eq!(charts, text.matches("<svg").count());
+        assert_eq!(2 * charts, text.matches("<svg").count());
+        assert_eq!(charts, text.matches("class=\"chart-narrow\"").count());
         assert_eq!(charts, text.matches("<figcaption>").count());
         assert_eq!(charts, text.matches("Chart description: ").count());
         assert_eq!(
@@ -137,6 +153,109 @@ fn every_sample_report_html_has_no_wcag_22_aa_violation_in_chromium() {
     }
     // the reports the Partnership Board gets have their rounded copy checked too
     assert_eq!(pages, 7, "pages checked");
+}
+
+/// The browser check can fail: a report with a section id used twice and the phone
+/// drawing of its charts left off (the 720-unit drawing shrunk to a phone's width) is
+/// caught by axe, HTML_CodeSniffer and the text-size measurement.
+#[test]
+fn the_browser_check_sees_a_duplicate_id_and_a_shrunken_chart() {
+    let out = tempdir();
+    let (report, period) = REPORTS[0];
+    let r = run_report(
+        report,
+        period,
+        &sample_data(),
+        out.path(),
+        &["--no-send"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let good = out.path().join(report).join(period).join("report.html");
+    let text = std::fs::read_to_string(&good).unwrap();
+    let broken = text
+        .replace("id=\"section-training\"", "id=\"section-summary\"")
+        .replace("svg.chart-wide { display: none; }", "")
+        .replace("svg.chart-narrow { display: block; }", "");
+    assert_ne!(broken, text);
+    let bad = out.path().join("broken.html");
+    std::fs::write(&bad, broken).unwrap();
+    let verdict = axe(&bad);
+    let ids: Vec<&str> = verdict["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().any(|i| i.starts_with("duplicate-id")), "{ids:?}");
+    assert!(
+        verdict["htmlcs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["code"].as_str().unwrap().contains("F77")),
+        "{}",
+        verdict["htmlcs"]
+    );
+    let smallest = verdict["chartText320"].as_f64().unwrap();
+    assert!(smallest < 6.0, "{smallest}");
+    // and the report as written passes
+    let verdict = axe(&good);
+    assert_eq!(verdict["violations"], serde_json::json!([]));
+    assert!(verdict["chartText320"].as_f64().unwrap() >= 12.0);
+}
+
+/// How far down its body each page of a PDF is filled, from 0 (empty) to 1 (to the
+/// footer): the lowest word above the footer, from `pdftotext -bbox`.
+fn page_fill(pdf: &Path) -> Vec<f64> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let number = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+    };
+    text.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let height = number(page, "height");
+            // the body runs from under the running header (70 pt) to above the footer
+            let (top, bottom) = (70.0, height - 50.0);
+            let lowest = page
+                .split("<word ")
+                .skip(1)
+                .map(|w| number(w, "yMax"))
+                .filter(|y| *y > top && *y < bottom)
+                .fold(top, f64::max);
+            (lowest - top) / (bottom - top)
+        })
+        .collect()
+}
+
+/// No page between the contents and the last holds less than a quarter of a page, and
+/// equity-annual, the longest, keeps to 18 pages with every figure still in it.
+#[test]
+fn no_sample_report_has_a_page_of_a_few_lines() {
+    let out = tempdir();
+    for folder in sample_reports(out.path()) {
+        let pdf = folder.join("report.pdf");
+        let fill = page_fill(&pdf);
+        // cover and contents first; the last page may be short
+        for (i, f) in fill.iter().enumerate().take(fill.len() - 1).skip(2) {
+            assert!(
+                *f >= 0.25,
+                "{}: page {} holds {:.0} % of a page ({fill:?})",
+                pdf.display(),
+                i + 1,
+                f * 100.0
+            );
+        }
+        if folder.ends_with("equity-annual/FY2025-26") {
+            assert!(fill.len() <= 18, "{} pages", fill.len());
+        }
+    }
 }
 
 /// One node of `pdfinfo -struct-text`: its role, attributes and text lines, and kids.
@@ -590,7 +709,8 @@ fn every_sample_pdf_meets_the_machine_checkable_rules_of_pdf_ua() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 4, "{checked}");
+    // the four reports and the three rounded copies the Partnership Board gets
+    assert_eq!(checked, 7, "{checked}");
 }
 
 /// The Title line of `pdfinfo`.

@@ -72,7 +72,10 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
             let f = &f[..f.find("</figure>").unwrap()];
             let title = f.split("<figcaption><strong>").nth(1).unwrap();
             let title = unescape(&title[..title.find("</strong>").unwrap()]);
-            let ticks = texts(f, "tick");
+            // the drawing for a page (the phone's, after it, sets things down otherwise)
+            let wide = &f[..f.find("</svg>").unwrap()];
+            assert!(wide.contains("class=\"chart-wide\""));
+            let ticks = texts(wide, "tick");
             let upright = ticks
                 .iter()
                 .all(|(tag, _)| tag.contains("text-anchor=\"end\""));
@@ -83,7 +86,7 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
             };
             let value_class = if upright { "value" } else { "annotation" };
             let data = f.split("<details>").nth(1).unwrap_or_default();
-            let mut fills: Vec<String> = f
+            let mut fills: Vec<String> = wide
                 .split("<rect ")
                 .skip(1)
                 .filter(|r| !r.contains("class=\"key\""))
@@ -95,9 +98,9 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 title,
                 upright,
                 ticks: ticks.into_iter().map(place).collect(),
-                values: texts(f, value_class).into_iter().map(place).collect(),
+                values: texts(wide, value_class).into_iter().map(place).collect(),
                 fills,
-                keys: f.matches("class=\"key\"").count(),
+                keys: wide.matches("class=\"key\"").count(),
                 data_rows: data.matches("<tr").count() - 1,
                 data_series: (data.matches("<th scope=\"col\"").count() - 1) / 2,
             }
