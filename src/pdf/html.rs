@@ -409,32 +409,9 @@ impl Html {
         }
         for (k, s) in g.series.iter().enumerate() {
             let colour = TONES[k % 2];
-            let mut d = String::new();
-            for run in &s.runs {
-                for (i, (px, py)) in run.iter().enumerate() {
-                    let _ = write!(
-                        d,
-                        "{}{:.1} {:.1}",
-                        if i == 0 { "M" } else { "L" },
-                        x(*px),
-                        y(*py)
-                    );
-                }
-            }
-            let _ = writeln!(
-                self.out,
-                "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
-            );
+            series_line(&mut self.out, colour, s, x, y);
             for p in &s.points {
-                if let Some((l, h)) = p.whisker {
-                    let _ = writeln!(
-                        self.out,
-                        "<path d=\"M{0:.1} {1:.1}V{2:.1}\" class=\"whisker\"/>",
-                        x(p.x),
-                        y(l),
-                        y(h)
-                    );
-                }
+                whisker(&mut self.out, p, x, y);
                 match p.y {
                     Some(at) => {
                         let _ = writeln!(
@@ -472,6 +449,46 @@ impl Html {
             &c.alt_text,
             &geometry::line_data(c),
             &narrow::line_chart(c),
+        );
+    }
+}
+
+/// A series' line, broken where a point is missing, in a drawing whose `x` and `y` map
+/// the geometry's fractions: the page's drawing and the phone's share it.
+fn series_line(
+    out: &mut String,
+    colour: &str,
+    s: &geometry::LineMarks,
+    x: impl Fn(f64) -> f64,
+    y: impl Fn(f64) -> f64,
+) {
+    let mut d = String::new();
+    for run in &s.runs {
+        for (i, (px, py)) in run.iter().enumerate() {
+            let _ = write!(
+                d,
+                "{}{:.1} {:.1}",
+                if i == 0 { "M" } else { "L" },
+                x(*px),
+                y(*py)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
+    );
+}
+
+/// A point's interval as an upright whisker, where it has one.
+fn whisker(out: &mut String, p: &geometry::Point, x: impl Fn(f64) -> f64, y: impl Fn(f64) -> f64) {
+    if let Some((l, h)) = p.whisker {
+        let _ = writeln!(
+            out,
+            "<path d=\"M{0:.1} {1:.1}V{2:.1}\" class=\"whisker\"/>",
+            x(p.x),
+            y(l),
+            y(h)
         );
     }
 }

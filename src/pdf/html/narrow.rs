@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{TONES, esc};
+use super::{TONES, esc, series_line, whisker};
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 
@@ -196,32 +196,9 @@ pub(super) fn line_chart(c: &LineChart) -> String {
     }
     for (k, s) in g.series.iter().enumerate() {
         let colour = TONES[k % 2];
-        let mut d = String::new();
-        for run in &s.runs {
-            for (i, (px, py)) in run.iter().enumerate() {
-                let _ = write!(
-                    d,
-                    "{}{:.1} {:.1}",
-                    if i == 0 { "M" } else { "L" },
-                    x(*px),
-                    y(*py)
-                );
-            }
-        }
-        let _ = writeln!(
-            body,
-            "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
-        );
+        series_line(&mut body, colour, s, x, y);
         for p in &s.points {
-            if let Some((l, h)) = p.whisker {
-                let _ = writeln!(
-                    body,
-                    "<path d=\"M{0:.1} {1:.1}V{2:.1}\" class=\"whisker\"/>",
-                    x(p.x),
-                    y(l),
-                    y(h)
-                );
-            }
+            whisker(&mut body, p, x, y);
             match p.y {
                 Some(at) => {
                     let _ = writeln!(
