@@ -4,6 +4,10 @@
 //! twin only map these fractions onto their own frame, so the two files of one document
 //! cannot show one figure on different axes.
 
+mod labels;
+
+pub(crate) use labels::{BAR_PLOT_W, PLOT as LINE_PLOT};
+
 use super::model::{Align, BarChart, LineChart, Table, col};
 
 /// A value axis: its range and ticks.
@@ -48,13 +52,15 @@ pub struct LineMarks {
 }
 
 /// A point of a series: across, up (none when hidden: a star stands on the axis), its
-/// interval's ends and the value printed beside it.
+/// interval's ends, the value printed beside it and where: the lower left corner of the
+/// value's box, clear of every line (`labels`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     pub x: f64,
     pub y: Option<f64>,
     pub whisker: Option<(f64, f64)>,
     pub label: String,
+    pub label_at: (f64, f64),
 }
 
 /// A bar chart: the value axis runs across, the bars down.
@@ -66,7 +72,8 @@ pub struct Bars {
 }
 
 /// One bar: where it ends (none when hidden or not computable), its interval's ends,
-/// where its annotation starts (after the bar and its interval) and the annotation.
+/// and where its annotation starts (after the bar and its interval, and after the
+/// reference line where that would cross it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarMarks {
     pub end: Option<f64>,
@@ -174,6 +181,7 @@ pub fn lines(c: &LineChart) -> Lines {
                         Some(v) => value_label(*v, c.percent),
                         None => "*".into(),
                     },
+                    label_at: (0.0, 0.0),
                 })
                 .collect();
             LineMarks { runs, points }
@@ -184,12 +192,20 @@ pub fn lines(c: &LineChart) -> Lines {
         .iter()
         .map(|(v, label)| (axis.at(*v), label.clone()))
         .collect();
-    Lines {
+    let mut g = Lines {
         axis,
         xs,
         series,
         references,
+    };
+    let f = &labels::PLOT;
+    let places = labels::point_labels(&g, f);
+    for (s, boxes) in g.series.iter_mut().zip(places) {
+        for (p, b) in s.points.iter_mut().zip(boxes) {
+            p.label_at = (b.x0 / f.width, b.y0 / f.height);
+        }
     }
+    g
 }
 
 /// Where everything of a bar chart stands: the axis from 0 to `axis_max` in quarters.
@@ -211,7 +227,9 @@ pub fn bars(c: &BarChart) -> Bars {
         .map(|b| {
             let end = b.value.map(|v| axis.at(v));
             let whisker = b.ci.map(|(l, h)| (axis.at(l), axis.at(h)));
-            let text_at = end.unwrap_or(0.0).max(whisker.map_or(0.0, |w| w.1));
+            let after = end.unwrap_or(0.0).max(whisker.map_or(0.0, |w| w.1));
+            let reference = c.reference.as_ref().map(|(v, _)| axis.at(*v));
+            let text_at = labels::bar_value_at(after, &b.annotation, reference);
             BarMarks {
                 end,
                 whisker,

@@ -412,29 +412,22 @@ impl Html {
             series_line(&mut self.out, colour, s, x, y);
             for p in &s.points {
                 whisker(&mut self.out, p, x, y);
-                match p.y {
-                    Some(at) => {
-                        let _ = writeln!(
-                            self.out,
-                            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>\
-                             <text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{}</text>",
-                            x(p.x),
-                            y(at),
-                            x(p.x) + 7.0,
-                            y(at) - 7.0,
-                            p.label
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(
-                            self.out,
-                            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" class=\"value\">{}</text>",
-                            x(p.x),
-                            y(0.0) - 4.0,
-                            p.label
-                        );
-                    }
+                if let Some(at) = p.y {
+                    let _ = writeln!(
+                        self.out,
+                        "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>",
+                        x(p.x),
+                        y(at)
+                    );
                 }
+                // the value where the geometry found it clear of every line
+                let _ = writeln!(
+                    self.out,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" class=\"value\">{}</text>",
+                    x(p.label_at.0) + 1.0,
+                    y(p.label_at.1) - 3.0,
+                    p.label
+                );
             }
         }
         let _ = writeln!(

@@ -5,7 +5,7 @@
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 
-use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TEXT_W, TONES, grey, rgb};
+use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TONES, grey, rgb};
 
 /// A chart's alternative text: its title is the paragraph above it and its description
 /// the one below, so the figure points there rather than reading it twice.
@@ -19,7 +19,7 @@ impl Layout<'_> {
         let gap: f32 = 7.0;
         let line_h: f32 = 10.0;
         let plot_x = MARGIN_X + label_w;
-        let plot_w = TEXT_W - label_w - 70.0;
+        let plot_w = geometry::BAR_PLOT_W as f32;
         // A long group name wraps onto as many lines as it needs and its row grows.
         let labels: Vec<Vec<String>> = c
             .bars
@@ -107,9 +107,6 @@ impl Layout<'_> {
                 self.line(&[(xh, mid - 4.0), (xh, mid + 4.0)], 1.0, grey(0.0), false);
             }
             let end = scale(m.text_at);
-            // A white backing keeps the value readable where the reference line crosses it.
-            let w = self.faces.width(&b.annotation, SMALL, false);
-            self.rect(end + 2.0, mid - 5.5, w + 4.0, 11.0, grey(1.0));
             self.text(
                 end + 4.0,
                 mid - 3.0,
@@ -169,9 +166,10 @@ impl Layout<'_> {
     }
 
     pub(super) fn line_chart(&mut self, c: &LineChart) {
-        let plot_h = 110.0;
+        // the plot the geometry places the values in
+        let plot_h = geometry::LINE_PLOT.height as f32;
         let plot_x = MARGIN_X + 42.0;
-        let plot_w = TEXT_W - 42.0 - 120.0;
+        let plot_w = geometry::LINE_PLOT.width as f32;
         self.need(plot_h + 110.0);
         self.tagged("P", |l| l.paragraph(&c.title, 11.0, true, 0.0));
         // everything drawn from here to the footer is the figure, read as its text
@@ -227,19 +225,13 @@ impl Layout<'_> {
                     self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
                     self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
                 }
-                match p.y {
-                    Some(at) => {
-                        let y = sy(at);
-                        self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
-                        let w = self.faces.width(&p.label, SMALL, true);
-                        self.rect(x + 5.0, y + 1.0, w + 3.0, 10.0, grey(1.0));
-                        self.text(x + 6.5, y + 3.0, &p.label, SMALL, true, grey(0.0));
-                    }
-                    None => {
-                        let w = self.faces.width(&p.label, SMALL, false);
-                        self.text(x - w / 2.0, bottom + 4.0, &p.label, SMALL, false, grey(0.2));
-                    }
+                if let Some(at) = p.y {
+                    let y = sy(at);
+                    self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
                 }
+                // the value where the geometry found it clear of every line
+                let (lx, ly) = (sx(p.label_at.0) + 1.0, sy(p.label_at.1) + 2.0);
+                self.text(lx, ly, &p.label, SMALL, p.y.is_some(), grey(0.0));
             }
         }
         self.y = bottom - 28.0;
