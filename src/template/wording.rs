@@ -281,6 +281,8 @@ pub struct Trend {
     pub chart_title: Text,
     pub chart_axis: Text,
     pub chart_alt: Text,
+    /// The description of a trend with no target or baseline line.
+    pub chart_alt_plain: Text,
 }
 
 #[derive(Debug, Deserialize)]

@@ -89,17 +89,24 @@ impl Annual<'_> {
                     .next()
                     .map_or("not shown".into(), |x| pct(*x)),
             );
+            // the lines as a sentence names them: "target 19.8% and May 2025 baseline
+            // 17.0%" (the baseline's own name as the settings give it)
+            let has_target = b.settings.targets.contains_key(id);
+            let has_lines = !references.is_empty();
             vv.insert(
                 Ph::References,
-                if references.is_empty() {
-                    "no target or baseline is set".into()
-                } else {
-                    references
-                        .iter()
-                        .map(|r| r.1.clone())
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                },
+                references
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        if i == 0 && has_target {
+                            in_sentence(&r.1)
+                        } else {
+                            r.1.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and "),
             );
             let chart = Block::LineChart(LineChart {
                 title: t.need(&t.trend, "trend")?.chart_title.fill(&vv)?,
@@ -119,7 +126,17 @@ impl Annual<'_> {
                 }],
                 references,
                 percent: true,
-                alt_text: t.need(&t.trend, "trend")?.chart_alt.fill(&vv)?,
+                alt_text: {
+                    // inside its sentence the figure's name starts small ("staff
+                    // declaring a disability"), an initialism as it is ("BME staff")
+                    vv.insert(Ph::Figure, in_sentence(&title));
+                    let trend = t.need(&t.trend, "trend")?;
+                    if !has_lines {
+                        trend.chart_alt_plain.fill(&vv)?
+                    } else {
+                        trend.chart_alt.fill(&vv)?
+                    }
+                },
             });
             blocks.push(item(id, vec![chart]));
         }
@@ -442,5 +459,40 @@ impl Annual<'_> {
             pages.push(section(t, "partner_page", &vv, true, blocks)?);
         }
         Ok(pages)
+    }
+}
+
+/// A name as it reads inside a sentence: its first letter small, unless the first word
+/// is an initialism (its second letter is a capital too).
+fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod in_sentence_tests {
+    use super::in_sentence;
+
+    #[test]
+    fn a_name_starts_small_inside_a_sentence_unless_it_is_an_initialism() {
+        assert_eq!(
+            in_sentence("Staff declaring a disability"),
+            "staff declaring a disability"
+        );
+        assert_eq!(in_sentence("Men"), "men");
+        assert_eq!(
+            in_sentence("BME staff at Band 7 and above"),
+            "BME staff at Band 7 and above"
+        );
+        assert_eq!(
+            in_sentence("WRES 2: White applicants"),
+            "WRES 2: White applicants"
+        );
+        assert_eq!(in_sentence(""), "");
     }
 }
