@@ -35,6 +35,7 @@ pub mod resend;
 pub mod run;
 pub mod sample;
 pub mod schedule;
+pub mod spc;
 pub mod sql_log;
 pub mod standards;
 pub mod stats;
