@@ -41,6 +41,34 @@ pub struct Lines {
     pub series: Vec<LineMarks>,
     /// Each reference line's height and label, in order.
     pub references: Vec<(f64, String)>,
+    /// An SPC chart's stretches: where each runs across, and its mean and limits up.
+    pub stretches: Vec<StretchMarks>,
+}
+
+/// One stretch of an SPC chart: from the first of its points to the last (half a step
+/// beyond each, so a stretch of one point still shows), its mean and process limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StretchMarks {
+    pub x0: f64,
+    pub x1: f64,
+    pub mean: f64,
+    /// None where the limit lies beyond the axis (a share's limit below 0 %).
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// Every how many points an axis `width` wide prints its label, so that no two labels
+/// printed side by side (each as wide as `widths` says, and a gap) run into each
+/// other: 1 for quarters or quintiles, more for two years of months.
+pub fn label_step(widths: &[f64], width: f64) -> usize {
+    let spacing = width / widths.len().max(1) as f64;
+    (1..widths.len().max(1))
+        .find(|&k| {
+            (k..widths.len())
+                .step_by(k)
+                .all(|i| (widths[i - k] + widths[i]) / 2.0 + 6.0 <= spacing * k as f64)
+        })
+        .unwrap_or(widths.len().max(1))
 }
 
 /// One series: the pieces of its line (broken where a point is missing, so a gap is
@@ -177,7 +205,9 @@ pub fn lines(c: &LineChart) -> Lines {
                         .copied()
                         .flatten()
                         .map(|(l, h)| (axis.at(l), axis.at(h))),
+                    // an SPC chart's many points are read from its data table
                     label: match p {
+                        _ if c.spc.is_some() => String::new(),
                         Some(v) => value_label(*v, c.percent),
                         None => "*".into(),
                     },
@@ -192,11 +222,25 @@ pub fn lines(c: &LineChart) -> Lines {
         .iter()
         .map(|(v, label)| (axis.at(*v), label.clone()))
         .collect();
+    let half = 0.5 / n as f64;
+    let stretches = c
+        .spc
+        .iter()
+        .flat_map(|s| &s.stretches)
+        .map(|t| StretchMarks {
+            x0: x(t.from) - half * 0.6,
+            x1: x(t.to.saturating_sub(1)) + half * 0.6,
+            mean: axis.at(t.limits.mean),
+            lower: (t.limits.lower >= axis.lo).then(|| axis.at(t.limits.lower)),
+            upper: (t.limits.upper <= axis.hi).then(|| axis.at(t.limits.upper)),
+        })
+        .collect();
     let mut g = Lines {
         axis,
         xs,
         series,
         references,
+        stretches,
     };
     let f = &labels::PLOT;
     let places = labels::point_labels(&g, f);
@@ -265,9 +309,19 @@ fn references_note(refs: &[(f64, String)]) -> Option<String> {
 /// interval per series (hidden points as `*`).
 pub fn line_data(c: &LineChart) -> Table {
     let mut columns = vec![col("Point", 1.5, Align::Left)];
+    // (an interval column where the series has intervals)
+    let has_ci = |s: &crate::pdf::model::Series| s.ci.iter().any(Option::is_some);
     for s in &c.series {
         columns.push(col(&s.label, 1.0, Align::Right));
-        columns.push(col("95 % interval", 1.5, Align::Right));
+        if has_ci(s) {
+            columns.push(col("95 % interval", 1.5, Align::Right));
+        }
+    }
+    // an SPC chart: each point's reading and the mean and limits it is read against
+    if let Some(spc) = &c.spc {
+        columns.push(col(&spc.words.reading, 2.0, Align::Left));
+        columns.push(col(&spc.words.mean, 1.0, Align::Right));
+        columns.push(col(&spc.words.limits, 1.5, Align::Right));
     }
     let rows = c
         .x_labels
@@ -279,9 +333,27 @@ pub fn line_data(c: &LineChart) -> Table {
                 let v = s.points.get(i).copied().flatten();
                 let why = s.missing.get(i).copied().unwrap_or("-");
                 row.push(v.map_or(why.into(), |v| value_label(v, c.percent)));
-                row.push(interval(s.ci.get(i).copied().flatten(), |x| {
-                    value_label(x, c.percent)
-                }));
+                if has_ci(s) {
+                    row.push(interval(s.ci.get(i).copied().flatten(), |x| {
+                        value_label(x, c.percent)
+                    }));
+                }
+            }
+            if let Some(spc) = &c.spc {
+                let drawn = c
+                    .series
+                    .first()
+                    .is_some_and(|s| s.points.get(i).copied().flatten().is_some());
+                let stretch = spc.stretches.iter().find(|t| (t.from..t.to).contains(&i));
+                row.push(match (drawn, spc.kinds.get(i)) {
+                    (true, Some(k)) => spc.words.of(*k).to_string(),
+                    _ => "-".into(),
+                });
+                row.push(stretch.map_or("-".into(), |t| value_label(t.limits.mean, c.percent)));
+                row.push(interval(
+                    stretch.map(|t| (t.limits.lower, t.limits.upper)),
+                    |x| value_label(x, c.percent),
+                ));
             }
             row
         })
@@ -351,6 +423,7 @@ mod tests {
             references,
             percent: true,
             alt_text: "d".into(),
+            spc: None,
         }
     }
 
@@ -428,5 +501,16 @@ mod tests {
         assert_eq!(g.bars[1].end, None);
         assert_eq!(g.bars[1].text_at, 0.0);
         assert!(near(g.reference.as_ref().unwrap().0, 0.3125));
+    }
+
+    #[test]
+    fn axis_labels_are_thinned_only_where_neighbours_would_meet() {
+        // quintiles: two long end labels beside short ones, 66 units apart, all fit
+        assert_eq!(label_step(&[70.0, 5.0, 5.0, 5.0, 75.0], 331.0), 1);
+        // two years of months 33 units wide, 13.8 apart: every third
+        let months = vec![33.0; 24];
+        assert_eq!(label_step(&months, 331.0), 3);
+        // a label wider than the whole axis: one printed
+        assert_eq!(label_step(&[500.0, 500.0], 331.0), 2);
     }
 }

@@ -10,7 +10,8 @@ use std::fmt::Write;
 mod narrow;
 
 use super::geometry;
-use super::model::{Align, BarChart, Block, Document, LineChart, Table};
+use super::model::{Align, BarChart, Block, Document, LineChart, Spc, Table};
+use crate::spc::Variation;
 
 /// The stylesheet: text contrast well above 4.5:1, readable at 320 CSS px (a wide
 /// table scrolls in its own box), and a print layout without the contents.
@@ -367,7 +368,9 @@ impl Html {
     }
 
     fn line_chart(&mut self, c: &LineChart) {
-        let height = 260.0;
+        // an SPC chart's key takes up to two lines under the axis
+        let key_h = if c.spc.is_some() { 44.0 } else { 0.0 };
+        let height = 260.0 + key_h;
         let (plot_x, plot_w, top, plot_h) = (60.0, W - 60.0 - 140.0, 20.0, 180.0);
         self.figure_open(height);
         let g = geometry::lines(c);
@@ -385,13 +388,30 @@ impl Html {
                 tick.label
             );
         }
-        for (l, at) in c.x_labels.iter().zip(&g.xs) {
+        let widths: Vec<f64> = c
+            .x_labels
+            .iter()
+            .map(|l| 7.0 * l.chars().count() as f64)
+            .collect();
+        let step = geometry::label_step(&widths, plot_w);
+        for (l, at) in c.x_labels.iter().zip(&g.xs).step_by(step) {
             let _ = writeln!(
                 self.out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                 x(*at),
                 top + plot_h + 18.0,
                 esc(l)
+            );
+        }
+        if let Some(spc) = &c.spc {
+            spc_lines(&mut self.out, &g, spc.trial, x, y);
+            let _ = spc_key(
+                &mut self.out,
+                spc,
+                plot_x,
+                top + plot_h + 44.0,
+                W - plot_x,
+                20.0,
             );
         }
         for (k, (at, label)) in g.references.iter().enumerate() {
@@ -410,15 +430,25 @@ impl Html {
         for (k, s) in g.series.iter().enumerate() {
             let colour = TONES[k % 2];
             series_line(&mut self.out, colour, s, x, y);
-            for p in &s.points {
+            for (i, p) in s.points.iter().enumerate() {
                 whisker(&mut self.out, p, x, y);
-                if let Some(at) = p.y {
-                    let _ = writeln!(
-                        self.out,
-                        "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>",
-                        x(p.x),
-                        y(at)
-                    );
+                match (p.y, &c.spc) {
+                    (Some(at), Some(spc)) => {
+                        let kind = spc.kinds.get(i).copied().unwrap_or(Variation::CommonCause);
+                        spc_mark(&mut self.out, x(p.x), y(at), kind);
+                    }
+                    (Some(at), None) => {
+                        let _ = writeln!(
+                            self.out,
+                            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>",
+                            x(p.x),
+                            y(at)
+                        );
+                    }
+                    _ => {}
+                }
+                if p.label.is_empty() {
+                    continue;
                 }
                 // the value where the geometry found it clear of every line
                 let _ = writeln!(
@@ -471,6 +501,114 @@ fn series_line(
         out,
         "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
     );
+}
+
+/// An SPC chart's stretches: the mean solid, the process limits dashed (dotted when
+/// trial limits).
+fn spc_lines(
+    out: &mut String,
+    g: &geometry::Lines,
+    trial: bool,
+    x: impl Fn(f64) -> f64,
+    y: impl Fn(f64) -> f64,
+) {
+    let limit = if trial { "limit trial" } else { "limit" };
+    for s in &g.stretches {
+        let (x0, x1) = (x(s.x0), x(s.x1));
+        let _ = writeln!(
+            out,
+            "<line x1=\"{x0:.1}\" y1=\"{0:.1}\" x2=\"{x1:.1}\" y2=\"{0:.1}\" class=\"mean\"/>",
+            y(s.mean)
+        );
+        for at in [s.lower, s.upper].into_iter().flatten() {
+            let _ = writeln!(
+                out,
+                "<line x1=\"{x0:.1}\" y1=\"{0:.1}\" x2=\"{x1:.1}\" y2=\"{0:.1}\" class=\"{limit}\"/>",
+                y(at)
+            );
+        }
+    }
+}
+
+/// A point of an SPC chart by shape as well as colour, as the PDF draws it.
+fn spc_mark(out: &mut String, cx: f64, cy: f64, kind: Variation) {
+    let _ = match kind {
+        Variation::CommonCause => writeln!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"#737373\"/>",
+            cx - 3.0,
+            cy - 3.0
+        ),
+        Variation::Improvement => writeln!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"11\" height=\"11\" fill=\"{}\"/>",
+            cx - 5.5,
+            cy - 5.5,
+            TONES[0]
+        ),
+        Variation::Concern => writeln!(
+            out,
+            "<path d=\"M{cx:.1} {:.1}L{:.1} {cy:.1}L{cx:.1} {:.1}L{:.1} {cy:.1}Z\" fill=\"{}\"/>",
+            cy - 7.0,
+            cx + 7.0,
+            cy + 7.0,
+            cx - 7.0,
+            TONES[1]
+        ),
+        Variation::Neither => writeln!(
+            out,
+            "<path d=\"M{:.1} {:.1}L{:.1} {:.1}L{cx:.1} {:.1}Z\" fill=\"#333333\"/>",
+            cx - 6.0,
+            cy + 5.0,
+            cx + 6.0,
+            cy + 5.0,
+            cy - 6.0
+        ),
+    };
+}
+
+/// An SPC chart's key from `(x0, y)`: the two lines and each kind of point shown, in
+/// words, wrapping within `width`; each entry about 7 units a letter. Returns where
+/// the next line would go.
+fn spc_key(out: &mut String, spc: &Spc, x0: f64, y: f64, width: f64, lead: f64) -> f64 {
+    let mut kinds: Vec<Variation> = vec![Variation::CommonCause];
+    for k in &spc.kinds {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    let limit = if spc.trial { "limit trial" } else { "limit" };
+    let mut entries: Vec<(String, &str)> = vec![
+        (
+            "<line x1=\"0\" y1=\"-4\" x2=\"18\" y2=\"-4\" class=\"mean\"/>".to_string(),
+            spc.words.mean.as_str(),
+        ),
+        (
+            format!("<line x1=\"0\" y1=\"-4\" x2=\"18\" y2=\"-4\" class=\"{limit}\"/>"),
+            spc.words.limits.as_str(),
+        ),
+    ];
+    for k in kinds {
+        let mut mark = String::new();
+        spc_mark(&mut mark, 9.0, -4.0, k);
+        entries.push((mark, spc.words.of(k)));
+    }
+    let (mut x, mut y) = (x0, y);
+    for (mark, words) in entries {
+        let w = 24.0 + 7.0 * words.chars().count() as f64 + 16.0;
+        if x + w > x0 + width && x > x0 {
+            x = x0;
+            y += lead;
+        }
+        let _ = writeln!(
+            out,
+            "<g transform=\"translate({x:.1} {y:.1})\">{}<text x=\"24\" y=\"0\">{}</text></g>",
+            mark.trim_end(),
+            esc(words)
+        );
+        x += w;
+    }
+    y + lead
 }
 
 /// A point's interval as an upright whisker, where it has one.

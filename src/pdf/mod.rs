@@ -5,3 +5,6 @@ pub mod geometry;
 pub mod html;
 pub mod model;
 pub mod render;
+
+#[cfg(test)]
+mod spc_chart_tests;

@@ -142,6 +142,90 @@ pub struct LineChart {
     /// Values are fractions shown as percentages.
     pub percent: bool,
     pub alt_text: String,
+    /// A Making Data Count chart: what each point is and each stretch's limits.
+    pub spc: Option<Box<Spc>>,
+}
+
+/// What an SPC chart adds to its line: each point's reading (marked by shape and
+/// colour), the mean and process limits of each stretch of points, and the key.
+#[derive(Debug, Clone)]
+pub struct Spc {
+    /// One per x label (a missing point's is never drawn).
+    pub kinds: Vec<crate::spc::Variation>,
+    pub stretches: Vec<Stretch>,
+    /// The limits rest on too few points to be settled: drawn dotted, keyed "trial".
+    pub trial: bool,
+    /// The words of the key and of the data table: what each mark means.
+    pub words: SpcWords,
+}
+
+/// A run of points (x labels `from..to`) with one mean and one pair of limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stretch {
+    pub from: usize,
+    pub to: usize,
+    pub limits: crate::spc::Limits,
+}
+
+/// The key's words, from the report's wording.
+#[derive(Debug, Clone)]
+pub struct SpcWords {
+    /// The data table's heading over each point's reading.
+    pub reading: String,
+    pub mean: String,
+    /// "Process limits", or the trial limits' words where `trial`.
+    pub limits: String,
+    pub common: String,
+    pub improvement: String,
+    pub concern: String,
+    pub neither: String,
+}
+
+impl SpcWords {
+    pub fn of(&self, kind: crate::spc::Variation) -> &str {
+        use crate::spc::Variation::*;
+        match kind {
+            CommonCause => &self.common,
+            Improvement => &self.improvement,
+            Concern => &self.concern,
+            Neither => &self.neither,
+        }
+    }
+}
+
+impl Spc {
+    /// The marks of a reading of `values` (the points drawn, in order: a missing point
+    /// is left out of the reading and keeps its place on the axis).
+    pub fn of(
+        values: &[Option<f64>],
+        r: &crate::spc::Reading,
+        better: crate::registry::Better,
+        words: SpcWords,
+    ) -> Spc {
+        let drawn: Vec<usize> = (0..values.len()).filter(|i| values[*i].is_some()).collect();
+        let mut kinds = vec![crate::spc::Variation::CommonCause; values.len()];
+        for (k, &i) in drawn.iter().enumerate() {
+            kinds[i] = crate::spc::point_kind(&r.flags[k], better);
+        }
+        let mut stretches: Vec<Stretch> = vec![];
+        for (k, &i) in drawn.iter().enumerate() {
+            let Some(limits) = r.limits[k] else { continue };
+            match stretches.last_mut() {
+                Some(s) if s.limits == limits => s.to = i + 1,
+                _ => stretches.push(Stretch {
+                    from: i,
+                    to: i + 1,
+                    limits,
+                }),
+            }
+        }
+        Spc {
+            kinds,
+            stretches,
+            trial: r.chart == (crate::spc::Chart::Xmr { trial: true }),
+            words,
+        }
+    }
 }
 
 impl LineChart {
@@ -158,7 +242,14 @@ impl LineChart {
                     .copied()
                     .chain(s.ci.iter().flatten().flat_map(|(l, h)| [*l, *h]))
             })
-            .chain(self.references.iter().map(|r| r.0));
+            .chain(self.references.iter().map(|r| r.0))
+            .chain(self.spc.iter().flat_map(|s| {
+                // (a share's limits are drawn inside 0 to 100 %)
+                s.stretches.iter().flat_map(|t| {
+                    [t.limits.lower, t.limits.upper]
+                        .map(|v| if self.percent { v.clamp(0.0, 1.0) } else { v })
+                })
+            }));
         let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(v), b.max(v))
         });

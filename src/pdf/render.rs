@@ -198,12 +198,17 @@ impl<'a> Layout<'a> {
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Color) {
+        self.shape(&[(x, y), (x + w, y), (x + w, y + h), (x, y + h)], fill);
+    }
+
+    /// A filled polygon through `corners`.
+    fn shape(&mut self, corners: &[(f32, f32)], fill: Color) {
         let ops = vec![
             Op::SetFillColor { col: fill },
             Op::DrawPolygon {
                 polygon: Polygon {
                     rings: vec![PolygonRing {
-                        points: vec![pt(x, y), pt(x + w, y), pt(x + w, y + h), pt(x, y + h)],
+                        points: corners.iter().map(|&(x, y)| pt(x, y)).collect(),
                     }],
                     mode: PaintMode::Fill,
                     winding_order: WindingOrder::NonZero,

@@ -172,6 +172,18 @@ impl Reading {
     }
 }
 
+/// What a point is, from its flags and which way is better: the variation icon of the
+/// latest point is the kind of that point.
+pub fn point_kind(f: &Flags, better: Better) -> Variation {
+    match (f.direction(), better) {
+        (0, _) => Variation::CommonCause,
+        (_, Better::Neither) => Variation::Neither,
+        (d, Better::Higher) if d > 0 => Variation::Improvement,
+        (d, Better::Lower) if d < 0 => Variation::Improvement,
+        _ => Variation::Concern,
+    }
+}
+
 /// Where the target stands against the process limits, as NHSRplotthedots judges it.
 pub fn assurance(lower: f64, upper: f64, target: f64, better: Better) -> Option<Assurance> {
     let (passes, fails) = match better {
@@ -254,14 +266,7 @@ pub fn read(values: &[f64], better: Better, target: Option<f64>, s: &Settings) -
             f.trend = trend[i];
         }
     }
-    let last = flags[n - 1];
-    let variation = Some(match (last.direction(), better) {
-        (0, _) => Variation::CommonCause,
-        (_, Better::Neither) => Variation::Neither,
-        (d, Better::Higher) if d > 0 => Variation::Improvement,
-        (d, Better::Lower) if d < 0 => Variation::Improvement,
-        _ => Variation::Concern,
-    });
+    let variation = Some(point_kind(&flags[n - 1], better));
     let assurance = match (target, limits[n - 1]) {
         (Some(t), Some(l)) => assurance(l.lower, l.upper, t, better),
         _ => None,

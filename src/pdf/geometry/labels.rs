@@ -241,6 +241,7 @@ mod tests {
             references: references.into_iter().map(|r| (r, "r".into())).collect(),
             percent: true,
             alt_text: "d".into(),
+            spc: None,
         }
     }
 

@@ -7,9 +7,10 @@
 
 use std::fmt::Write;
 
-use super::{TONES, esc, series_line, whisker};
+use super::{TONES, esc, series_line, spc_key, spc_lines, spc_mark, whisker};
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
+use crate::spc::Variation;
 
 /// The drawing's width, in units of the SVG: one unit is a CSS px at 320 px.
 pub(super) const W: f64 = 288.0;
@@ -168,10 +169,18 @@ pub(super) fn line_chart(c: &LineChart) -> String {
     }
     // each point's label broken into lines as wide as the space between points, and
     // kept inside the drawing at the ends
-    let between = plot_w / (g.xs.len().max(2) - 1) as f64;
+    // (every `step`th point's, where two years of months would crowd them)
+    // (a label breaks at its spaces, so its longest word is what must fit)
+    let widths: Vec<f64> = c
+        .x_labels
+        .iter()
+        .map(|l| l.split(' ').map(|w| w.chars().count()).max().unwrap_or(0) as f64 * CHAR_W)
+        .collect();
+    let step = geometry::label_step(&widths, plot_w);
+    let between = plot_w / (g.xs.len().max(2) - 1) as f64 * step as f64;
     let below = top + plot_h + 16.0;
     let mut deepest: usize = 1;
-    for (l, at) in c.x_labels.iter().zip(&g.xs) {
+    for (l, at) in c.x_labels.iter().zip(&g.xs).step_by(step) {
         let parts = lines_of(l, (between / CHAR_W) as usize);
         let half = parts.iter().map(|p| p.chars().count()).max().unwrap_or(0) as f64 * CHAR_W / 2.0;
         let centre = x(*at).clamp(half, W - half);
@@ -197,9 +206,18 @@ pub(super) fn line_chart(c: &LineChart) -> String {
     for (k, s) in g.series.iter().enumerate() {
         let colour = TONES[k % 2];
         series_line(&mut body, colour, s, x, y);
-        for p in &s.points {
+        for (i, p) in s.points.iter().enumerate() {
             whisker(&mut body, p, x, y);
             match p.y {
+                Some(at) if c.spc.is_some() => {
+                    let kinds = c.spc.iter().flat_map(|spc| spc.kinds.get(i)).next();
+                    spc_mark(
+                        &mut body,
+                        x(p.x),
+                        y(at),
+                        kinds.copied().unwrap_or(Variation::CommonCause),
+                    );
+                }
                 Some(at) => {
                     let _ = writeln!(
                         body,
@@ -221,6 +239,10 @@ pub(super) fn line_chart(c: &LineChart) -> String {
         }
     }
     let mut at = below + LEAD * deepest as f64 + 12.0;
+    if let Some(spc) = &c.spc {
+        spc_lines(&mut body, &g, spc.trial, x, y);
+        at = spc_key(&mut body, spc, 0.0, at, W, LEAD);
+    }
     for (k, (_, label)) in g.references.iter().enumerate() {
         at = reference_key(&mut body, k, at, label);
     }

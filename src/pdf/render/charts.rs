@@ -5,7 +5,9 @@
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 
-use super::{Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TONES, grey, rgb};
+use super::{BAR, Layout, MARGIN_X, REFERENCE_DASHES, SMALL, TONES, grey, rgb};
+use crate::pdf::model::Spc;
+use crate::spc::Variation;
 
 /// A chart's alternative text: its title is the paragraph above it and its description
 /// the one below, so the figure points there rather than reading it twice.
@@ -185,7 +187,13 @@ impl Layout<'_> {
             self.line(&[(plot_x, y), (plot_x + plot_w, y)], 0.3, grey(0.8), false);
             self.text_right(plot_x - 4.0, y - 3.0, &tick.label, SMALL, false, grey(0.3));
         }
-        for (x_label, at) in c.x_labels.iter().zip(&g.xs) {
+        let widths: Vec<f64> = c
+            .x_labels
+            .iter()
+            .map(|l| f64::from(self.faces.width(l, SMALL, false)))
+            .collect();
+        let step = geometry::label_step(&widths, f64::from(plot_w));
+        for (x_label, at) in c.x_labels.iter().zip(&g.xs).step_by(step) {
             let w = self.faces.width(x_label, SMALL, false);
             self.text(
                 sx(*at) - w / 2.0,
@@ -211,13 +219,30 @@ impl Layout<'_> {
                 self.text(plot_x + plot_w + 8.0, ly, l, SMALL, false, grey(0.1));
             }
         }
+        // an SPC chart: each stretch's mean, solid, and process limits, dashed (dotted
+        // where they are trial limits)
+        if let Some(spc) = &c.spc {
+            let dash: &[f32] = if spc.trial { &[1.0, 2.0] } else { &[3.0, 2.0] };
+            for s in &g.stretches {
+                let (x0, x1) = (sx(s.x0), sx(s.x1));
+                self.line(
+                    &[(x0, sy(s.mean)), (x1, sy(s.mean))],
+                    1.0,
+                    grey(0.25),
+                    false,
+                );
+                for at in [s.lower, s.upper].into_iter().flatten() {
+                    self.dash_line(&[(x0, sy(at)), (x1, sy(at))], 0.8, grey(0.45), dash);
+                }
+            }
+        }
         for (k, series) in g.series.iter().enumerate() {
             let colour = rgb(TONES[k % 2]);
             for run in &series.runs {
                 let run: Vec<(f32, f32)> = run.iter().map(|(x, y)| (sx(*x), sy(*y))).collect();
                 self.line(&run, 1.8, colour.clone(), false);
             }
-            for p in &series.points {
+            for (i, p) in series.points.iter().enumerate() {
                 let x = sx(p.x);
                 if let Some((l, h)) = p.whisker {
                     let (yl, yh) = (sy(l), sy(h));
@@ -225,16 +250,79 @@ impl Layout<'_> {
                     self.line(&[(x - 3.0, yl), (x + 3.0, yl)], 0.8, grey(0.0), false);
                     self.line(&[(x - 3.0, yh), (x + 3.0, yh)], 0.8, grey(0.0), false);
                 }
-                if let Some(at) = p.y {
-                    let y = sy(at);
-                    self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
+                match (p.y, &c.spc) {
+                    (Some(at), Some(spc)) => {
+                        let kind = spc.kinds.get(i).copied().unwrap_or(Variation::CommonCause);
+                        self.spc_mark(x, sy(at), kind);
+                    }
+                    (Some(at), None) => {
+                        let y = sy(at);
+                        self.rect(x - 2.5, y - 2.5, 5.0, 5.0, colour.clone());
+                    }
+                    _ => {}
                 }
                 // the value where the geometry found it clear of every line
-                let (lx, ly) = (sx(p.label_at.0) + 1.0, sy(p.label_at.1) + 2.0);
-                self.text(lx, ly, &p.label, SMALL, p.y.is_some(), grey(0.0));
+                if !p.label.is_empty() {
+                    let (lx, ly) = (sx(p.label_at.0) + 1.0, sy(p.label_at.1) + 2.0);
+                    self.text(lx, ly, &p.label, SMALL, p.y.is_some(), grey(0.0));
+                }
             }
         }
         self.y = bottom - 28.0;
+        if let Some(spc) = &c.spc {
+            self.spc_key(plot_x, spc);
+        }
         self.chart_footer(plot_x, plot_w, &c.axis_label, &c.alt_text);
+    }
+
+    /// A point of an SPC chart, by shape as well as colour: a small grey square for
+    /// common cause, a blue square for improvement, an orange diamond for concern, a
+    /// dark triangle where neither direction is better.
+    fn spc_mark(&mut self, x: f32, y: f32, kind: Variation) {
+        match kind {
+            Variation::CommonCause => self.rect(x - 2.0, y - 2.0, 4.0, 4.0, grey(0.45)),
+            Variation::Improvement => self.rect(x - 3.5, y - 3.5, 7.0, 7.0, rgb(BAR)),
+            Variation::Concern => self.shape(
+                &[(x, y - 4.5), (x + 4.5, y), (x, y + 4.5), (x - 4.5, y)],
+                rgb(TONES[1]),
+            ),
+            Variation::Neither => self.shape(
+                &[(x - 4.0, y - 3.5), (x + 4.0, y - 3.5), (x, y + 4.0)],
+                grey(0.2),
+            ),
+        }
+    }
+
+    /// The key of an SPC chart under its axis: the lines, and each kind of point it
+    /// shows, in words.
+    fn spc_key(&mut self, plot_x: f32, spc: &Spc) {
+        let y = self.y + 2.0;
+        let mut x = plot_x;
+        self.line(&[(x, y + 3.0), (x + 14.0, y + 3.0)], 1.0, grey(0.25), false);
+        self.text(x + 17.0, y, &spc.words.mean, SMALL, false, grey(0.1));
+        x += 17.0 + self.faces.width(&spc.words.mean, SMALL, false) + 12.0;
+        let dash: &[f32] = if spc.trial { &[1.0, 2.0] } else { &[3.0, 2.0] };
+        self.dash_line(&[(x, y + 3.0), (x + 14.0, y + 3.0)], 0.8, grey(0.45), dash);
+        self.text(x + 17.0, y, &spc.words.limits, SMALL, false, grey(0.1));
+        x += 17.0 + self.faces.width(&spc.words.limits, SMALL, false) + 12.0;
+        let mut kinds: Vec<Variation> = vec![Variation::CommonCause];
+        for k in &spc.kinds {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
+        }
+        for k in kinds {
+            let words = spc.words.of(k);
+            let w = 17.0 + self.faces.width(words, SMALL, false) + 12.0;
+            if x + w > MARGIN_X + super::TEXT_W {
+                self.y -= 12.0;
+                x = plot_x;
+            }
+            let y = self.y + 2.0;
+            self.spc_mark(x + 5.0, y + 3.0, k);
+            self.text(x + 17.0, y, words, SMALL, false, grey(0.1));
+            x += w;
+        }
+        self.y -= 14.0;
     }
 }

@@ -386,6 +386,7 @@ impl Builder<'_> {
                 references,
                 percent,
                 alt_text,
+                spc: None,
             });
             blocks.push(item(name, vec![chart]));
         }

@@ -126,6 +126,7 @@ impl Annual<'_> {
                 }],
                 references,
                 percent: true,
+                spc: None,
                 alt_text: {
                     // inside its sentence the figure's name starts small ("staff
                     // declaring a disability"), an initialism as it is ("BME staff")
