@@ -203,13 +203,24 @@ pub async fn run_columns_query(
     name: &str,
     sql: &str,
 ) -> Result<Metrics, QueryError> {
+    run_columns_query_as(ctx, name, sql, name).await
+}
+
+/// [`run_columns_query`] for a query that gives the columns of the registry's query
+/// `figures_of` (the monthly counts give those of the period's).
+pub async fn run_columns_query_as(
+    ctx: &SessionContext,
+    name: &str,
+    sql: &str,
+    figures_of: &str,
+) -> Result<Metrics, QueryError> {
     let mut out = Vec::new();
     for b in collect(ctx, name, sql).await? {
         let by_key = string_column(&b, "by_key", name)?;
         let by = |i: usize| parse_by_key(by_key[i].as_deref().unwrap_or(""));
         // a group without any row has no counts: zero
         let count = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
-        for f in registry::from_columns(name) {
+        for f in registry::from_columns(figures_of) {
             let Source::Columns {
                 numerator,
                 denominator,

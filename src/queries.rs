@@ -110,6 +110,11 @@ pub const SERVICE_FACTS: (&str, &str) = (
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
 pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
+/// The counts of the service figures month by month, for the SPC charts.
+pub const SERVICE_MONTHLY: (&str, &str) = (
+    "service/monthly.sql",
+    include_str!("../queries/service/monthly.sql"),
+);
 pub const SERVICE_REFERRAL_SOURCES: &str = include_str!("../queries/service/referral_sources.sql");
 pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
     include_str!("../queries/service/ethnicity_by_partner.sql");

@@ -126,6 +126,8 @@ const BANDS: &str = "workforce/band_share.sql";
 const LIKELIHOODS: &str = "workforce/relative_likelihoods.sql";
 const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
 const REFERRALS: &str = "service/referral_metrics.sql";
+/// The query whose columns the service referral figures are read from.
+pub const REFERRAL_QUERY: &str = REFERRALS;
 const ACCESS: &str = "service/access.sql";
 
 const fn rows(id: &'static str, kind: Kind, query: &'static str, better: Better) -> Figure {
@@ -366,6 +368,26 @@ pub const FIGURES: &[Figure] = &[
     referral_value("tt.culturally_adapted_sessions", Count, "adapted", Higher),
     referral_share("tt.paired_scores_pct", "paired", "finished", Higher),
 ];
+
+/// Whether a figure has a point a month for the SPC charts: the referral figures whose
+/// counts queries/service/monthly.sql gives (not uptake, treated by the period's end,
+/// which a month would cut short, nor the appointment counts: missed appointments and
+/// culturally adapted sessions).
+pub fn monthly(id: &str) -> bool {
+    figure(id).is_some_and(|f| match f.source {
+        Source::Columns {
+            query,
+            numerator,
+            denominator,
+        } => {
+            query == REFERRALS
+                && ![numerator, denominator.unwrap_or("")]
+                    .iter()
+                    .any(|c| ["taken_up", "dna", "dna_or_attended", "adapted"].contains(c))
+        }
+        _ => false,
+    })
+}
 
 /// The figure with this id.
 pub fn figure(id: &str) -> Option<&'static Figure> {

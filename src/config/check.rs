@@ -202,6 +202,7 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             "must be an age in years".into(),
         );
     }
+    check_spc(&s.spc)?;
     for (i, g) in s.priority_groups.ethnic_codes.iter().enumerate() {
         if !crate::contract::ETHNIC_CODES
             .iter()
@@ -210,6 +211,71 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             return err(
                 &format!("priority_groups.ethnic_codes[{i}].code"),
                 format!("{:?} is not an ethnic_category code", g.code),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The SPC settings: a series long enough to read, runs of at least two points, rebase
+/// months as YYYY-MM, and figures that have a point a month. A figure over a rolling
+/// window (the 12-month relative likelihoods) is refused: its months overlap, so its
+/// points are not independent and the rules would see causes that are not there.
+fn check_spc(p: &crate::config::SpcSettings) -> Result<(), (String, String)> {
+    let err = |k: &str, m: String| Err((k.to_string(), m));
+    if !(2..=120).contains(&p.months) {
+        return err(
+            "spc.months",
+            format!("{} is not from 2 to 120 months", p.months),
+        );
+    }
+    for (key, v) in [
+        ("spc.shift_run", p.shift_run),
+        ("spc.trend_run", p.trend_run),
+    ] {
+        if !(2..=20).contains(&v) {
+            return err(key, format!("{v} is not from 2 to 20 points"));
+        }
+    }
+    if p.min_points < 2 || p.trial_below < p.min_points {
+        return err(
+            "spc.trial_below",
+            format!(
+                "{} must be at least spc.min_points ({}), which must be at least 2",
+                p.trial_below, p.min_points
+            ),
+        );
+    }
+    for (i, m) in p.rebase.iter().enumerate() {
+        if chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_err() {
+            return err(
+                &format!("spc.rebase[{i}]"),
+                format!("{m:?} is not a month like 2025-04"),
+            );
+        }
+    }
+    for (i, id) in p.service_figures.iter().enumerate() {
+        let key = format!("spc.service_figures[{i}]");
+        let Some(f) = crate::registry::figure(id) else {
+            return err(&key, format!("{id:?} is not a figure of docs/reports.md"));
+        };
+        if f.kind == crate::registry::Kind::RelativeLikelihood {
+            return err(
+                &key,
+                format!(
+                    "{id} is worked out over a rolling 12-month window, so its points \
+                     overlap and are not independent: it is never put on an SPC chart"
+                ),
+            );
+        }
+        if !crate::registry::monthly(id) {
+            return err(
+                &key,
+                format!(
+                    "{id} has no point a month (the monthly counts are those of \
+                     queries/service/monthly.sql: the referral figures other than uptake \
+                     by the period's end and the appointment counts)"
+                ),
             );
         }
     }

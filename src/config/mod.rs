@@ -55,6 +55,7 @@ pub struct Settings {
     pub workforce: Workforce,
     pub quality: QualitySettings,
     pub clinical: Clinical,
+    pub spc: SpcSettings,
     pub benchmark: Benchmark,
     pub priority_groups: PriorityGroups,
     pub eastern_european: EasternEuropean,
@@ -258,6 +259,46 @@ pub struct Clinical {
     /// Waits from referral to first treatment, in days, for the 6- and 18-week figures.
     pub wait_6wk_days: u32,
     pub wait_18wk_days: u32,
+}
+
+/// How series are read for change over time (`[spc]`, docs/reports.md "Change over
+/// time").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpcSettings {
+    /// Months of each service series, to the period's end.
+    pub months: u32,
+    /// The service figures read month by month (registry ids).
+    pub service_figures: Vec<String>,
+    pub shift_run: usize,
+    pub trend_run: usize,
+    pub screen_moving_ranges: bool,
+    pub min_points: usize,
+    pub trial_below: usize,
+    /// Limits from the first N points only; 0 for all.
+    pub fix_after: usize,
+    /// Months (YYYY-MM) from which limits are worked out afresh.
+    pub rebase: Vec<String>,
+}
+
+impl SpcSettings {
+    /// The engine's settings for a series whose points are `months` (YYYY-MM, in
+    /// order): a rebase month becomes the point it falls on.
+    pub fn engine(&self, months: &[String]) -> crate::spc::Settings {
+        crate::spc::Settings {
+            shift_run: self.shift_run,
+            trend_run: self.trend_run,
+            screen: self.screen_moving_ranges,
+            min_points: self.min_points,
+            trial_below: self.trial_below,
+            fix_after: (self.fix_after > 0).then_some(self.fix_after),
+            rebase: self
+                .rebase
+                .iter()
+                .filter_map(|r| months.iter().position(|m| m >= r))
+                .collect(),
+        }
+    }
 }
 
 /// Row-level checks that are settings.

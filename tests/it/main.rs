@@ -7,6 +7,7 @@ mod attacker;
 mod awkward;
 #[cfg(feature = "ballista")]
 mod ballista;
+mod change;
 mod charts;
 mod crash;
 mod document;

@@ -97,6 +97,22 @@ pub(super) async fn referral_span(
     Ok(parse(&first).zip(parse(&last)))
 }
 
+/// The first referral date the extracts hold, where a series can start.
+async fn first_referral(s: &DataSession) -> Result<Option<NaiveDate>, QueryError> {
+    let name = "service/first_referral";
+    let sql = "SELECT CAST(min(referral_date) AS VARCHAR) AS first_referral FROM referral_facts";
+    let batches = collect(&s.ctx, name, sql).await?;
+    let Some(b) = batches.first() else {
+        return Ok(None);
+    };
+    let first = string_column(b, "first_referral", name)?;
+    Ok(first
+        .first()
+        .cloned()
+        .flatten()
+        .and_then(|d| d.parse().ok()))
+}
+
 /// Whether referrals cover a period from its first month to its last, so its figures
 /// describe the whole period rather than the part an extract happens to hold.
 pub(super) fn covers(span: (NaiveDate, NaiveDate), period: &Period) -> bool {
@@ -154,8 +170,11 @@ pub(super) async fn gather(
             )),
         ),
     };
+    let first_referral = first_referral(s).await?.unwrap_or(span.0);
+    let series = super::series::monthly(s, settings, period, first_referral).await?;
     Ok(Gathered {
         metrics,
+        series,
         previous,
         span,
         previous_missing,
@@ -241,6 +260,7 @@ pub(super) fn extra(
             extra.insert("previous_period".into(), serde_json::Value::Null);
         }
     }
+    extra.insert("series".into(), super::series::to_json(&g.series));
     extra.insert(
         "ethnicity_unknown_by_partner".into(),
         serde_json::json!(

@@ -8,6 +8,7 @@ mod csv;
 pub mod equity;
 mod figures;
 mod sections;
+pub mod series;
 mod tables;
 
 use std::cmp::Ordering;
@@ -35,6 +36,8 @@ pub const DATASETS: &[&str] = &["referrals", "appointments", "measures", "popula
 /// The service's figures of one period, with the period before for change.
 pub struct Gathered {
     pub metrics: Metrics,
+    /// Each `spc.service_figures` figure month by month, read for change over time.
+    pub series: Vec<series::MonthSeries>,
     pub previous: Option<(Period, Metrics)>,
     /// The first and last referral dates in the period.
     pub span: (NaiveDate, NaiveDate),
