@@ -77,9 +77,16 @@ fn the_months_of_the_year_add_up_to_the_year_and_each_series_reads_from_its_own_
             let values: f64 = year.iter().map(|p| p["value"].as_f64().unwrap()).sum();
             assert_eq!(values, total["value"].as_f64().unwrap(), "{id}");
         }
-        // on an XmR chart, each point's mean is the mean of the points read
+        // on an XmR chart, each point's mean is the mean of the points read: those with
+        // a figure the PDF would show
         if s["chart"] == "xmr" {
-            let read: Vec<f64> = points.iter().filter_map(|p| p["value"].as_f64()).collect();
+            let read: Vec<f64> = points
+                .iter()
+                .filter(|p| p["suppressed"] == false)
+                .filter_map(|p| p["value"].as_f64())
+                .collect();
+            let left_out = points.iter().filter(|p| p["suppressed"] == true).count();
+            assert_eq!(s["left_out"], left_out, "{id}");
             let mean = read.iter().sum::<f64>() / read.len() as f64;
             let last = points.last().unwrap();
             assert!((last["mean"].as_f64().unwrap() - mean).abs() < 1e-9, "{id}");
@@ -132,4 +139,63 @@ fn a_rolling_twelve_month_figure_is_refused_as_a_series() {
             r.stderr
         );
     }
+}
+
+/// On the seven-referral hand fixture (referred in December 2024, May 2025 twice, June,
+/// July, August 2025 and March 2026): the referrals series runs from December 2024 to
+/// March 2026, 16 months; the six months with 1 or 2 referrals are hidden in the PDF
+/// (under 5) and so left out of the reading, which keeps the ten months with none: too
+/// few for limits, a run chart.
+#[test]
+fn months_of_small_counts_are_left_out_of_the_reading() {
+    let data = tempdir();
+    let out = tempdir();
+    crate::service::write_service(data.path());
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text =
+        std::fs::read_to_string(out.path().join("equity-annual/FY2025-26/metrics.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let s = m["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["figure"] == "tt.referrals")
+        .unwrap();
+    let points = s["points"].as_array().unwrap();
+    let month = |p: &serde_json::Value| p["period"].as_str().unwrap().to_string();
+    assert_eq!(points.len(), 16);
+    assert_eq!(
+        (month(&points[0]), month(&points[15])),
+        ("2024-12".into(), "2026-03".into())
+    );
+    let hidden: Vec<(String, f64)> = points
+        .iter()
+        .filter(|p| p["suppressed"] == true)
+        .map(|p| (month(p), p["value"].as_f64().unwrap()))
+        .collect();
+    let expected: Vec<(String, f64)> = [
+        ("2024-12", 1.0),
+        ("2025-05", 2.0),
+        ("2025-06", 1.0),
+        ("2025-07", 1.0),
+        ("2025-08", 1.0),
+        ("2026-03", 1.0),
+    ]
+    .iter()
+    .map(|(m, v)| (m.to_string(), *v))
+    .collect();
+    assert_eq!(hidden, expected);
+    assert_eq!(s["left_out"], 6);
+    assert_eq!(s["chart"], "run");
+    assert_eq!(s["variation"], serde_json::Value::Null);
+    // the months read carry no limits on a run chart
+    assert!(points.iter().all(|p| p.get("mean").is_none()));
 }

@@ -2,7 +2,9 @@
 //! months to the period's end, read as an XmR chart (`crate::spc`): the series
 //! metrics.json gives analysts, and the SPC charts and icons build on. Months before the
 //! extracts' first referral are not part of a series (no data is not zero); a month
-//! inside them with no event is a real zero for a count and no figure for a share.
+//! inside them with no event is a real zero for a count and no figure for a share. A
+//! month whose figure the PDF would hide for its small counts is not read (nor, later,
+//! plotted): the reading, the icons and the chart rest on the months a reader may see.
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde_json::{Value, json};
@@ -26,7 +28,8 @@ pub struct MonthSeries {
     pub points: Vec<Option<Metric>>,
     /// Whether the PDF would hide the month's figure for its own counts.
     pub suppressed: Vec<bool>,
-    /// The months the reading takes (those with a figure), as indexes into `months`.
+    /// The months the reading takes (those with a figure the PDF shows), as indexes
+    /// into `months`.
     pub read: Vec<usize>,
     pub reading: Reading,
 }
@@ -89,8 +92,20 @@ pub(super) async fn monthly(
                 None => None,
             })
             .collect();
+        // (a count is hidden as the PDF shows counts; a share by its counts)
+        let d = &settings.disclosure;
+        let suppressed: Vec<bool> = points
+            .iter()
+            .map(|x| match x {
+                None => false,
+                Some(x) if figure.kind == Kind::Count => {
+                    x.value.is_some_and(|v| d.count_hidden(v.round() as u64))
+                }
+                Some(x) => d.figure_hidden(x),
+            })
+            .collect();
         let read: Vec<usize> = (0..months.len())
-            .filter(|i| points[*i].as_ref().is_some_and(|x| x.value.is_some()))
+            .filter(|i| !suppressed[*i] && points[*i].as_ref().is_some_and(|x| x.value.is_some()))
             .collect();
         let values: Vec<f64> = read
             .iter()
@@ -99,13 +114,6 @@ pub(super) async fn monthly(
         let read_months: Vec<String> = read.iter().map(|i| months[*i].clone()).collect();
         let target = settings.targets.get(id.as_str()).map(|t| t.value);
         let reading = spc::read(&values, figure.better, target, &p.engine(&read_months));
-        let suppressed = points
-            .iter()
-            .map(|x| {
-                x.as_ref()
-                    .is_some_and(|x| settings.disclosure.figure_hidden(x))
-            })
-            .collect();
         out.push(MonthSeries {
             id: id.clone(),
             months: months.clone(),
@@ -179,6 +187,7 @@ pub fn to_json(series: &[MonthSeries]) -> Value {
                 "by": "month",
                 "chart": chart,
                 "trial_limits": trial,
+                "left_out": s.suppressed.iter().filter(|x| **x).count(),
                 "points": points,
                 "variation": word(s.reading.variation),
                 "assurance": match s.reading.assurance {
