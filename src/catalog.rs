@@ -101,6 +101,7 @@ impl ReportId {
             ],
             ReportId::AccessBiannual => &[
                 "summary",
+                "change",
                 "access",
                 "sources",
                 "interpreter",
@@ -109,6 +110,7 @@ impl ReportId {
             ],
             ReportId::EquityAnnual => &[
                 "summary",
+                "change",
                 "priority",
                 "access",
                 "engagement",

@@ -133,12 +133,14 @@ fn tick_label(v: f64, percent: bool) -> String {
 fn line_axis(c: &LineChart) -> Axis {
     let (lo, hi) = c.extent();
     let span = (hi - lo).max(1e-9);
-    let steps: &[f64] = &[0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
-    let step = steps
-        .iter()
-        .copied()
-        .find(|s| span / s <= 5.0)
-        .unwrap_or(10.0);
+    // round steps of any size: 1, 2 and 5 times a power of ten (a share's hundredths to a
+    // count's thousands), and quarters
+    let mut steps: Vec<f64> = (-2..=7)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+        .chain([0.25])
+        .collect();
+    steps.sort_by(f64::total_cmp);
+    let step = steps.into_iter().find(|s| span / s <= 5.0).unwrap_or(1e7);
     let mut low = (lo / step).floor() * step;
     let mut high = (hi / step).ceil() * step;
     if high - low < step * 1.5 {
@@ -153,7 +155,12 @@ fn line_axis(c: &LineChart) -> Axis {
             let v = low + step * f64::from(i);
             Tick {
                 at: (v - low) / (high - low),
-                label: tick_label(v, c.percent),
+                // a count's axis in whole numbers with thousands marked: "2,200"
+                label: if !c.percent && step >= 10.0 && v >= 0.0 {
+                    crate::disclosure::thousands(v.round() as u64)
+                } else {
+                    tick_label(v, c.percent)
+                },
             }
         })
         .collect();
@@ -512,5 +519,23 @@ mod tests {
         assert_eq!(label_step(&months, 331.0), 3);
         // a label wider than the whole axis: one printed
         assert_eq!(label_step(&[500.0, 500.0], 331.0), 2);
+    }
+
+    #[test]
+    fn a_count_axis_takes_round_steps_of_its_own_size() {
+        // monthly referrals from 1,594 to 2,192: steps of 200 from 1,400 to 2,200
+        let c = chart(vec![Some(1594.0), Some(2192.0)], vec![]);
+        let c = LineChart {
+            percent: false,
+            series: vec![Series {
+                ci: vec![None, None],
+                ..c.series[0].clone()
+            }],
+            ..c
+        };
+        let a = lines(&c).axis;
+        assert_eq!((a.lo, a.hi), (1400.0, 2200.0), "{a:?}");
+        let labels: Vec<&str> = a.ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["1,400", "1,600", "1,800", "2,000", "2,200"]);
     }
 }

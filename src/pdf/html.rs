@@ -591,6 +591,12 @@ fn spc_key(out: &mut String, spc: &Spc, x0: f64, y: f64, width: f64, lead: f64) 
     for k in kinds {
         let mut mark = String::new();
         spc_mark(&mut mark, 9.0, -4.0, k);
+        // (a key's swatch, outlined, as a bar chart's are)
+        let mark = mark.replacen("<rect ", "<rect class=\"key\" ", 1).replacen(
+            "<path ",
+            "<path class=\"key\" ",
+            1,
+        );
         entries.push((mark, spc.words.of(k)));
     }
     let (mut x, mut y) = (x0, y);

@@ -99,6 +99,18 @@ pub fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
+/// A name as it reads inside a sentence: its first letter small, unless the first word
+/// is an initialism (its second letter is a capital too).
+pub(crate) fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// A difference of fractions in percentage points: 0.012 -> "+1.2 pp".
 pub fn pp(v: f64) -> String {
     format!("{} pp", change(v * 100.0))
@@ -369,5 +381,28 @@ mod tests {
         assert_eq!(change(-0.05), "-0.1");
         assert_eq!(change(12.34), "+12.3");
         assert_eq!(pp(-0.031), "-3.1 pp");
+    }
+}
+
+#[cfg(test)]
+mod in_sentence_tests {
+    use super::in_sentence;
+
+    #[test]
+    fn a_name_starts_small_inside_a_sentence_unless_it_is_an_initialism() {
+        assert_eq!(
+            in_sentence("Staff declaring a disability"),
+            "staff declaring a disability"
+        );
+        assert_eq!(in_sentence("Men"), "men");
+        assert_eq!(
+            in_sentence("BME staff at Band 7 and above"),
+            "BME staff at Band 7 and above"
+        );
+        assert_eq!(
+            in_sentence("WRES 2: White applicants"),
+            "WRES 2: White applicants"
+        );
+        assert_eq!(in_sentence(""), "");
     }
 }

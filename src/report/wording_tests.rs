@@ -74,7 +74,8 @@ mod tests {
             e.starts_with("template report_templates/access-biannual.toml line ")
                 && e.ends_with(
                     ": `sections` names \"sorces\", which this report does not have; its \
-                     sections are summary, access, sources, interpreter, methodology, quality"
+                     sections are summary, change, access, sources, interpreter, methodology, \
+                     quality"
                 ),
             "{e}"
         );

@@ -59,7 +59,7 @@ placeholders! {
     England = "england" for Service;
     EnglandPeriod = "england_period" for Service;
     EnglandSources = "england_sources" for Service;
-    Figure = "figure" for Workforce;
+    Figure = "figure" for Service | Workforce;
     First = "first" for Service | Workforce;
     FirstReferral = "first_referral" for Service;
     Fte = "fte" for Workforce;
@@ -89,9 +89,13 @@ placeholders! {
     PreviousLabel = "previous_label" for Service | Workforce;
     QuartersWithData = "quarters_with_data" for Workforce;
     Ratio = "ratio" for Service | Workforce;
+    Rules = "rules" for Service;
     RatioReading = "ratio_reading" for Service;
     RatioSentence = "ratio_sentence" for Service;
-    Reading = "reading" for Workforce;
+    Latest = "latest" for Service;
+    Lower = "lower" for Service;
+    Mean = "mean" for Service;
+    Reading = "reading" for Service | Workforce;
     Recovery = "recovery" for Service;
     RecoverySentence = "recovery_sentence" for Service;
     References = "references" for Workforce;
@@ -103,6 +107,7 @@ placeholders! {
     SnapshotDate = "snapshot_date" for Workforce;
     Target = "target" for Service | Workforce;
     UnknownPct = "unknown_pct" for Workforce;
+    Upper = "upper" for Service;
     Value = "value" for Service;
 }
 

@@ -196,6 +196,7 @@ pub struct ServiceWording {
     pub breakdowns: BTreeMap<String, Text>,
     pub codes: Codes,
     pub summary: ServiceSummary,
+    pub change: Change,
     pub methodology: Methodology,
     pub access: Access,
     pub sources: Plain,
@@ -268,6 +269,38 @@ pub struct Indicators {
     pub not_computable: Text,
     pub outside: Text,
     pub chance: Text,
+}
+
+/// The SPC charts of a service report (docs/reports.md, "Change over time"): one per
+/// series of `spc.service_figures`, with its key and its description in words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub heading: Text,
+    pub intro: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub reading: Text,
+    pub mean: Text,
+    pub limits: Text,
+    pub trial_limits: Text,
+    pub common: Text,
+    pub improvement: Text,
+    pub concern: Text,
+    pub neither: Text,
+    pub alt_xmr: Text,
+    pub alt_run: Text,
+    pub latest_common: Text,
+    pub latest_special: Text,
+    pub rule_beyond: Text,
+    pub rule_two: Text,
+    pub rule_shift: Text,
+    pub rule_trend: Text,
+    pub assurance_passes: Text,
+    pub assurance_fails: Text,
+    pub assurance_hit_and_miss: Text,
+    pub left_out: Text,
+    pub not_charted: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,6 +450,10 @@ impl ServiceWording {
     pub fn head(&self, key: &str) -> Option<Head<'_>> {
         Some(match key {
             "summary" => head!(self.summary),
+            "change" => Head {
+                heading: &self.change.heading,
+                show: None,
+            },
             "access" => head!(self.access),
             "sources" => head!(self.sources),
             "interpreter" => head!(self.interpreter),

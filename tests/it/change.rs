@@ -33,7 +33,7 @@ fn the_months_of_the_year_add_up_to_the_year_and_each_series_reads_from_its_own_
             .clone()
     };
     let series = m["series"].as_array().unwrap();
-    assert_eq!(series.len(), 7, "the default spc.service_figures");
+    assert_eq!(series.len(), 5, "the default spc.service_figures");
     for s in series {
         let id = s["figure"].as_str().unwrap();
         let points = s["points"].as_array().unwrap();

@@ -67,6 +67,7 @@ fn compose(
     let v = b.vars();
     let t = &b.template;
     let mut sections = vec![b.summary_section(&v)?];
+    sections.extend(b.change_section(&v)?);
     sections.push(b.access_section(&v)?);
     sections.push(section(
         t,

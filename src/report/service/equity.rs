@@ -77,7 +77,9 @@ fn compose(
     as_of: NaiveDate,
 ) -> Result<crate::pdf::model::Document, ReportError> {
     let v = b.vars();
-    let mut sections = vec![b.summary_section(&v)?, b.priority_section(&v)?];
+    let mut sections = vec![b.summary_section(&v)?];
+    sections.extend(b.change_section(&v)?);
+    sections.push(b.priority_section(&v)?);
     sections.push(b.access_section(&v)?);
     let t = &b.template;
     for key in THEMES {

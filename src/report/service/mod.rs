@@ -4,6 +4,7 @@
 //! module holds the builder they all work on.
 
 pub mod access;
+mod change;
 mod csv;
 pub mod equity;
 mod figures;
@@ -130,6 +131,8 @@ struct Builder<'a> {
     previous_missing: Option<&'a String>,
     span: (NaiveDate, NaiveDate),
     not_supplied: Vec<String>,
+    /// The monthly series read for change over time.
+    series: &'a [series::MonthSeries],
 }
 
 impl<'a> std::ops::Deref for Builder<'a> {
@@ -168,6 +171,7 @@ impl<'a> Builder<'a> {
             previous: g.previous.as_ref(),
             previous_missing: g.previous_missing.as_ref(),
             span: g.span,
+            series: &g.series,
             not_supplied: DATASETS
                 .iter()
                 .filter(|d| !s.is_supplied(d))

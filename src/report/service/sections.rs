@@ -334,6 +334,7 @@ pub(super) fn plain(value: f64, kind: Kind) -> String {
         Kind::Pct => pct(value),
         Kind::Rate => format!("{value:.1}"),
         Kind::Ratio => format!("{value:.2}"),
+        Kind::Count if value >= 0.0 => crate::disclosure::thousands(value.round() as u64),
         Kind::Count | Kind::Days => format!("{value:.0}"),
     }
 }

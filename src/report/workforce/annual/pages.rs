@@ -100,7 +100,7 @@ impl Annual<'_> {
                     .enumerate()
                     .map(|(i, r)| {
                         if i == 0 && has_target {
-                            in_sentence(&r.1)
+                            crate::report::in_sentence(&r.1)
                         } else {
                             r.1.clone()
                         }
@@ -130,7 +130,7 @@ impl Annual<'_> {
                 alt_text: {
                     // inside its sentence the figure's name starts small ("staff
                     // declaring a disability"), an initialism as it is ("BME staff")
-                    vv.insert(Ph::Figure, in_sentence(&title));
+                    vv.insert(Ph::Figure, crate::report::in_sentence(&title));
                     let trend = t.need(&t.trend, "trend")?;
                     if !has_lines {
                         trend.chart_alt_plain.fill(&vv)?
@@ -460,40 +460,5 @@ impl Annual<'_> {
             pages.push(section(t, "partner_page", &vv, true, blocks)?);
         }
         Ok(pages)
-    }
-}
-
-/// A name as it reads inside a sentence: its first letter small, unless the first word
-/// is an initialism (its second letter is a capital too).
-fn in_sentence(name: &str) -> String {
-    let mut chars = name.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            first.to_lowercase().chain(name.chars().skip(1)).collect()
-        }
-        _ => name.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod in_sentence_tests {
-    use super::in_sentence;
-
-    #[test]
-    fn a_name_starts_small_inside_a_sentence_unless_it_is_an_initialism() {
-        assert_eq!(
-            in_sentence("Staff declaring a disability"),
-            "staff declaring a disability"
-        );
-        assert_eq!(in_sentence("Men"), "men");
-        assert_eq!(
-            in_sentence("BME staff at Band 7 and above"),
-            "BME staff at Band 7 and above"
-        );
-        assert_eq!(
-            in_sentence("WRES 2: White applicants"),
-            "WRES 2: White applicants"
-        );
-        assert_eq!(in_sentence(""), "");
     }
 }
