@@ -376,18 +376,7 @@ impl Html {
         let g = geometry::lines(c);
         let x = |at: f64| plot_x + plot_w * at;
         let y = |at: f64| top + plot_h * (1.0 - at);
-        for tick in &g.axis.ticks {
-            let _ = writeln!(
-                self.out,
-                "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"grid\"/>\
-                 <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\" class=\"tick\">{4}</text>",
-                y(tick.at),
-                plot_x + plot_w,
-                plot_x - 6.0,
-                y(tick.at) + 4.0,
-                tick.label
-            );
-        }
+        value_ticks(&mut self.out, &g.axis, plot_x, plot_w, 6.0, y);
         let widths: Vec<f64> = c
             .x_labels
             .iter()
@@ -501,6 +490,30 @@ fn series_line(
         out,
         "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
     );
+}
+
+/// A line chart's value axis: a grid line across the plot at each tick, and its label
+/// `gap` to the left of the plot.
+fn value_ticks(
+    out: &mut String,
+    axis: &geometry::Axis,
+    plot_x: f64,
+    plot_w: f64,
+    gap: f64,
+    y: impl Fn(f64) -> f64,
+) {
+    for tick in &axis.ticks {
+        let _ = writeln!(
+            out,
+            "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"grid\"/>\
+             <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\" class=\"tick\">{4}</text>",
+            y(tick.at),
+            plot_x + plot_w,
+            plot_x - gap,
+            y(tick.at) + 4.0,
+            tick.label
+        );
+    }
 }
 
 /// An SPC chart's stretches: the mean solid, the process limits dashed (dotted when

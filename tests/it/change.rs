@@ -3,26 +3,25 @@
 
 use crate::helpers::*;
 
-/// The metrics.json of equity-annual 2025/26 on the sample.
-fn equity_metrics() -> serde_json::Value {
+/// The metrics.json of equity-annual 2025/26 on the extracts in `data`.
+fn equity_metrics(data: &std::path::Path) -> serde_json::Value {
     let out = tempdir();
     let r = run_report(
         "equity-annual",
         "FY2025-26",
-        &sample_data(),
+        data,
         out.path(),
         &["--no-send"],
         &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let text =
-        std::fs::read_to_string(out.path().join("equity-annual/FY2025-26/metrics.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    let path = out.path().join("equity-annual/FY2025-26/metrics.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]
 fn the_months_of_the_year_add_up_to_the_year_and_each_series_reads_from_its_own_points() {
-    let m = equity_metrics();
+    let m = equity_metrics(&sample_data());
     let overall = |id: &str| {
         m["metrics"]
             .as_array()
@@ -149,20 +148,8 @@ fn a_rolling_twelve_month_figure_is_refused_as_a_series() {
 #[test]
 fn months_of_small_counts_are_left_out_of_the_reading() {
     let data = tempdir();
-    let out = tempdir();
     crate::service::write_service(data.path());
-    let r = run_report(
-        "equity-annual",
-        "FY2025-26",
-        data.path(),
-        out.path(),
-        &["--no-send"],
-        &[],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let text =
-        std::fs::read_to_string(out.path().join("equity-annual/FY2025-26/metrics.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let m = equity_metrics(data.path());
     let s = m["series"]
         .as_array()
         .unwrap()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{TONES, esc, series_line, spc_key, spc_lines, spc_mark, whisker};
+use super::{TONES, esc, series_line, spc_key, spc_lines, spc_mark, value_ticks, whisker};
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 use crate::spc::Variation;
@@ -155,18 +155,7 @@ pub(super) fn line_chart(c: &LineChart) -> String {
     let x = |at: f64| plot_x + plot_w * at;
     let y = |at: f64| top + plot_h * (1.0 - at);
     let mut body = String::new();
-    for tick in &g.axis.ticks {
-        let _ = writeln!(
-            body,
-            "<line x1=\"{plot_x}\" y1=\"{0:.1}\" x2=\"{1:.1}\" y2=\"{0:.1}\" class=\"grid\"/>\
-             <text x=\"{2:.1}\" y=\"{3:.1}\" text-anchor=\"end\" class=\"tick\">{4}</text>",
-            y(tick.at),
-            plot_x + plot_w,
-            plot_x - 5.0,
-            y(tick.at) + 4.0,
-            tick.label
-        );
-    }
+    value_ticks(&mut body, &g.axis, plot_x, plot_w, 5.0, y);
     // each point's label broken into lines as wide as the space between points, and
     // kept inside the drawing at the ends
     // (every `step`th point's, where two years of months would crowd them)

@@ -55,23 +55,13 @@ pub(super) async fn monthly(
         months.push(m.format("%Y-%m").to_string());
         m = m + Months::new(1);
     }
-    let c = &settings.clinical;
-    let int = |n: u32| Param::Int(i64::from(n));
     let (name, sql) = queries::SERVICE_MONTHLY;
-    let sql = queries::fill(
-        name,
-        sql,
-        &[
-            ("series_start", Param::Date(start)),
-            ("period_end", Param::Date(period.end)),
-            ("caseness_phq9", int(c.caseness_phq9)),
-            ("caseness_gad7", int(c.caseness_gad7)),
-            ("reliable_change_phq9", int(c.reliable_change_phq9)),
-            ("reliable_change_gad7", int(c.reliable_change_gad7)),
-            ("wait_6wk_days", int(c.wait_6wk_days)),
-            ("wait_18wk_days", int(c.wait_18wk_days)),
-        ],
-    )?;
+    let mut params = vec![
+        ("series_start", Param::Date(start)),
+        ("period_end", Param::Date(period.end)),
+    ];
+    params.extend(super::figures::clinical_params(&settings.clinical));
+    let sql = queries::fill(name, sql, &params)?;
     // the monthly rows have the columns of the period's query, so the registry reads
     // the figures from them as it reads the period's
     let metrics = run_columns_query_as(&s.ctx, name, &sql, registry::REFERRAL_QUERY).await?;
