@@ -109,6 +109,11 @@ pub struct ServiceSummary {
     pub england_header: Text,
     pub england_note: Text,
     pub partial: Text,
+    /// The columns of a figure's change over time: its latest month's reading and its
+    /// assurance against the target.
+    pub variation_header: Text,
+    pub assurance_header: Text,
+    pub over_time_note: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +306,14 @@ pub struct Change {
     pub assurance_hit_and_miss: Text,
     pub left_out: Text,
     pub not_charted: Text,
+    /// The summary's words: a series too short for limits, and the assurance icons.
+    pub run_chart: Text,
+    pub summary_improvement: Text,
+    pub summary_concern: Text,
+    pub summary_neither: Text,
+    pub passes: Text,
+    pub fails: Text,
+    pub hit_and_miss: Text,
 }
 
 #[derive(Debug, Deserialize)]

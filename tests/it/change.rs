@@ -186,3 +186,62 @@ fn months_of_small_counts_are_left_out_of_the_reading() {
     // the months read carry no limits on a run chart
     assert!(points.iter().all(|p| p.get("mean").is_none()));
 }
+
+/// The summary says, for each charted figure, what its latest month shows and how it
+/// stands against its target, in the words of its reading in metrics.json.
+#[test]
+fn the_summary_gives_each_charted_figure_its_reading_in_words() {
+    let out = tempdir();
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        &sample_data(),
+        out.path(),
+        &["--no-send"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let folder = out.path().join("equity-annual/FY2025-26");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("metrics.json")).unwrap())
+            .unwrap();
+    let text = pdf_text(&folder.join("report.pdf"));
+    // (the summary page itself, after the contents that name it)
+    let start = text
+        .match_indices("Summary of headline figures")
+        .nth(1)
+        .unwrap()
+        .0;
+    let end = start + text[start..].find("Change over time").unwrap();
+    let summary = &text[start..end];
+    let words = |key: &str, v: &serde_json::Value| -> &'static str {
+        match (key, v.as_str().unwrap_or("")) {
+            ("variation", "common_cause") => "Common cause",
+            ("variation", "special_cause_improvement") => "Improvement",
+            ("variation", "special_cause_concern") => "Concern",
+            ("assurance", "consistently_passes") => "Meets",
+            ("assurance", "consistently_fails") => "Misses",
+            ("assurance", "hit_and_miss") => "Hit and miss",
+            (k, x) => panic!("{k} {x}"),
+        }
+    };
+    for (id, label) in [
+        ("tt.recovery_pct", "Recovery "),
+        ("tt.reliable_recovery_pct", "Reliable recovery "),
+    ] {
+        let s = m["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == id)
+            .unwrap();
+        let row = summary
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {summary}"));
+        for key in ["variation", "assurance"] {
+            let said = words(key, &s[key]);
+            assert!(row.contains(said), "{id}: {row:?} lacks {said:?}");
+        }
+    }
+}

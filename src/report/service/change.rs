@@ -21,6 +21,70 @@ fn month(m: &str, format: &str) -> String {
 }
 
 impl Builder<'_> {
+    /// The months a chart draws (a rounded copy's counts rounded; a hidden month none)
+    /// and its reading of them, or none where the series is not charted: a count with a
+    /// hidden month, whose other months and the period's total would give it away.
+    pub(super) fn chart_reading(
+        &self,
+        s: &MonthSeries,
+    ) -> Option<(Vec<Option<f64>>, spc::Reading)> {
+        let figure = registry::figure(&s.id)?;
+        let counts = figure.kind == registry::Kind::Count;
+        if counts && s.suppressed.iter().any(|x| *x) {
+            return None;
+        }
+        let d = self.d();
+        let values: Vec<Option<f64>> = (0..s.months.len())
+            .map(|i| {
+                let value = s.points[i].as_ref()?.value?;
+                (!s.suppressed[i]).then(|| {
+                    if counts {
+                        d.rounded(value.round() as u64) as f64
+                    } else {
+                        value
+                    }
+                })
+            })
+            .collect();
+        let drawn: Vec<f64> = values.iter().flatten().copied().collect();
+        let read_months: Vec<String> = (0..s.months.len())
+            .filter(|i| values[*i].is_some())
+            .map(|i| s.months[i].clone())
+            .collect();
+        let target = self.settings.targets.get(s.id.as_str()).map(|x| x.value);
+        let engine = self.settings.spc.engine(&read_months);
+        Some((values, spc::read(&drawn, figure.better, target, &engine)))
+    }
+
+    /// The summary's words for a figure's series: its variation (the latest month's
+    /// reading, or too few months for limits) and its assurance against the target;
+    /// empty where the figure is not charted.
+    pub(super) fn over_time(&self, id: &str, v: &Vars) -> Result<[String; 2], ReportError> {
+        let t = &self.template.change;
+        let Some((_, r)) = self
+            .series
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| self.chart_reading(s))
+        else {
+            return Ok([String::new(), String::new()]);
+        };
+        let variation = match r.variation {
+            None => t.run_chart.fill(v)?,
+            Some(Variation::CommonCause) => t.common.fill(v)?,
+            Some(Variation::Improvement) => t.summary_improvement.fill(v)?,
+            Some(Variation::Concern) => t.summary_concern.fill(v)?,
+            Some(Variation::Neither) => t.summary_neither.fill(v)?,
+        };
+        let assurance = match r.assurance {
+            None => String::new(),
+            Some(Assurance::ConsistentlyPasses) => t.passes.fill(v)?,
+            Some(Assurance::ConsistentlyFails) => t.fails.fill(v)?,
+            Some(Assurance::HitAndMiss) => t.hit_and_miss.fill(v)?,
+        };
+        Ok([variation, assurance])
+    }
+
     /// The section, or none when no figure is read month by month.
     pub(super) fn change_section(&self, v: &Vars) -> Result<Option<Section>, ReportError> {
         if self.series.is_empty() {
@@ -44,38 +108,15 @@ impl Builder<'_> {
         let label = self.template.label(id)?.fill(v)?;
         let mut vv = v.clone();
         vv.insert(Ph::Figure, label.clone());
-        let counts = figure.kind == registry::Kind::Count;
         let left_out = s.suppressed.iter().filter(|x| **x).count();
-        // a count's months add up to the period's count: one hidden is then found
-        if counts && left_out > 0 {
+        if figure.kind == registry::Kind::Count && left_out > 0 {
             return Ok(vec![Block::Paragraph(t.not_charted.fill(&vv)?)]);
         }
-        let d = self.d();
-        // a rounded copy shows its counts rounded, and reads what it shows
-        let shown = |i: usize| -> Option<f64> {
-            let x = s.points[i].as_ref()?;
-            let value = x.value?;
-            (!s.suppressed[i]).then(|| {
-                if counts {
-                    d.rounded(value.round() as u64) as f64
-                } else {
-                    value
-                }
-            })
+        let Some((values, reading)) = self.chart_reading(s) else {
+            return Ok(vec![]);
         };
-        let values: Vec<Option<f64>> = (0..s.months.len()).map(shown).collect();
         let drawn: Vec<f64> = values.iter().flatten().copied().collect();
-        let read_months: Vec<String> = (0..s.months.len())
-            .filter(|i| values[*i].is_some())
-            .map(|i| s.months[i].clone())
-            .collect();
         let target = self.settings.targets.get(id).map(|x| x.value);
-        let reading = spc::read(
-            &drawn,
-            figure.better,
-            target,
-            &self.settings.spc.engine(&read_months),
-        );
         let words = SpcWords {
             reading: t.reading.fill(v)?,
             mean: t.mean.fill(v)?,

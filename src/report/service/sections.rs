@@ -47,6 +47,9 @@ impl Builder<'_> {
             };
             let mut row = vec![t.label(id)?.fill(v)?, self.shown(m, *kind, true), change];
             row.extend(self.against_target(id, m, v, |x| plain(x, display_kind(id)))?);
+            if !self.series.is_empty() {
+                row.extend(self.over_time(id, v)?);
+            }
             if !england.is_empty() {
                 let c = self.settings.comparators.england.get(id);
                 row.push(c.map_or(String::new(), |c| plain(c.value, *kind)));
@@ -68,6 +71,11 @@ impl Builder<'_> {
             col(&t.summary.status_header.fill(v)?, 0.9, Align::Left),
         ];
         let mut note = t.summary.note.fill(v)?;
+        if !self.series.is_empty() {
+            columns.push(col(&t.summary.variation_header.fill(v)?, 1.5, Align::Left));
+            columns.push(col(&t.summary.assurance_header.fill(v)?, 1.3, Align::Left));
+            note = format!("{note} {}", t.summary.over_time_note.fill(v)?);
+        }
         if !england.is_empty() {
             columns.push(col(&t.summary.england_header.fill(v)?, 1.0, Align::Right));
             let mut vv = v.clone();
