@@ -3,8 +3,11 @@
 
 use crate::helpers::*;
 
-/// The metrics.json of equity-annual 2025/26 on the extracts in `data`.
-fn equity_metrics(data: &std::path::Path) -> serde_json::Value {
+/// equity-annual 2025/26 on the extracts in `data`: the output folder (kept while the
+/// first value lives), its report folder and its metrics.json.
+fn equity_run(
+    data: &std::path::Path,
+) -> (tempfile::TempDir, std::path::PathBuf, serde_json::Value) {
     let out = tempdir();
     let r = run_report(
         "equity-annual",
@@ -15,8 +18,14 @@ fn equity_metrics(data: &std::path::Path) -> serde_json::Value {
         &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let path = out.path().join("equity-annual/FY2025-26/metrics.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    let folder = out.path().join("equity-annual/FY2025-26");
+    let text = std::fs::read_to_string(folder.join("metrics.json")).unwrap();
+    (out, folder, serde_json::from_str(&text).unwrap())
+}
+
+/// The metrics.json of equity-annual 2025/26 on the extracts in `data`.
+fn equity_metrics(data: &std::path::Path) -> serde_json::Value {
+    equity_run(data).2
 }
 
 #[test]
@@ -191,20 +200,7 @@ fn months_of_small_counts_are_left_out_of_the_reading() {
 /// stands against its target, in the words of its reading in metrics.json.
 #[test]
 fn the_summary_gives_each_charted_figure_its_reading_in_words() {
-    let out = tempdir();
-    let r = run_report(
-        "equity-annual",
-        "FY2025-26",
-        &sample_data(),
-        out.path(),
-        &["--no-send"],
-        &[],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let folder = out.path().join("equity-annual/FY2025-26");
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(folder.join("metrics.json")).unwrap())
-            .unwrap();
+    let (_out, folder, m) = equity_run(&sample_data());
     let text = pdf_text(&folder.join("report.pdf"));
     // (the summary page itself, after the contents that name it)
     let start = text
