@@ -26,7 +26,7 @@ pub(super) async fn service_metrics(
         ("period_end", Param::Date(period.end)),
         ("previous", Param::Int(i64::from(previous))),
     ];
-    list.extend(clinical_params(clinical));
+    list.extend(super::clinical_params(clinical));
     let params = |name: &str, sql: &str| queries::fill(name, sql, &list);
     let name = "service/referral_metrics.sql";
     let mut m = run_columns_query(&s.ctx, name, &params(name, queries::SERVICE_METRICS)?).await?;
@@ -34,20 +34,6 @@ pub(super) async fn service_metrics(
     m.0.extend(access_metrics(s, name, &params(name, queries::SERVICE_ACCESS)?).await?);
     m.sort();
     Ok(m)
-}
-
-/// The clinical settings as the service queries name them: caseness, reliable change
-/// and the wait limits.
-pub(super) fn clinical_params(c: &Clinical) -> [(&'static str, Param); 6] {
-    let int = |n: u32| Param::Int(i64::from(n));
-    [
-        ("caseness_phq9", int(c.caseness_phq9)),
-        ("caseness_gad7", int(c.caseness_gad7)),
-        ("reliable_change_phq9", int(c.reliable_change_phq9)),
-        ("reliable_change_gad7", int(c.reliable_change_gad7)),
-        ("wait_6wk_days", int(c.wait_6wk_days)),
-        ("wait_18wk_days", int(c.wait_18wk_days)),
-    ]
 }
 
 /// Access rate per 1,000 and representation ratio from one row per group of referrals

@@ -49,6 +49,20 @@ pub struct Gathered {
 use crate::template::Ph;
 use crate::template::Vars;
 
+/// The clinical settings as the service queries name them: caseness, reliable change
+/// and the wait limits.
+fn clinical_params(c: &crate::config::Clinical) -> [(&'static str, crate::queries::Param); 6] {
+    let int = |n: u32| crate::queries::Param::Int(i64::from(n));
+    [
+        ("caseness_phq9", int(c.caseness_phq9)),
+        ("caseness_gad7", int(c.caseness_gad7)),
+        ("reliable_change_phq9", int(c.reliable_change_phq9)),
+        ("reliable_change_gad7", int(c.reliable_change_gad7)),
+        ("wait_6wk_days", int(c.wait_6wk_days)),
+        ("wait_18wk_days", int(c.wait_18wk_days)),
+    ]
+}
+
 /// How a figure is shown in a table column.
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {

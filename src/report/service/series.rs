@@ -60,7 +60,7 @@ pub(super) async fn monthly(
         ("series_start", Param::Date(start)),
         ("period_end", Param::Date(period.end)),
     ];
-    params.extend(super::figures::clinical_params(&settings.clinical));
+    params.extend(super::clinical_params(&settings.clinical));
     let sql = queries::fill(name, sql, &params)?;
     // the monthly rows have the columns of the period's query, so the registry reads
     // the figures from them as it reads the period's
