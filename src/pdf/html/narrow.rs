@@ -7,7 +7,8 @@
 
 use std::fmt::Write;
 
-use super::{TONES, esc, series_line, spc_key, spc_lines, spc_mark, value_ticks, whisker};
+use super::marks::{series_line, spc_key, spc_lines, spc_mark, value_ticks, whisker};
+use super::{TONES, esc};
 use crate::pdf::geometry;
 use crate::pdf::model::{BarChart, LineChart};
 use crate::spc::Variation;
