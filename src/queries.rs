@@ -125,6 +125,10 @@ pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
 /// failing a check.
 const SNIPPETS: &[(&str, &str)] = &[
     (
+        "median_wait",
+        include_str!("../queries/service/median_wait.sql"),
+    ),
+    (
         "breakdown_key",
         include_str!("../queries/service/breakdown_key.sql"),
     ),

@@ -56,24 +56,12 @@ ending AS (
 -- the median wait of those entering treatment in the month, read off the counts per
 -- wait as referral_metrics.sql does
 wait_counts AS (
-  SELECT date_trunc('month', first_treatment) AS month, wait_days AS wait, count(*) AS n
+  SELECT date_trunc('month', first_treatment) AS group_key, wait_days AS wait, count(*) AS n
   FROM f
   WHERE first_treatment BETWEEN {{series_start}} AND {{period_end}}
   GROUP BY 1, 2
 ),
-wait_ranks AS (
-  SELECT month, wait,
-    sum(n) OVER (PARTITION BY month ORDER BY wait) AS upto,
-    sum(n) OVER (PARTITION BY month) AS total
-  FROM wait_counts
-),
-waits AS (
-  SELECT month,
-    (CAST(min(CASE WHEN upto >= floor((total + 1) / 2.0) THEN wait END) AS DOUBLE)
-      + CAST(min(CASE WHEN upto >= floor(total / 2.0) + 1 THEN wait END) AS DOUBLE)) / 2 AS wait_median
-  FROM wait_ranks
-  GROUP BY month
-),
+{{median_wait}},
 months AS (
   SELECT month FROM received UNION SELECT month FROM entering UNION SELECT month FROM ending
 )
@@ -87,5 +75,5 @@ FROM months m
 LEFT JOIN received r ON r.month = m.month
 LEFT JOIN entering e ON e.month = m.month
 LEFT JOIN ending d ON d.month = m.month
-LEFT JOIN waits w ON w.month = m.month
+LEFT JOIN waits w ON w.group_key = m.month
 ORDER BY 1

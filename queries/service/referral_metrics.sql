@@ -86,24 +86,8 @@ wait_counts AS (
   FROM wait_combos
   GROUP BY wait, {{breakdown_sets}}
 ),
--- how many of the group wait as long or less, and how many there are
-wait_ranks AS (
-  SELECT group_key, wait,
-    sum(n) OVER (PARTITION BY group_key ORDER BY wait) AS upto,
-    sum(n) OVER (PARTITION BY group_key) AS total
-  FROM wait_counts
-  WHERE group_key IS NOT NULL
-),
--- the waits in the middle places (total + 1) / 2 and total / 2 + 1, rounded down, one
--- place when the total is odd (floor of a division by 2.0: the same in every engine,
--- where `/` of two integers rounds down in some and not in others)
-waits AS (
-  SELECT group_key,
-    (CAST(min(CASE WHEN upto >= floor((total + 1) / 2.0) THEN wait END) AS DOUBLE)
-      + CAST(min(CASE WHEN upto >= floor(total / 2.0) + 1 THEN wait END) AS DOUBLE)) / 2 AS wait_median
-  FROM wait_ranks
-  GROUP BY group_key
-),
+-- (queries/service/median_wait.sql)
+{{median_wait}},
 grouped AS (
   SELECT c.*, w.wait_median
   FROM counts c LEFT JOIN waits w ON w.group_key = c.group_key
