@@ -78,7 +78,9 @@ impl ReportId {
     pub fn section_keys(self) -> &'static [&'static str] {
         match self {
             ReportId::WorkforceQuarterly => &[
+                "key_messages",
                 "summary",
+                "change",
                 "representation",
                 "partners",
                 "training",
@@ -87,7 +89,9 @@ impl ReportId {
                 "quality",
             ],
             ReportId::WorkforceAnnual => &[
+                "key_messages",
                 "summary",
+                "change",
                 "trend",
                 "wres1",
                 "population",
@@ -100,6 +104,7 @@ impl ReportId {
                 "quality",
             ],
             ReportId::AccessBiannual => &[
+                "key_messages",
                 "summary",
                 "change",
                 "access",
@@ -109,6 +114,7 @@ impl ReportId {
                 "quality",
             ],
             ReportId::EquityAnnual => &[
+                "key_messages",
                 "summary",
                 "change",
                 "priority",

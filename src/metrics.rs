@@ -19,11 +19,19 @@ pub struct Metric {
     pub numerator: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denominator: Option<u64>,
-    /// Fraction for proportions (null when the denominator is 0), else the value.
+    /// Fraction for proportions (null when the denominator is 0), else the value. Kept
+    /// exact, so a figure is rounded once, as it is shown; written to four decimals.
+    #[serde(serialize_with = "four_decimals")]
     pub value: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "four_decimals"
+    )]
     pub ci_low: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "four_decimals"
+    )]
     pub ci_high: Option<f64>,
     /// For a relative likelihood: the two groups' counts it compares, first the
     /// numerator group's rate, then the reference group's.
@@ -52,9 +60,9 @@ impl Metric {
             by,
             numerator: Some(num),
             denominator: Some(den),
-            value: (den > 0).then(|| round4(num as f64 / den as f64)),
-            ci_low: ci.map(|c| round4(c.0)),
-            ci_high: ci.map(|c| round4(c.1)),
+            value: (den > 0).then(|| num as f64 / den as f64),
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
             groups: Vec::new(),
             left_out: None,
         }
@@ -75,9 +83,9 @@ impl Metric {
             by,
             numerator: None,
             denominator: None,
-            value: r.map(|x| round4(x.0)),
-            ci_low: ci.map(|c| round4(c.0)),
-            ci_high: ci.map(|c| round4(c.1)),
+            value: r.map(|x| x.0),
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
             groups: vec![a, b],
             left_out: None,
         }
@@ -92,9 +100,9 @@ impl Metric {
             by,
             numerator: Some(num),
             denominator: Some(den),
-            value: (den > 0).then(|| round4(num as f64 / den as f64 * 1000.0)),
-            ci_low: ci.map(|c| round4(c.0)),
-            ci_high: ci.map(|c| round4(c.1)),
+            value: (den > 0).then(|| num as f64 / den as f64 * 1000.0),
+            ci_low: ci.map(|c| c.0),
+            ci_high: ci.map(|c| c.1),
             groups: Vec::new(),
             left_out: None,
         }
@@ -120,6 +128,29 @@ impl Metric {
 /// floating sums taken in a different order, so reruns give the same file.
 pub fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
+}
+
+/// A figure as metrics.json and the CSV tables write it: four decimals. The figure
+/// itself stays exact, so the PDF rounds it once (0.434494 is 43.4 %, where rounding
+/// first to 0.4345 would show 43.5 %).
+pub fn four_decimals<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) => s.serialize_some(&round4(*x)),
+        None => s.serialize_none(),
+    }
+}
+
+/// [`four_decimals`] of a value that is always there.
+pub fn four_decimals_of<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round4(*v))
+}
+
+/// An interval as metrics.json gives it (four decimals), for a reading of whether it
+/// lies beyond a value: judged on the file's figures, an analyst reading it judges
+/// alike, and an interval that touches the value in exact arithmetic (a share of
+/// all of a group, 1) is not called beyond it for the last bit of a float.
+pub fn interval4(m: &Metric) -> Option<(f64, f64)> {
+    Some((round4(m.ci_low?), round4(m.ci_high?)))
 }
 
 /// A set of figures with look-ups by id and breakdown.
@@ -351,7 +382,17 @@ mod tests {
         let m = Metric::proportion("x", BTreeMap::new(), 0, 0);
         assert_eq!(m.value, None);
         assert_eq!(m.ci_low, None);
+        // exact inside, four decimals in metrics.json
         let m = Metric::proportion("x", BTreeMap::new(), 41, 93);
-        assert_eq!(m.value, Some(0.4409));
+        assert_eq!(m.value, Some(41.0 / 93.0));
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["value"], 0.4409);
+        // Wilson at z = 1.96 by hand: (0.461514 ∓ 0.102916) / 1.041308 = 0.3443, 0.5421
+        // (docs/reports.md's example prints 0.3437 and 0.5428, which is not the Wilson
+        // interval it names)
+        assert_eq!(
+            (json["ci_low"].clone(), json["ci_high"].clone()),
+            (0.3443.into(), 0.5421.into())
+        );
     }
 }

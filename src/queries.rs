@@ -97,6 +97,15 @@ pub const WORKFORCE_BAND_SHARE: &str = include_str!("../queries/workforce/band_s
 pub const WORKFORCE_LIKELIHOODS: &str =
     include_str!("../queries/workforce/relative_likelihoods.sql");
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");
+/// The staff-in-post counts and turnover quarter by quarter, for the SPC charts.
+pub const WORKFORCE_QUARTERLY: (&str, &str) = (
+    "workforce/quarterly.sql",
+    include_str!("../queries/workforce/quarterly.sql"),
+);
+pub const WORKFORCE_TURNOVER_QUARTERLY: (&str, &str) = (
+    "workforce/turnover_quarterly.sql",
+    include_str!("../queries/workforce/turnover_quarterly.sql"),
+);
 pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
 
 /// The per-referral table every service-user figure reads, built once per run after the

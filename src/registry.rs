@@ -389,6 +389,17 @@ pub fn monthly(id: &str) -> bool {
     })
 }
 
+/// The query whose columns the staff-in-post figures are read from.
+pub const SNAPSHOT_QUERY: &str = SNAPSHOT;
+
+/// Whether a figure has a point at each quarter-end snapshot for the SPC charts: the
+/// staff-in-post figures (`wf.*` of queries/workforce/snapshot.sql, whose counts
+/// queries/workforce/quarterly.sql gives a quarter at a time) and turnover.
+pub fn quarterly(id: &str) -> bool {
+    id == "wf.turnover_pct"
+        || (id.starts_with("wf.") && figure(id).is_some_and(|f| f.source.query() == SNAPSHOT))
+}
+
 /// The figure with this id.
 pub fn figure(id: &str) -> Option<&'static Figure> {
     FIGURES.iter().find(|f| f.id == id)

@@ -94,7 +94,7 @@ pub fn json_for<'a>(
                 "amber_margin": t.amber_margin,
                 "better": better_word(f.better),
                 "source": t.source,
-                "value": v,
+                "value": v.map(crate::metrics::round4),
                 "rag": v.and_then(|v| judge(f, v, t)).map(Rag::as_str),
             }));
         }

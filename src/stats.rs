@@ -14,9 +14,18 @@ pub fn wilson(num: u64, den: u64) -> Option<(f64, f64)> {
     let centre = p + z2 / (2.0 * n);
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     let denom = 1.0 + z2 / n;
+    // (none or all of the group: the bound is 0 or 1 exactly, not a float's hair off it)
     Some((
-        ((centre - half) / denom).max(0.0),
-        ((centre + half) / denom).min(1.0),
+        if num == 0 {
+            0.0
+        } else {
+            ((centre - half) / denom).max(0.0)
+        },
+        if num == den {
+            1.0
+        } else {
+            ((centre + half) / denom).min(1.0)
+        },
     ))
 }
 

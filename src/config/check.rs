@@ -203,6 +203,21 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
         );
     }
     check_spc(&s.spc)?;
+    if s.key_messages.max == 0 {
+        return Err((
+            "key_messages.max".into(),
+            "0 would leave out every message; give at least 1".into(),
+        ));
+    }
+    if !(s.key_messages.quality_share > 0.0 && s.key_messages.quality_share <= 1.0) {
+        return Err((
+            "key_messages.quality_share".into(),
+            format!(
+                "{} is not a fraction above 0 and at most 1",
+                s.key_messages.quality_share
+            ),
+        ));
+    }
     for (i, g) in s.priority_groups.ethnic_codes.iter().enumerate() {
         if !crate::contract::ETHNIC_CODES
             .iter()
@@ -254,29 +269,45 @@ fn check_spc(p: &crate::config::SpcSettings) -> Result<(), (String, String)> {
             );
         }
     }
-    for (i, id) in p.service_figures.iter().enumerate() {
-        let key = format!("spc.service_figures[{i}]");
-        let Some(f) = crate::registry::figure(id) else {
-            return err(&key, format!("{id:?} is not a figure of docs/reports.md"));
-        };
-        if f.kind == crate::registry::Kind::RelativeLikelihood {
-            return err(
-                &key,
-                format!(
-                    "{id} is worked out over a rolling 12-month window, so its points \
-                     overlap and are not independent: it is never put on an SPC chart"
-                ),
-            );
-        }
-        if !crate::registry::monthly(id) {
-            return err(
-                &key,
-                format!(
-                    "{id} has no point a month (the monthly counts are those of \
-                     queries/service/monthly.sql: the referral figures other than uptake \
-                     by the period's end and the appointment counts)"
-                ),
-            );
+    let lists = [
+        ("service_figures", &p.service_figures, true),
+        ("workforce_figures", &p.workforce_figures, false),
+    ];
+    for (list, ids, monthly) in lists {
+        for (i, id) in ids.iter().enumerate() {
+            let key = format!("spc.{list}[{i}]");
+            let Some(f) = crate::registry::figure(id) else {
+                return err(&key, format!("{id:?} is not a figure of docs/reports.md"));
+            };
+            if f.kind == crate::registry::Kind::RelativeLikelihood {
+                return err(
+                    &key,
+                    format!(
+                        "{id} is worked out over a rolling 12-month window, so its points \
+                         overlap and are not independent: it is never put on an SPC chart"
+                    ),
+                );
+            }
+            if monthly && !crate::registry::monthly(id) {
+                return err(
+                    &key,
+                    format!(
+                        "{id} has no point a month (the monthly counts are those of \
+                         queries/service/monthly.sql: the referral figures other than \
+                         uptake by the period's end and the appointment counts)"
+                    ),
+                );
+            }
+            if !monthly && !crate::registry::quarterly(id) {
+                return err(
+                    &key,
+                    format!(
+                        "{id} has no point at each quarter-end snapshot (those are the \
+                         staff-in-post figures wf.* of queries/workforce/quarterly.sql \
+                         and turnover)"
+                    ),
+                );
+            }
         }
     }
     Ok(())

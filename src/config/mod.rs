@@ -56,6 +56,7 @@ pub struct Settings {
     pub quality: QualitySettings,
     pub clinical: Clinical,
     pub spc: SpcSettings,
+    pub key_messages: KeyMessageSettings,
     pub benchmark: Benchmark,
     pub priority_groups: PriorityGroups,
     pub eastern_european: EasternEuropean,
@@ -270,6 +271,8 @@ pub struct SpcSettings {
     pub months: u32,
     /// The service figures read month by month (registry ids).
     pub service_figures: Vec<String>,
+    /// The workforce figures read at each quarter-end snapshot (registry ids).
+    pub workforce_figures: Vec<String>,
     pub shift_run: usize,
     pub trend_run: usize,
     pub screen_moving_ranges: bool,
@@ -299,6 +302,18 @@ impl SpcSettings {
                 .collect(),
         }
     }
+}
+
+/// How many key messages open a report, and when data-quality problems are large
+/// enough to be one (`[key_messages]`, README "Key messages").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyMessageSettings {
+    /// At most this many messages; the rest are counted ("and 3 more").
+    pub max: usize,
+    /// A dataset whose problem rows are at least this share of its rows read is a
+    /// message (a fraction).
+    pub quality_share: f64,
 }
 
 /// Row-level checks that are settings.

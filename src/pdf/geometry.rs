@@ -110,10 +110,12 @@ pub struct BarMarks {
 }
 
 /// A value as a chart labels a point: percentages and rates to one decimal, as the
-/// tables give them.
+/// tables give them, and a whole number (a count) whole, thousands marked.
 pub fn value_label(v: f64, percent: bool) -> String {
     if percent {
         format!("{:.1}%", v * 100.0)
+    } else if v.fract() == 0.0 && v >= 0.0 {
+        crate::disclosure::thousands(v as u64)
     } else {
         format!("{v:.1}")
     }
@@ -155,8 +157,8 @@ fn line_axis(c: &LineChart) -> Axis {
             let v = low + step * f64::from(i);
             Tick {
                 at: (v - low) / (high - low),
-                // a count's axis in whole numbers with thousands marked: "2,200"
-                label: if !c.percent && step >= 10.0 && v >= 0.0 {
+                // an axis of whole steps in whole numbers, thousands marked: "2,200"
+                label: if !c.percent && step >= 1.0 && v >= 0.0 {
                     crate::disclosure::thousands(v.round() as u64)
                 } else {
                     tick_label(v, c.percent)

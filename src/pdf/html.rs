@@ -122,6 +122,13 @@ impl Html {
             }
             match b {
                 Block::Paragraph(p) => self.para(p),
+                Block::List(items) => {
+                    let _ = writeln!(self.out, "<ul>");
+                    for item in items {
+                        let _ = writeln!(self.out, "<li>{}</li>", esc(item));
+                    }
+                    let _ = writeln!(self.out, "</ul>");
+                }
                 Block::Subheading(s) => {
                     let _ = writeln!(self.out, "<h3>{}</h3>", esc(s));
                     self.caption = s.clone();

@@ -34,6 +34,8 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub enum Block {
     Paragraph(String),
+    /// A list of sentences, each its own item (the key messages).
+    List(Vec<String>),
     /// A smaller heading inside a section.
     Subheading(String),
     Table(Table),

@@ -93,6 +93,19 @@ impl<'a> Layout<'a> {
         for b in blocks {
             match b {
                 Block::Paragraph(p) => self.tagged("P", |l| l.paragraph(p, BODY, false, 0.0)),
+                Block::List(items) => self.tagged("L", |l| {
+                    for item in items {
+                        l.tagged("LI", |l| {
+                            // the bullet with the item's first line, the rest indented
+                            l.need(BODY * 1.35);
+                            let y = l.y;
+                            l.tagged("Lbl", |l| {
+                                l.text(MARGIN_X + 4.0, y, "\u{2022}", BODY, false, grey(0.0))
+                            });
+                            l.tagged("LBody", |l| l.paragraph(item, BODY, false, 16.0));
+                        });
+                    }
+                }),
                 Block::Subheading(h) => {
                     // kept with what follows: a table's header and first rows at least
                     self.need(100.0);

@@ -156,8 +156,14 @@ pub fn table_with_total(columns: Vec<TableColumn>, rows: Vec<Vec<String>>) -> Ta
 }
 
 /// The methodology page: its paragraphs under its heading, on a new page.
-pub fn methodology_section<W: Wording>(t: &Template<W>, v: &Vars) -> Result<Section, ReportError> {
-    let paragraphs = fill_all(&t.methodology().paragraphs, v)?;
+pub fn methodology_section<W: Wording>(
+    t: &Template<W>,
+    settings: &Settings,
+    v: &Vars,
+) -> Result<Section, ReportError> {
+    let mut paragraphs = fill_all(&t.methodology().paragraphs, v)?;
+    // (how the key messages that open the report are chosen)
+    paragraphs.push(crate::report::messages::method_paragraph(t, settings, v)?);
     section(
         t,
         "methodology",

@@ -5,8 +5,10 @@
 //! figure needs, what a computed report holds, and how numbers are written. Loading,
 //! writing and delivering a run are `run/`'s.
 
+pub mod change;
 pub mod compose;
 pub mod indicators;
+pub mod messages;
 pub mod quality_page;
 pub mod service;
 #[cfg(test)]

@@ -23,6 +23,10 @@ pub trait Wording: DeserializeOwned {
     fn labels(&self) -> &std::collections::BTreeMap<String, Text>;
     /// A figure's column heading in a table, by metric id.
     fn headings(&self) -> &std::collections::BTreeMap<String, Text>;
+    /// The wording of change over time: the SPC charts and the summary's words.
+    fn change(&self) -> &wording::Change;
+    /// The wording of the key messages.
+    fn key_messages(&self) -> &wording::KeyMessages;
     /// A target's words by its direction: (higher is better, lower is better).
     fn target_words(&self) -> (&Text, &Text);
     /// The figure lists of the family's sections: (key, figures, compared figure).
@@ -57,6 +61,12 @@ macro_rules! every_report_has {
         }
         fn headings(&self) -> &std::collections::BTreeMap<String, Text> {
             &self.headings
+        }
+        fn change(&self) -> &wording::Change {
+            &self.change
+        }
+        fn key_messages(&self) -> &wording::KeyMessages {
+            &self.key_messages
         }
         fn target_words(&self) -> (&Text, &Text) {
             (&self.summary.target_higher, &self.summary.target_lower)
@@ -109,6 +119,7 @@ impl Wording for ServiceWording {
                 "quality.ethnicity_intro",
                 self.quality.ethnicity_intro.is_some(),
             ),
+            ("key_messages.below", self.key_messages.below.is_some()),
         ] {
             if !present {
                 return Err(key.into());
@@ -154,6 +165,15 @@ impl Wording for WorkforceWording {
         out
     }
     fn required(&self, report: ReportId, known: &Known) -> Result<(), String> {
+        let k = &self.key_messages;
+        for (key, present) in [
+            ("key_messages.adverse", k.adverse.is_some()),
+            ("key_messages.adverse_chance", k.adverse_chance.is_some()),
+        ] {
+            if !present {
+                return Err(key.into());
+            }
+        }
         // the summary's rows, the trend's charts and a partner page's rows are named
         // by their labels; the partner table's columns by their headings
         let charted = (known.shows)(report, "trend");

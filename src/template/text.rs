@@ -54,7 +54,7 @@ placeholders! {
     BmePct = "bme_pct" for Workforce;
     CaseWindow = "case_window" for Workforce;
     CulturalTarget = "cultural_target" for Workforce;
-    Dataset = "dataset" for Workforce;
+    Dataset = "dataset" for Service | Workforce;
     Direction = "direction" for Service;
     England = "england" for Service;
     EnglandPeriod = "england_period" for Service;
@@ -67,6 +67,12 @@ placeholders! {
     FteRows = "fte_rows" for Workforce;
     Gap = "gap" for Service;
     Group = "group" for Service;
+    Count = "count" for Service | Workforce;
+    Problems = "problems" for Service | Workforce;
+    Rows = "rows" for Service | Workforce;
+    See = "see" for Service | Workforce;
+    Share = "share" for Service | Workforce;
+    Status = "status" for Service | Workforce;
     Headcount = "headcount" for Workforce;
     InterpretersTarget = "interpreters_target" for Workforce;
     Label = "label" for Service;
@@ -89,12 +95,12 @@ placeholders! {
     PreviousLabel = "previous_label" for Service | Workforce;
     QuartersWithData = "quarters_with_data" for Workforce;
     Ratio = "ratio" for Service | Workforce;
-    Rules = "rules" for Service;
+    Rules = "rules" for Service | Workforce;
     RatioReading = "ratio_reading" for Service;
     RatioSentence = "ratio_sentence" for Service;
-    Latest = "latest" for Service;
-    Lower = "lower" for Service;
-    Mean = "mean" for Service;
+    Latest = "latest" for Service | Workforce;
+    Lower = "lower" for Service | Workforce;
+    Mean = "mean" for Service | Workforce;
     Reading = "reading" for Service | Workforce;
     Recovery = "recovery" for Service;
     RecoverySentence = "recovery_sentence" for Service;
@@ -107,8 +113,8 @@ placeholders! {
     SnapshotDate = "snapshot_date" for Workforce;
     Target = "target" for Service | Workforce;
     UnknownPct = "unknown_pct" for Workforce;
-    Upper = "upper" for Service;
-    Value = "value" for Service;
+    Upper = "upper" for Service | Workforce;
+    Value = "value" for Service | Workforce;
 }
 
 /// The values a report fills its sentences with.

@@ -202,6 +202,7 @@ pub struct ServiceWording {
     pub codes: Codes,
     pub summary: ServiceSummary,
     pub change: Change,
+    pub key_messages: KeyMessages,
     pub methodology: Methodology,
     pub access: Access,
     pub sources: Plain,
@@ -233,6 +234,12 @@ pub struct WorkforceSummary {
     pub no_previous: Text,
     pub fte_left_out: Text,
     pub rag_note: Text,
+    /// The columns of a figure's change over time, as the service summary's, each with
+    /// its note (the second column is left out where no series can be judged yet).
+    pub variation_header: Text,
+    pub assurance_header: Text,
+    pub over_time_note: Text,
+    pub assurance_note: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,11 +283,16 @@ pub struct Indicators {
     pub chance: Text,
 }
 
-/// The SPC charts of a service report (docs/reports.md, "Change over time"): one per
-/// series of `spc.service_figures`, with its key and its description in words.
+/// The SPC charts of a report (docs/reports.md, "Change over time"): one per series of
+/// `spc.service_figures` or `spc.workforce_figures`, with its key and its description
+/// in words.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
+    /// A figure's name on its chart where the report's label does not fit one point
+    /// (turnover "in the year" charted a quarter at a time), by metric id.
+    #[serde(default)]
+    pub labels: BTreeMap<String, Text>,
     pub heading: Text,
     pub intro: Text,
     pub chart_title: Text,
@@ -314,6 +326,37 @@ pub struct Change {
     pub passes: Text,
     pub fails: Text,
     pub hit_and_miss: Text,
+}
+
+/// The key messages that open a report, each chosen by a rule from its figures (README,
+/// "Key messages"), in the rules' order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyMessages {
+    pub heading: Text,
+    pub intro: Text,
+    /// When no rule finds anything.
+    pub none: Text,
+    /// After the cap: how many more the rules found.
+    pub more: Text,
+    /// A headline figure short of its target.
+    pub missed: Text,
+    /// The latest point of a figure's SPC chart is a special cause.
+    pub concern: Text,
+    pub improvement: Text,
+    /// Workforce: a WRES or WDES relative likelihood outside the band of no adverse
+    /// impact, its interval clear of 1 or not.
+    pub adverse: Option<Text>,
+    pub adverse_chance: Option<Text>,
+    /// Service: a group significantly worse than the service on a standard it meets.
+    pub below: Option<Text>,
+    /// A dataset with problems in enough of its rows to change a reading.
+    pub quality: Text,
+    /// The rules and their order, for the methodology page.
+    pub method: Text,
+    pub decide_heading: Text,
+    /// A site's own paragraph for the board, printed under `decide_heading`.
+    pub decide: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,6 +444,8 @@ pub struct WorkforceWording {
     pub headings: BTreeMap<String, Text>,
     pub codes: Codes,
     pub summary: WorkforceSummary,
+    pub change: Change,
+    pub key_messages: KeyMessages,
     pub representation: Representation,
     pub partners: Partners,
     pub training: Training,
@@ -463,6 +508,10 @@ impl ServiceWording {
     pub fn head(&self, key: &str) -> Option<Head<'_>> {
         Some(match key {
             "summary" => head!(self.summary),
+            "key_messages" => Head {
+                heading: &self.key_messages.heading,
+                show: None,
+            },
             "change" => Head {
                 heading: &self.change.heading,
                 show: None,
@@ -491,6 +540,14 @@ impl WorkforceWording {
     pub fn head(&self, key: &str) -> Option<Head<'_>> {
         Some(match key {
             "summary" => head!(self.summary),
+            "key_messages" => Head {
+                heading: &self.key_messages.heading,
+                show: None,
+            },
+            "change" => Head {
+                heading: &self.change.heading,
+                show: None,
+            },
             "representation" => head!(self.representation),
             "partners" => head!(self.partners),
             "training" => head!(self.training),

@@ -593,7 +593,7 @@ fn elements(doc: &lopdf::Document) -> Vec<Elem> {
 /// The machine-checkable part of PDF/UA-1, on all four sample reports (a rounded copy
 /// is drawn by the same code, and checked where the sample's settings make one): the
 /// `pdfua` checker (PyPI, pinned in `.ci/run`) finds nothing; the file is
-/// PDF 1.7 with no PDF/X claim, its fonts subset (the quarterly report under 150 KB),
+/// PDF 1.7 with no PDF/X claim, its fonts subset (the quarterly report under 200 KB, where whole fonts made it over 500 KB),
 /// opens on its bookmarks and carries XMP metadata that claims PDF/UA-1 with its title; and a walk of the structure tree finds every table
 /// cell in a row, every row in a table, no empty header cell (a table's header repeated
 /// on a new page is an artifact, not a second row of blank headers), and every marked
@@ -639,7 +639,7 @@ fn every_sample_pdf_meets_the_machine_checkable_rules_of_pdf_ua() {
             }
             if folder.ends_with("workforce-quarterly/2026-Q3") {
                 let size = std::fs::metadata(&pdf).unwrap().len();
-                assert!(size < 150_000, "{}: {size} bytes", pdf.display());
+                assert!(size < 200_000, "{}: {size} bytes", pdf.display());
             }
             let doc = lopdf::Document::load(&pdf).unwrap();
             let catalog = doc.catalog().unwrap();

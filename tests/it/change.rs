@@ -97,7 +97,8 @@ fn the_months_of_the_year_add_up_to_the_year_and_each_series_reads_from_its_own_
             assert_eq!(s["left_out"], left_out, "{id}");
             let mean = read.iter().sum::<f64>() / read.len() as f64;
             let last = points.last().unwrap();
-            assert!((last["mean"].as_f64().unwrap() - mean).abs() < 1e-9, "{id}");
+            // (the reading takes the exact values, which the file gives to 4 decimals)
+            assert!((last["mean"].as_f64().unwrap() - mean).abs() < 5e-5, "{id}");
             // and a point flagged beyond a limit lies beyond it
             for p in points.iter().filter(|p| {
                 p["special_cause"]
@@ -203,13 +204,7 @@ fn the_summary_gives_each_charted_figure_its_reading_in_words() {
     let (_out, folder, m) = equity_run(&sample_data());
     let text = pdf_text(&folder.join("report.pdf"));
     // (the summary page itself, after the contents that name it)
-    let start = text
-        .match_indices("Summary of headline figures")
-        .nth(1)
-        .unwrap()
-        .0;
-    let end = start + text[start..].find("Change over time").unwrap();
-    let summary = &text[start..end];
+    let summary = section_text(&text, "Summary of headline figures", "Change over time");
     let words = |key: &str, v: &serde_json::Value| -> &'static str {
         match (key, v.as_str().unwrap_or("")) {
             ("variation", "common_cause") => "Common cause",

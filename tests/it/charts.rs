@@ -105,7 +105,10 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 keys: wide.matches("class=\"key\"").count(),
                 spc: wide.contains("class=\"mean\""),
                 data_rows: data.matches("<tr").count() - 1,
-                data_series: (data.matches("<th scope=\"col\"").count() - 1) / 2,
+                // (a column per series, and its interval where it has them)
+                data_series: data.matches("<th scope=\"col\"").count()
+                    - 1
+                    - data.matches(">95 % interval<").count(),
             }
         })
         .collect()

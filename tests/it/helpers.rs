@@ -368,6 +368,19 @@ pub(crate) fn pdf_text(pdf: &Path) -> String {
 }
 
 /// The JSON file at `path`.
+/// A section of a PDF's text: from its heading, a line of its own (not the contents'
+/// line, nor a sentence that names it), to the next heading `next` on a line of its own.
+pub(crate) fn section_text<'a>(text: &'a str, heading: &str, next: &str) -> &'a str {
+    let own = |h: &str| format!("\n{h}\n");
+    let start = text
+        .find(&own(heading))
+        .unwrap_or_else(|| panic!("no heading {heading:?}"));
+    let end = text[start + 1..]
+        .find(&own(next))
+        .map_or(text.len(), |e| start + 1 + e);
+    &text[start..end]
+}
+
 pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }

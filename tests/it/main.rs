@@ -8,6 +8,7 @@ mod awkward;
 #[cfg(feature = "ballista")]
 mod ballista;
 mod change;
+mod change_workforce;
 mod charts;
 mod crash;
 mod document;
@@ -15,6 +16,7 @@ mod errors;
 mod figures;
 mod helpers;
 mod ledger;
+mod messages;
 mod partial;
 mod pipeline;
 mod remote;

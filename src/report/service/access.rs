@@ -66,8 +66,8 @@ fn compose(
 ) -> Result<Document, ReportError> {
     let v = b.vars();
     let t = &b.template;
-    let mut sections = vec![b.summary_section(&v)?];
-    sections.extend(b.change_section(&v)?);
+    let mut sections = vec![b.key_messages(&v)?, b.summary_section(&v)?];
+    sections.extend(b.change_section(b.series, &v, &super::plain_of)?);
     sections.push(b.access_section(&v)?);
     sections.push(section(
         t,

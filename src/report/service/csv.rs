@@ -26,7 +26,8 @@ impl Builder<'_> {
             ],
         );
         let opt = |x: Option<u64>| x.map_or(String::new(), |v| v.to_string());
-        let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        let val =
+            |x: Option<f64>| x.map_or(String::new(), |v| crate::metrics::round4(v).to_string());
         for m in &self.metrics.0 {
             let (num, den) = match m.groups.as_slice() {
                 [a, _] => (Some(a.numerator), Some(a.denominator)),

@@ -77,8 +77,8 @@ fn compose(
     as_of: NaiveDate,
 ) -> Result<crate::pdf::model::Document, ReportError> {
     let v = b.vars();
-    let mut sections = vec![b.summary_section(&v)?];
-    sections.extend(b.change_section(&v)?);
+    let mut sections = vec![b.key_messages(&v)?, b.summary_section(&v)?];
+    sections.extend(b.change_section(b.series, &v, &super::plain_of)?);
     sections.push(b.priority_section(&v)?);
     sections.push(b.access_section(&v)?);
     let t = &b.template;
@@ -497,7 +497,7 @@ fn priority_standards_json(
             out.push(serde_json::json!({
                 "metric": id,
                 "priority_group": g,
-                "value": value,
+                "value": value.map(crate::metrics::round4),
                 "meets": value.map(|x| meets(&settings.targets, id, x)),
             }));
         }

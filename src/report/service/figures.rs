@@ -249,7 +249,7 @@ pub(super) fn extra(
             extra.insert("previous_period".into(), serde_json::Value::Null);
         }
     }
-    extra.insert("series".into(), super::series::to_json(&g.series));
+    extra.insert("series".into(), crate::report::change::to_json(&g.series));
     extra.insert(
         "ethnicity_unknown_by_partner".into(),
         serde_json::json!(

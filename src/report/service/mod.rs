@@ -4,10 +4,10 @@
 //! module holds the builder they all work on.
 
 pub mod access;
-mod change;
 mod csv;
 pub mod equity;
 mod figures;
+mod messages;
 mod sections;
 pub mod series;
 mod tables;
@@ -38,7 +38,7 @@ pub const DATASETS: &[&str] = &["referrals", "appointments", "measures", "popula
 pub struct Gathered {
     pub metrics: Metrics,
     /// Each `spc.service_figures` figure month by month, read for change over time.
-    pub series: Vec<series::MonthSeries>,
+    pub series: Vec<crate::report::change::Series>,
     pub previous: Option<(Period, Metrics)>,
     /// The first and last referral dates in the period.
     pub span: (NaiveDate, NaiveDate),
@@ -91,6 +91,11 @@ fn display_kind(id: &str) -> Kind {
         Some(registry::Kind::Value) => Kind::Days,
         Some(registry::Kind::Count) | None => Kind::Count,
     }
+}
+
+/// A service figure's bare value as its kind is shown (a chart's mean and limits).
+fn plain_of(id: &str, x: f64) -> String {
+    sections::plain(x, display_kind(id))
 }
 
 /// The breakdowns in report order (their headings are `breakdowns.<name>` in the
@@ -146,7 +151,7 @@ struct Builder<'a> {
     span: (NaiveDate, NaiveDate),
     not_supplied: Vec<String>,
     /// The monthly series read for change over time.
-    series: &'a [series::MonthSeries],
+    series: &'a [crate::report::change::Series],
 }
 
 impl<'a> std::ops::Deref for Builder<'a> {
@@ -221,8 +226,9 @@ impl<'a> Builder<'a> {
     /// Whether a group's interval lies wholly above or below the service's value.
     fn compared(&self, m: &Metric, overall: Option<f64>) -> Option<Ordering> {
         let shown = self.d().as_shown(m);
-        let (lo, hi) = (shown.ci_low?, shown.ci_high?);
-        let o = overall?;
+        // (judged on four decimals, as metrics.json gives the figures)
+        let (lo, hi) = crate::metrics::interval4(&shown)?;
+        let o = crate::metrics::round4(overall?);
         if self.hidden(m) {
             None
         } else if hi < o {

@@ -48,7 +48,7 @@ impl Builder<'_> {
             let mut row = vec![t.label(id)?.fill(v)?, self.shown(m, *kind, true), change];
             row.extend(self.against_target(id, m, v, |x| plain(x, display_kind(id)))?);
             if !self.series.is_empty() {
-                row.extend(self.over_time(id, v)?);
+                row.extend(self.over_time(self.series, id, v)?);
             }
             if !england.is_empty() {
                 let c = self.settings.comparators.england.get(id);
@@ -177,7 +177,7 @@ impl Builder<'_> {
     /// figure with its publication.
     pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
-        let mut s = compose::methodology_section(t, v)?;
+        let mut s = compose::methodology_section(t, self.settings, v)?;
         let mut targets = Vec::new();
         let mut england = Vec::new();
         for id in registry::ids().filter(|id| id.starts_with("tt.")) {

@@ -57,11 +57,16 @@ struct MixRow {
     group: String,
     codes: Vec<String>,
     residents: u64,
+    #[serde(serialize_with = "crate::metrics::four_decimals_of")]
     population_share: f64,
     staff: u64,
     staff_known_ethnicity: u64,
+    // (exact, written to four decimals as every figure is)
+    #[serde(serialize_with = "crate::metrics::four_decimals")]
     staff_share: Option<f64>,
+    #[serde(serialize_with = "crate::metrics::four_decimals")]
     ci_low: Option<f64>,
+    #[serde(serialize_with = "crate::metrics::four_decimals")]
     ci_high: Option<f64>,
 }
 
@@ -181,7 +186,7 @@ async fn ethnic_mix(
                 group: g.name.clone(),
                 codes: g.codes.clone(),
                 residents: g.residents,
-                population_share: crate::metrics::round4(g.residents as f64 / residents as f64),
+                population_share: g.residents as f64 / residents as f64,
                 staff,
                 staff_known_ethnicity: known,
                 staff_share: m.value,
@@ -230,8 +235,9 @@ impl Annual<'_> {
 
     fn sections(&self, v: &Vars) -> Result<Vec<Section>, ReportError> {
         let b = &self.b;
-        let mut sections = vec![
-            b.summary_section(v)?,
+        let mut sections = vec![b.key_messages(v)?, b.summary_section(v)?];
+        sections.extend(b.change_section(b.series, v, &super::plain_of)?);
+        sections.extend([
             self.trend_section(v)?,
             self.representation_section(v)?,
             self.population_section(v)?,
@@ -239,7 +245,7 @@ impl Annual<'_> {
             self.outside_section(v)?,
             b.training_section(v)?,
             b.partners_section(v)?,
-        ];
+        ]);
         sections.extend(self.partner_pages(v)?);
         sections.push(b.methodology_section(v)?);
         sections.push(b.quality_section(v)?);
@@ -300,13 +306,14 @@ impl Annual<'_> {
                 "ci_high",
             ],
         );
-        let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        let val =
+            |x: Option<f64>| x.map_or(String::new(), |v| crate::metrics::round4(v).to_string());
         for r in self.mix {
             out.rows.push(vec![
                 r.group.clone(),
                 r.codes.join(" "),
                 r.residents.to_string(),
-                r.population_share.to_string(),
+                crate::metrics::round4(r.population_share).to_string(),
                 r.staff.to_string(),
                 r.staff_known_ethnicity.to_string(),
                 val(r.staff_share),

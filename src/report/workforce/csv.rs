@@ -8,7 +8,8 @@ use crate::standards::rag_of;
 impl Builder<'_> {
     pub(super) fn tables(&self) -> Vec<CsvTable> {
         let mut out = Vec::new();
-        let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        let val =
+            |x: Option<f64>| x.map_or(String::new(), |v| crate::metrics::round4(v).to_string());
         let mut summary = CsvTable::new(
             "summary",
             &[

@@ -97,9 +97,11 @@ pub(super) async fn gather(
         .filter(|d| !s.is_supplied(d))
         .map(|d| d.to_string())
         .collect();
+    let series = super::series::quarterly(s, settings, period, snapshot).await?;
     Ok(Gathered {
         snapshot,
         metrics,
+        series,
         previous,
         not_supplied,
     })
@@ -131,6 +133,10 @@ impl Gathered {
             );
         }
         extra.insert("not_supplied".into(), serde_json::json!(self.not_supplied));
+        extra.insert(
+            "series".into(),
+            crate::report::change::to_json(&self.series),
+        );
         extra
     }
 
@@ -162,6 +168,7 @@ impl Gathered {
             previous: self.previous.as_ref(),
             not_supplied: &self.not_supplied,
             headlines,
+            series: &self.series,
         })
     }
 }

@@ -6,8 +6,10 @@
 pub mod annual;
 mod csv;
 mod figures;
+mod messages;
 pub mod quarterly;
 mod sections;
+mod series;
 mod tables;
 
 use std::collections::BTreeMap;
@@ -127,6 +129,8 @@ pub fn shows(section: &str) -> Vec<String> {
 struct Gathered {
     snapshot: NaiveDate,
     metrics: Metrics,
+    /// Each `spc.workforce_figures` figure quarter by quarter, read for change over time.
+    series: Vec<crate::report::change::Series>,
     previous: Option<Previous>,
     not_supplied: Vec<String>,
 }
@@ -150,6 +154,8 @@ struct Builder<'a> {
     not_supplied: &'a [String],
     /// The summary's figures (the wording's `summary.figures`): (metric id, label).
     headlines: Vec<(String, String)>,
+    /// The quarterly series read for change over time.
+    series: &'a [crate::report::change::Series],
 }
 
 impl<'a> std::ops::Deref for Builder<'a> {
@@ -162,6 +168,15 @@ impl<'a> std::ops::Deref for Builder<'a> {
 impl std::ops::DerefMut for Builder<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.c
+    }
+}
+
+/// A workforce figure's bare value as its kind is shown (a chart's mean and limits).
+fn plain_of(id: &str, x: f64) -> String {
+    match crate::registry::figure(id).map(|f| f.kind) {
+        Some(crate::registry::Kind::Proportion) => pct(x),
+        Some(crate::registry::Kind::Count) => crate::disclosure::thousands(x.round() as u64),
+        _ => format!("{x:.1}"),
     }
 }
 
@@ -309,7 +324,7 @@ impl<'a> Builder<'a> {
 /// Numerator, denominator, value and interval of a figure as CSV cells.
 fn figure_cells(m: &Metric) -> [String; 5] {
     let num = |x: Option<u64>| x.map_or(String::new(), |v| v.to_string());
-    let val = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+    let val = |x: Option<f64>| x.map_or(String::new(), |v| crate::metrics::round4(v).to_string());
     [
         num(m.numerator),
         num(m.denominator),

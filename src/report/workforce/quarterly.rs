@@ -74,14 +74,15 @@ fn compose(b: &Builder, as_of: NaiveDate) -> Result<Document, ReportError> {
             ),
         ],
     )?;
-    let sections = vec![
-        b.summary_section(&v)?,
+    let mut sections = vec![b.key_messages(&v)?, b.summary_section(&v)?];
+    sections.extend(b.change_section(b.series, &v, &super::plain_of)?);
+    sections.extend([
         representation,
         b.partners_section(&v)?,
         b.training_section(&v)?,
         b.indicators_section(&v, false)?,
         b.methodology_section(&v)?,
         b.quality_section(&v)?,
-    ];
+    ]);
     b.document(&v, sections, as_of)
 }

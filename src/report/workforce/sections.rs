@@ -17,14 +17,10 @@ impl Builder<'_> {
             let id = id.as_str();
             let Some(m) = self.metrics.get(id, &[]) else {
                 if self.is_unsupplied(id) {
-                    rows.push(vec![
-                        label.to_string(),
-                        "not supplied".into(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ]);
+                    let mut row = vec![label.to_string(), "not supplied".into()];
+                    let width = if self.series.is_empty() { 6 } else { 8 };
+                    row.resize(width, String::new());
+                    rows.push(row);
                 }
                 continue;
             };
@@ -49,32 +45,49 @@ impl Builder<'_> {
             let [target, status] = self.against_target(id, Some(m), v, |x| {
                 if is_share { pct(x) } else { format!("{x:.0}") }
             })?;
-            rows.push(vec![
+            let mut row = vec![
                 label.to_string(),
                 self.shown(Some(m), true),
                 prev_change,
                 base_change,
                 target,
                 status,
-            ]);
+            ];
+            if !self.series.is_empty() {
+                row.extend(self.over_time(self.series, id, v)?);
+            }
+            rows.push(row);
+        }
+        let mut columns = vec![
+            col("Figure", 3.2, Align::Left),
+            col("Value (95 % CI)", 2.6, Align::Right),
+            col(&t.summary.change_header.fill(v)?, 1.5, Align::Right),
+            col(
+                &format!("Change since {}", self.settings.baseline.label),
+                2.0,
+                Align::Right,
+            ),
+            col(&t.summary.target_header.fill(v)?, 1.4, Align::Right),
+            col(&t.summary.status_header.fill(v)?, 0.9, Align::Left),
+        ];
+        let mut note = t.summary.rag_note.fill(v)?;
+        if !self.series.is_empty() {
+            columns.push(col(&t.summary.variation_header.fill(v)?, 1.2, Align::Left));
+            columns.push(col(&t.summary.assurance_header.fill(v)?, 1.1, Align::Left));
+            note = format!("{note} {}", t.summary.over_time_note.fill(v)?);
+            // no series long enough to judge against its target: no empty column
+            if rows.iter().all(|r| r[7].is_empty()) {
+                columns.pop();
+                rows.iter_mut().for_each(|r| {
+                    r.pop();
+                });
+            } else {
+                note = format!("{note} {}", t.summary.assurance_note.fill(v)?);
+            }
         }
         let summary = Table {
-            note: Some(t.summary.rag_note.fill(v)?),
-            ..table(
-                vec![
-                    col("Figure", 3.2, Align::Left),
-                    col("Value (95 % CI)", 2.6, Align::Right),
-                    col(&t.summary.change_header.fill(v)?, 1.5, Align::Right),
-                    col(
-                        &format!("Change since {}", self.settings.baseline.label),
-                        2.0,
-                        Align::Right,
-                    ),
-                    col(&t.summary.target_header.fill(v)?, 1.4, Align::Right),
-                    col(&t.summary.status_header.fill(v)?, 0.9, Align::Left),
-                ],
-                rows,
-            )
+            note: Some(note),
+            ..table(columns, rows)
         };
         // The whole-time equivalent says how many records it left out for an fte out
         // of range (suppressed as every data-quality count is).
@@ -210,7 +223,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn methodology_section(&self, v: &Vars) -> Result<Section, ReportError> {
-        compose::methodology_section(&self.template, v)
+        compose::methodology_section(&self.template, self.settings, v)
     }
 
     pub(super) fn quality_section(&self, v: &Vars) -> Result<Section, ReportError> {

@@ -200,8 +200,7 @@ impl Builder<'_> {
                 } else {
                     t.indicators.lower.fill(&vv)?
                 };
-                let includes_one =
-                    matches!((m.ci_low, m.ci_high), (Some(lo), Some(hi)) if lo <= 1.0 && hi >= 1.0);
+                let includes_one = matches!(crate::metrics::interval4(m), Some((lo, hi)) if lo <= 1.0 && hi >= 1.0);
                 if includes_one && !(0.8..=1.25).contains(&r) {
                     vv.insert(Ph::Reading, reading);
                     reading = t.indicators.chance.fill(&vv)?;

@@ -274,11 +274,14 @@ impl Annual<'_> {
                     }
                     _ => "-".to_string(),
                 };
-                let reading = match (hidden, ci_low, ci_high) {
-                    (false, Some(lo), _) if lo > r.population_share => {
+                // (judged on the interval to four decimals, as metrics.json gives it)
+                let four = crate::metrics::round4;
+                let population = four(r.population_share);
+                let reading = match (hidden, ci_low.map(four), ci_high.map(four)) {
+                    (false, Some(lo), _) if lo > population => {
                         t.need(&t.population, "population")?.higher.fill(v)?
                     }
-                    (false, _, Some(hi)) if hi < r.population_share => {
+                    (false, _, Some(hi)) if hi < population => {
                         t.need(&t.population, "population")?.lower.fill(v)?
                     }
                     (false, Some(_), Some(_)) => {

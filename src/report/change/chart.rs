@@ -1,43 +1,38 @@
-//! The "Change over time" section of a service report: an SPC chart per monthly series
-//! (`series.rs`), drawn from the months a reader may see, with its key and its reading
-//! in words. A count series with a hidden month is not charted: its other months and the
-//! period's total would give the hidden one away.
+//! The "Change over time" section of either family: an SPC chart per series, drawn
+//! from the periods a reader may see, with its key and its reading in words, and the
+//! summary's words for each charted figure. A count series with a hidden period is not
+//! charted: its other periods and the period's total would give the hidden one away.
 
-use chrono::NaiveDate;
-
-use super::series::MonthSeries;
-use super::{Builder, Kind, Vars, display_kind, sections::plain};
-use crate::pdf::model::{Block, LineChart, Section, Series, Spc, SpcWords};
+use super::Series;
+use crate::pdf::model::{self, Block, LineChart, Section, Spc, SpcWords};
 use crate::registry;
-use crate::report::compose::section;
+use crate::report::compose::{Composer, section};
 use crate::report::{ReportError, in_sentence};
 use crate::spc::{self, Assurance, Chart, Variation};
-use crate::template::Ph;
+use crate::template::{Ph, Vars, Wording};
 
-/// "2025-04" as a chart labels it ("Apr 2025") and as a sentence names it ("April 2025").
-fn month(m: &str, format: &str) -> String {
-    NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-        .map_or(m.to_string(), |d| d.format(format).to_string())
-}
+/// How a figure's bare value is written (a mean, a limit, a target): each family's own.
+pub type Plain<'f> = &'f dyn Fn(&str, f64) -> String;
 
-impl Builder<'_> {
+impl<W: Wording> Composer<'_, W> {
     /// The months a chart draws (a rounded copy's counts rounded; a hidden month none)
     /// and its reading of them, or none where the series is not charted: a count with a
     /// hidden month, whose other months and the period's total would give it away.
-    pub(super) fn chart_reading(
-        &self,
-        s: &MonthSeries,
-    ) -> Option<(Vec<Option<f64>>, spc::Reading)> {
+    pub fn chart_reading(&self, s: &Series) -> Option<(Vec<Option<f64>>, spc::Reading)> {
         let figure = registry::figure(&s.id)?;
         let counts = figure.kind == registry::Kind::Count;
         if counts && s.suppressed.iter().any(|x| *x) {
             return None;
         }
         let d = self.d();
-        let values: Vec<Option<f64>> = (0..s.months.len())
+        // the report's own point is hidden where its table hides it
+        let plan_hides = |i: usize| {
+            Some(i) == s.current && self.metrics.get(&s.id, &[]).is_some_and(|m| self.hidden(m))
+        };
+        let values: Vec<Option<f64>> = (0..s.periods.len())
             .map(|i| {
                 let value = s.points[i].as_ref()?.value?;
-                (!s.suppressed[i]).then(|| {
+                (!s.suppressed[i] && !plan_hides(i)).then(|| {
                     if counts {
                         d.rounded(value.round() as u64) as f64
                     } else {
@@ -47,9 +42,9 @@ impl Builder<'_> {
             })
             .collect();
         let drawn: Vec<f64> = values.iter().flatten().copied().collect();
-        let read_months: Vec<String> = (0..s.months.len())
+        let read_months: Vec<String> = (0..s.periods.len())
             .filter(|i| values[*i].is_some())
-            .map(|i| s.months[i].clone())
+            .map(|i| s.first_months[i].clone())
             .collect();
         let target = self.settings.targets.get(s.id.as_str()).map(|x| x.value);
         let engine = self.settings.spc.engine(&read_months);
@@ -59,10 +54,14 @@ impl Builder<'_> {
     /// The summary's words for a figure's series: its variation (the latest month's
     /// reading, or too few months for limits) and its assurance against the target;
     /// empty where the figure is not charted.
-    pub(super) fn over_time(&self, id: &str, v: &Vars) -> Result<[String; 2], ReportError> {
-        let t = &self.template.change;
-        let Some((_, r)) = self
-            .series
+    pub fn over_time(
+        &self,
+        series: &[Series],
+        id: &str,
+        v: &Vars,
+    ) -> Result<[String; 2], ReportError> {
+        let t = self.template.change();
+        let Some((_, r)) = series
             .iter()
             .find(|s| s.id == id)
             .and_then(|s| self.chart_reading(s))
@@ -86,26 +85,33 @@ impl Builder<'_> {
     }
 
     /// The section, or none when no figure is read month by month.
-    pub(super) fn change_section(&self, v: &Vars) -> Result<Option<Section>, ReportError> {
-        if self.series.is_empty() {
+    pub fn change_section(
+        &self,
+        series: &[Series],
+        v: &Vars,
+        plain: Plain,
+    ) -> Result<Option<Section>, ReportError> {
+        if series.is_empty() {
             return Ok(None);
         }
-        let t = &self.template.change;
+        let t = self.template.change();
         let mut blocks = vec![Block::Paragraph(t.intro.fill(v)?)];
-        for s in self.series {
-            blocks.extend(self.change_chart(s, v)?);
+        for s in series {
+            blocks.extend(self.change_chart(s, v, plain)?);
         }
         Ok(Some(section(&self.template, "change", v, true, blocks)?))
     }
 
-    fn change_chart(&self, s: &MonthSeries, v: &Vars) -> Result<Vec<Block>, ReportError> {
-        let t = &self.template.change;
+    fn change_chart(&self, s: &Series, v: &Vars, plain: Plain) -> Result<Vec<Block>, ReportError> {
+        let t = self.template.change();
         let id = s.id.as_str();
         let Some(figure) = registry::figure(id) else {
             return Ok(vec![]);
         };
-        let kind = display_kind(id);
-        let label = self.template.label(id)?.fill(v)?;
+        let label = match t.labels.get(id) {
+            Some(l) => l.fill(v)?,
+            None => self.template.label(id)?.fill(v)?,
+        };
         let mut vv = v.clone();
         vv.insert(Ph::Figure, label.clone());
         let left_out = s.suppressed.iter().filter(|x| **x).count();
@@ -130,9 +136,9 @@ impl Builder<'_> {
             concern: t.concern.fill(v)?,
             neither: t.neither.fill(v)?,
         };
-        let shown_as = |x: f64| plain(x, kind);
-        vv.insert(Ph::First, month(&s.months[0], "%B %Y"));
-        vv.insert(Ph::Last, month(s.months.last().expect("a month"), "%B %Y"));
+        let shown_as = |x: f64| plain(id, x);
+        vv.insert(Ph::First, s.names[0].clone());
+        vv.insert(Ph::Last, s.names.last().expect("a period").clone());
         let mut alt = match (reading.chart, reading.limits.last().copied().flatten()) {
             (Chart::Xmr { .. }, Some(l)) => {
                 vv.insert(Ph::Mean, shown_as(l.mean));
@@ -185,10 +191,10 @@ impl Builder<'_> {
         let chart = LineChart {
             title: t.chart_title.fill(&vv)?,
             axis_label: t.chart_axis.fill(&vv)?,
-            x_labels: s.months.iter().map(|m| month(m, "%b %Y")).collect(),
-            series: vec![Series {
+            x_labels: s.labels.clone(),
+            series: vec![model::Series {
                 label: label.clone(),
-                ci: vec![None; s.months.len()],
+                ci: vec![None; s.periods.len()],
                 missing: s
                     .suppressed
                     .iter()
@@ -197,9 +203,11 @@ impl Builder<'_> {
                 points: values.clone(),
             }],
             references,
-            percent: kind == Kind::Pct,
+            percent: figure.kind == registry::Kind::Proportion,
             alt_text: alt,
-            spc: Some(Box::new(Spc::of(&values, &reading, figure.better, words))),
+            // a run chart judges nothing: no mean, limits or marks to key
+            spc: (reading.chart != Chart::Run)
+                .then(|| Box::new(Spc::of(&values, &reading, figure.better, words))),
         };
         Ok(vec![Block::LineChart(chart)])
     }
