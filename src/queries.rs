@@ -120,6 +120,12 @@ pub const SERVICE_FACTS: (&str, &str) = (
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
 pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
 /// The counts of the service figures month by month, for the SPC charts.
+/// The counts of "Are the gaps closing?": by quarter, overall, White British against the
+/// other known codes, and each priority group.
+pub const SERVICE_QUARTERLY_GAPS: (&str, &str) = (
+    "service/quarterly_gaps.sql",
+    include_str!("../queries/service/quarterly_gaps.sql"),
+);
 pub const SERVICE_MONTHLY: (&str, &str) = (
     "service/monthly.sql",
     include_str!("../queries/service/monthly.sql"),

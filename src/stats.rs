@@ -29,6 +29,19 @@ pub fn wilson(num: u64, den: u64) -> Option<(f64, f64)> {
     ))
 }
 
+/// The difference of two proportions, `a / n_a - b / n_b`, with its 95 % Newcombe
+/// hybrid score interval (Newcombe 1998, method 10: from each side's Wilson interval).
+/// `None` when either side has no one.
+pub fn newcombe(a: u64, n_a: u64, b: u64, n_b: u64) -> Option<(f64, (f64, f64))> {
+    let (l1, u1) = wilson(a, n_a)?;
+    let (l2, u2) = wilson(b, n_b)?;
+    let (p1, p2) = (a as f64 / n_a as f64, b as f64 / n_b as f64);
+    let d = p1 - p2;
+    let lower = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let upper = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
+    Some((d, (lower, upper)))
+}
+
 /// Ratio of two proportions, (a / n_a) / (b / n_b), with its 95 % interval on the log
 /// scale (Katz). `None` when it is not computable: a group with no one in its
 /// denominator, or no events in the reference group (an infinite ratio). With no events
@@ -115,6 +128,29 @@ mod tests {
         // upper for 0 observed: 1 x (1 - 1/9 + 1.959964/3)^3 = 1.542210^3 = 3.6680
         assert!((hi - 3.6680).abs() < 1e-3, "{hi}");
         assert_eq!(byar_rate(3, 0, 1000.0), None);
+    }
+
+    /// Newcombe (1998) table II, method 10, as tests/reference/stats_cases.json
+    /// transcribes it; and by hand: 56/70 - 48/80 = 0.2.
+    #[test]
+    fn newcombe_on_the_reference_cases() {
+        let cases: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/reference/stats_cases.json")).unwrap();
+        let cases = cases["newcombe"].as_array().unwrap();
+        assert_eq!(cases.len(), 2);
+        for c in cases {
+            let n: Vec<u64> = c["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            let (d, (lo, hi)) = newcombe(n[0], n[1], n[2], n[3]).unwrap();
+            assert!((d - (n[0] as f64 / n[1] as f64 - n[2] as f64 / n[3] as f64)).abs() < 1e-12);
+            assert!((lo - c["lower"].as_f64().unwrap()).abs() < 5e-5, "{c} {lo}");
+            assert!((hi - c["upper"].as_f64().unwrap()).abs() < 5e-5, "{c} {hi}");
+        }
+        assert_eq!(newcombe(1, 0, 2, 5), None);
     }
 
     #[test]

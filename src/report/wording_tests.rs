@@ -74,8 +74,8 @@ mod tests {
             e.starts_with("template report_templates/access-biannual.toml line ")
                 && e.ends_with(
                     ": `sections` names \"sorces\", which this report does not have; its \
-                     sections are key_messages, summary, change, access, sources, interpreter, \
-                     methodology, quality"
+                     sections are key_messages, summary, change, gaps, access, sources, \
+                     interpreter, methodology, quality"
                 ),
             "{e}"
         );

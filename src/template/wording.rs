@@ -202,6 +202,7 @@ pub struct ServiceWording {
     pub codes: Codes,
     pub summary: ServiceSummary,
     pub change: Change,
+    pub gaps: GapsWording,
     pub key_messages: KeyMessages,
     pub methodology: Methodology,
     pub access: Access,
@@ -326,6 +327,25 @@ pub struct Change {
     pub passes: Text,
     pub fails: Text,
     pub hit_and_miss: Text,
+}
+
+/// "Are the gaps closing?" of a service report: the gaps quarter by quarter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapsWording {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub reading: Text,
+    pub white_british_heading: Text,
+    pub recovery_first: Text,
+    pub recovery_second: Text,
+    pub recovery_gap: Text,
+    pub reliable_recovery_gap: Text,
+    pub white_british_note: Text,
+    pub priority_recovery_heading: Text,
+    pub priority_wait_heading: Text,
+    pub priority_note: Text,
 }
 
 /// The key messages that open a report, each chosen by a rule from its figures (README,
@@ -516,6 +536,7 @@ impl ServiceWording {
                 heading: &self.change.heading,
                 show: None,
             },
+            "gaps" => head!(self.gaps),
             "access" => head!(self.access),
             "sources" => head!(self.sources),
             "interpreter" => head!(self.interpreter),

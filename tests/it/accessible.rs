@@ -235,8 +235,9 @@ fn page_fill(pdf: &Path) -> Vec<f64> {
 }
 
 /// No page between the contents and the last holds less than a quarter of a page, and
-/// equity-annual, the longest, keeps its content of before the SPC charts to 18 pages
-/// with every figure still in it.
+/// equity-annual, the longest, keeps its content without the SPC charts to 19 pages
+/// with every figure still in it (18 before the key messages and the gaps page, which
+/// flow onto the pages around them).
 #[test]
 fn no_sample_report_has_a_page_of_a_few_lines() {
     let out = tempdir();
@@ -251,7 +252,7 @@ fn no_sample_report_has_a_page_of_a_few_lines() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pages = page_fill(&before_spc.path().join("equity-annual/FY2025-26/report.pdf")).len();
-    assert!(pages <= 18, "{pages} pages");
+    assert!(pages <= 19, "{pages} pages");
     for folder in sample_reports(out.path()) {
         let pdf = folder.join("report.pdf");
         let fill = page_fill(&pdf);

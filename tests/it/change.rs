@@ -236,3 +236,155 @@ fn the_summary_gives_each_charted_figure_its_reading_in_words() {
         }
     }
 }
+
+/// Newcombe's hybrid score interval for a - b (method 10), written out here apart from
+/// the program's: each side's Wilson interval, then the square roots.
+fn newcombe(a: u64, n: u64, b: u64, m: u64) -> (f64, f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let wilson = |x: u64, n: u64| {
+        let (p, n) = (x as f64 / n as f64, n as f64);
+        let c = p + z * z / (2.0 * n);
+        let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+        let d = 1.0 + z * z / n;
+        (p, (c - h) / d, (c + h) / d)
+    };
+    let (p1, l1, u1) = wilson(a, n);
+    let (p2, l2, u2) = wilson(b, m);
+    let d = p1 - p2;
+    (
+        d,
+        d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt(),
+        d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt(),
+    )
+}
+
+/// "Are the gaps closing?" on the sample: each quarter's counts for the service are its
+/// three months' counts in the monthly series (two queries written apart), and each
+/// gap is the one worked out here from the quarter's counts on its two sides.
+#[test]
+fn the_quarterly_gaps_add_up_to_their_months_and_each_is_worked_from_its_counts() {
+    let (_out, folder, m) = equity_run(&sample_data());
+    let g = &m["quarterly_gaps"];
+    let quarters: Vec<&str> = g["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    // whole quarters from the sample's first referral (October 2024) to March 2026
+    assert_eq!(
+        quarters,
+        [
+            "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"
+        ]
+    );
+    let counts = g["counts"].as_array().unwrap();
+    let side = |q: &str, kind: &str, group: &str, key: &str| -> u64 {
+        counts
+            .iter()
+            .find(|c| c["quarter"] == q && c["kind"] == kind && c["group"] == group)
+            .map_or(0, |c| c[key].as_u64().unwrap())
+    };
+    let months = |id: &str, q: &str| -> (u64, u64) {
+        let (year, n) = q.split_once("-Q").unwrap();
+        let n: u32 = n.parse().unwrap();
+        let in_q: Vec<String> = (3 * n - 2..=3 * n)
+            .map(|mo| format!("{year}-{mo:02}"))
+            .collect();
+        let s = m["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == id)
+            .unwrap();
+        s["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| in_q.contains(&p["period"].as_str().unwrap().to_string()))
+            .fold((0, 0), |(a, b), p| {
+                (
+                    a + p["numerator"].as_u64().unwrap_or(0),
+                    b + p["denominator"].as_u64().unwrap_or(0),
+                )
+            })
+    };
+    for q in &quarters {
+        assert_eq!(
+            months("tt.recovery_pct", q),
+            (
+                side(q, "service", "", "recovered"),
+                side(q, "service", "", "at_caseness")
+            ),
+            "{q}"
+        );
+        assert_eq!(
+            months("tt.wait_6wk_pct", q),
+            (
+                side(q, "service", "", "wait_6wk"),
+                side(q, "service", "", "finished")
+            ),
+            "{q}"
+        );
+        // White British and the other known codes are each part of the service
+        assert!(
+            side(q, "white_british", "A", "at_caseness")
+                + side(q, "white_british", "B-S", "at_caseness")
+                <= side(q, "service", "", "at_caseness")
+        );
+    }
+    let gaps = g["gaps"].as_array().unwrap();
+    let gap = |q: &str, figure: &str, comparison: &str| {
+        gaps.iter()
+            .find(|x| x["quarter"] == q && x["figure"] == figure && x["comparison"] == comparison)
+            .unwrap_or_else(|| panic!("{q} {figure} {comparison}"))
+    };
+    let close = |x: &serde_json::Value, v: f64| (x.as_f64().unwrap() - v).abs() < 6e-5;
+    for q in &quarters {
+        let x = gap(q, "recovery", "White British against other known");
+        let (d, lo, hi) = newcombe(
+            side(q, "white_british", "A", "recovered"),
+            side(q, "white_british", "A", "at_caseness"),
+            side(q, "white_british", "B-S", "recovered"),
+            side(q, "white_british", "B-S", "at_caseness"),
+        );
+        assert!(
+            close(&x["gap"], d) && close(&x["ci_low"], lo) && close(&x["ci_high"], hi),
+            "{x}"
+        );
+        // a priority group against the rest: the service less the group
+        let x = gap(q, "wait_6wk", "Pakistani against the rest");
+        let (a, n) = (
+            side(q, "priority_group", "Pakistani", "wait_6wk"),
+            side(q, "priority_group", "Pakistani", "finished"),
+        );
+        let (b, k) = (
+            side(q, "service", "", "wait_6wk") - a,
+            side(q, "service", "", "finished") - n,
+        );
+        if n == 0 {
+            assert!(x["gap"].is_null());
+            continue;
+        }
+        let (d, lo, hi) = newcombe(a, n, b, k);
+        assert!(
+            close(&x["gap"], d) && close(&x["ci_low"], lo) && close(&x["ci_high"], hi),
+            "{x}"
+        );
+        // hidden in the PDF exactly when a count on either side is small
+        let small = |x: u64| x > 0 && x < 5;
+        assert_eq!(
+            x["suppressed"],
+            small(a) || n < 5 || small(b) || k < 5,
+            "{x}"
+        );
+    }
+    // the page says the gaps without a reading: too few quarters
+    let text = pdf_text(&folder.join("report.pdf"));
+    let page = section_text(&text, "Are the gaps closing?", "Priority groups");
+    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        page.contains("which needs 12 quarters; the extracts give 6"),
+        "{page}"
+    );
+}

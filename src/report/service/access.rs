@@ -47,7 +47,7 @@ pub async fn compute(
     let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
     Ok(Computed {
-        extra: extra(&g, &unknown),
+        extra: extra(&g, &unknown, settings),
         tables,
         document,
         variants,
@@ -68,6 +68,7 @@ fn compose(
     let t = &b.template;
     let mut sections = vec![b.key_messages(&v)?, b.summary_section(&v)?];
     sections.extend(b.change_section(b.series, &v, &super::plain_of)?);
+    sections.extend(b.gaps_section(&v)?);
     sections.push(b.access_section(&v)?);
     sections.push(section(
         t,

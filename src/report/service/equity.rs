@@ -54,7 +54,7 @@ pub async fn compute(
         })?;
     let record = b.plan.record().clone();
     let tables = b.tables(&sources, &unknown);
-    let mut extra = extra(&g, &unknown);
+    let mut extra = extra(&g, &unknown, settings);
     extra.insert(
         "priority_group_standards".into(),
         priority_standards_json(settings, &g.metrics, &b.values("priority_group")),
@@ -79,6 +79,7 @@ fn compose(
     let v = b.vars();
     let mut sections = vec![b.key_messages(&v)?, b.summary_section(&v)?];
     sections.extend(b.change_section(b.series, &v, &super::plain_of)?);
+    sections.extend(b.gaps_section(&v)?);
     sections.push(b.priority_section(&v)?);
     sections.push(b.access_section(&v)?);
     let t = &b.template;

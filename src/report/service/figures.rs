@@ -161,9 +161,11 @@ pub(super) async fn gather(
     };
     let first_referral = first_referral(s).await?.unwrap_or(span.0);
     let series = super::series::monthly(s, settings, period, first_referral).await?;
+    let gaps = super::gaps::quarterly(s, settings, period, first_referral).await?;
     Ok(Gathered {
         metrics,
         series,
+        gaps,
         previous,
         span,
         previous_missing,
@@ -236,6 +238,7 @@ pub(super) async fn referral_sources(
 pub(super) fn extra(
     g: &Gathered,
     unknown: &[(String, u64, u64)],
+    settings: &Settings,
 ) -> serde_json::Map<String, serde_json::Value> {
     let mut extra = serde_json::Map::new();
     match &g.previous {
@@ -250,6 +253,10 @@ pub(super) fn extra(
         }
     }
     extra.insert("series".into(), crate::report::change::to_json(&g.series));
+    extra.insert(
+        "quarterly_gaps".into(),
+        super::gaps::to_json(&g.gaps, &settings.disclosure),
+    );
     extra.insert(
         "ethnicity_unknown_by_partner".into(),
         serde_json::json!(

@@ -7,6 +7,7 @@ pub mod access;
 mod csv;
 pub mod equity;
 mod figures;
+mod gaps;
 mod messages;
 mod sections;
 pub mod series;
@@ -39,6 +40,8 @@ pub struct Gathered {
     pub metrics: Metrics,
     /// Each `spc.service_figures` figure month by month, read for change over time.
     pub series: Vec<crate::report::change::Series>,
+    /// The gaps quarter by quarter ("Are the gaps closing?").
+    pub gaps: gaps::Gaps,
     pub previous: Option<(Period, Metrics)>,
     /// The first and last referral dates in the period.
     pub span: (NaiveDate, NaiveDate),
@@ -127,6 +130,11 @@ pub fn shows(section: &str) -> Vec<String> {
             .collect(),
         "engagement" | "outcomes" | "waits" => dims().collect(),
         "priority" => names(&["priority_table", "priority_standards_table"]),
+        "gaps" => names(&[
+            "white_british_table",
+            "priority_recovery_table",
+            "priority_wait_table",
+        ]),
         "deprivation" => names(&["access_chart", "recovery_chart"]),
         "ethnic_sex" => names(&["ethnic_sex_table"]),
         "sources" => names(&["sources_table"]),
@@ -152,6 +160,7 @@ struct Builder<'a> {
     not_supplied: Vec<String>,
     /// The monthly series read for change over time.
     series: &'a [crate::report::change::Series],
+    gaps: &'a gaps::Gaps,
 }
 
 impl<'a> std::ops::Deref for Builder<'a> {
@@ -191,6 +200,7 @@ impl<'a> Builder<'a> {
             previous_missing: g.previous_missing.as_ref(),
             span: g.span,
             series: &g.series,
+            gaps: &g.gaps,
             not_supplied: DATASETS
                 .iter()
                 .filter(|d| !s.is_supplied(d))

@@ -16,7 +16,7 @@ use crate::registry::{self, Kind};
 use crate::report::change::{Periods, Series};
 
 /// The first day of the month `back` months before the month of `day`.
-fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
+pub(super) fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
     let first = day.with_day(1).expect("the first of a month");
     first - Months::new(back)
 }
