@@ -45,6 +45,11 @@ const AGE_RANGE: &[(i64, i64)] = &[
 ];
 /// GP-registered people aged 17+ in Leeds at scale 1.
 const POPULATION: f64 = 680_000.0;
+/// Referrals from this day recover more often (the action plan's first effect): the
+/// sample's monthly charts then show a special cause of improvement as well as concern.
+const IMPROVED_FROM: (i32, u32, u32) = (2025, 10, 1);
+/// How much more often, in points of recovery.
+const IMPROVEMENT: f64 = 0.08;
 /// Referrals a year per registered person, before the group multipliers.
 const ANNUAL_RATE: f64 = 0.036;
 
@@ -379,7 +384,12 @@ fn pathway<R: Rng>(
         .max(day.succ_opt().unwrap());
     let sessions = 1 + (-(5.5f64) * (1.0 - rng.random::<f64>()).ln()).round() as usize;
     let sessions = sessions.min(20);
-    let recovers = rng.random_bool(if pri { 0.44 } else { 0.52 });
+    let lift = if r.date >= ymd(IMPROVED_FROM) {
+        IMPROVEMENT
+    } else {
+        0.0
+    };
+    let recovers = rng.random_bool(if pri { 0.44 } else { 0.52 } + lift);
     let (phq_end, gad_end) = if recovers {
         (rng.random_range(2..=8), rng.random_range(1..=6))
     } else {
