@@ -135,10 +135,18 @@ pub const SERVICE_ETHNICITY_BY_PARTNER: &str =
     include_str!("../queries/service/ethnicity_by_partner.sql");
 
 /// Pieces of SQL that several queries share, put in where `{{name}}` stands, each
-/// written once: the breakdowns the service-user figures are counted by, the one rule
-/// for a repeated id, and the conditions that mark an appointment or measure row as
-/// failing a check.
+/// written once: a referral's clinical facts, the counts of staff in post, the
+/// breakdowns the service-user figures are counted by, the one rule for a repeated id,
+/// and the conditions that mark an appointment or measure row as failing a check.
 const SNIPPETS: &[(&str, &str)] = &[
+    (
+        "clinical_flags",
+        include_str!("../queries/service/clinical_flags.sql"),
+    ),
+    (
+        "staff_counts",
+        include_str!("../queries/workforce/staff_counts.sql"),
+    ),
     (
         "median_wait",
         include_str!("../queries/service/median_wait.sql"),

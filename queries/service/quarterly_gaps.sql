@@ -16,12 +16,7 @@ WITH f AS (
          ELSE 'B-S' END AS white_british,
     pg_ethnic, pg_sex, pg_eastern_european, pg_age,
     treatment_sessions >= 2 AS finished,
-    COALESCE(phq_first >= {{caseness_phq9}}, false) OR COALESCE(gad_first >= {{caseness_gad7}}, false) AS case_first,
-    COALESCE(phq_last >= {{caseness_phq9}}, false) OR COALESCE(gad_last >= {{caseness_gad7}}, false) AS case_last,
-    phq_paired AND gad_paired AS paired,
-    (phq_first - phq_last >= {{reliable_change_phq9}} OR gad_first - gad_last >= {{reliable_change_gad7}}) AS fell,
-    (phq_last - phq_first >= {{reliable_change_phq9}} OR gad_last - gad_first >= {{reliable_change_gad7}}) AS rose,
-    first_treatment - referral_date AS wait_days
+    {{clinical_flags}}
   FROM referral_facts
   WHERE end_date BETWEEN {{series_start}} AND {{period_end}}
 ),

@@ -12,12 +12,7 @@ WITH f AS (
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
     COALESCE(first_treatment BETWEEN {{period_start}} AND {{period_end}}, false) AS entered_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AND treatment_sessions >= 2 AS finished,
-    COALESCE(phq_first >= {{caseness_phq9}}, false) OR COALESCE(gad_first >= {{caseness_gad7}}, false) AS case_first,
-    COALESCE(phq_last >= {{caseness_phq9}}, false) OR COALESCE(gad_last >= {{caseness_gad7}}, false) AS case_last,
-    phq_paired AND gad_paired AS paired,
-    (phq_first - phq_last >= {{reliable_change_phq9}} OR gad_first - gad_last >= {{reliable_change_gad7}}) AS fell,
-    (phq_last - phq_first >= {{reliable_change_phq9}} OR gad_last - gad_first >= {{reliable_change_gad7}}) AS rose,
-    first_treatment - referral_date AS wait_days,
+    {{clinical_flags}},
     -- appointments in the period, each appointment_id once (counted in
     -- referral_facts.sql for the run's period and the one before it)
     CASE WHEN {{previous}} = 1 THEN previous_dna ELSE dna END AS period_dna,

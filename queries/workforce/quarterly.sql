@@ -17,20 +17,17 @@ latest AS (
 ),
 s AS (
   SELECT q.* FROM q JOIN latest l ON l.quarter = q.quarter AND l.snapshot_date = q.snapshot_date
+),
+agg AS (
+  SELECT quarter,
+    {{staff_counts}}
+  FROM s
+  GROUP BY quarter
 )
-SELECT 'quarter=' || quarter AS by_key,
-  count(*) AS headcount,
-  CAST(COALESCE(sum(CASE WHEN fte > 0 AND fte <= 1.5 THEN fte END), 0) AS DOUBLE) AS fte,
-  sum(CASE WHEN fte > 0 AND fte <= 1.5 THEN 0 ELSE 1 END) AS fte_left_out,
-  sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS bme,
-  sum(CASE WHEN wres_group = 'Unknown' THEN 1 ELSE 0 END) AS ethnicity_unknown,
-  sum(CASE WHEN band7plus THEN 1 ELSE 0 END) AS band7plus,
-  sum(CASE WHEN band7plus AND wres_group = 'BME' THEN 1 ELSE 0 END) AS bme_band7plus,
-  sum(CASE WHEN disability = 'Y' THEN 1 ELSE 0 END) AS disabled,
-  sum(CASE WHEN sex = '1' THEN 1 ELSE 0 END) AS male,
-  sum(CASE WHEN clinical THEN 1 ELSE 0 END) AS clinical,
+SELECT 'quarter=' || quarter AS by_key, headcount,
+  CAST(COALESCE(fte, 0) AS DOUBLE) AS fte, fte_left_out, bme, ethnicity_unknown,
+  band7plus, bme_band7plus, disabled, male, clinical,
   CAST(NULL AS BIGINT) AS clinical_interpreters,
   CAST(NULL AS BIGINT) AS cultural_competence,
   CAST(NULL AS BIGINT) AS bme_mentees_matched
-FROM s
-GROUP BY quarter
+FROM agg

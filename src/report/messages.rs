@@ -144,7 +144,6 @@ impl<W: Wording> Composer<'_, W> {
         plain: Plain,
     ) -> Result<Vec<Message>, ReportError> {
         let t = self.template.key_messages();
-        let c = self.template.change();
         let mut out = vec![];
         for s in series {
             let Some((values, r)) = self.chart_reading(s) else {
@@ -159,26 +158,12 @@ impl<W: Wording> Composer<'_, W> {
                 continue;
             };
             let flags = r.flags.last().copied().unwrap_or_default();
-            let mut rules = vec![];
-            for (d, rule) in [
-                (flags.beyond_limit, &c.rule_beyond),
-                (flags.two_of_three, &c.rule_two),
-                (flags.shift, &c.rule_shift),
-                (flags.trend, &c.rule_trend),
-            ] {
-                if d != 0 {
-                    rules.push(rule.fill(v)?);
-                }
-            }
-            let label = match c.labels.get(&s.id) {
-                Some(l) => l.fill(v)?,
-                None => self.template.label(&s.id)?.fill(v)?,
-            };
+            let label = self.chart_label(&s.id, v)?;
             let mut vv = v.clone();
             vv.insert(Ph::Figure, label);
             vv.insert(Ph::Value, plain(&s.id, values[last].unwrap_or_default()));
             vv.insert(Ph::Last, s.names[last].clone());
-            vv.insert(Ph::Rules, rules.join(" and "));
+            vv.insert(Ph::Rules, self.rules_met(&flags, v)?);
             vv.insert(Ph::See, self.heading_of("change", v)?);
             out.push(Message {
                 rule,

@@ -22,6 +22,14 @@ fn workforce_run(
     (out, folder, m)
 }
 
+/// The summary's row for the BME share, as the PDF's text lays it out.
+fn bme_row(text: &str) -> &str {
+    section_text(text, "Summary of headline figures", "Change over time")
+        .lines()
+        .find(|l| l.trim_start().starts_with("BME staff "))
+        .expect("a BME staff row")
+}
+
 fn series<'a>(m: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     m["series"]
         .as_array()
@@ -81,13 +89,10 @@ fn each_quarter_of_a_series_is_that_quarters_own_figure() {
         assert_eq!(s["assurance"], serde_json::Value::Null);
     }
     let text = pdf_text(&folder.join("report.pdf"));
-    let summary = section_text(&text, "Summary of headline figures", "Change over time");
-    let row = summary
-        .lines()
-        .find(|l| l.trim_start().starts_with("BME staff "))
-        .unwrap();
+    let row = bme_row(&text);
     assert!(row.contains("Too few quarters"), "{row}");
     // (no series long enough to judge against a target: no empty column for it)
+    let summary = section_text(&text, "Summary of headline figures", "Change over time");
     assert!(!summary.contains("Against the target"), "{summary}");
     assert!(text.contains("too few quarters for process limits"));
 }
@@ -167,11 +172,7 @@ fn a_quarter_beyond_the_limit_is_an_improvement_on_the_summary() {
     // the headcount never changes: a flat line, common cause
     assert_eq!(series(&m, "wf.headcount")["variation"], "common_cause");
     let text = pdf_text(&folder.join("report.pdf"));
-    let summary = section_text(&text, "Summary of headline figures", "Change over time");
-    let row = summary
-        .lines()
-        .find(|l| l.trim_start().starts_with("BME staff "))
-        .unwrap();
+    let row = bme_row(&text);
     assert!(row.contains("Improvement"), "{row}");
     // and the report opens with it, the one key message
     let page = section_text(&text, "Key messages", "Summary of headline figures");

@@ -84,6 +84,33 @@ impl<W: Wording> Composer<'_, W> {
         Ok([variation, assurance])
     }
 
+    /// A figure's name on its chart: the change wording's own where it has one (turnover
+    /// "in the year" charted a quarter at a time), else its label.
+    pub fn chart_label(&self, id: &str, v: &Vars) -> Result<String, ReportError> {
+        Ok(match self.template.change().labels.get(id) {
+            Some(l) => l.fill(v)?,
+            None => self.template.label(id)?.fill(v)?,
+        })
+    }
+
+    /// The rules a special cause meets, in words: "beyond a process limit and a run of
+    /// months on one side of the mean".
+    pub fn rules_met(&self, flags: &spc::Flags, v: &Vars) -> Result<String, ReportError> {
+        let t = self.template.change();
+        let mut rules = vec![];
+        for (d, rule) in [
+            (flags.beyond_limit, &t.rule_beyond),
+            (flags.two_of_three, &t.rule_two),
+            (flags.shift, &t.rule_shift),
+            (flags.trend, &t.rule_trend),
+        ] {
+            if d != 0 {
+                rules.push(rule.fill(v)?);
+            }
+        }
+        Ok(rules.join(" and "))
+    }
+
     /// The section, or none when no figure is read month by month.
     pub fn change_section(
         &self,
@@ -108,10 +135,7 @@ impl<W: Wording> Composer<'_, W> {
         let Some(figure) = registry::figure(id) else {
             return Ok(vec![]);
         };
-        let label = match t.labels.get(id) {
-            Some(l) => l.fill(v)?,
-            None => self.template.label(id)?.fill(v)?,
-        };
+        let label = self.chart_label(id, v)?;
         let mut vv = v.clone();
         vv.insert(Ph::Figure, label.clone());
         let left_out = s.suppressed.iter().filter(|x| **x).count();
@@ -149,18 +173,7 @@ impl<W: Wording> Composer<'_, W> {
                 let latest = match spc::point_kind(&last, figure.better) {
                     Variation::CommonCause => t.latest_common.fill(&vv)?,
                     k => {
-                        let mut rules = vec![];
-                        for (d, rule) in [
-                            (last.beyond_limit, &t.rule_beyond),
-                            (last.two_of_three, &t.rule_two),
-                            (last.shift, &t.rule_shift),
-                            (last.trend, &t.rule_trend),
-                        ] {
-                            if d != 0 {
-                                rules.push(rule.fill(&vv)?);
-                            }
-                        }
-                        vv.insert(Ph::Rules, rules.join(" and "));
+                        vv.insert(Ph::Rules, self.rules_met(&last, &vv)?);
                         vv.insert(Ph::Reading, in_sentence(words.of(k)));
                         t.latest_special.fill(&vv)?
                     }
