@@ -162,8 +162,15 @@ pub fn methodology_section<W: Wording>(
     v: &Vars,
 ) -> Result<Section, ReportError> {
     let mut paragraphs = fill_all(&t.methodology().paragraphs, v)?;
-    // (how the key messages that open the report are chosen)
-    paragraphs.push(crate::report::messages::method_paragraph(t, settings, v)?);
+    // (how the key messages that open the report are chosen: the rules, their order
+    // and the cap; report/messages.rs applies them)
+    let mut vv = v.clone();
+    vv.insert(Ph::Count, settings.key_messages.max.to_string());
+    vv.insert(
+        Ph::Share,
+        crate::report::pct(settings.key_messages.quality_share),
+    );
+    paragraphs.push(t.key_messages().method.fill(&vv)?);
     section(
         t,
         "methodology",

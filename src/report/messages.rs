@@ -6,7 +6,6 @@
 //! and WDES indicators outside the band; service: groups worse than a standard the
 //! service meets).
 
-use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::pdf::model::{Block, Section};
 use crate::registry::{self, Kind};
@@ -225,16 +224,4 @@ impl<W: Wording> Composer<'_, W> {
         }
         section(&self.template, "key_messages", v, true, blocks)
     }
-}
-
-/// The methodology's paragraph on the key messages: the rules, their order and the cap.
-pub fn method_paragraph<W: Wording>(
-    t: &crate::template::Template<W>,
-    settings: &Settings,
-    v: &Vars,
-) -> Result<String, ReportError> {
-    let mut vv = v.clone();
-    vv.insert(Ph::Count, settings.key_messages.max.to_string());
-    vv.insert(Ph::Share, pct(settings.key_messages.quality_share));
-    Ok(t.key_messages().method.fill(&vv)?)
 }
