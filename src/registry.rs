@@ -400,6 +400,25 @@ pub fn quarterly(id: &str) -> bool {
         || (id.starts_with("wf.") && figure(id).is_some_and(|f| f.source.query() == SNAPSHOT))
 }
 
+/// Whether a referral figure counts referrals in the month they were received (the
+/// referrals and their interpreter need), rather than at a later event of their care
+/// (first treatment, the end): a later event's months just after the extracts begin
+/// hold only the referrals whose care was short, so their figures are not yet the
+/// service's.
+pub fn at_referral(id: &str) -> bool {
+    figure(id).is_some_and(|f| match f.source {
+        Source::Columns {
+            numerator,
+            denominator,
+            ..
+        } => [Some(numerator), denominator]
+            .into_iter()
+            .flatten()
+            .all(|c| ["referrals", "interpreter"].contains(&c)),
+        _ => false,
+    })
+}
+
 /// The figure with this id.
 pub fn figure(id: &str) -> Option<&'static Figure> {
     FIGURES.iter().find(|f| f.id == id)

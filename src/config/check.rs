@@ -244,6 +244,15 @@ fn check_spc(p: &crate::config::SpcSettings) -> Result<(), (String, String)> {
             format!("{} is not from 2 to 120 months", p.months),
         );
     }
+    if p.settle_months >= p.months {
+        return err(
+            "spc.settle_months",
+            format!(
+                "{} leaves nothing of a series of spc.months = {} months",
+                p.settle_months, p.months
+            ),
+        );
+    }
     for (key, v) in [
         ("spc.shift_run", p.shift_run),
         ("spc.trend_run", p.trend_run),

@@ -269,6 +269,10 @@ pub struct Clinical {
 pub struct SpcSettings {
     /// Months of each service series, to the period's end.
     pub months: u32,
+    /// Months after the extracts' first referral before a series of a later event
+    /// (first treatment, the end of treatment) starts: until then only short courses
+    /// can have reached it.
+    pub settle_months: u32,
     /// The service figures read month by month (registry ids).
     pub service_figures: Vec<String>,
     /// The workforce figures read at each quarter-end snapshot (registry ids).

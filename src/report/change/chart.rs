@@ -135,6 +135,9 @@ impl<W: Wording> Composer<'_, W> {
         let Some(figure) = registry::figure(id) else {
             return Ok(vec![]);
         };
+        if s.periods.is_empty() {
+            return Ok(vec![]);
+        }
         let label = self.chart_label(id, v)?;
         let mut vv = v.clone();
         vv.insert(Ph::Figure, label.clone());

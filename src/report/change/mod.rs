@@ -50,6 +50,19 @@ pub struct Periods {
     pub names: Vec<String>,
 }
 
+impl Periods {
+    /// The periods from the `skip`th on.
+    pub fn from(&self, skip: usize) -> Periods {
+        Periods {
+            by: self.by,
+            ids: self.ids[skip..].to_vec(),
+            first_months: self.first_months[skip..].to_vec(),
+            labels: self.labels[skip..].to_vec(),
+            names: self.names[skip..].to_vec(),
+        }
+    }
+}
+
 impl Series {
     /// Read a figure's points: a point is hidden as the PDF hides it (a count as it
     /// shows counts, a share by its counts), and the reading rests on the rest.

@@ -1,5 +1,5 @@
 //! "Are the gaps closing?": quarter by quarter over the `spc.months` to the period's end
-//! (whole quarters from the extracts' first referral), the recovery and reliable
+//! (whole quarters from `spc.settle_months` after the extracts' first referral), the recovery and reliable
 //! recovery of White British people against every other known ethnic group, and each
 //! priority group's recovery and 6-week wait against the rest of the service, each gap
 //! with its Newcombe interval, from one query (queries/service/quarterly_gaps.sql). A
@@ -136,10 +136,11 @@ impl Gaps {
 }
 
 /// The quarters of the series: whole quarters from the later of the `spc.months`
-/// before the period's end and the extracts' first referral, to the period's last.
+/// before the period's end and `spc.settle_months` after the extracts' first referral
+/// (the figures are of those finishing treatment), to the period's last.
 fn quarters(settings: &Settings, period: &Period, first_referral: NaiveDate) -> Vec<Period> {
-    let start =
-        month_start(period.end, settings.spc.months - 1).max(month_start(first_referral, 0));
+    let settled = month_start(first_referral, 0) + chrono::Months::new(settings.spc.settle_months);
+    let start = month_start(period.end, settings.spc.months - 1).max(settled);
     let mut q = Period::containing(PeriodKind::Quarter, period.end);
     let mut out = vec![];
     while q.start >= start {

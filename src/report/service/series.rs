@@ -1,8 +1,9 @@
 //! Each service figure of `spc.service_figures` month by month, over the `spc.months`
 //! months to the period's end, from one query over the per-referral facts (read and
 //! charted by `crate::report::change`). Months before the extracts' first referral are
-//! not part of a series (no data is not zero); a month inside them with no event is a
-//! real zero for a count and no figure for a share.
+//! not part of a series (no data is not zero), nor, for a figure of a later event of
+//! care, the `spc.settle_months` after it; a month inside them with no event is a real
+//! zero for a count and no figure for a share.
 
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -53,11 +54,29 @@ pub(super) async fn monthly(
         names: months.iter().map(|m| month_named(m, "%B %Y")).collect(),
         ids: months,
     };
+    // (a figure of a later event starts once the extracts have run long enough for
+    // every course of care to reach it)
+    let settled = month_start(first_referral, 0) + Months::new(p.settle_months);
     let mut out = vec![];
     for id in &p.service_figures {
         let Some(figure) = registry::figure(id) else {
             continue;
         };
+        let from = if registry::at_referral(id) {
+            start
+        } else {
+            start.max(settled)
+        };
+        let skip = periods
+            .ids
+            .iter()
+            .take_while(|m| *m < &from.format("%Y-%m").to_string())
+            .count();
+        let periods = periods.from(skip);
+        if periods.ids.is_empty() {
+            // (the period ends before the extracts have run long enough: no series)
+            continue;
+        }
         let points: Vec<Option<Metric>> = periods
             .ids
             .iter()
