@@ -171,12 +171,7 @@ fn months_of_small_counts_are_left_out_of_the_reading() {
     let data = tempdir();
     crate::service::write_service(data.path());
     let m = equity_metrics(data.path());
-    let s = m["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["figure"] == "tt.referrals")
-        .unwrap();
+    let s = series_of(&m, "tt.referrals");
     let points = s["points"].as_array().unwrap();
     let month = |p: &serde_json::Value| p["period"].as_str().unwrap().to_string();
     assert_eq!(points.len(), 16);
@@ -231,12 +226,7 @@ fn the_summary_gives_each_charted_figure_its_reading_in_words() {
         ("tt.recovery_pct", "Recovery "),
         ("tt.reliable_recovery_pct", "Reliable recovery "),
     ] {
-        let s = m["series"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["figure"] == id)
-            .unwrap();
+        let s = series_of(&m, id);
         let row = summary
             .lines()
             .find(|l| l.trim_start().starts_with(label))
@@ -298,12 +288,7 @@ fn the_quarterly_gaps_add_up_to_their_months_and_each_is_worked_from_its_counts(
         let in_q: Vec<String> = (3 * n - 2..=3 * n)
             .map(|mo| format!("{year}-{mo:02}"))
             .collect();
-        let s = m["series"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["figure"] == id)
-            .unwrap();
+        let s = series_of(&m, id);
         s["points"]
             .as_array()
             .unwrap()

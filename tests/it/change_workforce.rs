@@ -30,15 +30,6 @@ fn bme_row(text: &str) -> &str {
         .expect("a BME staff row")
 }
 
-fn series<'a>(m: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    m["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["figure"] == id)
-        .unwrap_or_else(|| panic!("{id} in {}", m["series"]))
-}
-
 fn point<'a>(s: &'a serde_json::Value, quarter: &str) -> &'a serde_json::Value {
     s["points"]
         .as_array()
@@ -55,7 +46,7 @@ fn point<'a>(s: &'a serde_json::Value, quarter: &str) -> &'a serde_json::Value {
 #[test]
 fn each_quarter_of_a_series_is_that_quarters_own_figure() {
     let (_out, folder, m) = workforce_run("2026-Q3", &sample_data());
-    let quarters: Vec<&str> = series(&m, "wf.bme_pct")["points"]
+    let quarters: Vec<&str> = series_of(&m, "wf.bme_pct")["points"]
         .as_array()
         .unwrap()
         .iter()
@@ -75,7 +66,7 @@ fn each_quarter_of_a_series_is_that_quarters_own_figure() {
             "wf.bme_pct_band7plus",
             "wf.turnover_pct",
         ] {
-            let p = point(series(&m, id), quarter);
+            let p = point(series_of(&m, id), quarter);
             let figure = metric(&own["metrics"], id, &[]);
             for key in ["value", "numerator", "denominator"] {
                 assert_eq!(p[key], figure[key], "{id} {quarter} {key}");
@@ -150,7 +141,7 @@ fn a_quarter_beyond_the_limit_is_an_improvement_on_the_summary() {
         staff_columns(&rows),
     );
     let (_out, folder, m) = workforce_run("2026-Q3", data.path());
-    let s = series(&m, "wf.bme_pct");
+    let s = series_of(&m, "wf.bme_pct");
     let points = s["points"].as_array().unwrap();
     assert_eq!(points.len(), 13);
     assert_eq!(
@@ -170,7 +161,7 @@ fn a_quarter_beyond_the_limit_is_an_improvement_on_the_summary() {
     );
     assert_eq!(s["variation"], "special_cause_improvement");
     // the headcount never changes: a flat line, common cause
-    assert_eq!(series(&m, "wf.headcount")["variation"], "common_cause");
+    assert_eq!(series_of(&m, "wf.headcount")["variation"], "common_cause");
     let text = pdf_text(&folder.join("report.pdf"));
     let row = bme_row(&text);
     assert!(row.contains("Improvement"), "{row}");

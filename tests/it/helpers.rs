@@ -381,6 +381,16 @@ pub(crate) fn section_text<'a>(text: &'a str, heading: &str, next: &str) -> &'a 
     &text[start..end]
 }
 
+/// A figure's series in a metrics.json (`series`, change over time).
+pub(crate) fn series_of<'a>(m: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    m["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["figure"] == id)
+        .unwrap_or_else(|| panic!("{id} in {}", m["series"]))
+}
+
 pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
