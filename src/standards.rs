@@ -94,6 +94,7 @@ pub fn json_for<'a>(
                 "amber_margin": t.amber_margin,
                 "better": better_word(f.better),
                 "source": t.source,
+                "year": t.year,
                 "value": v.map(crate::metrics::round4),
                 "rag": v.and_then(|v| judge(f, v, t)).map(Rag::as_str),
             }));
@@ -123,6 +124,8 @@ mod tests {
             value,
             amber_margin,
             source: None,
+            by_year: Default::default(),
+            year: None,
         }
     }
 

@@ -338,8 +338,18 @@ fn check_target(id: &str, t: &Target) -> Result<(), (String, String)> {
     if t.amber_margin < 0.0 {
         return Err((format!("{key}.amber_margin"), "must not be negative".into()));
     }
+    for year in t.by_year.keys() {
+        if super::financial_year_start(year).is_none() {
+            return Err((
+                format!("{key}.by_year.{year}"),
+                "is not a financial year written 2025-26".into(),
+            ));
+        }
+    }
     if f.kind == Kind::Proportion {
-        for (name, v) in [("value", t.value), ("amber_margin", t.amber_margin)] {
+        let steps = t.by_year.iter().map(|(y, v)| (format!("by_year.{y}"), *v));
+        let values = [("value".to_string(), t.value), ("amber_margin".into(), t.amber_margin)];
+        for (name, v) in values.into_iter().chain(steps) {
             if !(0.0..=1.0).contains(&v) {
                 return Err((
                     format!("{key}.{name}"),

@@ -88,6 +88,19 @@ pub struct Paths {
 }
 
 impl Settings {
+    /// The settings as a run over `period` reads them: each target set as a trajectory
+    /// takes the step of the financial year the period ends in.
+    pub fn for_period(&self, period: &crate::period::Period) -> Settings {
+        use chrono::Datelike;
+        let end = period.end;
+        let first = if end.month() >= 4 { end.year() } else { end.year() - 1 };
+        let mut s = self.clone();
+        for t in s.targets.values_mut() {
+            (t.value, t.year) = t.of_year(first);
+        }
+        s
+    }
+
     /// A setting found wrong after loading (by the module that reads it), named with
     /// where the settings came from.
     pub fn key_error(&self, key: String, message: String) -> ConfigError {
@@ -184,6 +197,38 @@ pub struct Target {
     /// plan), named on the methodology page.
     #[serde(default)]
     pub source: Option<String>,
+    /// A trajectory: the target of each financial year that has its own (`"2025-26" =
+    /// 0.48`), held until the next year named; `value` is the target before the first.
+    #[serde(default)]
+    pub by_year: BTreeMap<String, f64>,
+    /// The financial year (`2025/26`) whose step of the trajectory `value` holds, once
+    /// the settings are read for a period ([`Settings::for_period`]).
+    #[serde(skip)]
+    pub year: Option<String>,
+}
+
+impl Target {
+    /// The target of the financial year `first` (2025 for 2025/26): the step of the
+    /// latest year named on or before it, with that year; else `value` and no year.
+    pub fn of_year(&self, first: i32) -> (f64, Option<String>) {
+        self.by_year
+            .iter()
+            .filter_map(|(k, v)| Some((financial_year_start(k)?, *v)))
+            .filter(|(y, _)| *y <= first)
+            .max_by_key(|(y, _)| *y)
+            .map_or((self.value, None), |(y, v)| {
+                (v, Some(format!("{y}/{:02}", (y + 1) % 100)))
+            })
+    }
+}
+
+/// The first calendar year of a financial year written `2025-26`; None when the form is
+/// wrong or the second year does not follow the first.
+pub fn financial_year_start(key: &str) -> Option<i32> {
+    let (a, b) = key.split_once('-')?;
+    let first: i32 = a.parse().ok().filter(|_| a.len() == 4)?;
+    let second: i32 = b.parse().ok().filter(|_| b.len() == 2)?;
+    (second == (first + 1) % 100).then_some(first)
 }
 
 /// Published figures to set beside the partnership's, by comparator.
@@ -612,6 +657,16 @@ mod tests {
                 "comparators.england.tt.recovery",
                 "not a metric id",
             ),
+            (
+                "[targets.\"tt.recovery_pct\"]\nvalue = 0.5\namber_margin = 0.05\nby_year = { \"2025-27\" = 0.5 }\n",
+                "targets.tt.recovery_pct.by_year.2025-27",
+                "not a financial year",
+            ),
+            (
+                "[targets.\"tt.recovery_pct\"]\nvalue = 0.5\namber_margin = 0.05\nby_year = { \"2025-26\" = 51 }\n",
+                "targets.tt.recovery_pct.by_year.2025-26",
+                "not a fraction between 0 and 1",
+            ),
         ];
         for (text, key, why) in cases {
             let m = refused(text);
@@ -628,6 +683,35 @@ mod tests {
         assert_eq!(s.targets["tt.uptake_pct"].value, 0.8);
         assert_eq!(s.targets["tt.recovery_pct"].value, 0.5);
         assert_eq!(s.comparators.england["tt.recovery_pct"].source, "x");
+    }
+
+    /// A trajectory's step is the one of the financial year the period ends in, held
+    /// until the next year named; before the first, the plain value.
+    #[test]
+    fn a_target_by_year_is_the_step_of_the_year_the_period_ends_in() {
+        let s = load_settings_from(None, &[]).unwrap();
+        let at = |period: &str| {
+            let p = crate::period::Period::parse(period).unwrap();
+            let t = &s.for_period(&p).targets["tt.reliable_recovery_pct"];
+            (t.value, t.year.clone())
+        };
+        let year = |y: &str| Some(y.to_string());
+        assert_eq!(at("FY2025-26"), (0.48, year("2025/26")));
+        // a quarter ending in March belongs to the year before
+        assert_eq!(at("2026-Q1"), (0.48, year("2025/26")));
+        assert_eq!(at("2026-Q2"), (0.51, year("2026/27")));
+        assert_eq!(at("FY2026-27-H2"), (0.51, year("2026/27")));
+        // no step for 2027/28: 2026/27's holds; 2028/29 has its own
+        assert_eq!(at("FY2027-28"), (0.51, year("2026/27")));
+        assert_eq!(at("FY2028-29"), (0.53, year("2028/29")));
+        assert_eq!(at("FY2024-25"), (0.48, None));
+        let improvement = &s.for_period(&crate::period::Period::parse("FY2026-27").unwrap()).targets
+            ["tt.reliable_improvement_pct"];
+        assert_eq!((improvement.value, improvement.year.as_deref()), (0.69, Some("2026/27")));
+        // a target with no trajectory has no year
+        assert_eq!(s.for_period(&crate::period::Period::parse("FY2026-27").unwrap()).targets["tt.recovery_pct"].year, None);
+        assert_eq!(financial_year_start("2099-00"), Some(2099));
+        assert_eq!(financial_year_start("25-26"), None);
     }
 
     #[test]

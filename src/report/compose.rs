@@ -61,8 +61,12 @@ impl<W: Wording> Composer<'_, W> {
             return Ok(None);
         };
         let mut vv = v.clone();
+        let (higher, lower, of_year) = self.template.target_words();
         vv.insert(Ph::Target, shown(target.value));
-        let (higher, lower) = self.template.target_words();
+        if let Some(year) = &target.year {
+            vv.insert(Ph::TargetYear, year.clone());
+            vv.insert(Ph::Target, of_year.fill(&vv)?);
+        }
         let words = match f.better {
             crate::registry::Better::Lower => lower,
             _ => higher,

@@ -101,6 +101,8 @@ pub(super) async fn compute(
     laps: &mut Laps,
 ) -> anyhow::Result<Produced> {
     let started = Utc::now();
+    // a target set as a trajectory is the step of the year the period ends in
+    let settings = &settings.for_period(period);
     progress::phase("Reading the extracts", None);
     let (loaded, quality) = load_and_check(settings, req, period).await?;
     laps.lap("load_and_check");

@@ -28,7 +28,8 @@ pub trait Wording: DeserializeOwned {
     /// The wording of the key messages.
     fn key_messages(&self) -> &wording::KeyMessages;
     /// A target's words by its direction: (higher is better, lower is better).
-    fn target_words(&self) -> (&Text, &Text);
+    /// "at least {target}", "at most {target}", and a trajectory's step with its year.
+    fn target_words(&self) -> (&Text, &Text, &Text);
     /// The figure lists of the family's sections: (key, figures, compared figure).
     fn figure_lists(&self) -> Vec<(String, &[String], Option<&str>)>;
     /// Keys a report of the family needs beyond those every report has: `Err(key)`.
@@ -68,8 +69,12 @@ macro_rules! every_report_has {
         fn key_messages(&self) -> &wording::KeyMessages {
             &self.key_messages
         }
-        fn target_words(&self) -> (&Text, &Text) {
-            (&self.summary.target_higher, &self.summary.target_lower)
+        fn target_words(&self) -> (&Text, &Text, &Text) {
+            (
+                &self.summary.target_higher,
+                &self.summary.target_lower,
+                &self.summary.target_of_year,
+            )
         }
     };
 }

@@ -112,6 +112,7 @@ placeholders! {
     Significance = "significance" for Service;
     SnapshotDate = "snapshot_date" for Workforce;
     Target = "target" for Service | Workforce;
+    TargetYear = "target_year" for Service | Workforce;
     UnknownPct = "unknown_pct" for Workforce;
     Upper = "upper" for Service | Workforce;
     Value = "value" for Service | Workforce;

@@ -106,6 +106,8 @@ pub struct ServiceSummary {
     pub status_header: Text,
     pub target_higher: Text,
     pub target_lower: Text,
+    /// A target that is a trajectory's step, with its financial year.
+    pub target_of_year: Text,
     pub england_header: Text,
     pub england_note: Text,
     pub partial: Text,
@@ -232,6 +234,8 @@ pub struct WorkforceSummary {
     pub status_header: Text,
     pub target_higher: Text,
     pub target_lower: Text,
+    /// A target that is a trajectory's step, with its financial year.
+    pub target_of_year: Text,
     pub no_previous: Text,
     pub fte_left_out: Text,
     pub rag_note: Text,

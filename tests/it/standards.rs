@@ -68,8 +68,8 @@ fn rag_at_and_either_side_of_each_boundary_on_hand_counts() {
         )
     };
     // the label wraps after "treatment"; the 6-week row comes before the 18-week one
-    let wait_label = "Finished treatment, first treatment";
-    let dna_label = "Appointments not attended (DNA)";
+    let wait_label = "Finished treatment,";
+    let dna_label = "Appointments not";
     for (wait, dna, rag) in [
         // at the target: 75.0 % against 75 %; 11.1 % against at most 11.1 %
         ((0.75, 0.05), (0.111, 0.01), "Green"),
@@ -109,6 +109,39 @@ fn rag_at_and_either_side_of_each_boundary_on_hand_counts() {
         assert_eq!(target(&json, "tt.recovery_pct")["rag"], "Red");
         assert_eq!(target(&json, "tt.wait_18wk_pct")["rag"], "Green");
     }
+}
+
+/// A target set as a trajectory by financial year is judged as the step of the year
+/// the period (FY2025-26) ends in, and says which year: 6-week waits, 75.0 % by hand.
+#[test]
+fn a_trajectory_is_judged_by_the_step_of_the_periods_year() {
+    let site = |steps: &str| {
+        format!(
+            "[targets.\"tt.wait_6wk_pct\"]\nvalue = 0.75\namber_margin = 0.05\nby_year = {{ {steps} }}\n"
+        )
+    };
+    let wait_label = "Finished treatment,";
+    // the steps around 2025/26: its own, 80 %, is 5 points short: Amber
+    let (json, text) = run_with(
+        &site("\"2024-25\" = 0.70, \"2025-26\" = 0.80, \"2026-27\" = 0.90"),
+        &[SHOW_ALL],
+    );
+    let w = target(&json, "tt.wait_6wk_pct");
+    assert_eq!(
+        (w["target"].as_f64(), w["year"].as_str(), w["rag"].as_str()),
+        (Some(0.80), Some("2025/26"), Some("Amber"))
+    );
+    let line = summary_line(&text, wait_label);
+    assert!(line.contains("at least 80.0% (2025/26)") && line.contains("Amber"), "{line}");
+    // a trajectory that starts after the period: the plain value, no year
+    let (json, text) = run_with(&site("\"2026-27\" = 0.90"), &[SHOW_ALL]);
+    let w = target(&json, "tt.wait_6wk_pct");
+    assert_eq!(
+        (w["target"].as_f64(), w["year"].is_null(), w["rag"].as_str()),
+        (Some(0.75), true, Some("Green"))
+    );
+    let line = summary_line(&text, wait_label);
+    assert!(line.contains("at least 75.0%") && !line.contains("(20"), "{line}");
 }
 
 /// England's figures appear only where an analyst entered them, with their source: in
