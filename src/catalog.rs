@@ -124,6 +124,7 @@ impl ReportId {
                 "engagement",
                 "outcomes",
                 "waits",
+                "hidden_waits",
                 "deprivation",
                 "ethnic_sex",
                 "methodology",

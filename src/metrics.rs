@@ -91,10 +91,33 @@ impl Metric {
         }
     }
 
-    /// A rate per 1,000 (`num` events in a population of `den`) with its Byar interval;
+    /// A difference of two groups' shares in percentage points (the first's less the
+    /// second's) with its 95 % Newcombe interval; null when a side has no one. Any
+    /// further group (one on neither side) is kept for disclosure control, whose sums
+    /// need every group.
+    pub fn difference(id: &str, by: BTreeMap<String, String>, groups: Vec<GroupRate>) -> Metric {
+        let d = match &groups[..] {
+            [a, b, ..] => stats::newcombe(a.numerator, a.denominator, b.numerator, b.denominator),
+            _ => None,
+        };
+        Metric {
+            id: id.to_string(),
+            by,
+            numerator: None,
+            denominator: None,
+            value: d.map(|x| x.0 * 100.0),
+            ci_low: d.map(|x| x.1.0 * 100.0),
+            ci_high: d.map(|x| x.1.1 * 100.0),
+            groups,
+            left_out: None,
+        }
+    }
+
+    /// A rate per 1,000 (`num` events in a population of `den`) with its interval
+    /// (exact Poisson below 10 events, Byar from 10: [`stats::rate_interval`]);
     /// the value is null when the population is 0.
     pub fn rate_per_1000(id: &str, by: BTreeMap<String, String>, num: u64, den: u64) -> Metric {
-        let ci = stats::byar_rate(num, den, 1000.0);
+        let ci = stats::rate_interval(num, den, 1000.0);
         Metric {
             id: id.to_string(),
             by,

@@ -119,6 +119,11 @@ pub const SERVICE_FACTS: (&str, &str) = (
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
 pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
+/// The counts of the ethnicity recovery gap: each side, overall and by partner.
+pub const SERVICE_RECOVERY_GAP: (&str, &str) = (
+    "service/recovery_gap.sql",
+    include_str!("../queries/service/recovery_gap.sql"),
+);
 /// The counts of the service figures month by month, for the SPC charts.
 /// The counts of "Are the gaps closing?": by quarter, overall, White British against the
 /// other known codes, and each priority group.

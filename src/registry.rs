@@ -19,10 +19,30 @@ pub enum Kind {
     Ratio,
     /// One group's rate over a reference group's, with a log-scale interval.
     RelativeLikelihood,
+    /// One group's share less another's, in percentage points, with a Newcombe
+    /// interval.
+    Difference,
     /// A number of people, referrals or sessions.
     Count,
     /// Any other value (a whole-time equivalent, a median in days).
     Value,
+}
+
+impl Kind {
+    /// How its 95 % interval is computed, as metrics.json names it beside the figures.
+    pub fn method(self) -> Option<&'static str> {
+        match self {
+            Kind::Proportion => Some("Wilson score interval"),
+            Kind::RatePer1000 => Some(
+                "exact Poisson interval below 10 events, Byar's approximation from 10 (OHID Fingertips)",
+            ),
+            Kind::Ratio | Kind::RelativeLikelihood => Some("interval on the log scale"),
+            Kind::Difference => Some(
+                "Newcombe hybrid score interval (Newcombe 1998, method 10), in percentage points",
+            ),
+            Kind::Count | Kind::Value => None,
+        }
+    }
 }
 
 /// Which way a figure is better, for its target and its RAG status.
@@ -74,6 +94,14 @@ pub enum Counts {
     },
     /// A band cluster's staff of one WRES group, of the band cluster's staff.
     BandShare,
+    /// Each group a figure compares (a gap's sides, and those on neither side) gives its
+    /// `numerator` and `denominator` counts, under `dimension` = the group's name: the
+    /// same people as the other tables' cells of those counts.
+    Sides {
+        dimension: &'static str,
+        numerator: &'static str,
+        denominator: &'static str,
+    },
     /// Named after the figure: `<id>` for a count, `<id>:numerator` and
     /// `<id>:denominator` for a share.
     Own,
@@ -114,7 +142,7 @@ impl Figure {
     pub fn shown_step(&self) -> f64 {
         match self.kind {
             Kind::Proportion => 0.001,
-            Kind::RatePer1000 => 0.1,
+            Kind::RatePer1000 | Kind::Difference => 0.1,
             Kind::Ratio | Kind::RelativeLikelihood => 0.01,
             Kind::Count | Kind::Value => 1.0,
         }
@@ -129,6 +157,30 @@ const REFERRALS: &str = "service/referral_metrics.sql";
 /// The query whose columns the service referral figures are read from.
 pub const REFERRAL_QUERY: &str = REFERRALS;
 const ACCESS: &str = "service/access.sql";
+const RECOVERY_GAP: &str = "service/recovery_gap.sql";
+
+/// A gap between White British (`A`) and every other known code (`B-S`) in a share of
+/// `service/referral_metrics.sql`'s columns, in points.
+const fn ethnicity_gap(
+    id: &'static str,
+    numerator: &'static str,
+    denominator: &'static str,
+) -> Figure {
+    Figure {
+        id,
+        kind: Kind::Difference,
+        source: Source::Rows {
+            query: RECOVERY_GAP,
+        },
+        better: Better::Neither,
+        counts: Counts::Sides {
+            dimension: "white_british",
+            numerator,
+            denominator,
+        },
+        needs: None,
+    }
+}
 
 const fn rows(id: &'static str, kind: Kind, query: &'static str, better: Better) -> Figure {
     Figure {
@@ -367,6 +419,24 @@ pub const FIGURES: &[Figure] = &[
     referral_share("tt.interpreter_pct", "interpreter", "referrals", Neither),
     referral_value("tt.culturally_adapted_sessions", Count, "adapted", Higher),
     referral_share("tt.paired_scores_pct", "paired", "finished", Higher),
+    referral_share(
+        "tt.second_wait_over_90d_pct",
+        "second_wait_long",
+        "finished",
+        Lower,
+    ),
+    referral_share(
+        "tt.second_wait_over_28d_pct",
+        "second_wait_short",
+        "finished",
+        Lower,
+    ),
+    ethnicity_gap("tt.recovery_gap_pp", "recovered", "at_caseness"),
+    ethnicity_gap(
+        "tt.reliable_recovery_gap_pp",
+        "reliably_recovered",
+        "at_caseness",
+    ),
 ];
 
 /// Whether a figure has a point a month for the SPC charts: the referral figures whose
@@ -493,10 +563,6 @@ mod tests {
         "pay.gender_gap_mean_pct",
         "pay.quartile_share",
         "survey.*",
-        "tt.recovery_gap_pp",
-        "tt.reliable_recovery_gap_pp",
-        "tt.second_wait_over_28d_pct",
-        "tt.second_wait_over_90d_pct",
         "wdes1.band_share",
         "wdes10.board_disability_pct",
         "wf.model_employer",

@@ -61,23 +61,221 @@ pub fn rate_ratio(a: u64, n_a: u64, b: u64, n_b: u64) -> Option<(f64, Option<(f6
     Some((ratio, Some(((l - Z95 * se).exp(), (l + Z95 * se).exp()))))
 }
 
-/// Byar's approximation to the 95 % Poisson interval for an observed count, as a rate
-/// per `per` of `population` (public-health convention for rates). `None` when the
-/// population is 0.
-pub fn byar_rate(count: u64, population: u64, per: f64) -> Option<(f64, f64)> {
-    if population == 0 {
-        return None;
+/// The 95 % interval of an observed count of events as OHID's Fingertips gives it: the
+/// exact Poisson interval below 10 events (Byar's approximation is poor there), Byar's
+/// from 10.
+pub fn poisson_count(count: u64) -> (f64, f64) {
+    if count < 10 {
+        exact_poisson(count, 0.95)
+    } else {
+        byar_count(count, Z95)
     }
+}
+
+/// The exact Poisson interval for an observed count at a confidence level: half the
+/// chi-square quantiles of 2x and 2x + 2 degrees of freedom (Garwood 1936).
+pub fn exact_poisson(count: u64, confidence: f64) -> (f64, f64) {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let tail = (1.0 - confidence) / 2.0;
+    let x = count as f64;
+    let lower = if count == 0 {
+        0.0
+    } else {
+        ChiSquared::new(2.0 * x)
+            .expect("positive degrees of freedom")
+            .inverse_cdf(tail)
+            / 2.0
+    };
+    let upper = ChiSquared::new(2.0 * x + 2.0)
+        .expect("positive degrees of freedom")
+        .inverse_cdf(1.0 - tail)
+        / 2.0;
+    (lower, upper)
+}
+
+/// Byar's approximation to the Poisson interval of an observed count, for `z`.
+fn byar_count(count: u64, z: f64) -> (f64, f64) {
     let o = count as f64;
     let lower = if count == 0 {
         0.0
     } else {
-        o * (1.0 - 1.0 / (9.0 * o) - Z95 / (3.0 * o.sqrt())).powi(3)
+        o * (1.0 - 1.0 / (9.0 * o) - z / (3.0 * o.sqrt())).powi(3)
     };
     let o1 = o + 1.0;
-    let upper = o1 * (1.0 - 1.0 / (9.0 * o1) + Z95 / (3.0 * o1.sqrt())).powi(3);
+    let upper = o1 * (1.0 - 1.0 / (9.0 * o1) + z / (3.0 * o1.sqrt())).powi(3);
+    (lower, upper)
+}
+
+/// A rate per `per` of `population` with its 95 % interval ([`poisson_count`]); `None`
+/// when the population is 0.
+pub fn rate_interval(count: u64, population: u64, per: f64) -> Option<(f64, f64)> {
+    if population == 0 {
+        return None;
+    }
+    let (lo, hi) = poisson_count(count);
     let scale = per / population as f64;
-    Some((lower * scale, upper * scale))
+    Some((lo * scale, hi * scale))
+}
+
+/// A funnel plot's limits for a proportion at denominator `n` around the average
+/// `average` (a fraction): the proportions whose Wilson interval at `z` just reaches the
+/// average, as Fingertips draws them (PHEindicatormethods's `sigma_adjustment`), held
+/// within 0 to 1. z 1.959964 gives the 95 % limits, 3.090232 the 99.8 % ones.
+pub fn funnel_limits(average: f64, n: f64, z: f64) -> (f64, f64) {
+    let z2 = z * z;
+    let first = average * (n / z2 + 1.0);
+    let adj = ((-8.0 * average * (n / z2 + 1.0)).powi(2)
+        - 64.0
+            * (1.0 / z2 + 1.0 / n)
+            * average
+            * (n * (average * (n / z2 + 2.0) - 1.0) + z2 * (average - 1.0)))
+        .max(0.0)
+        .sqrt();
+    let last = 1.0 / z2 + 1.0 / n;
+    let lower = (first - adj / 8.0) / last / n;
+    let upper = (first + adj / 8.0) / last / n;
+    (lower.max(0.0), upper.min(1.0))
+}
+
+/// z for a two-sided 99.8 % interval (the outer funnel limits).
+pub const Z998: f64 = 3.090_232_306_167_813;
+
+/// A directly standardised rate per `per`: each stratum's rate (`counts[i]` of
+/// `populations[i]`) weighted by the standard population `standard[i]`, with its 95 %
+/// Dobson interval (Dobson et al. 1991: the interval of the total count, [`poisson_count`],
+/// scaled by the rate's standard error over the count's). `None` with no standard
+/// population, a stratum with people of the standard but none of its own, or no events.
+pub fn dsr(
+    counts: &[u64],
+    populations: &[u64],
+    standard: &[f64],
+    per: f64,
+) -> Option<(f64, (f64, f64))> {
+    let total_standard: f64 = standard.iter().sum();
+    let observed: u64 = counts.iter().sum();
+    if total_standard <= 0.0 || observed == 0 {
+        return None;
+    }
+    let mut value = 0.0;
+    let mut variance = 0.0;
+    for ((&c, &n), &w) in counts.iter().zip(populations).zip(standard) {
+        if w == 0.0 {
+            continue;
+        }
+        if n == 0 {
+            return None;
+        }
+        let n = n as f64;
+        value += w * c as f64 / n;
+        variance += w * w * c as f64 / (n * n);
+    }
+    let value = value / total_standard * per;
+    let variance = variance / (total_standard * total_standard) * per * per;
+    let o = observed as f64;
+    let (lo, hi) = poisson_count(observed);
+    let scale = (variance / o).sqrt();
+    Some((value, (value + scale * (lo - o), value + scale * (hi - o))))
+}
+
+/// Each quantile's place on the slope of inequality: the midpoint of its share of the
+/// population, cumulated from the first (most deprived) quantile.
+pub fn quantile_midpoints(populations: &[f64]) -> Vec<f64> {
+    let total: f64 = populations.iter().sum();
+    let mut before = 0.0;
+    populations
+        .iter()
+        .map(|p| {
+            let share = p / total;
+            let mid = before + share / 2.0;
+            before += share;
+            mid
+        })
+        .collect()
+}
+
+/// The slope index of inequality and the relative index (Fingertips, PHEindicatormethods
+/// `phe_sii`): the weighted least-squares line of the quantiles' values on their
+/// midpoints ([`quantile_midpoints`]), weighted by population; the SII is its slope (the
+/// least deprived end less the most deprived, in the values' units), the RII the line's
+/// value at the least deprived end over its value at the most deprived. `None` when
+/// the quantiles do not span more than one point or the line is 0 at the most deprived
+/// end.
+pub fn sii(populations: &[f64], values: &[f64]) -> Option<(f64, f64)> {
+    let (intercept, slope) = weighted_line(populations, values)?;
+    (intercept != 0.0).then(|| (slope, (intercept + slope) / intercept))
+}
+
+/// (intercept, slope) of the population-weighted least-squares line of `values` on the
+/// quantiles' midpoints.
+fn weighted_line(populations: &[f64], values: &[f64]) -> Option<(f64, f64)> {
+    let total: f64 = populations.iter().sum();
+    if total <= 0.0 || populations.len() < 2 {
+        return None;
+    }
+    let x = quantile_midpoints(populations);
+    let w: Vec<f64> = populations.iter().map(|p| p / total).collect();
+    let mean = |v: &[f64]| v.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+    let (mx, my) = (mean(&x), mean(values));
+    let sxx: f64 = x.iter().zip(&w).map(|(a, b)| b * (a - mx).powi(2)).sum();
+    let sxy: f64 = x
+        .iter()
+        .zip(values)
+        .zip(&w)
+        .map(|((a, y), b)| b * (a - mx) * (y - my))
+        .sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let slope = sxy / sxx;
+    Some((my - slope * mx, slope))
+}
+
+/// The 95 % interval of the SII and RII of proportions by simulation, as `phe_sii` draws
+/// it: each quantile's proportion drawn `repetitions` times from a normal distribution on
+/// the logit scale whose standard error its Wilson interval gives, the line fitted to
+/// each draw, and the 2.5th and 97.5th of the sorted results. The draws come from a
+/// fixed seed, so a rerun gives the same bytes. `successes[i]` of `trials[i]` are each
+/// quantile's counts; every quantile needs at least one of each.
+pub fn sii_interval(
+    populations: &[f64],
+    successes: &[u64],
+    trials: &[u64],
+    repetitions: usize,
+    seed: u64,
+) -> Option<((f64, f64), (f64, f64))> {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Normal};
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let mut draws = Vec::new();
+    for (&x, &n) in successes.iter().zip(trials) {
+        if x == 0 || x >= n {
+            return None;
+        }
+        let (lo, hi) = wilson(x, n)?;
+        let se = (logit(hi) - logit(lo)) / Z95 / 2.0;
+        draws.push(Normal::new(logit(x as f64 / n as f64), se).ok()?);
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let (mut slopes, mut ratios) = (
+        Vec::with_capacity(repetitions),
+        Vec::with_capacity(repetitions),
+    );
+    let mut values = vec![0.0; draws.len()];
+    for _ in 0..repetitions {
+        for (v, d) in values.iter_mut().zip(&draws) {
+            let y: f64 = d.sample(&mut rng);
+            *v = 1.0 / (1.0 + (-y).exp());
+        }
+        let (slope, ratio) = sii(populations, &values)?;
+        slopes.push(slope);
+        ratios.push(ratio);
+    }
+    let percentiles = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((repetitions as f64 * q).round() as usize).clamp(1, repetitions) - 1];
+        (at(0.025), at(0.975))
+    };
+    Some((percentiles(&mut slopes), percentiles(&mut ratios)))
 }
 
 #[cfg(test)]
@@ -115,19 +313,174 @@ mod tests {
     }
 
     #[test]
-    fn byar_by_hand() {
+    fn byar_from_ten_events_and_exact_below_by_hand() {
         // 100 referrals from 20,000 registered, per 1,000: rate 5.0;
         // lower 100 (1 - 1/900 - 1.959964/30)^3 = 100 x 0.933557^3 = 81.36,
         // upper 101 (1 - 1/909 + 1.959964/(3 sqrt 101))^3 = 101 x 1.063907^3 = 121.63;
         // per 1,000 of 20,000: 4.068 to 6.081
-        let (lo, hi) = byar_rate(100, 20_000, 1000.0).unwrap();
+        let (lo, hi) = rate_interval(100, 20_000, 1000.0).unwrap();
         assert!((lo - 4.068).abs() < 1e-3, "{lo}");
         assert!((hi - 6.081).abs() < 1e-3, "{hi}");
-        let (lo, hi) = byar_rate(0, 1000, 1000.0).unwrap();
+        // 0 observed: exact, upper = chi-square(0.975, 2) / 2 = -ln(0.025) = 3.6889
+        let (lo, hi) = rate_interval(0, 1000, 1000.0).unwrap();
         assert_eq!(lo, 0.0);
-        // upper for 0 observed: 1 x (1 - 1/9 + 1.959964/3)^3 = 1.542210^3 = 3.6680
-        assert!((hi - 3.6680).abs() < 1e-3, "{hi}");
-        assert_eq!(byar_rate(3, 0, 1000.0), None);
+        assert!((hi - 0.025f64.ln().abs()).abs() < 1e-9, "{hi}");
+        // 1 observed: exact lower = -ln(0.975) = 0.025318 (chi-square(0.025, 2) / 2)
+        let (lo, _) = poisson_count(1);
+        assert!((lo - 0.975f64.ln().abs()).abs() < 1e-9, "{lo}");
+        // 9 is exact, 10 is Byar: 10 (1 - 1/90 - 1.959964/(3 sqrt 10))^3 = 10 x 0.782289^3
+        // = 4.7874
+        let (lo, _) = poisson_count(10);
+        assert!((lo - 4.7874).abs() < 1e-4, "{lo}");
+        assert_eq!(rate_interval(3, 0, 1000.0), None);
+    }
+
+    /// PHEindicatormethods's test data (tests/testthat/testdata_Byars_Wilson.xlsx and
+    /// testdata_Rate.xlsx, commit 093fd28), as tests/reference/stats_cases.json
+    /// transcribes them: exact below 10 events, Byar from 10.
+    #[test]
+    fn rates_on_the_reference_cases() {
+        for c in reference("rate") {
+            let (x, n) = (c["x"].as_u64().unwrap(), c["n"].as_u64().unwrap());
+            let per = c["per"].as_f64().unwrap();
+            assert_eq!(c["method"] == "Exact", x < 10, "{c}");
+            let (lo, hi) = rate_interval(x, n, per).unwrap();
+            assert!((lo - c["lower"].as_f64().unwrap()).abs() < 1e-6, "{c} {lo}");
+            assert!((hi - c["upper"].as_f64().unwrap()).abs() < 1e-6, "{c} {hi}");
+        }
+    }
+
+    /// The same file's Wilson cases.
+    #[test]
+    fn wilson_on_the_reference_cases() {
+        for c in reference("wilson") {
+            let (lo, hi) = wilson(c["x"].as_u64().unwrap(), c["n"].as_u64().unwrap()).unwrap();
+            assert!((lo - c["lower"].as_f64().unwrap()).abs() < 1e-9, "{c} {lo}");
+            assert!((hi - c["upper"].as_f64().unwrap()).abs() < 1e-9, "{c} {hi}");
+        }
+    }
+
+    /// PHEindicatormethods's DSR test data (testdata_DSR_ISR.xlsx, commit 093fd28; the
+    /// 2013 European standard population), as stats_cases.json transcribes it.
+    #[test]
+    fn dobson_on_the_reference_cases() {
+        for c in reference("dsr") {
+            let u = |k: &str| -> Vec<u64> {
+                c[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap())
+                    .collect()
+            };
+            let standard: Vec<f64> = u("stdpop").iter().map(|x| *x as f64).collect();
+            let (v, (lo, hi)) = dsr(
+                &u("count"),
+                &u("pop"),
+                &standard,
+                c["per"].as_f64().unwrap(),
+            )
+            .unwrap();
+            assert!(
+                (v - c["value"].as_f64().unwrap()).abs() < 1e-6,
+                "{} {v}",
+                c["name"]
+            );
+            assert!(
+                (lo - c["lower"].as_f64().unwrap()).abs() < 1e-6,
+                "{} {lo}",
+                c["name"]
+            );
+            assert!(
+                (hi - c["upper"].as_f64().unwrap()).abs() < 1e-6,
+                "{} {hi}",
+                c["name"]
+            );
+        }
+    }
+
+    /// PHEindicatormethods's SII test data (testdata_SII.xlsx, commit 093fd28), as
+    /// stats_cases.json transcribes it: the point SII and RII, without transform. A
+    /// negative multiplier turns the slope round and the RII over, as phe_sii does.
+    #[test]
+    fn sii_on_the_reference_cases() {
+        let cases = reference("sii");
+        assert_eq!(cases.len(), 8);
+        for c in cases {
+            let f = |k: &str| -> Vec<f64> {
+                c[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap())
+                    .collect()
+            };
+            let multiplier = c["multiplier"].as_f64().unwrap();
+            let (slope, rii) = sii(&f("population"), &f("value")).unwrap();
+            let rii = if multiplier < 0.0 { 1.0 / rii } else { rii };
+            let want = c["sii"].as_f64().unwrap();
+            assert!(
+                (slope * multiplier - want).abs() < 1e-6,
+                "{} {slope}",
+                c["name"]
+            );
+            assert!(
+                (rii - c["rii"].as_f64().unwrap()).abs() < 1e-6,
+                "{} {rii}",
+                c["name"]
+            );
+        }
+    }
+
+    /// PHEindicatormethods's funnel test data for proportions
+    /// (tests/testthat/testdata_funnel_prop_outputs.csv, commit 093fd28): the limits at
+    /// denominators 1 to 110,000 around the inputs' average, 80.642448 %, per 100.
+    #[test]
+    fn funnel_limits_on_the_reference_cases() {
+        let average = 0.806_424_48;
+        // (denominator, lower 95 %, upper 95 %, lower 99.8 %, upper 99.8 %)
+        let rows = [
+            (1.0, 3.204264, 100.0, 0.0, 100.0),
+            (3.0, 35.933491, 100.0, 10.150815, 100.0),
+            (7.0, 51.373565, 100.0, 34.494842, 100.0),
+            (9.0, 54.82972, 100.0, 39.944085, 100.0),
+            (68.0, 71.251689, 90.033207, 65.836243, 95.448652),
+            (1531.0, 78.663349, 82.621547, 77.522045, 83.76285),
+            (110_000.0, 80.408963, 80.875933, 80.274317, 81.010578),
+        ];
+        for (n, l2, u2, l3, u3) in rows {
+            let (a, b) = funnel_limits(average, n, Z95);
+            let (c, d) = funnel_limits(average, n, Z998);
+            for (got, want) in [(a, l2), (b, u2), (c, l3), (d, u3)] {
+                assert!(
+                    (got * 100.0 - want).abs() < 2e-5,
+                    "{n}: {got} against {want}"
+                );
+            }
+        }
+    }
+
+    /// By hand: four quintiles of 100 people at 0.2, 0.4, 0.6, 0.8 lie at midpoints
+    /// 0.125, 0.375, 0.625, 0.875; the line is 0.1 + 0.8 x: SII 0.8, RII 0.9 / 0.1 = 9.
+    /// The simulated interval holds the SII and is the same on a rerun.
+    #[test]
+    fn sii_by_hand_and_its_interval_from_a_fixed_seed() {
+        let pops = [100.0; 4];
+        assert_eq!(quantile_midpoints(&pops), vec![0.125, 0.375, 0.625, 0.875]);
+        let (s, r) = sii(&pops, &[0.2, 0.4, 0.6, 0.8]).unwrap();
+        assert!((s - 0.8).abs() < 1e-12 && (r - 9.0).abs() < 1e-9, "{s} {r}");
+        let ((lo, hi), _) = sii_interval(&pops, &[20, 40, 60, 80], &[100; 4], 10_000, 7).unwrap();
+        assert!(lo < 0.8 && 0.8 < hi && lo > 0.5 && hi < 1.1, "{lo} {hi}");
+        let again = sii_interval(&pops, &[20, 40, 60, 80], &[100; 4], 10_000, 7).unwrap();
+        assert_eq!(again.0, (lo, hi));
+        assert_eq!(
+            sii_interval(&pops, &[0, 40, 60, 80], &[100; 4], 10_000, 7),
+            None
+        );
+    }
+
+    fn reference(key: &str) -> Vec<serde_json::Value> {
+        let cases: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/reference/stats_cases.json")).unwrap();
+        cases[key].as_array().unwrap().clone()
     }
 
     /// Newcombe (1998) table II, method 10, as tests/reference/stats_cases.json

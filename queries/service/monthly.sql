@@ -12,7 +12,7 @@
 -- One pass over referral_facts per kind of event, overall only.
 WITH f AS (
   SELECT
-    referral_date, end_date, first_treatment, treatment_sessions, interpreter_required,
+    referral_date, end_date, first_treatment, second_treatment, treatment_sessions, interpreter_required,
     {{clinical_flags}}
   FROM referral_facts
 ),
@@ -43,7 +43,9 @@ ending AS (
       THEN 1 ELSE 0 END) AS reliably_recovered,
     sum(CASE WHEN finished AND paired AND rose AND NOT fell THEN 1 ELSE 0 END) AS deteriorated,
     sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
-    sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk
+    sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
+    sum(CASE WHEN finished AND second_wait_days > 90 THEN 1 ELSE 0 END) AS second_wait_long,
+    sum(CASE WHEN finished AND second_wait_days > 28 THEN 1 ELSE 0 END) AS second_wait_short
   FROM (SELECT *, treatment_sessions >= 2 AS finished FROM f) e
   WHERE end_date BETWEEN {{series_start}} AND {{period_end}}
   GROUP BY 1
@@ -63,7 +65,7 @@ months AS (
 SELECT 'month=' || to_char(m.month, '%Y-%m') AS by_key,
   r.referrals, e.entered, CAST(NULL AS BIGINT) AS taken_up, d.ended, d.ended_untreated, d.finished,
   d.at_caseness, d.recovered, d.paired, d.improved, d.reliably_recovered,
-  d.deteriorated, d.wait_6wk, d.wait_18wk, w.wait_median, r.interpreter,
+  d.deteriorated, d.wait_6wk, d.wait_18wk, d.second_wait_long, d.second_wait_short, w.wait_median, r.interpreter,
   CAST(NULL AS BIGINT) AS dna, CAST(NULL AS BIGINT) AS dna_or_attended,
   CAST(NULL AS BIGINT) AS adapted
 FROM months m

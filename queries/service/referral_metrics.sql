@@ -3,7 +3,8 @@
 -- group (by_key '' overall, and every breakdown value) with a column per count. Which
 -- columns make which figure is said once, in the figure registry (src/registry.rs).
 -- Caseness, reliable change and the wait limits are the settings of [clinical]
--- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days).
+-- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days;
+-- more than 90 and 28 days from the first treatment session to the second).
 -- The breakdowns are GROUPING SETS over the counts of each combination of breakdown
 -- columns. {{previous}} is 1 for the period before the run's own.
 WITH f AS (
@@ -45,6 +46,8 @@ combos AS (
     sum(CASE WHEN deteriorated THEN 1 ELSE 0 END) AS deteriorated,
     sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
     sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
+    sum(CASE WHEN finished AND second_wait_days > 90 THEN 1 ELSE 0 END) AS second_wait_long,
+    sum(CASE WHEN finished AND second_wait_days > 28 THEN 1 ELSE 0 END) AS second_wait_short,
     sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
     sum(period_dna) AS dna,
     sum(period_attended) AS attended,
@@ -60,6 +63,7 @@ counts AS (
     sum(at_caseness) AS at_caseness, sum(recovered) AS recovered, sum(paired) AS paired,
     sum(improved) AS improved, sum(reliably_recovered) AS reliably_recovered,
     sum(deteriorated) AS deteriorated, sum(wait_6wk) AS wait_6wk, sum(wait_18wk) AS wait_18wk,
+    sum(second_wait_long) AS second_wait_long, sum(second_wait_short) AS second_wait_short,
     sum(interpreter) AS interpreter, sum(dna) AS dna, sum(dna) + sum(attended) AS dna_or_attended,
     sum(adapted) AS adapted
   FROM combos
@@ -95,7 +99,7 @@ overall (by_key) AS (VALUES (''))
 SELECT COALESCE(k.by_key, x.group_key) AS by_key,
   x.referrals, x.entered, x.taken_up, x.ended, x.ended_untreated, x.finished,
   x.at_caseness, x.recovered, x.paired, x.improved, x.reliably_recovered,
-  x.deteriorated, x.wait_6wk, x.wait_18wk, x.wait_median, x.interpreter, x.dna,
+  x.deteriorated, x.wait_6wk, x.wait_18wk, x.second_wait_long, x.second_wait_short, x.wait_median, x.interpreter, x.dna,
   x.dna_or_attended, x.adapted
 FROM (SELECT by_key FROM overall UNION SELECT dimension || '=' || value FROM ref_breakdown) k
 FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key

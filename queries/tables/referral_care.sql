@@ -3,7 +3,7 @@
 --   *_rows, *_problems     its appointment and measure rows, and those that fail a check
 --                          (service/appointment_problem.sql, measure_problem.sql): the
 --                          checks count the rest per referral and read only those rows
---   the care               first treatment, sessions, first and last scores, and the
+--   the care               first and second treatment, sessions, first and last scores, and the
 --                          appointments attended, missed and culturally adapted in the
 --                          run's period ({{period_start}}..{{period_end}}) and the one
 --                          before it (none for `validate`, which has no period), which
@@ -33,6 +33,11 @@ appointment_care AS (
       THEN appointment_date END) AS first_treatment,
     count(CASE WHEN counts AND appointment_type = 'treatment' AND attendance = 'attended'
       THEN appointment_date END) AS treatment_sessions,
+    -- the second treatment session's date (two on one day: that day), for the waits
+    -- between the first and the second ("hidden waits")
+    nth_value(appointment_date, 2 ORDER BY appointment_date)
+      FILTER (WHERE counts AND appointment_type = 'treatment' AND attendance = 'attended')
+      AS second_treatment,
     count(CASE WHEN counts AND in_period AND attendance = 'dna' THEN 1 END) AS dna,
     count(CASE WHEN counts AND in_period AND attendance = 'attended' THEN 1 END) AS attended,
     count(CASE WHEN counts AND in_period AND attendance = 'attended' AND culturally_adapted
@@ -65,7 +70,8 @@ SELECT COALESCE(a.referral_id, m.referral_id) AS referral_id,
   CAST(COALESCE(appointment_problems, 0) AS INT) AS appointment_problems,
   CAST(COALESCE(measure_rows, 0) AS INT) AS measure_rows,
   CAST(COALESCE(measure_problems, 0) AS INT) AS measure_problems,
-  first_treatment, CAST(COALESCE(treatment_sessions, 0) AS INT) AS treatment_sessions,
+  first_treatment, second_treatment,
+  CAST(COALESCE(treatment_sessions, 0) AS INT) AS treatment_sessions,
   CAST(COALESCE(dna, 0) AS INT) AS dna, CAST(COALESCE(attended, 0) AS INT) AS attended,
   CAST(COALESCE(adapted, 0) AS INT) AS adapted,
   CAST(COALESCE(previous_dna, 0) AS INT) AS previous_dna,

@@ -348,7 +348,10 @@ fn check_target(id: &str, t: &Target) -> Result<(), (String, String)> {
     }
     if f.kind == Kind::Proportion {
         let steps = t.by_year.iter().map(|(y, v)| (format!("by_year.{y}"), *v));
-        let values = [("value".to_string(), t.value), ("amber_margin".into(), t.amber_margin)];
+        let values = [
+            ("value".to_string(), t.value),
+            ("amber_margin".into(), t.amber_margin),
+        ];
         for (name, v) in values.into_iter().chain(steps) {
             if !(0.0..=1.0).contains(&v) {
                 return Err((

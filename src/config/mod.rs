@@ -93,7 +93,11 @@ impl Settings {
     pub fn for_period(&self, period: &crate::period::Period) -> Settings {
         use chrono::Datelike;
         let end = period.end;
-        let first = if end.month() >= 4 { end.year() } else { end.year() - 1 };
+        let first = if end.month() >= 4 {
+            end.year()
+        } else {
+            end.year() - 1
+        };
         let mut s = self.clone();
         for t in s.targets.values_mut() {
             (t.value, t.year) = t.of_year(first);
@@ -705,11 +709,20 @@ mod tests {
         assert_eq!(at("FY2027-28"), (0.51, year("2026/27")));
         assert_eq!(at("FY2028-29"), (0.53, year("2028/29")));
         assert_eq!(at("FY2024-25"), (0.48, None));
-        let improvement = &s.for_period(&crate::period::Period::parse("FY2026-27").unwrap()).targets
-            ["tt.reliable_improvement_pct"];
-        assert_eq!((improvement.value, improvement.year.as_deref()), (0.69, Some("2026/27")));
+        let improvement = &s
+            .for_period(&crate::period::Period::parse("FY2026-27").unwrap())
+            .targets["tt.reliable_improvement_pct"];
+        assert_eq!(
+            (improvement.value, improvement.year.as_deref()),
+            (0.69, Some("2026/27"))
+        );
         // a target with no trajectory has no year
-        assert_eq!(s.for_period(&crate::period::Period::parse("FY2026-27").unwrap()).targets["tt.recovery_pct"].year, None);
+        assert_eq!(
+            s.for_period(&crate::period::Period::parse("FY2026-27").unwrap())
+                .targets["tt.recovery_pct"]
+                .year,
+            None
+        );
         assert_eq!(financial_year_start("2099-00"), Some(2099));
         assert_eq!(financial_year_start("25-26"), None);
     }

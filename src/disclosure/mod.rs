@@ -29,7 +29,7 @@ impl Disclosure {
     /// numerator would be hidden or its denominator is small; a rate per 1,000 when its
     /// events would be hidden (its denominator is a population) or it has none; a ratio
     /// to the service when its group's count would be hidden; a relative likelihood
-    /// when either group's share would be. A count is hidden as it is shown
+    /// when either group's share would be; a gap when either side's would be. A count is hidden as it is shown
     /// ([`Disclosure::show_count`]). The figures of another period, in a change or a
     /// trend, are judged by this alone.
     pub fn figure_hidden(&self, m: &Metric) -> bool {
@@ -43,6 +43,12 @@ impl Disclosure {
             (Some(Kind::RelativeLikelihood), _, _) => m
                 .groups
                 .iter()
+                .any(|g| self.proportion_hidden(g.numerator, g.denominator)),
+            // the two sides of a gap (a third group, outside it, is not shown)
+            (Some(Kind::Difference), _, _) => m
+                .groups
+                .iter()
+                .take(2)
                 .any(|g| self.proportion_hidden(g.numerator, g.denominator)),
             (_, Some(n), Some(d)) => self.proportion_hidden(n, d),
             _ => false,
@@ -96,6 +102,18 @@ impl Disclosure {
                     denominator: r(x.denominator),
                 };
                 Metric::likelihood(&m.id, by, g(&m.groups[0]), g(&m.groups[1]))
+            }
+            (Some(Kind::Difference), _, _) => {
+                let groups = m
+                    .groups
+                    .iter()
+                    .map(|x| GroupRate {
+                        group: x.group.clone(),
+                        numerator: r(x.numerator),
+                        denominator: r(x.denominator),
+                    })
+                    .collect();
+                Metric::difference(&m.id, by, groups)
             }
             (Some(Kind::Ratio), _, _) => Metric {
                 // its interval rests on exact counts: the value alone, to two places

@@ -92,6 +92,24 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
                 ("staff", by(&[], Some("wres_group"))),
             );
         }
+        // each group's counts, under the group's name
+        Counts::Sides {
+            dimension,
+            numerator,
+            denominator,
+        } => {
+            return m
+                .groups
+                .iter()
+                .flat_map(|g| {
+                    let b = by(&[(dimension, &g.group)], None);
+                    [
+                        (numerator.to_string(), b.clone(), g.numerator),
+                        (denominator.to_string(), b, g.denominator),
+                    ]
+                })
+                .collect();
+        }
         Counts::Own if f.kind == Kind::Count => return one(&m.id, by(&[], None), value),
         Counts::Own => {
             return pair(
@@ -234,7 +252,16 @@ impl Builder {
                     self.problem.cell(key, n)
                 })
                 .collect();
-            if let [num, den] = cells[..] {
+            let sides =
+                registry::figure(&m.id).is_some_and(|f| matches!(f.counts, Counts::Sides { .. }));
+            if sides {
+                // each group's numerator within its denominator
+                for pair in cells.chunks(2) {
+                    if let [num, den] = pair[..] {
+                        self.problem.within(num, den);
+                    }
+                }
+            } else if let [num, den] = cells[..] {
                 self.problem.within(num, den);
             }
         }
@@ -516,9 +543,13 @@ impl Plan {
             .is_hidden(&CellKey::new(&self.period, count, by.iter().copied()))
     }
 
-    /// Whether a figure must be hidden: any count it rests on is.
+    /// Whether a figure must be hidden: any count it shows is (a gap shows its two
+    /// sides; a group on neither side is in the plan for its sums only).
     pub fn hides_metric(&self, m: &Metric) -> bool {
-        counts_of(m).iter().any(|(c, by, _)| {
+        let sides =
+            registry::figure(&m.id).is_some_and(|f| matches!(f.counts, Counts::Sides { .. }));
+        let shown = if sides { 4 } else { usize::MAX };
+        counts_of(m).iter().take(shown).any(|(c, by, _)| {
             self.protected
                 .is_hidden(&CellKey::new(&self.period, c, pairs(by)))
         })

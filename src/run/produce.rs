@@ -288,6 +288,14 @@ fn package(
     metrics_json.insert("as_of".into(), json!(req.as_of.to_string()));
     metrics_json.insert("inputs".into(), json!(datasets_json));
     metrics_json.insert("metrics".into(), serde_json::to_value(&computed.metrics)?);
+    // how each figure's interval is computed
+    let methods: serde_json::Map<String, serde_json::Value> = computed
+        .metrics
+        .0
+        .iter()
+        .filter_map(|m| Some((m.id.clone(), json!(registry::figure(&m.id)?.kind.method()?))))
+        .collect();
+    metrics_json.insert("methods".into(), serde_json::Value::Object(methods));
     metrics_json.extend(computed.extra.clone());
     // each figure's target and RAG, judged as the PDF judges them
     let service = req.report.family() == Family::Service;

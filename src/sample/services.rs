@@ -441,6 +441,31 @@ fn pathway<R: Rng>(
         date = date
             .checked_add_days(Days::new(rng.random_range(6..=10)))
             .unwrap();
+        if attended == 1 && attendance == "attended" {
+            date = date.checked_add_days(Days::new(hidden_wait(r))).unwrap();
+        }
+    }
+}
+
+/// Extra days some referrals wait between their first treatment session and the next
+/// (the "hidden waits"), more often for the Pakistani and Black African referrals who
+/// also wait longer to start: drawn from the referral's id rather than the shared
+/// random stream, so every other draw of the sample stays as it was.
+fn hidden_wait(r: &Referral) -> u64 {
+    // FNV-1a: a fixed, well-spread number from the id
+    let h = r.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    let per_thousand = if matches!(r.ethnic, "J" | "N") {
+        150
+    } else {
+        70
+    };
+    if h % 1000 < per_thousand {
+        // 15 to 134 days on top of the usual week
+        15 + (h / 1000) % 120
+    } else {
+        0
     }
 }
 

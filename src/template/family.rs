@@ -105,6 +105,7 @@ impl Wording for ServiceWording {
             ("engagement", &self.engagement),
             ("outcomes", &self.outcomes),
             ("waits", &self.waits),
+            ("hidden_waits", &self.hidden_waits),
         ] {
             if let Some(b) = b {
                 out.push((key.to_string(), &b.figures[..], Some(b.compare.as_str())));

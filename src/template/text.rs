@@ -85,7 +85,7 @@ placeholders! {
     MissingQuarters = "missing_quarters" for Workforce;
     OlderAge = "older_age" for Service;
     Overall = "overall" for Service;
-    Partner = "partner" for Workforce;
+    Partner = "partner" for Service | Workforce;
     PartnerStaff = "partner_staff" for Workforce;
     PeriodEnd = "period_end" for Service | Workforce;
     PeriodLabel = "period_label" for Service | Workforce;

@@ -205,6 +205,7 @@ pub struct ServiceWording {
     pub summary: ServiceSummary,
     pub change: Change,
     pub gaps: GapsWording,
+    pub ethnicity_gap: EthnicityGap,
     pub key_messages: KeyMessages,
     pub methodology: Methodology,
     pub access: Access,
@@ -217,6 +218,7 @@ pub struct ServiceWording {
     pub engagement: Option<Breakdowns>,
     pub outcomes: Option<Breakdowns>,
     pub waits: Option<Breakdowns>,
+    pub hidden_waits: Option<Breakdowns>,
     pub deprivation: Option<Deprivation>,
     pub ethnic_sex: Option<EthnicSex>,
 }
@@ -350,6 +352,25 @@ pub struct GapsWording {
     pub priority_recovery_heading: Text,
     pub priority_wait_heading: Text,
     pub priority_note: Text,
+}
+
+/// The ethnicity recovery gap of the period in words (the summary, the priority page)
+/// and by partner (equity-annual's priority page).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EthnicityGap {
+    /// "{figure} was {value} points {direction} for ... ({lower} to {upper}): {significance}."
+    pub sentence: Text,
+    pub same: Text,
+    pub recovery: Text,
+    pub reliable_recovery: Text,
+    pub lower: Text,
+    pub higher: Text,
+    pub significant: Text,
+    pub not_significant: Text,
+    pub partner_heading: Text,
+    pub partner_header: Text,
+    pub partner_note: Text,
 }
 
 /// The key messages that open a report, each chosen by a rule from its figures (README,
@@ -505,7 +526,7 @@ pub struct Columns<'a> {
 
 impl ServiceWording {
     /// The columns of a section of breakdown tables (access, interpreter and
-    /// equity-annual's engagement, outcomes and waits).
+    /// equity-annual's engagement, outcomes, waits and hidden waits).
     pub fn columns(&self, key: &str) -> Option<Columns<'_>> {
         let b = match key {
             "access" => {
@@ -519,6 +540,7 @@ impl ServiceWording {
             "engagement" => self.engagement.as_ref()?,
             "outcomes" => self.outcomes.as_ref()?,
             "waits" => self.waits.as_ref()?,
+            "hidden_waits" => self.hidden_waits.as_ref()?,
             _ => return None,
         };
         Some(Columns {
@@ -553,6 +575,7 @@ impl ServiceWording {
             "engagement" => head!(self.engagement.as_ref()?),
             "outcomes" => head!(self.outcomes.as_ref()?),
             "waits" => head!(self.waits.as_ref()?),
+            "hidden_waits" => head!(self.hidden_waits.as_ref()?),
             "deprivation" => head!(self.deprivation.as_ref()?),
             "ethnic_sex" => head!(self.ethnic_sex.as_ref()?),
             _ => return None,

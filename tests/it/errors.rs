@@ -321,7 +321,7 @@ fn the_sql_log_holds_every_statement_and_only_aggregated_results() {
     let rows = m["result"].as_array().unwrap();
     assert_eq!(rows.len() as u64, m["rows"].as_u64().unwrap());
     assert!(rows.iter().any(|r| r[0] == ""));
-    assert!(rows.iter().all(|r| r.as_array().unwrap().len() == 20));
+    assert!(rows.iter().all(|r| r.as_array().unwrap().len() == 22));
     let is_id =
         |c: &str| c.len() == 8 && c.starts_with('R') && c[1..].chars().all(|d| d.is_ascii_digit());
     for l in &lines {

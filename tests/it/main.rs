@@ -12,6 +12,7 @@ mod change_workforce;
 mod charts;
 mod crash;
 mod document;
+mod equity_stats;
 mod errors;
 mod figures;
 mod helpers;

@@ -132,7 +132,10 @@ fn a_trajectory_is_judged_by_the_step_of_the_periods_year() {
         (Some(0.80), Some("2025/26"), Some("Amber"))
     );
     let line = summary_line(&text, wait_label);
-    assert!(line.contains("at least 80.0% (2025/26)") && line.contains("Amber"), "{line}");
+    assert!(
+        line.contains("at least 80.0% (2025/26)") && line.contains("Amber"),
+        "{line}"
+    );
     // a trajectory that starts after the period: the plain value, no year
     let (json, text) = run_with(&site("\"2026-27\" = 0.90"), &[SHOW_ALL]);
     let w = target(&json, "tt.wait_6wk_pct");
@@ -141,7 +144,10 @@ fn a_trajectory_is_judged_by_the_step_of_the_periods_year() {
         (Some(0.75), true, Some("Green"))
     );
     let line = summary_line(&text, wait_label);
-    assert!(line.contains("at least 75.0%") && !line.contains("(20"), "{line}");
+    assert!(
+        line.contains("at least 75.0%") && !line.contains("(20"),
+        "{line}"
+    );
 }
 
 /// England's figures appear only where an analyst entered them, with their source: in

@@ -58,7 +58,27 @@ impl Builder<'_> {
         for (p, n, t) in unknown {
             eth.rows.push(vec![p.clone(), n.to_string(), t.to_string()]);
         }
-        let mut out = vec![figures, src, eth];
+        // the counts of each side of the ethnicity recovery gaps, which the figures
+        // table cannot hold in one numerator and denominator
+        let mut sides = CsvTable::new(
+            "ethnicity_gap_sides",
+            &["metric", "partner_org", "side", "numerator", "denominator"],
+        );
+        for m in self.metrics.0.iter().filter(|m| {
+            crate::registry::figure(&m.id)
+                .is_some_and(|f| f.kind == crate::registry::Kind::Difference)
+        }) {
+            for g in &m.groups {
+                sides.rows.push(vec![
+                    m.id.clone(),
+                    m.by.get("partner_org").cloned().unwrap_or_default(),
+                    g.group.clone(),
+                    g.numerator.to_string(),
+                    g.denominator.to_string(),
+                ]);
+            }
+        }
+        let mut out = vec![figures, src, eth, sides];
         out.extend(crate::report::quality_page::csv_tables(self.quality));
         out
     }

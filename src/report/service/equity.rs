@@ -26,7 +26,7 @@ pub const REPORT: ReportId = ReportId::EquityAnnual;
 
 /// The sections of breakdown tables after access, by template key: each lists its
 /// columns at `<key>.figures` and the figure compared at `<key>.compare`.
-const THEMES: &[&str] = &["engagement", "outcomes", "waits"];
+const THEMES: &[&str] = &["engagement", "outcomes", "waits", "hidden_waits"];
 
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(
@@ -162,6 +162,8 @@ impl Builder<'_> {
         );
         let standards = self.priority_standards(v)?;
         blocks.insert(2, item("priority_standards_table", standards));
+        // the ethnicity recovery gap, in words and by partner
+        blocks.push(self.ethnicity_gap_table(v)?);
         section(t, "priority", v, true, blocks)
     }
 

@@ -5,7 +5,9 @@
 use crate::config::{Clinical, Settings};
 use crate::data::query::{QueryError, collect, i64_column, string_column};
 use crate::data::session::{DataSession, RunDates};
-use crate::metrics::{Metric, Metrics, run_columns_query};
+use std::collections::BTreeMap;
+
+use crate::metrics::{GroupRate, Metric, Metrics, parse_by_key, run_columns_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use chrono::NaiveDate;
@@ -32,8 +34,60 @@ pub(super) async fn service_metrics(
     let mut m = run_columns_query(&s.ctx, name, &params(name, queries::SERVICE_METRICS)?).await?;
     let name = "service/access.sql";
     m.0.extend(access_metrics(s, name, &params(name, queries::SERVICE_ACCESS)?).await?);
+    let (name, sql) = queries::SERVICE_RECOVERY_GAP;
+    m.0.extend(gap_metrics(s, name, &params(name, sql)?).await?);
     m.sort();
     Ok(m)
+}
+
+/// The sides of the ethnicity recovery gap, in the order the gap compares them, and
+/// ethnicity not known (on neither side).
+pub(super) const GAP_SIDES: [&str; 3] = ["A", "B-S", "Unknown"];
+
+/// The ethnicity recovery gaps (recovery and reliable recovery, White British less
+/// every other known code), overall and by partner, from each side's counts.
+async fn gap_metrics(s: &DataSession, name: &str, sql: &str) -> Result<Vec<Metric>, QueryError> {
+    // by_key -> side -> [at caseness, recovered, reliably recovered]
+    let mut counts: BTreeMap<String, BTreeMap<String, [u64; 3]>> = BTreeMap::new();
+    for b in collect(&s.ctx, name, sql).await? {
+        let by_key = string_column(&b, "by_key", name)?;
+        let side = string_column(&b, "side", name)?;
+        let cols =
+            ["at_caseness", "recovered", "reliably_recovered"].map(|c| i64_column(&b, c, name));
+        let [den, rec, rel] = cols;
+        let (den, rec, rel) = (den?, rec?, rel?);
+        for i in 0..b.num_rows() {
+            let n = |v: &[Option<i64>]| v[i].unwrap_or(0).max(0) as u64;
+            counts
+                .entry(by_key[i].clone().unwrap_or_default())
+                .or_default()
+                .insert(
+                    side[i].clone().unwrap_or_default(),
+                    [n(&den), n(&rec), n(&rel)],
+                );
+        }
+    }
+    let mut out = Vec::new();
+    for (key, sides) in counts {
+        for (id, col) in [
+            ("tt.recovery_gap_pp", 1),
+            ("tt.reliable_recovery_gap_pp", 2),
+        ] {
+            let groups = GAP_SIDES
+                .iter()
+                .map(|side| {
+                    let c = sides.get(*side).copied().unwrap_or_default();
+                    GroupRate {
+                        group: side.to_string(),
+                        numerator: c[col],
+                        denominator: c[0],
+                    }
+                })
+                .collect();
+            out.push(Metric::difference(id, parse_by_key(&key), groups));
+        }
+    }
+    Ok(out)
 }
 
 /// Access rate per 1,000 and representation ratio from one row per group of referrals

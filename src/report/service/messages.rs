@@ -25,7 +25,14 @@ const JUDGED: &[&str] = &[
 ];
 
 /// The sections a breakdown's figure is read more in, in the order they are looked in.
-const BREAKDOWN_SECTIONS: &[&str] = &["access", "engagement", "outcomes", "waits", "interpreter"];
+const BREAKDOWN_SECTIONS: &[&str] = &[
+    "access",
+    "engagement",
+    "outcomes",
+    "waits",
+    "hidden_waits",
+    "interpreter",
+];
 
 impl Builder<'_> {
     /// The report's key messages, in the rules' order.

@@ -6,6 +6,7 @@
 pub mod access;
 mod csv;
 pub mod equity;
+mod ethnicity_gap;
 mod figures;
 mod gaps;
 mod messages;
@@ -75,6 +76,8 @@ enum Kind {
     Rate,
     Ratio,
     Days,
+    /// A difference in percentage points, signed.
+    Points,
 }
 
 /// A column of a breakdown table: the figure, its heading and how it is shown.
@@ -92,6 +95,7 @@ fn display_kind(id: &str) -> Kind {
         Some(registry::Kind::RatePer1000) => Kind::Rate,
         Some(registry::Kind::Ratio | registry::Kind::RelativeLikelihood) => Kind::Ratio,
         Some(registry::Kind::Value) => Kind::Days,
+        Some(registry::Kind::Difference) => Kind::Points,
         Some(registry::Kind::Count) | None => Kind::Count,
     }
 }
@@ -128,8 +132,12 @@ pub fn shows(section: &str) -> Vec<String> {
         "access" => std::iter::once("representation_chart".to_string())
             .chain(dims())
             .collect(),
-        "engagement" | "outcomes" | "waits" => dims().collect(),
-        "priority" => names(&["priority_table", "priority_standards_table"]),
+        "engagement" | "outcomes" | "waits" | "hidden_waits" => dims().collect(),
+        "priority" => names(&[
+            "priority_table",
+            "priority_standards_table",
+            "ethnicity_gap_table",
+        ]),
         "gaps" => names(&[
             "white_british_table",
             "priority_recovery_table",
@@ -230,6 +238,10 @@ impl<'a> Builder<'a> {
             (Kind::Rate, Some(v)) => format!("{v:.1}{}", ci(&|x| format!("{x:.1}"))),
             (Kind::Ratio, Some(v)) => format!("{v:.2}{}", ci(&|x| format!("{x:.2}"))),
             (Kind::Days, Some(v)) => format!("{v:.0}"),
+            (Kind::Points, Some(v)) => {
+                let p = |x: f64| crate::report::change(x);
+                format!("{}{}", p(v), ci(&p))
+            }
         }
     }
 
@@ -410,6 +422,11 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
     );
     dims.remove("priority_group");
     dims.insert("partner_org", Vec::new());
+    // the sides of the ethnicity recovery gap, and ethnicity not known
+    dims.insert(
+        "white_british",
+        figures::GAP_SIDES.iter().map(|s| s.to_string()).collect(),
+    );
     for (d, values) in &dims {
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         b = b.complete(d, &values);
@@ -423,6 +440,19 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
             .collect();
         b = b.equal(("ethnic_group", g), &codes);
     }
+    // White British is category A; the other known codes are B to S
+    let others: Vec<(&str, &str)> = crate::contract::ETHNIC_CODES
+        .iter()
+        .filter(|c| c.code != "A" && c.group != "Unknown")
+        .map(|c| ("ethnic_category", c.code))
+        .collect();
+    b = b
+        .equal(("white_british", "A"), &[("ethnic_category", "A")])
+        .equal(("white_british", "B-S"), &others)
+        .equal(
+            ("white_british", "Unknown"),
+            &[("ethnic_category", "Unknown")],
+        );
     let pg = &settings.priority_groups;
     for c in &pg.ethnic_codes {
         b = b.equal(("priority_group", &c.name), &[("ethnic_category", &c.code)]);

@@ -57,6 +57,7 @@ impl Builder<'_> {
             rows.push(row);
         }
         let mut blocks = vec![Block::Paragraph(t.summary.intro.fill(v)?)];
+        blocks.extend(self.ethnicity_gap_words(v)?);
         if !covers(self.span, self.period) {
             blocks.push(Block::Paragraph(t.summary.partial.fill(v)?));
         }
@@ -342,6 +343,7 @@ pub(super) fn plain(value: f64, kind: Kind) -> String {
         Kind::Pct => pct(value),
         Kind::Rate => format!("{value:.1}"),
         Kind::Ratio => format!("{value:.2}"),
+        Kind::Points => crate::report::change(value),
         Kind::Count if value >= 0.0 => crate::disclosure::thousands(value.round() as u64),
         Kind::Count | Kind::Days => format!("{value:.0}"),
     }
