@@ -125,6 +125,7 @@ impl ReportId {
                 "outcomes",
                 "waits",
                 "hidden_waits",
+                "characteristics",
                 "deprivation",
                 "ethnic_sex",
                 "methodology",

@@ -540,8 +540,25 @@ pub fn breakdown_values(priority_groups: &[String]) -> Vec<(&'static str, String
     v.extend(["1", "2", "9", "X"].map(|x| ("sex", x.to_string())));
     v.extend(["Y", "N", "Z"].map(|x| ("disability", x.to_string())));
     v.extend(["1", "2", "3", "4", "5", "Unknown"].map(|x| ("imd_quintile", x.to_string())));
+    v.extend(
+        (1..=10)
+            .map(|d| d.to_string())
+            .chain(["Unknown".to_string()])
+            .map(|x| ("imd_decile", x)),
+    );
+    v.extend(
+        SEXUAL_ORIENTATION_CODES
+            .iter()
+            .map(|x| ("sexual_orientation", x.to_string())),
+    );
+    v.push(("sexual_orientation", "Unknown".into()));
     v
 }
+
+/// The NHS sexual orientation monitoring codes (docs/reports.md, "Groupings"): 1
+/// heterosexual or straight, 2 gay or lesbian, 3 bisexual, 4 other, U does not know or is
+/// not sure, Z not stated (asked, declined), 9 not known (not recorded).
+pub const SEXUAL_ORIENTATION_CODES: &[&str] = &["1", "2", "3", "4", "U", "Z", "9"];
 
 #[cfg(test)]
 mod tests {

@@ -153,6 +153,10 @@ const SNIPPETS: &[(&str, &str)] = &[
         include_str!("../queries/workforce/staff_counts.sql"),
     ),
     (
+        "count_sums",
+        include_str!("../queries/service/count_sums.sql"),
+    ),
+    (
         "median_wait",
         include_str!("../queries/service/median_wait.sql"),
     ),

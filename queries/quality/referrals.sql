@@ -23,6 +23,7 @@ SELECT CASE WHEN known_partner THEN partner_org ELSE 'Unlisted' END AS partner_o
   CASE WHEN sex IS NULL OR sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '(empty)') END AS "sex|unknown code",
   CASE WHEN ethnic_category IS NULL OR NOT known_ethnic THEN COALESCE(ethnic_category, '(empty)') END AS "ethnic_category|unknown code",
   CASE WHEN disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '') END AS "disability|unknown code",
+  CASE WHEN sexual_orientation IS NOT NULL AND upper(trim(sexual_orientation)) NOT IN ('1', '2', '3', '4', 'U', 'Z', '9') THEN sexual_orientation END AS "sexual_orientation|unknown code",
   CASE WHEN imd_decile < 1 OR imd_decile > 10 THEN COALESCE(CAST(imd_decile AS VARCHAR), '') END AS "imd_decile|out of range (1 to 10)",
   CASE WHEN end_date < referral_date THEN '' END AS "end_date|end_date before referral_date",
   CASE WHEN end_date > {{as_of}} THEN 'after ' || CAST({{as_of}} AS VARCHAR) END AS "end_date|date in the future",

@@ -5,12 +5,16 @@
 -- group registered, all registered. From these the program gives the access rate per
 -- 1,000 (group referrals / group registered) and the representation ratio
 -- ((group referrals / all referrals) / (group registered / all registered)).
--- Disability and Eastern European are not in the population extract: no row for them.
+-- Disability, Eastern European, sexual orientation, religion and partner are not in the
+-- population extract: no row for them.
 -- (counted per combination of breakdown columns first: see breakdown_columns.sql)
-WITH combos AS (
-  SELECT {{breakdown_columns}}, count(*) AS referrals
-  FROM referral_facts
+WITH referred AS (
+  SELECT * FROM referral_facts
   WHERE referral_date BETWEEN {{period_start}} AND {{period_end}} AND age_years >= 17
+),
+combos AS (
+  SELECT {{breakdown_columns}}, count(*) AS referrals
+  FROM referred
   GROUP BY {{breakdown_columns}}
 ),
 refs_grouped AS (
@@ -19,6 +23,10 @@ refs_grouped AS (
     sum(referrals) AS referrals
   FROM combos
   GROUP BY {{breakdown_sets}}
+  -- deciles, for the gradient of access (the other one-column breakdowns have no
+  -- registered population)
+  UNION ALL
+  SELECT 'imd_decile=' || imd_decile, count(*) FROM referred GROUP BY imd_decile
 ),
 refs AS (
   SELECT * FROM refs_grouped WHERE by_key IS NOT NULL
@@ -35,6 +43,7 @@ pop AS (
     CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
     COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
     CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(p.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+    CASE WHEN p.imd_decile BETWEEN 1 AND 10 THEN CAST(p.imd_decile AS VARCHAR) ELSE 'Unknown' END AS imd_decile,
     CAST(p.registered AS BIGINT) AS registered
   FROM population p
   JOIN latest_population l ON l.period_start = p.period_start
@@ -57,6 +66,7 @@ pop_keyed AS (
   UNION ALL SELECT 'age_band=' || age_band, registered FROM pop
   UNION ALL SELECT 'sex=' || sex, registered FROM pop
   UNION ALL SELECT 'imd_quintile=' || imd_quintile, registered FROM pop
+  UNION ALL SELECT 'imd_decile=' || imd_decile, registered FROM pop
   UNION ALL SELECT 'ethnic_group=' || ethnic_group || ';sex=' || sex, registered FROM pop
   UNION ALL
   SELECT 'priority_group=' || r.name, p.registered
@@ -75,7 +85,7 @@ pop_sum AS (
 keys AS (
   SELECT by_key FROM pop_sum
   UNION SELECT dimension || '=' || value FROM ref_breakdown
-  WHERE dimension NOT IN ('disability')
+  WHERE dimension NOT IN ('disability', 'sexual_orientation', 'religion', 'partner_org')
     AND dimension || '=' || value NOT IN (SELECT 'priority_group=' || name FROM ref_priority WHERE kind = 'eastern_european')
 ),
 referral_total AS (

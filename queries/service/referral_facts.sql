@@ -43,6 +43,14 @@ SELECT
   COALESCE(r.listed_group, 'Unknown') AS ethnic_group,
   -- quintile 1 = deciles 1-2 (most deprived) ... 5 = deciles 9-10
   CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(r.imd_decile / 2.0) AS BIGINT) AS VARCHAR) ELSE 'Unknown' END AS imd_quintile,
+  CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(r.imd_decile AS VARCHAR) ELSE 'Unknown' END AS imd_decile,
+  -- the NHS sexual orientation monitoring codes; anything else is Unknown (and counted
+  -- on the data-quality page)
+  CASE WHEN upper(trim(r.sexual_orientation)) IN ('1', '2', '3', '4', 'U', 'Z', '9')
+    THEN upper(trim(r.sexual_orientation)) ELSE 'Unknown' END AS sexual_orientation,
+  -- religion as recorded, one spelling whatever its case; each period's figures fold the
+  -- rare ones into Other (service/referral_metrics.sql)
+  COALESCE(NULLIF(initcap(trim(r.religion)), ''), 'Unknown') AS religion_given,
   COALESCE(upper(trim(r.ethnic_category_detail)) IN ({{eastern_european_details}}), false) AS eastern_european,
   COALESCE(r.interpreter_required, false) AS interpreter_required,
   CASE WHEN r.referral_source IN ('self', 'gp', 'other_professional', 'other') THEN r.referral_source ELSE 'not recorded' END AS referral_source,
@@ -85,6 +93,9 @@ SELECT
   arrow_cast(ethnic_category, 'Dictionary(Int16, Utf8)') AS ethnic_category,
   arrow_cast(ethnic_group, 'Dictionary(Int16, Utf8)') AS ethnic_group,
   arrow_cast(imd_quintile, 'Dictionary(Int16, Utf8)') AS imd_quintile,
+  arrow_cast(imd_decile, 'Dictionary(Int16, Utf8)') AS imd_decile,
+  arrow_cast(sexual_orientation, 'Dictionary(Int16, Utf8)') AS sexual_orientation,
+  arrow_cast(religion_given, 'Dictionary(Int16, Utf8)') AS religion_given,
   eastern_european, interpreter_required,
   arrow_cast(referral_source, 'Dictionary(Int16, Utf8)') AS referral_source,
   first_treatment, second_treatment, treatment_sessions, phq_first, phq_last, phq_paired,

@@ -5,10 +5,23 @@
 -- Caseness, reliable change and the wait limits are the settings of [clinical]
 -- (by default PHQ-9 >= 10 or GAD-7 >= 8; PHQ-9 by 6 or GAD-7 by 4; 42 and 126 days;
 -- more than 90 and 28 days from the first treatment session to the second).
--- The breakdowns are GROUPING SETS over the counts of each combination of breakdown
--- columns. {{previous}} is 1 for the period before the run's own.
-WITH f AS (
+-- The breakdowns of breakdown_sets.sql are GROUPING SETS over the counts of each
+-- combination of their columns; the one-column breakdowns of many groups (sexual
+-- orientation, religion, IMD decile, partner) are counted straight from the referrals,
+-- since crossed with the others they would make nearly a combination per referral.
+-- {{previous}} is 1 for the period before the run's own.
+-- A religion with fewer than {{min_count}} referrals in the period is counted as Other,
+-- before any figure is made (docs/reports.md, "Groupings").
+WITH religions AS (
+  SELECT religion_given, count(*) AS n
+  FROM referral_facts
+  WHERE referral_date BETWEEN {{period_start}} AND {{period_end}}
+  GROUP BY religion_given
+),
+f AS (
   SELECT rf.*,
+    CASE WHEN rf.religion_given = 'Unknown' OR rg.n >= {{min_count}} THEN rf.religion_given
+      ELSE 'Other' END AS religion,
     referral_date BETWEEN {{period_start}} AND {{period_end}} AS referred_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
     COALESCE(first_treatment BETWEEN {{period_start}} AND {{period_end}}, false) AS entered_in,
@@ -20,70 +33,87 @@ WITH f AS (
     CASE WHEN {{previous}} = 1 THEN previous_attended ELSE attended END AS period_attended,
     CASE WHEN {{previous}} = 1 THEN previous_adapted ELSE adapted END AS period_adapted
   FROM referral_facts rf
+  LEFT JOIN religions rg ON rg.religion_given = rf.religion_given
 ),
+-- each referral's part in every count: 1 or 0 (the appointments: how many)
 g AS (
-  SELECT f.*,
-    finished AND case_first AND NOT case_last AS recovered,
-    finished AND paired AND fell AND NOT rose AS improved,
-    finished AND paired AND rose AND NOT fell AS deteriorated
+  SELECT {{breakdown_columns}}, sexual_orientation, religion, imd_decile, partner_org,
+    CASE WHEN referred_in THEN 1 ELSE 0 END AS referrals,
+    CASE WHEN entered_in THEN 1 ELSE 0 END AS entered,
+    CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END AS taken_up,
+    CASE WHEN ended_in THEN 1 ELSE 0 END AS ended,
+    CASE WHEN ended_in AND treatment_sessions = 0 THEN 1 ELSE 0 END AS ended_untreated,
+    CASE WHEN finished THEN 1 ELSE 0 END AS finished,
+    CASE WHEN finished AND case_first THEN 1 ELSE 0 END AS at_caseness,
+    CASE WHEN finished AND case_first AND NOT case_last THEN 1 ELSE 0 END AS recovered,
+    CASE WHEN finished AND paired THEN 1 ELSE 0 END AS paired,
+    CASE WHEN finished AND paired AND fell AND NOT rose THEN 1 ELSE 0 END AS improved,
+    CASE WHEN finished AND case_first AND NOT case_last AND paired AND fell AND NOT rose
+      THEN 1 ELSE 0 END AS reliably_recovered,
+    CASE WHEN finished AND paired AND rose AND NOT fell THEN 1 ELSE 0 END AS deteriorated,
+    CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END AS wait_6wk,
+    CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END AS wait_18wk,
+    CASE WHEN finished AND second_wait_days > 90 THEN 1 ELSE 0 END AS second_wait_long,
+    CASE WHEN finished AND second_wait_days > 28 THEN 1 ELSE 0 END AS second_wait_short,
+    CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END AS interpreter,
+    period_dna AS dna,
+    period_attended AS attended,
+    period_adapted AS adapted
   FROM f
 ),
 -- the counts of each combination of breakdown columns: the grouping sets below add
 -- these few rows up rather than every referral once per set
 combos AS (
-  SELECT {{breakdown_columns}},
-    sum(CASE WHEN referred_in THEN 1 ELSE 0 END) AS referrals,
-    sum(CASE WHEN entered_in THEN 1 ELSE 0 END) AS entered,
-    sum(CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END) AS taken_up,
-    sum(CASE WHEN ended_in THEN 1 ELSE 0 END) AS ended,
-    sum(CASE WHEN ended_in AND treatment_sessions = 0 THEN 1 ELSE 0 END) AS ended_untreated,
-    sum(CASE WHEN finished THEN 1 ELSE 0 END) AS finished,
-    sum(CASE WHEN finished AND case_first THEN 1 ELSE 0 END) AS at_caseness,
-    sum(CASE WHEN recovered THEN 1 ELSE 0 END) AS recovered,
-    sum(CASE WHEN finished AND paired THEN 1 ELSE 0 END) AS paired,
-    sum(CASE WHEN improved THEN 1 ELSE 0 END) AS improved,
-    sum(CASE WHEN recovered AND improved THEN 1 ELSE 0 END) AS reliably_recovered,
-    sum(CASE WHEN deteriorated THEN 1 ELSE 0 END) AS deteriorated,
-    sum(CASE WHEN finished AND wait_days <= {{wait_6wk_days}} THEN 1 ELSE 0 END) AS wait_6wk,
-    sum(CASE WHEN finished AND wait_days <= {{wait_18wk_days}} THEN 1 ELSE 0 END) AS wait_18wk,
-    sum(CASE WHEN finished AND second_wait_days > 90 THEN 1 ELSE 0 END) AS second_wait_long,
-    sum(CASE WHEN finished AND second_wait_days > 28 THEN 1 ELSE 0 END) AS second_wait_short,
-    sum(CASE WHEN referred_in AND interpreter_required THEN 1 ELSE 0 END) AS interpreter,
-    sum(period_dna) AS dna,
-    sum(period_attended) AS attended,
-    sum(period_adapted) AS adapted
+  SELECT {{breakdown_columns}}, {{count_sums}}
   FROM g
   GROUP BY {{breakdown_columns}}
 ),
 counts AS (
-  SELECT
-    {{breakdown_key}} AS group_key,
-    sum(referrals) AS referrals, sum(entered) AS entered, sum(taken_up) AS taken_up,
-    sum(ended) AS ended, sum(ended_untreated) AS ended_untreated, sum(finished) AS finished,
-    sum(at_caseness) AS at_caseness, sum(recovered) AS recovered, sum(paired) AS paired,
-    sum(improved) AS improved, sum(reliably_recovered) AS reliably_recovered,
-    sum(deteriorated) AS deteriorated, sum(wait_6wk) AS wait_6wk, sum(wait_18wk) AS wait_18wk,
-    sum(second_wait_long) AS second_wait_long, sum(second_wait_short) AS second_wait_short,
-    sum(interpreter) AS interpreter, sum(dna) AS dna, sum(dna) + sum(attended) AS dna_or_attended,
-    sum(adapted) AS adapted
+  SELECT {{breakdown_key}} AS group_key, {{count_sums}}
   FROM combos
   GROUP BY {{breakdown_sets}}
+  UNION ALL
+  SELECT
+    CASE
+      WHEN sexual_orientation IS NOT NULL THEN 'sexual_orientation=' || sexual_orientation
+      WHEN religion IS NOT NULL THEN 'religion=' || religion
+      WHEN imd_decile IS NOT NULL THEN 'imd_decile=' || imd_decile
+      ELSE 'partner_org=' || partner_org
+    END AS group_key,
+    {{count_sums}}
+  FROM g
+  GROUP BY GROUPING SETS ((sexual_orientation), (religion), (imd_decile), (partner_org))
 ),
 -- A median is not a sum of parts, but a wait is a whole number of days: the referrals
 -- that entered treatment in the period are counted per wait (per combination, then per
 -- group, as above), and each group's median is read off those counts. It is the
 -- middle wait, or the mean of the two middle ones: what median() gives, without
 -- holding every referral's wait once per grouping set.
-wait_combos AS (
-  SELECT {{breakdown_columns}}, first_treatment - referral_date AS wait, count(*) AS n
-  FROM referral_facts
+entering AS (
+  SELECT *, first_treatment - referral_date AS wait
+  FROM f
   WHERE first_treatment BETWEEN {{period_start}} AND {{period_end}}
-  GROUP BY {{breakdown_columns}}, first_treatment - referral_date
+),
+wait_combos AS (
+  SELECT {{breakdown_columns}}, wait, count(*) AS n
+  FROM entering
+  GROUP BY {{breakdown_columns}}, wait
 ),
 wait_counts AS (
   SELECT {{breakdown_key}} AS group_key, wait, sum(n) AS n
   FROM wait_combos
   GROUP BY wait, {{breakdown_sets}}
+  UNION ALL
+  SELECT
+    CASE
+      WHEN sexual_orientation IS NOT NULL THEN 'sexual_orientation=' || sexual_orientation
+      WHEN religion IS NOT NULL THEN 'religion=' || religion
+      WHEN imd_decile IS NOT NULL THEN 'imd_decile=' || imd_decile
+      ELSE 'partner_org=' || partner_org
+    END AS group_key,
+    wait, count(*) AS n
+  FROM entering
+  GROUP BY wait, GROUPING SETS ((sexual_orientation), (religion), (imd_decile), (partner_org))
 ),
 -- (queries/service/median_wait.sql)
 {{median_wait}},
@@ -99,7 +129,7 @@ overall (by_key) AS (VALUES (''))
 SELECT COALESCE(k.by_key, x.group_key) AS by_key,
   x.referrals, x.entered, x.taken_up, x.ended, x.ended_untreated, x.finished,
   x.at_caseness, x.recovered, x.paired, x.improved, x.reliably_recovered,
-  x.deteriorated, x.wait_6wk, x.wait_18wk, x.second_wait_long, x.second_wait_short, x.wait_median, x.interpreter, x.dna,
-  x.dna_or_attended, x.adapted
+  x.deteriorated, x.wait_6wk, x.wait_18wk, x.second_wait_long, x.second_wait_short,
+  x.wait_median, x.interpreter, x.dna, x.dna + x.attended AS dna_or_attended, x.adapted
 FROM (SELECT by_key FROM overall UNION SELECT dimension || '=' || value FROM ref_breakdown) k
 FULL JOIN (SELECT * FROM grouped WHERE group_key IS NOT NULL) x ON x.group_key = k.by_key

@@ -37,7 +37,7 @@ pub fn section_shows(report: ReportId, section: &str) -> Vec<String> {
 pub fn known(_report: ReportId) -> crate::template::Known {
     crate::template::Known {
         shows: section_shows,
-        dimensions: service::DIMENSIONS,
+        dimensions: service::ALL_DIMENSIONS,
     }
 }
 

@@ -89,6 +89,8 @@ pub(super) struct Referral {
     pub detail: Option<&'static str>,
     pub disability: &'static str,
     pub imd: i64,
+    pub orientation: Option<&'static str>,
+    pub religion: Option<&'static str>,
     pub language: &'static str,
     pub interpreter: bool,
     pub end: Option<NaiveDate>,
@@ -217,7 +219,9 @@ pub(super) fn simulate_services<R: Rng>(rng: &mut R, scale: f64) -> Services {
                                 && rng.random_bool(
                                     ee_share * 0.55 / (1.0 - ee_share + ee_share * 0.55),
                                 );
-                            let r = make_referral(rng, rid, band, ai, sex, eth, ee, imd, *qs, qe);
+                            let mut r =
+                                make_referral(rng, rid, band, ai, sex, eth, ee, imd, *qs, qe);
+                            characteristics(&mut r);
                             pathway(rng, &r, &mut aid, extracted, &mut sv);
                             sv.referrals.push(r);
                         }
@@ -307,6 +311,8 @@ fn make_referral<R: Rng>(
         detail,
         disability: *pick(rng, &[("Y", 25.0), ("N", 60.0), ("Z", 15.0)]),
         imd,
+        orientation: None,
+        religion: None,
         language,
         interpreter: language != "English" && rng.random_bool(0.45),
         end: None,
@@ -447,15 +453,79 @@ fn pathway<R: Rng>(
     }
 }
 
+/// A person's sexual orientation and religion as their referral records them, drawn
+/// from their pseudonym rather than the shared random stream (so every other draw of
+/// the sample stays as it was): mostly NHS monitoring codes, now and then a value that
+/// is not one; religions shaped by ethnic group, some typed in another case, a few rare
+/// ones, some not recorded.
+fn characteristics(r: &mut Referral) {
+    let h = fnv(&r.person);
+    let o = (h % 1000) as f64 / 10.0;
+    r.orientation = match o {
+        x if x < 80.0 => Some("1"),
+        x if x < 83.0 => Some("2"),
+        x if x < 86.0 => Some("3"),
+        x if x < 87.0 => Some("4"),
+        x if x < 89.0 => Some("U"),
+        x if x < 93.0 => Some("Z"),
+        x if x < 99.7 => Some("9"),
+        x if x < 99.9 => Some("straight"),
+        _ => None,
+    };
+    let k = ((h / 1000) % 1000) as f64 / 10.0;
+    let faiths: &[(&'static str, f64)] = match r.ethnic {
+        "J" | "K" => &[("Muslim", 88.0), ("No religion", 6.0)],
+        "H" => &[
+            ("Sikh", 35.0),
+            ("Hindu", 40.0),
+            ("Muslim", 10.0),
+            ("No religion", 8.0),
+        ],
+        "N" | "M" | "P" => &[("Christian", 65.0), ("Muslim", 12.0), ("No religion", 15.0)],
+        "R" => &[
+            ("No religion", 55.0),
+            ("Buddhist", 20.0),
+            ("Christian", 15.0),
+        ],
+        _ => &[
+            ("No religion", 46.0),
+            ("Christian", 38.0),
+            ("christian", 2.0),
+            ("Muslim", 3.0),
+            ("Jewish", 0.8),
+            ("Buddhist", 0.5),
+            ("Pagan", 0.2),
+            ("Jedi", 0.1),
+        ],
+    };
+    let mut at = 0.0;
+    r.religion = faiths
+        .iter()
+        .find(|(_, share)| {
+            at += share;
+            k < at
+        })
+        .map(|(f, _)| *f)
+        .or(if k < 97.0 {
+            Some("Other religion")
+        } else {
+            None
+        });
+}
+
+/// FNV-1a: a fixed, well-spread number from an id.
+fn fnv(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Extra days some referrals wait between their first treatment session and the next
 /// (the "hidden waits"), more often for the Pakistani and Black African referrals who
 /// also wait longer to start: drawn from the referral's id rather than the shared
 /// random stream, so every other draw of the sample stays as it was.
 fn hidden_wait(r: &Referral) -> u64 {
-    // FNV-1a: a fixed, well-spread number from the id
-    let h = r.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
+    let h = fnv(&r.id);
     let per_thousand = if matches!(r.ethnic, "J" | "N") {
         150
     } else {

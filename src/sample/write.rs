@@ -270,6 +270,14 @@ pub(super) fn write_services(out: &Path, sv: &Services) -> anyhow::Result<String
                 ),
                 ("disability", s(rs.iter().map(|r| o(r.disability)))),
                 ("imd_decile", ints(rs.iter().map(|r| Some(r.imd)))),
+                (
+                    "sexual_orientation",
+                    s(rs.iter().map(|r| r.orientation.map(String::from))),
+                ),
+                (
+                    "religion",
+                    s(rs.iter().map(|r| r.religion.map(String::from))),
+                ),
                 ("first_language", s(rs.iter().map(|r| o(r.language)))),
                 (
                     "interpreter_required",

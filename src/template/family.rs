@@ -106,6 +106,7 @@ impl Wording for ServiceWording {
             ("outcomes", &self.outcomes),
             ("waits", &self.waits),
             ("hidden_waits", &self.hidden_waits),
+            ("characteristics", &self.characteristics),
         ] {
             if let Some(b) = b {
                 out.push((key.to_string(), &b.figures[..], Some(b.compare.as_str())));

@@ -219,6 +219,7 @@ pub struct ServiceWording {
     pub outcomes: Option<Breakdowns>,
     pub waits: Option<Breakdowns>,
     pub hidden_waits: Option<Breakdowns>,
+    pub characteristics: Option<Breakdowns>,
     pub deprivation: Option<Deprivation>,
     pub ethnic_sex: Option<EthnicSex>,
 }
@@ -541,6 +542,7 @@ impl ServiceWording {
             "outcomes" => self.outcomes.as_ref()?,
             "waits" => self.waits.as_ref()?,
             "hidden_waits" => self.hidden_waits.as_ref()?,
+            "characteristics" => self.characteristics.as_ref()?,
             _ => return None,
         };
         Some(Columns {
@@ -576,6 +578,7 @@ impl ServiceWording {
             "outcomes" => head!(self.outcomes.as_ref()?),
             "waits" => head!(self.waits.as_ref()?),
             "hidden_waits" => head!(self.hidden_waits.as_ref()?),
+            "characteristics" => head!(self.characteristics.as_ref()?),
             "deprivation" => head!(self.deprivation.as_ref()?),
             "ethnic_sex" => head!(self.ethnic_sex.as_ref()?),
             _ => return None,

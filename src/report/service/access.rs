@@ -26,10 +26,16 @@ pub async fn compute(
     earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     let mut g = gather(s, settings, period, as_of).await?;
-    // ethnic group by sex is an equity-annual breakdown
-    g.metrics.0.retain(|m| m.by.len() < 2);
+    // ethnic group by sex, IMD decile and partner are equity-annual's breakdowns (the
+    // ethnicity gaps are given by partner in both)
+    let ours = |m: &crate::metrics::Metric| {
+        m.by.len() < 2
+            && !m.by.contains_key("imd_decile")
+            && (!m.by.contains_key("partner_org") || m.id.ends_with("_gap_pp"))
+    };
+    g.metrics.0.retain(ours);
     if let Some((_, pm)) = &mut g.previous {
-        pm.0.retain(|m| m.by.len() < 2);
+        pm.0.retain(ours);
     }
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;

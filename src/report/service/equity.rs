@@ -26,7 +26,13 @@ pub const REPORT: ReportId = ReportId::EquityAnnual;
 
 /// The sections of breakdown tables after access, by template key: each lists its
 /// columns at `<key>.figures` and the figure compared at `<key>.compare`.
-const THEMES: &[&str] = &["engagement", "outcomes", "waits", "hidden_waits"];
+const THEMES: &[&str] = &[
+    "engagement",
+    "outcomes",
+    "waits",
+    "hidden_waits",
+    "characteristics",
+];
 
 /// Compute the report's figures and tables and compose its document.
 pub async fn compute(
@@ -91,7 +97,12 @@ fn compose(
                 message: format!("missing table [{key}]"),
             })?;
         let mut blocks = vec![Block::Paragraph(theme.intro.fill(&v)?)];
-        for dim in DIMENSIONS {
+        let dims = if *key == "characteristics" {
+            super::CHARACTERISTICS
+        } else {
+            DIMENSIONS
+        };
+        for dim in dims {
             let heading = t.breakdown(dim)?.fill(&v)?;
             let table = b.section_table(key, dim)?;
             blocks.push(item(

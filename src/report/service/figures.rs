@@ -20,6 +20,7 @@ use super::Gathered;
 pub(super) async fn service_metrics(
     s: &DataSession,
     clinical: &Clinical,
+    min_count: u64,
     period: &Period,
     previous: bool,
 ) -> Result<Metrics, QueryError> {
@@ -27,6 +28,7 @@ pub(super) async fn service_metrics(
         ("period_start", Param::Date(period.start)),
         ("period_end", Param::Date(period.end)),
         ("previous", Param::Int(i64::from(previous))),
+        ("min_count", Param::Int(min_count as i64)),
     ];
     list.extend(super::clinical_params(clinical));
     let params = |name: &str, sql: &str| queries::fill(name, sql, &list);
@@ -171,6 +173,7 @@ pub(super) async fn gather(
     as_of: NaiveDate,
 ) -> Result<Gathered, crate::report::ReportError> {
     let clinical = &settings.clinical;
+    let min_count = settings.disclosure.min_count;
     let dates = RunDates::new(&settings.quality, as_of, Some(period));
     s.service_tables(&dates).await?;
     // The checks are done with the referral keys, and referral_facts takes all of the
@@ -187,12 +190,12 @@ pub(super) async fn gather(
             period.id, period.start, period.end
         )));
     };
-    let metrics = service_metrics(s, clinical, period, false).await?;
+    let metrics = service_metrics(s, clinical, min_count, period, false).await?;
     let (previous, previous_missing) = match referral_span(s, &prev).await? {
         Some(p) if covers(p, &prev) => (
             Some((
                 prev.clone(),
-                service_metrics(s, clinical, &prev, true).await?,
+                service_metrics(s, clinical, min_count, &prev, true).await?,
             )),
             None,
         ),

@@ -31,6 +31,7 @@ const BREAKDOWN_SECTIONS: &[&str] = &[
     "outcomes",
     "waits",
     "hidden_waits",
+    "characteristics",
     "interpreter",
 ];
 

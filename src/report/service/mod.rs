@@ -117,6 +117,23 @@ pub(crate) const DIMENSIONS: &[&str] = &[
     "imd_quintile",
 ];
 
+/// The protected characteristics given on a page of their own (equity-annual's
+/// "Sexual orientation and religion") rather than in every section.
+pub(crate) const CHARACTERISTICS: &[&str] = &["sexual_orientation", "religion"];
+
+/// Every breakdown a table is made for, each worded under `breakdowns.<name>`.
+pub(crate) const ALL_DIMENSIONS: &[&str] = &[
+    "priority_group",
+    "ethnic_group",
+    "ethnic_category",
+    "age_band",
+    "sex",
+    "disability",
+    "imd_quintile",
+    "sexual_orientation",
+    "religion",
+];
+
 /// The name a `show` list gives the table of one breakdown: `ethnic_group_table`.
 fn dimension_table(dim: &str) -> String {
     format!("{dim}_table")
@@ -133,6 +150,7 @@ pub fn shows(section: &str) -> Vec<String> {
             .chain(dims())
             .collect(),
         "engagement" | "outcomes" | "waits" | "hidden_waits" => dims().collect(),
+        "characteristics" => CHARACTERISTICS.iter().map(|d| dimension_table(d)).collect(),
         "priority" => names(&[
             "priority_table",
             "priority_standards_table",
@@ -422,6 +440,8 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
     );
     dims.remove("priority_group");
     dims.insert("partner_org", Vec::new());
+    // religions as the period's data gives them (the rare ones folded into Other)
+    dims.insert("religion", Vec::new());
     // the sides of the ethnicity recovery gap, and ethnicity not known
     dims.insert(
         "white_british",
@@ -453,6 +473,15 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
             ("white_british", "Unknown"),
             &[("ethnic_category", "Unknown")],
         );
+    // a quintile is two deciles
+    for q in 1..=5 {
+        let (q, d1, d2) = (q.to_string(), (2 * q - 1).to_string(), (2 * q).to_string());
+        b = b.equal(
+            ("imd_quintile", &q),
+            &[("imd_decile", &d1), ("imd_decile", &d2)],
+        );
+    }
+    b = b.equal(("imd_quintile", "Unknown"), &[("imd_decile", "Unknown")]);
     let pg = &settings.priority_groups;
     for c in &pg.ethnic_codes {
         b = b.equal(("priority_group", &c.name), &[("ethnic_category", &c.code)]);
