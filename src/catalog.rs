@@ -126,6 +126,7 @@ impl ReportId {
                 "waits",
                 "hidden_waits",
                 "characteristics",
+                "funnels",
                 "deprivation",
                 "ethnic_sex",
                 "methodology",

@@ -119,6 +119,11 @@ pub const SERVICE_FACTS: (&str, &str) = (
 /// Service-user queries.
 pub const SERVICE_METRICS: &str = include_str!("../queries/service/referral_metrics.sql");
 pub const SERVICE_ACCESS: &str = include_str!("../queries/service/access.sql");
+/// The strata of the standardised access rate.
+pub const SERVICE_STANDARDISED_ACCESS: (&str, &str) = (
+    "service/standardised_access.sql",
+    include_str!("../queries/service/standardised_access.sql"),
+);
 /// The counts of the ethnicity recovery gap: each side, overall and by partner.
 pub const SERVICE_RECOVERY_GAP: (&str, &str) = (
     "service/recovery_gap.sql",

@@ -22,6 +22,12 @@ pub enum Kind {
     /// One group's share less another's, in percentage points, with a Newcombe
     /// interval.
     Difference,
+    /// The slope index of inequality across deprivation quantiles, in the figure's own
+    /// units (points, or per 1,000), with an interval by simulation.
+    Slope,
+    /// The relative index of inequality: the least deprived end of the slope over the
+    /// most deprived.
+    RelativeIndex,
     /// A number of people, referrals or sessions.
     Count,
     /// Any other value (a whole-time equivalent, a median in days).
@@ -39,6 +45,9 @@ impl Kind {
             Kind::Ratio | Kind::RelativeLikelihood => Some("interval on the log scale"),
             Kind::Difference => Some(
                 "Newcombe hybrid score interval (Newcombe 1998, method 10), in percentage points",
+            ),
+            Kind::Slope | Kind::RelativeIndex => Some(
+                "population-weighted least squares across IMD quantiles, interval by simulation from a fixed seed (PHEindicatormethods phe_sii)",
             ),
             Kind::Count | Kind::Value => None,
         }
@@ -102,6 +111,16 @@ pub enum Counts {
         numerator: &'static str,
         denominator: &'static str,
     },
+    /// Each quantile a gradient is fitted to (a group named `dimension=value`) gives
+    /// its `numerator` count, and its `denominator` where that is a count of people
+    /// (a registered population is not one): the cells of that quantile's own figure.
+    Quantiles {
+        numerator: &'static str,
+        denominator: Option<&'static str>,
+    },
+    /// One count, named as another figure names it (a standardised rate's referrals are
+    /// the crude rate's).
+    Numerator(&'static str),
     /// Named after the figure: `<id>` for a count, `<id>:numerator` and
     /// `<id>:denominator` for a share.
     Own,
@@ -142,8 +161,8 @@ impl Figure {
     pub fn shown_step(&self) -> f64 {
         match self.kind {
             Kind::Proportion => 0.001,
-            Kind::RatePer1000 | Kind::Difference => 0.1,
-            Kind::Ratio | Kind::RelativeLikelihood => 0.01,
+            Kind::RatePer1000 | Kind::Difference | Kind::Slope => 0.1,
+            Kind::Ratio | Kind::RelativeLikelihood | Kind::RelativeIndex => 0.01,
             Kind::Count | Kind::Value => 1.0,
         }
     }
@@ -158,6 +177,29 @@ const REFERRALS: &str = "service/referral_metrics.sql";
 pub const REFERRAL_QUERY: &str = REFERRALS;
 const ACCESS: &str = "service/access.sql";
 const RECOVERY_GAP: &str = "service/recovery_gap.sql";
+const STANDARDISED: &str = "service/standardised_access.sql";
+
+/// A deprivation gradient (src/report/service/gradient.rs) fitted to the quantiles of the
+/// figure whose query and counts it names.
+const fn gradient(
+    id: &'static str,
+    kind: Kind,
+    query: &'static str,
+    numerator: &'static str,
+    denominator: Option<&'static str>,
+) -> Figure {
+    Figure {
+        id,
+        kind,
+        source: Source::Rows { query },
+        better: Better::Neither,
+        counts: Counts::Quantiles {
+            numerator,
+            denominator,
+        },
+        needs: None,
+    }
+}
 
 /// A gap between White British (`A`) and every other known code (`B-S`) in a share of
 /// `service/referral_metrics.sql`'s columns, in points.
@@ -437,6 +479,44 @@ pub const FIGURES: &[Figure] = &[
         "reliably_recovered",
         "at_caseness",
     ),
+    gradient(
+        "tt.recovery_sii_pp",
+        Slope,
+        REFERRALS,
+        "recovered",
+        Some("at_caseness"),
+    ),
+    gradient(
+        "tt.recovery_rii",
+        RelativeIndex,
+        REFERRALS,
+        "recovered",
+        Some("at_caseness"),
+    ),
+    gradient(
+        "tt.access_sii_per_1000",
+        Slope,
+        ACCESS,
+        "tt.access_rate_per_1000:numerator",
+        None,
+    ),
+    gradient(
+        "tt.access_rii",
+        RelativeIndex,
+        ACCESS,
+        "tt.access_rate_per_1000:numerator",
+        None,
+    ),
+    Figure {
+        id: "tt.access_rate_std_per_1000",
+        kind: RatePer1000,
+        source: Source::Rows {
+            query: STANDARDISED,
+        },
+        better: Neither,
+        counts: Counts::Numerator("tt.access_rate_per_1000:numerator"),
+        needs: None,
+    },
 ];
 
 /// Whether a figure has a point a month for the SPC charts: the referral figures whose
@@ -547,6 +627,17 @@ mod tests {
             .filter_map(|l| l.split('`').next())
             .filter(|id| id.contains('.') && !id.contains(' '))
             .collect();
+        // and the figures "Uncertainty and comparison" defines by id (the deprivation
+        // gradient, standardised access)
+        let uncertainty = &doc[doc.find("## Uncertainty and comparison").unwrap()..];
+        let uncertainty = &uncertainty[..uncertainty.find("\n## ").unwrap()];
+        documented.extend(
+            uncertainty
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|id| id.starts_with("tt.")),
+        );
         documented.sort_unstable();
         documented.dedup();
         let mut ours: Vec<&str> = ids().chain(NOT_YET_COMPUTED.iter().copied()).collect();

@@ -230,52 +230,75 @@ fn weighted_line(populations: &[f64], values: &[f64]) -> Option<(f64, f64)> {
     Some((my - slope * mx, slope))
 }
 
-/// The 95 % interval of the SII and RII of proportions by simulation, as `phe_sii` draws
-/// it: each quantile's proportion drawn `repetitions` times from a normal distribution on
-/// the logit scale whose standard error its Wilson interval gives, the line fitted to
-/// each draw, and the 2.5th and 97.5th of the sorted results. The draws come from a
-/// fixed seed, so a rerun gives the same bytes. `successes[i]` of `trials[i]` are each
-/// quantile's counts; every quantile needs at least one of each.
+/// The scale a quantile's value is drawn on in [`sii_interval`], as `phe_sii` draws it:
+/// proportions on the logit scale, rates on the log scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Logit,
+    Log,
+}
+
+impl Scale {
+    fn to(self, x: f64) -> f64 {
+        match self {
+            Scale::Logit => (x / (1.0 - x)).ln(),
+            Scale::Log => x.ln(),
+        }
+    }
+
+    fn back(self, y: f64) -> f64 {
+        match self {
+            Scale::Logit => 1.0 / (1.0 + (-y).exp()),
+            Scale::Log => y.exp(),
+        }
+    }
+}
+
+/// The 95 % intervals of the SII and RII by simulation, as `phe_sii` draws them: each
+/// quantile's value drawn `repetitions` times from a normal distribution on `scale`,
+/// centred on its value with the standard error its own 95 % interval (`lows`, `highs`)
+/// gives there, the line fitted to each draw, and the 2.5th and 97.5th of the sorted
+/// results. The draws come from a fixed seed, so a rerun gives the same bytes. `None`
+/// where a value or a bound lies where the scale has none (a share of 0 or 1, a rate
+/// of 0).
 pub fn sii_interval(
     populations: &[f64],
-    successes: &[u64],
-    trials: &[u64],
+    (values, lows, highs): (&[f64], &[f64], &[f64]),
+    scale: Scale,
     repetitions: usize,
     seed: u64,
 ) -> Option<((f64, f64), (f64, f64))> {
     use rand::SeedableRng;
     use rand_distr::{Distribution, Normal};
-    let logit = |p: f64| (p / (1.0 - p)).ln();
     let mut draws = Vec::new();
-    for (&x, &n) in successes.iter().zip(trials) {
-        if x == 0 || x >= n {
+    for ((&v, &lo), &hi) in values.iter().zip(lows).zip(highs) {
+        let (v, lo, hi) = (scale.to(v), scale.to(lo), scale.to(hi));
+        let se = (hi - lo) / Z95 / 2.0;
+        if !(v.is_finite() && se.is_finite()) || repetitions == 0 {
             return None;
         }
-        let (lo, hi) = wilson(x, n)?;
-        let se = (logit(hi) - logit(lo)) / Z95 / 2.0;
-        draws.push(Normal::new(logit(x as f64 / n as f64), se).ok()?);
+        draws.push(Normal::new(v, se).ok()?);
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let (mut slopes, mut ratios) = (
-        Vec::with_capacity(repetitions),
-        Vec::with_capacity(repetitions),
-    );
-    let mut values = vec![0.0; draws.len()];
+    let mut slopes = Vec::with_capacity(repetitions);
+    let mut ratios = Vec::with_capacity(repetitions);
+    let mut drawn = vec![0.0; draws.len()];
     for _ in 0..repetitions {
-        for (v, d) in values.iter_mut().zip(&draws) {
-            let y: f64 = d.sample(&mut rng);
-            *v = 1.0 / (1.0 + (-y).exp());
+        for (v, d) in drawn.iter_mut().zip(&draws) {
+            *v = scale.back(d.sample(&mut rng));
         }
-        let (slope, ratio) = sii(populations, &values)?;
+        let (slope, ratio) = sii(populations, &drawn)?;
         slopes.push(slope);
         ratios.push(ratio);
     }
-    let percentiles = |v: &mut Vec<f64>| {
+    // the positions phe_sii reads: round(n x 0.025) and round(n x 0.975), from 1
+    let at = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
-        let at = |q: f64| v[((repetitions as f64 * q).round() as usize).clamp(1, repetitions) - 1];
-        (at(0.025), at(0.975))
+        let n = v.len() as f64;
+        let pick = |q: f64| v[((n * q).round() as usize).clamp(1, v.len()) - 1];
+        (pick(0.025), pick(0.975))
     };
-    Some((percentiles(&mut slopes), percentiles(&mut ratios)))
+    Some((at(&mut slopes), at(&mut ratios)))
 }
 
 #[cfg(test)]
@@ -467,14 +490,22 @@ mod tests {
         assert_eq!(quantile_midpoints(&pops), vec![0.125, 0.375, 0.625, 0.875]);
         let (s, r) = sii(&pops, &[0.2, 0.4, 0.6, 0.8]).unwrap();
         assert!((s - 0.8).abs() < 1e-12 && (r - 9.0).abs() < 1e-9, "{s} {r}");
-        let ((lo, hi), _) = sii_interval(&pops, &[20, 40, 60, 80], &[100; 4], 10_000, 7).unwrap();
+        let shares = [0.2, 0.4, 0.6, 0.8];
+        let bounds: Vec<(f64, f64)> = [20, 40, 60, 80]
+            .iter()
+            .map(|x| wilson(*x, 100).unwrap())
+            .collect();
+        let lows: Vec<f64> = bounds.iter().map(|b| b.0).collect();
+        let highs: Vec<f64> = bounds.iter().map(|b| b.1).collect();
+        let run = |values: &[f64], seed| {
+            sii_interval(&pops, (values, &lows, &highs), Scale::Logit, 10_000, seed)
+        };
+        let ((lo, hi), (rlo, rhi)) = run(&shares, 7).unwrap();
         assert!(lo < 0.8 && 0.8 < hi && lo > 0.5 && hi < 1.1, "{lo} {hi}");
-        let again = sii_interval(&pops, &[20, 40, 60, 80], &[100; 4], 10_000, 7).unwrap();
-        assert_eq!(again.0, (lo, hi));
-        assert_eq!(
-            sii_interval(&pops, &[0, 40, 60, 80], &[100; 4], 10_000, 7),
-            None
-        );
+        assert!(rlo < 9.0 && 9.0 < rhi, "{rlo} {rhi}");
+        assert_eq!(run(&shares, 7).unwrap().0, (lo, hi));
+        assert_ne!(run(&shares, 8).unwrap().0, (lo, hi));
+        assert_eq!(run(&[0.0, 0.4, 0.6, 0.8], 7), None);
     }
 
     fn reference(key: &str) -> Vec<serde_json::Value> {

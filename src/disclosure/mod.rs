@@ -44,6 +44,14 @@ impl Disclosure {
                 .groups
                 .iter()
                 .any(|g| self.proportion_hidden(g.numerator, g.denominator)),
+            // each quantile of a gradient: a share, or events in a population
+            (Some(Kind::Slope | Kind::RelativeIndex), _, _) => m.groups.iter().any(|g| {
+                if m.id.starts_with("tt.access") {
+                    self.count_hidden(g.numerator) || g.denominator == 0
+                } else {
+                    self.proportion_hidden(g.numerator, g.denominator)
+                }
+            }),
             // the two sides of a gap (a third group, outside it, is not shown)
             (Some(Kind::Difference), _, _) => m
                 .groups

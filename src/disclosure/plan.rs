@@ -110,6 +110,24 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
                 })
                 .collect();
         }
+        // each quantile's counts, under its breakdown
+        Counts::Quantiles {
+            numerator,
+            denominator,
+        } => {
+            return m
+                .groups
+                .iter()
+                .flat_map(|g| {
+                    let (dim, value) = g.group.split_once('=').unwrap_or(("", &g.group));
+                    let b = by(&[(dim, value)], None);
+                    let mut v = vec![(numerator.to_string(), b.clone(), g.numerator)];
+                    v.extend(denominator.map(|d| (d.to_string(), b, g.denominator)));
+                    v
+                })
+                .collect();
+        }
+        Counts::Numerator(name) => return one(name, by(&[], None), m.numerator),
         Counts::Own if f.kind == Kind::Count => return one(&m.id, by(&[], None), value),
         Counts::Own => {
             return pair(
@@ -252,8 +270,17 @@ impl Builder {
                     self.problem.cell(key, n)
                 })
                 .collect();
-            let sides =
-                registry::figure(&m.id).is_some_and(|f| matches!(f.counts, Counts::Sides { .. }));
+            // figures of several groups, each a numerator and its denominator
+            let sides = registry::figure(&m.id).is_some_and(|f| {
+                matches!(
+                    f.counts,
+                    Counts::Sides { .. }
+                        | Counts::Quantiles {
+                            denominator: Some(_),
+                            ..
+                        }
+                )
+            });
             if sides {
                 // each group's numerator within its denominator
                 for pair in cells.chunks(2) {

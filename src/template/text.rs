@@ -107,7 +107,7 @@ placeholders! {
     References = "references" for Workforce;
     Referrals = "referrals" for Service;
     RoundTo = "round_to" for Service | Workforce;
-    Second = "second" for Workforce;
+    Second = "second" for Service | Workforce;
     ServiceRecovery = "service_recovery" for Service;
     Significance = "significance" for Service;
     SnapshotDate = "snapshot_date" for Workforce;

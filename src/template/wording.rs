@@ -133,6 +133,13 @@ pub struct Access {
     pub no_population: Text,
     pub no_disability: Text,
     pub priority_note: Text,
+    /// Standardised access by ethnic group (src/report/service/standardised.rs).
+    pub standardised_heading: Text,
+    pub standardised_crude: Text,
+    pub standardised_header: Text,
+    pub standardised_note: Text,
+    pub standardised_changes: Text,
+    pub standardised_same: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -175,6 +182,38 @@ pub struct Deprivation {
     pub recovery_alt: Text,
     pub target_alt: Text,
     pub england_alt: Text,
+    /// The gradients in words (src/report/service/gradient.rs).
+    pub recovery_gradient: Text,
+    pub access_gradient: Text,
+    pub lower: Text,
+    pub higher: Text,
+    pub clear: Text,
+    pub unclear: Text,
+    pub gradient_none: Text,
+    pub deciles: Text,
+    pub quintiles: Text,
+}
+
+/// How the partners compare: funnel limits (src/report/service/funnel.rs).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funnels {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub note: Text,
+    pub partner_header: Text,
+    /// Each figure's column heading, by metric id.
+    pub headers: std::collections::BTreeMap<String, Text>,
+    /// "{figure}: beyond the 99.8 % limits, higher {first}; lower {second}."
+    pub beyond: Text,
+    pub none_beyond: Text,
+    pub no_partner: Text,
+    pub within: Text,
+    pub above_95: Text,
+    pub below_95: Text,
+    pub above_99_8: Text,
+    pub below_99_8: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,6 +261,7 @@ pub struct ServiceWording {
     pub characteristics: Option<Breakdowns>,
     pub deprivation: Option<Deprivation>,
     pub ethnic_sex: Option<EthnicSex>,
+    pub funnels: Option<Funnels>,
 }
 
 /// The headline table of a workforce report.
@@ -581,6 +621,7 @@ impl ServiceWording {
             "characteristics" => head!(self.characteristics.as_ref()?),
             "deprivation" => head!(self.deprivation.as_ref()?),
             "ethnic_sex" => head!(self.ethnic_sex.as_ref()?),
+            "funnels" => head!(self.funnels.as_ref()?),
             _ => return None,
         })
     }

@@ -74,6 +74,46 @@ fn write_people_with(
     people: &[Person],
     more: impl Fn(&str) -> (Option<&'static str>, Option<&'static str>),
 ) {
+    let population: &[Cell] = &[("25-34", "2", "A", Some(5), 5000)];
+    write_extract(
+        dir,
+        people,
+        |id| Extra {
+            orientation: more(id).0,
+            religion: more(id).1,
+            ..Extra::default()
+        },
+        population,
+    );
+}
+
+/// What else a referral of [`write_extract`] has: by default aged 30, female, in IMD
+/// decile 5, with no sexual orientation or religion recorded.
+#[derive(Clone, Copy)]
+struct Extra {
+    orientation: Option<&'static str>,
+    religion: Option<&'static str>,
+    imd: i64,
+    age: i64,
+}
+
+impl Default for Extra {
+    fn default() -> Extra {
+        Extra {
+            orientation: None,
+            religion: None,
+            imd: 5,
+            age: 30,
+        }
+    }
+}
+
+/// A registered-population cell: age band, sex, ethnic code, IMD decile, registered.
+type Cell = (&'static str, &'static str, &'static str, Option<i64>, i64);
+
+/// The referrals of `people` (each with what `more` gives its id) and their care, and
+/// the registered population of `population` (in April 2025).
+fn write_extract(dir: &Path, people: &[Person], more: impl Fn(&str) -> Extra, population: &[Cell]) {
     let day = |plus: i64| (date("2025-05-01") + chrono::Duration::days(plus)).to_string();
     let n = people.len();
     let ids: Vec<&str> = people.iter().map(|p| p.0).collect();
@@ -89,21 +129,27 @@ fn write_people_with(
             ),
             ("service_line", strs(&vec!["talking_therapies"; n])),
             ("referral_date", dates(&vec!["2025-05-01"; n])),
-            ("age_years", ints(&vec![Some(30); n])),
+            (
+                "age_years",
+                ints(&ids.iter().map(|i| Some(more(i).age)).collect::<Vec<_>>()),
+            ),
             ("sex", strs(&vec!["2"; n])),
             (
                 "ethnic_category",
                 strs(&people.iter().map(|p| p.2).collect::<Vec<_>>()),
             ),
             ("ethnic_category_detail", opt_strs(&vec![None; n])),
-            ("imd_decile", ints(&vec![Some(5); n])),
+            (
+                "imd_decile",
+                ints(&ids.iter().map(|i| Some(more(i).imd)).collect::<Vec<_>>()),
+            ),
             (
                 "sexual_orientation",
-                opt_strs(&ids.iter().map(|i| more(i).0).collect::<Vec<_>>()),
+                opt_strs(&ids.iter().map(|i| more(i).orientation).collect::<Vec<_>>()),
             ),
             (
                 "religion",
-                opt_strs(&ids.iter().map(|i| more(i).1).collect::<Vec<_>>()),
+                opt_strs(&ids.iter().map(|i| more(i).religion).collect::<Vec<_>>()),
             ),
             ("interpreter_required", bools(&vec![false; n])),
             (
@@ -160,15 +206,31 @@ fn write_people_with(
             ("gad7", ints(&gad)),
         ],
     );
+    let k = population.len();
     write_parquet(
         &dir.join("population.parquet"),
         vec![
-            ("period_start", dates(&["2025-04-01"])),
-            ("age_band", strs(&["25-34"])),
-            ("sex", strs(&["2"])),
-            ("ethnic_category", strs(&["A"])),
-            ("imd_decile", ints(&[Some(5)])),
-            ("registered", ints(&[Some(5000)])),
+            ("period_start", dates(&vec!["2025-04-01"; k])),
+            (
+                "age_band",
+                strs(&population.iter().map(|c| c.0).collect::<Vec<_>>()),
+            ),
+            (
+                "sex",
+                strs(&population.iter().map(|c| c.1).collect::<Vec<_>>()),
+            ),
+            (
+                "ethnic_category",
+                strs(&population.iter().map(|c| c.2).collect::<Vec<_>>()),
+            ),
+            (
+                "imd_decile",
+                ints(&population.iter().map(|c| c.3).collect::<Vec<_>>()),
+            ),
+            (
+                "registered",
+                ints(&population.iter().map(|c| Some(c.4)).collect::<Vec<_>>()),
+            ),
         ],
     );
 }
@@ -522,4 +584,325 @@ fn sexual_orientation_and_religion_are_breakdowns_of_every_figure() {
         assert!(page.contains(words), "{words} in {page}");
     }
     assert!(!page.contains("Muslim") && !page.contains("Jedi"), "{page}");
+}
+
+/// By hand: 50 people finish at caseness, 10 in each of IMD deciles 1, 3, 5, 7 and 9, so
+/// the even deciles have no one and the gradient is fitted to quintiles. Recovered: 2,
+/// 4, 5, 6 and 8 of 10 from the most deprived quintile to the least. With equal weights
+/// the midpoints are 0.1, 0.3, 0.5, 0.7, 0.9; about their means (0.5, 0.5) the weighted
+/// sums are Sxy = (0.12 + 0.02 + 0 + 0.02 + 0.12) / 5 = 0.056 and Sxx = 0.4 / 5 = 0.08:
+/// slope 0.7, intercept 0.5 - 0.35 = 0.15. SII 70.0 points, RII 0.85 / 0.15 = 5.67.
+/// Access: 10 referrals per 1,000 registered in each quintile: no gradient, SII 0, RII 1.
+#[test]
+fn the_deprivation_gradient_is_the_slope_index_of_inequality() {
+    let ids: Vec<&'static str> = (0..50)
+        .map(|i| &*Box::leak(format!("d{i:02}").into_boxed_str()))
+        .collect();
+    let recovering = [2, 4, 5, 6, 8];
+    let people: Vec<Person> = (0..50)
+        .map(|i| {
+            let r = if i % 10 < recovering[i / 10] {
+                Reliably
+            } else {
+                No
+            };
+            (ids[i], "LCH", "A", r, 7, false)
+        })
+        .collect();
+    let decile = |id: &str| 2 * (id[1..].parse::<i64>().unwrap() / 10) + 1;
+    let population: Vec<Cell> = [1, 3, 5, 7, 9]
+        .iter()
+        .map(|d| ("25-34", "2", "A", Some(*d), 1000))
+        .collect();
+    let (data, out) = (tempdir(), tempdir());
+    write_extract(
+        data.path(),
+        &people,
+        |id| Extra {
+            imd: decile(id),
+            ..Extra::default()
+        },
+        &population,
+    );
+    let folder = equity(data.path(), out.path(), &[SHOW_ALL]);
+    let json = read_json(&folder.join("metrics.json"));
+    let m = &json["metrics"];
+    let sii = metric(m, "tt.recovery_sii_pp", &[]);
+    close(sii, "value", 70.0);
+    close(metric(m, "tt.recovery_rii", &[]), "value", 0.85 / 0.15);
+    let (lo, hi) = (
+        sii["ci_low"].as_f64().unwrap(),
+        sii["ci_high"].as_f64().unwrap(),
+    );
+    assert!(lo < 70.0 && 70.0 < hi && lo > 0.0, "{lo} {hi}");
+    let groups: Vec<&str> = sii["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups[0], "imd_quintile=1");
+    assert_eq!(groups.len(), 5);
+    close(metric(m, "tt.access_sii_per_1000", &[]), "value", 0.0);
+    close(metric(m, "tt.access_rii", &[]), "value", 1.0);
+    assert!(
+        json["methods"]["tt.recovery_sii_pp"]
+            .as_str()
+            .unwrap()
+            .contains("phe_sii")
+    );
+    // in words on the deprivation page
+    let text = pdf_text(&folder.join("report.pdf"));
+    let one = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = one(section_text(
+        &text,
+        "The deprivation gradient",
+        "Ethnic group by sex",
+    ));
+    let words = format!(
+        "Recovery is 70.0 points lower in the most deprived areas than in the least, by the slope index of inequality across deprivation quintiles (a decile's figure is too small to use) (95 % interval {lo:.1} to {hi:.1} points): the interval excludes no difference"
+    );
+    assert!(page.contains(&words), "no {words:?} in {page}");
+    // the same bytes on a rerun: the simulation's seed is fixed
+    let again = tempdir();
+    let folder2 = equity(data.path(), again.path(), &[SHOW_ALL]);
+    let json2 = read_json(&folder2.join("metrics.json"));
+    assert_eq!(metric(&json2["metrics"], "tt.recovery_sii_pp", &[]), sii);
+}
+
+/// By hand: White British women, 1,000 registered aged 25-34 and 1,000 aged 65-74,
+/// refer 20 and 10; Pakistani women, 900 and 100, refer 18 and 1. The standard is Leeds
+/// as a whole: 1,900 and 1,100. White: crude 30 per 2,000 = 15.0 per 1,000,
+/// standardised (1,900 x 20/1,000 + 1,100 x 10/1,000) / 3,000 = 16.3 per 1,000; Asian:
+/// crude 19 per 1,000 = 19.0, standardised (1,900 x 18/900 + 1,100 x 1/100) / 3,000 =
+/// 16.3. The Dobson interval is worked here apart from the program's.
+#[test]
+fn standardised_access_weights_each_groups_rates_by_the_population_of_leeds() {
+    let mut people: Vec<Person> = Vec::new();
+    let mut ages: std::collections::BTreeMap<&'static str, i64> = Default::default();
+    let mut k = 0;
+    for (code, young, old) in [("A", 20, 10), ("J", 18, 1)] {
+        for i in 0..(young + old) {
+            let id: &'static str = Box::leak(format!("p{k:02}").into_boxed_str());
+            k += 1;
+            people.push((id, "LCH", code, No, 7, false));
+            ages.insert(id, if i < young { 30 } else { 70 });
+        }
+    }
+    let population: &[Cell] = &[
+        ("25-34", "2", "A", Some(5), 1000),
+        ("65-74", "2", "A", Some(5), 1000),
+        ("25-34", "2", "J", Some(5), 900),
+        ("65-74", "2", "J", Some(5), 100),
+    ];
+    let (data, out) = (tempdir(), tempdir());
+    write_extract(
+        data.path(),
+        &people,
+        |id| Extra {
+            age: ages[id],
+            ..Extra::default()
+        },
+        population,
+    );
+    let folder = equity(data.path(), out.path(), &[SHOW_ALL]);
+    let json = read_json(&folder.join("metrics.json"));
+    let m = &json["metrics"];
+    // Dobson: DSR + sqrt(var / O) (Byar's bound of O - O), var = sum w^2 c / n^2 / W^2
+    let dobson = |cells: &[(f64, f64, f64)]| {
+        let total: f64 = cells.iter().map(|c| c.2).sum();
+        let dsr: f64 = cells.iter().map(|c| c.2 * c.0 / c.1).sum::<f64>() / total * 1000.0;
+        let var: f64 = cells
+            .iter()
+            .map(|c| c.2 * c.2 * c.0 / (c.1 * c.1))
+            .sum::<f64>()
+            / (total * total)
+            * 1e6;
+        let o: f64 = cells.iter().map(|c| c.0).sum();
+        let z = 1.959_963_984_540_054f64;
+        let lo = o * (1.0 - 1.0 / (9.0 * o) - z / (3.0 * o.sqrt())).powi(3);
+        let hi = (o + 1.0) * (1.0 - 1.0 / (9.0 * (o + 1.0)) + z / (3.0 * (o + 1.0).sqrt())).powi(3);
+        let s = (var / o).sqrt();
+        (dsr, dsr + s * (lo - o), dsr + s * (hi - o))
+    };
+    for (group, cells) in [
+        ("White", [(20.0, 1000.0, 1900.0), (10.0, 1000.0, 1100.0)]),
+        ("Asian", [(18.0, 900.0, 1900.0), (1.0, 100.0, 1100.0)]),
+    ] {
+        let x = metric(m, "tt.access_rate_std_per_1000", &[("ethnic_group", group)]);
+        let (v, lo, hi) = dobson(&cells);
+        assert!((v - 49.0 / 3.0).abs() < 1e-9);
+        close(x, "value", v);
+        close(x, "ci_low", lo);
+        close(x, "ci_high", hi);
+    }
+    close(
+        metric(m, "tt.access_rate_per_1000", &[("ethnic_group", "Asian")]),
+        "value",
+        19.0,
+    );
+    // the table beside the crude rate, on the access page
+    let text = pdf_text(&folder.join("report.pdf"));
+    let one = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = one(section_text(
+        &text,
+        "Who is referred",
+        "Uptake and engagement",
+    ));
+    assert!(
+        page.contains("Access by ethnic group, standardised for age and sex"),
+        "{page}"
+    );
+    let (v, lo, hi) = dobson(&[(18.0, 900.0, 1900.0), (1.0, 100.0, 1100.0)]);
+    assert!(
+        page.contains(&format!("{v:.1} ({lo:.1} to {hi:.1})")),
+        "{page}"
+    );
+}
+
+/// The sample's two half-years published first, then its year: every figure the year's
+/// summary rests on stays shown, and nothing the year hides was given away by the
+/// halves. (A half-year's counts by partner once pinned the year's, so that hiding the
+/// year's one referral of an unlisted partner took the service's recovery with it.)
+#[test]
+fn the_year_after_its_half_years_still_shows_its_headline_figures() {
+    let out = tempdir();
+    for (report, period) in [
+        ("access-biannual", "FY2025-26-H1"),
+        ("access-biannual", "FY2025-26-H2"),
+        ("equity-annual", "FY2025-26"),
+    ] {
+        let r = run_report(
+            report,
+            period,
+            &sample_data(),
+            out.path(),
+            &["--no-send"],
+            &[],
+        );
+        assert_eq!(r.code, 0, "{report} {period}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("give it away"),
+            "{report} {period}: {}",
+            r.stderr
+        );
+    }
+    let cells =
+        read_json(&out.path().join("equity-annual/FY2025-26/disclosure.json"))["cells"].clone();
+    let hidden: Vec<&serde_json::Value> = cells
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["by"] == serde_json::json!([]) && c["hidden"] == true)
+        .collect();
+    assert!(
+        hidden.is_empty(),
+        "the service's own counts hidden: {hidden:?}"
+    );
+}
+
+/// A funnel's limits found here by bisection on the Wilson interval (the proportion at
+/// denominator `n` whose interval just reaches `average`), apart from the program's
+/// closed form.
+fn funnel_limit(average: f64, n: f64, z: f64, upper: bool) -> f64 {
+    let wilson_z = |p: f64| {
+        let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+        (centre - half, centre + half)
+    };
+    // the lower limit's interval reaches up to the average; the upper's down to it
+    let (mut lo, mut hi) = if upper {
+        (average, 1.0)
+    } else {
+        (0.0, average)
+    };
+    for _ in 0..200 {
+        let mid = (lo + hi) / 2.0;
+        let reach = if upper {
+            wilson_z(mid).0
+        } else {
+            wilson_z(mid).1
+        };
+        // either bound grows with the proportion
+        if reach < average {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
+/// By hand: LCH and SCH each finish 100 at caseness, 50 recovering; NPW 40, of whom 5
+/// recover. The service: 105 of 240, 43.75 %. NPW's 12.5 % lies below its 99.8 % limit
+/// (found by bisection here); LCH's and SCH's 50 % within the 95 % limits at 100.
+#[test]
+fn a_partner_beyond_the_funnels_outer_limit_is_named() {
+    let mut people: Vec<Person> = Vec::new();
+    let mut k = 0;
+    for (partner, n, rec) in [("LCH", 100, 50), ("SCH", 100, 50), ("NPW", 40, 5)] {
+        for i in 0..n {
+            let id: &'static str = Box::leak(format!("f{k:03}").into_boxed_str());
+            k += 1;
+            people.push((
+                id,
+                partner,
+                "A",
+                if i < rec { Reliably } else { No },
+                7,
+                false,
+            ));
+        }
+    }
+    let (data, out) = (tempdir(), tempdir());
+    write_people(data.path(), &people);
+    let folder = equity(data.path(), out.path(), &[SHOW_ALL]);
+    let json = read_json(&folder.join("metrics.json"));
+    let recovery = &json["funnels"]["tt.recovery_pct"];
+    assert_eq!(recovery["average"], 0.4375);
+    let partner = |code: &str| {
+        recovery["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["partner_org"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {recovery}"))
+            .clone()
+    };
+    let npw = partner("NPW");
+    assert_eq!(npw["place"], "below_99_8", "{npw}");
+    let z998 = 3.090_232_306_167_813;
+    let z95 = 1.959_963_984_540_054;
+    for (key, z) in [("limits_99_8", z998), ("limits_95", z95)] {
+        let lo = funnel_limit(0.4375, 40.0, z, false);
+        let hi = funnel_limit(0.4375, 40.0, z, true);
+        let got = &npw[key];
+        assert!(
+            (got[0].as_f64().unwrap() - lo).abs() < 1e-4,
+            "{key} {got} {lo}"
+        );
+        assert!(
+            (got[1].as_f64().unwrap() - hi).abs() < 1e-4,
+            "{key} {got} {hi}"
+        );
+    }
+    assert!(0.125 < funnel_limit(0.4375, 40.0, z998, false));
+    assert_eq!(partner("LCH")["place"], "within");
+    assert!(0.5 < funnel_limit(0.4375, 100.0, z95, true));
+    // named in words, and each partner's reading in the table
+    let text = pdf_text(&folder.join("report.pdf"));
+    let one = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = one(section_text(
+        &text,
+        "How the partners compare",
+        "The deprivation gradient",
+    ));
+    assert!(
+        page.contains(
+            "Recovery (service 43.8%): beyond the 99.8 % limits, higher none; lower NPW."
+        ),
+        "{page}"
+    );
+    assert!(page.contains("12.5% (below 99.8 %)"), "{page}");
+    assert!(page.contains("50.0% (within)"), "{page}");
 }

@@ -26,12 +26,11 @@ pub async fn compute(
     earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     let mut g = gather(s, settings, period, as_of).await?;
-    // ethnic group by sex, IMD decile and partner are equity-annual's breakdowns (the
-    // ethnicity gaps are given by partner in both)
+    // ethnic group by sex, IMD decile and partner (the ethnicity gaps' too) are
+    // equity-annual's breakdowns: a half-year's counts by partner, once published, would
+    // pin the year's, leaving the year's report no way to hide a partner's small count
     let ours = |m: &crate::metrics::Metric| {
-        m.by.len() < 2
-            && !m.by.contains_key("imd_decile")
-            && (!m.by.contains_key("partner_org") || m.id.ends_with("_gap_pp"))
+        m.by.len() < 2 && !m.by.contains_key("imd_decile") && !m.by.contains_key("partner_org")
     };
     g.metrics.0.retain(ours);
     if let Some((_, pm)) = &mut g.previous {

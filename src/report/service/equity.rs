@@ -43,7 +43,11 @@ pub async fn compute(
     quality: QualityReport,
     earlier: &[Record],
 ) -> Result<Computed, ReportError> {
-    let g = gather(s, settings, period, as_of).await?;
+    let mut g = gather(s, settings, period, as_of).await?;
+    // the deprivation gradients, from the deciles' (or quintiles') figures
+    let gradients = super::gradient::metrics(&g.metrics, &settings.disclosure);
+    g.metrics.0.extend(gradients);
+    g.metrics.sort();
     let unknown = ethnicity_unknown_by_partner(s, period).await?;
     let sources = referral_sources(s, period).await?;
     // the sources table is an access-biannual page (here only a CSV)
@@ -65,6 +69,7 @@ pub async fn compute(
         "priority_group_standards".into(),
         priority_standards_json(settings, &g.metrics, &b.values("priority_group")),
     );
+    extra.insert("funnels".into(), super::funnel::to_json(&g.metrics));
     Ok(Computed {
         extra,
         tables,
@@ -112,6 +117,7 @@ fn compose(
         }
         sections.push(section(t, key, &v, true, blocks)?);
     }
+    sections.push(b.funnel_section(&v)?);
     sections.push(b.deprivation_section(&v)?);
     sections.push(b.ethnic_sex_section(&v)?);
     sections.push(b.methodology_section(&v)?);
@@ -312,6 +318,7 @@ impl Builder<'_> {
             .collect();
         let dep = t.need(&t.deprivation, "deprivation")?;
         let mut blocks = vec![Block::Paragraph(dep.intro.fill(v)?)];
+        blocks.extend(self.gradient_words(v)?);
         // (figure, its chart's title, axis and description, percent?, chart name)
         for (id, [title, axis, alt], percent, name) in [
             (

@@ -38,6 +38,8 @@ pub(super) async fn service_metrics(
     m.0.extend(access_metrics(s, name, &params(name, queries::SERVICE_ACCESS)?).await?);
     let (name, sql) = queries::SERVICE_RECOVERY_GAP;
     m.0.extend(gap_metrics(s, name, &params(name, sql)?).await?);
+    let (name, sql) = queries::SERVICE_STANDARDISED_ACCESS;
+    m.0.extend(super::standardised::metrics(s, name, &params(name, sql)?).await?);
     m.sort();
     Ok(m)
 }

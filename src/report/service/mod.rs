@@ -8,10 +8,13 @@ mod csv;
 pub mod equity;
 mod ethnicity_gap;
 mod figures;
+mod funnel;
 mod gaps;
+mod gradient;
 mod messages;
 mod sections;
 pub mod series;
+mod standardised;
 mod tables;
 
 use std::cmp::Ordering;
@@ -95,7 +98,8 @@ fn display_kind(id: &str) -> Kind {
         Some(registry::Kind::RatePer1000) => Kind::Rate,
         Some(registry::Kind::Ratio | registry::Kind::RelativeLikelihood) => Kind::Ratio,
         Some(registry::Kind::Value) => Kind::Days,
-        Some(registry::Kind::Difference) => Kind::Points,
+        Some(registry::Kind::Difference | registry::Kind::Slope) => Kind::Points,
+        Some(registry::Kind::RelativeIndex) => Kind::Ratio,
         Some(registry::Kind::Count) | None => Kind::Count,
     }
 }
@@ -148,6 +152,7 @@ pub fn shows(section: &str) -> Vec<String> {
         "summary" => names(&["headline_table"]),
         "access" => std::iter::once("representation_chart".to_string())
             .chain(dims())
+            .chain(std::iter::once("standardised_table".to_string()))
             .collect(),
         "engagement" | "outcomes" | "waits" | "hidden_waits" => dims().collect(),
         "characteristics" => CHARACTERISTICS.iter().map(|d| dimension_table(d)).collect(),
@@ -162,6 +167,7 @@ pub fn shows(section: &str) -> Vec<String> {
             "priority_wait_table",
         ]),
         "deprivation" => names(&["access_chart", "recovery_chart"]),
+        "funnels" => names(&["funnel_table"]),
         "ethnic_sex" => names(&["ethnic_sex_table"]),
         "sources" => names(&["sources_table"]),
         "interpreter" => names(&["interpreter_table"]),

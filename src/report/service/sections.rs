@@ -115,6 +115,7 @@ impl Builder<'_> {
             table.push(Block::Table(self.section_table("access", dim)?));
             blocks.push(item(&dimension_table(dim), table));
         }
+        blocks.push(self.standardised_table(v)?);
         section(t, "access", v, true, blocks)
     }
 

@@ -1,0 +1,208 @@
+//! How the partners compare (docs/reports.md, "Funnel plots"): each partner's recovery,
+//! reliable recovery, 6-week wait and missed appointments against the service's, with
+//! the 95 % and 99.8 % limits at the partner's own denominator (the proportions whose
+//! Wilson interval just reaches the service's figure, as Fingertips draws them:
+//! `stats::funnel_limits`). A partner beyond the 99.8 % limit is named in words. The
+//! same readings go to metrics.json (`funnels`).
+
+use serde_json::{Value, json};
+
+use super::{Builder, Kind, Vars, group_label};
+use crate::metrics::Metric;
+use crate::pdf::model::{Align, Block, Section, col, item};
+use crate::report::ReportError;
+use crate::report::compose::section;
+use crate::stats::{Z95, Z998, funnel_limits};
+use crate::template::Ph;
+
+/// The figures each partner is set against the service on.
+pub(super) const FIGURES: [&str; 4] = [
+    "tt.recovery_pct",
+    "tt.reliable_recovery_pct",
+    "tt.wait_6wk_pct",
+    "tt.dna_pct",
+];
+
+/// Where a partner's figure lies against the funnel's limits at its denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    Within,
+    Above95,
+    Below95,
+    Above998,
+    Below998,
+}
+
+impl Place {
+    fn key(self) -> &'static str {
+        match self {
+            Place::Within => "within",
+            Place::Above95 => "above_95",
+            Place::Below95 => "below_95",
+            Place::Above998 => "above_99_8",
+            Place::Below998 => "below_99_8",
+        }
+    }
+}
+
+/// A partner's figure against the limits, with the limits: `None` where the figure has
+/// no value or the service none to compare with.
+pub(super) fn place(m: &Metric, average: f64) -> Option<(Place, [(f64, f64); 2])> {
+    let (v, n) = (m.value?, m.denominator? as f64);
+    if n == 0.0 {
+        return None;
+    }
+    let inner = funnel_limits(average, n, Z95);
+    let outer = funnel_limits(average, n, Z998);
+    // judged on four decimals, as metrics.json gives the figures
+    let v = crate::metrics::round4(v);
+    let r = crate::metrics::round4;
+    let at = if v > r(outer.1) {
+        Place::Above998
+    } else if v < r(outer.0) {
+        Place::Below998
+    } else if v > r(inner.1) {
+        Place::Above95
+    } else if v < r(inner.0) {
+        Place::Below95
+    } else {
+        Place::Within
+    };
+    Some((at, [inner, outer]))
+}
+
+/// The partners a figure is given for, in order of their codes.
+fn partners(b: &Builder<'_>, id: &str) -> Vec<(String, Metric)> {
+    b.metrics
+        .0
+        .iter()
+        .filter(|m| m.id == id && m.by.len() == 1)
+        .filter_map(|m| Some((m.by.get("partner_org")?.clone(), m.clone())))
+        .collect()
+}
+
+impl Builder<'_> {
+    /// The section: the partners beyond the 99.8 % limits named, then every partner's
+    /// reading on each figure.
+    pub(super) fn funnel_section(&self, v: &Vars) -> Result<Section, ReportError> {
+        let t = &self.template;
+        let w = t.need(&t.funnels, "funnels")?;
+        let mut blocks = vec![Block::Paragraph(w.intro.fill(v)?)];
+        let mut words = Vec::new();
+        let mut table: Vec<Vec<String>> = Vec::new();
+        let mut codes: Vec<String> = Vec::new();
+        for id in FIGURES {
+            for (code, _) in partners(self, id) {
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+        }
+        for code in &codes {
+            table.push(vec![group_label(&t.codes, "partner_org", code)]);
+        }
+        for id in FIGURES {
+            let overall = self.metrics.get(id, &[]).filter(|m| !self.hidden(m));
+            let average = overall.and_then(|m| m.value);
+            let (mut higher, mut lower) = (Vec::new(), Vec::new());
+            for (row, code) in table.iter_mut().zip(&codes) {
+                let m = self.metrics.get(id, &[("partner_org", code)]);
+                let shown = self.shown(m, Kind::Pct, false);
+                let reading = match (m, average) {
+                    (Some(m), Some(avg)) if !self.hidden(m) => place(m, avg).map(|p| p.0),
+                    _ => None,
+                };
+                let name = group_label(&t.codes, "partner_org", code);
+                match reading {
+                    Some(Place::Above998) => higher.push(name),
+                    Some(Place::Below998) => lower.push(name),
+                    _ => {}
+                }
+                let mark = match reading {
+                    Some(Place::Within) => w.within.fill(v)?,
+                    Some(Place::Above95) => w.above_95.fill(v)?,
+                    Some(Place::Below95) => w.below_95.fill(v)?,
+                    Some(Place::Above998) => w.above_99_8.fill(v)?,
+                    Some(Place::Below998) => w.below_99_8.fill(v)?,
+                    None => String::new(),
+                };
+                row.push(if mark.is_empty() {
+                    shown
+                } else {
+                    format!("{shown} ({mark})")
+                });
+            }
+            let mut vv = v.clone();
+            vv.insert(Ph::Figure, t.label(id)?.fill(v)?);
+            vv.insert(Ph::Overall, average.map_or("-".into(), crate::report::pct));
+            let sentence = match (higher.is_empty(), lower.is_empty()) {
+                (true, true) => w.none_beyond.fill(&vv)?,
+                _ => {
+                    vv.insert(Ph::First, list_or(&higher, &w.no_partner.fill(v)?));
+                    vv.insert(Ph::Second, list_or(&lower, &w.no_partner.fill(v)?));
+                    w.beyond.fill(&vv)?
+                }
+            };
+            words.push(sentence);
+        }
+        blocks.push(Block::List(words));
+        let mut columns = vec![col(&w.partner_header.fill(v)?, 1.4, Align::Left)];
+        for id in FIGURES {
+            let header =
+                w.headers
+                    .get(id)
+                    .ok_or_else(|| crate::template::TemplateError::Invalid {
+                        file: t.own_file().into(),
+                        message: format!("missing key `funnels.headers.\"{id}\"`"),
+                    })?;
+            columns.push(col(&header.fill(v)?, 1.6, Align::Right));
+        }
+        let mut tb = crate::report::compose::table(columns, table);
+        tb.note = Some(w.note.fill(v)?);
+        blocks.push(item("funnel_table", vec![Block::Table(tb)]));
+        section(t, "funnels", v, true, blocks)
+    }
+}
+
+/// Names joined for a sentence ("A, B and C"), or `none`.
+fn list_or(names: &[String], none: &str) -> String {
+    match names {
+        [] => none.to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// For metrics.json: each figure's service average and every partner's figure, limits
+/// and reading (unsuppressed, as the rest of the file).
+pub(super) fn to_json(metrics: &crate::metrics::Metrics) -> Value {
+    let mut out = serde_json::Map::new();
+    for id in FIGURES {
+        let Some(average) = metrics.get(id, &[]).and_then(|m| m.value) else {
+            continue;
+        };
+        let partners: Vec<Value> = metrics
+            .0
+            .iter()
+            .filter(|m| m.id == id && m.by.len() == 1)
+            .filter_map(|m| {
+                let code = m.by.get("partner_org")?;
+                let (at, [inner, outer]) = place(m, average)?;
+                let r = crate::metrics::round4;
+                Some(json!({
+                    "partner_org": code,
+                    "denominator": m.denominator,
+                    "value": m.value.map(r),
+                    "limits_95": [r(inner.0), r(inner.1)],
+                    "limits_99_8": [r(outer.0), r(outer.1)],
+                    "place": at.key(),
+                }))
+            })
+            .collect();
+        out.insert(
+            id.to_string(),
+            json!({ "average": crate::metrics::round4(average), "partners": partners }),
+        );
+    }
+    Value::Object(out)
+}
