@@ -158,6 +158,10 @@ const SNIPPETS: &[(&str, &str)] = &[
         include_str!("../queries/workforce/staff_counts.sql"),
     ),
     (
+        "one_column_key",
+        include_str!("../queries/service/one_column_key.sql"),
+    ),
+    (
         "count_sums",
         include_str!("../queries/service/count_sums.sql"),
     ),
@@ -208,6 +212,9 @@ pub enum Param {
     /// the expression rather than by a join, which would copy every column of every row;
     /// none is a branch that never matches.
     Lookup(Vec<(String, String)>),
+    /// A piece of SQL the program chooses (never from the data or the settings), such
+    /// as the one aggregate an engine has for a job.
+    Sql(&'static str),
 }
 
 /// A text as an SQL literal.
@@ -251,6 +258,7 @@ pub fn fill(query: &str, sql: &str, params: &[(&str, Param)]) -> Result<String, 
                 .map(|(c, x)| format!("WHEN {} THEN {}", text_literal(c), text_literal(x)))
                 .collect::<Vec<_>>()
                 .join(" "),
+            Param::Sql(s) => s.to_string(),
         };
         out = out.replace(&format!("{{{{{name}}}}}"), &v);
     }

@@ -10,18 +10,10 @@
 -- orientation, religion, IMD decile, partner) are counted straight from the referrals,
 -- since crossed with the others they would make nearly a combination per referral.
 -- {{previous}} is 1 for the period before the run's own.
--- A religion with fewer than {{min_count}} referrals in the period is counted as Other,
+-- A religion with fewer than min_count referrals in the period is counted as Other,
 -- before any figure is made (docs/reports.md, "Groupings").
-WITH religions AS (
-  SELECT religion_given, count(*) AS n
-  FROM referral_facts
-  WHERE referral_date BETWEEN {{period_start}} AND {{period_end}}
-  GROUP BY religion_given
-),
-f AS (
+WITH f AS (
   SELECT rf.*,
-    CASE WHEN rf.religion_given = 'Unknown' OR rg.n >= {{min_count}} THEN rf.religion_given
-      ELSE 'Other' END AS religion,
     referral_date BETWEEN {{period_start}} AND {{period_end}} AS referred_in,
     COALESCE(end_date BETWEEN {{period_start}} AND {{period_end}}, false) AS ended_in,
     COALESCE(first_treatment BETWEEN {{period_start}} AND {{period_end}}, false) AS entered_in,
@@ -33,11 +25,10 @@ f AS (
     CASE WHEN {{previous}} = 1 THEN previous_attended ELSE attended END AS period_attended,
     CASE WHEN {{previous}} = 1 THEN previous_adapted ELSE adapted END AS period_adapted
   FROM referral_facts rf
-  LEFT JOIN religions rg ON rg.religion_given = rf.religion_given
 ),
 -- each referral's part in every count: 1 or 0 (the appointments: how many)
 g AS (
-  SELECT {{breakdown_columns}}, sexual_orientation, religion, imd_decile, partner_org,
+  SELECT {{breakdown_columns}}, sexual_orientation, religion_given, imd_decile, partner_org,
     CASE WHEN referred_in THEN 1 ELSE 0 END AS referrals,
     CASE WHEN entered_in THEN 1 ELSE 0 END AS entered,
     CASE WHEN referred_in AND first_treatment <= {{period_end}} THEN 1 ELSE 0 END AS taken_up,
@@ -68,21 +59,44 @@ combos AS (
   FROM g
   GROUP BY {{breakdown_columns}}
 ),
+-- the counts of each group of each one-column breakdown, from the counts of each
+-- combination of those columns (a few thousand rows, as combos above)
+one_combos AS (
+  SELECT sexual_orientation, religion_given, imd_decile, partner_org, {{count_sums}}
+  FROM g
+  GROUP BY sexual_orientation, religion_given, imd_decile, partner_org
+),
+one_stage AS (
+  SELECT sexual_orientation, religion_given, imd_decile, partner_org, {{count_sums}}
+  FROM one_combos
+  GROUP BY GROUPING SETS ((sexual_orientation), (religion_given), (imd_decile), (partner_org))
+),
+-- a religion with fewer than min_count referrals in the period counts as Other (its
+-- counts summed with the others' below; not known stays apart)
+religion_fold AS (
+  SELECT religion_given,
+    CASE WHEN religion_given = 'Unknown' OR referrals >= {{min_count}} THEN religion_given
+      ELSE 'Other' END AS religion
+  FROM one_stage
+  WHERE religion_given IS NOT NULL
+),
+one_column AS (
+  SELECT s.sexual_orientation, r.religion, s.imd_decile, s.partner_org,
+    s.referrals, s.entered, s.taken_up, s.ended, s.ended_untreated, s.finished,
+    s.at_caseness, s.recovered, s.paired, s.improved, s.reliably_recovered,
+    s.deteriorated, s.wait_6wk, s.wait_18wk, s.second_wait_long, s.second_wait_short,
+    s.interpreter, s.dna, s.attended, s.adapted
+  FROM one_stage s
+  LEFT JOIN religion_fold r ON r.religion_given = s.religion_given
+),
 counts AS (
   SELECT {{breakdown_key}} AS group_key, {{count_sums}}
   FROM combos
   GROUP BY {{breakdown_sets}}
   UNION ALL
-  SELECT
-    CASE
-      WHEN sexual_orientation IS NOT NULL THEN 'sexual_orientation=' || sexual_orientation
-      WHEN religion IS NOT NULL THEN 'religion=' || religion
-      WHEN imd_decile IS NOT NULL THEN 'imd_decile=' || imd_decile
-      ELSE 'partner_org=' || partner_org
-    END AS group_key,
-    {{count_sums}}
-  FROM g
-  GROUP BY GROUPING SETS ((sexual_orientation), (religion), (imd_decile), (partner_org))
+  SELECT {{one_column_key}} AS group_key, {{count_sums}}
+  FROM one_column
+  GROUP BY 1
 ),
 -- A median is not a sum of parts, but a wait is a whole number of days: the referrals
 -- that entered treatment in the period are counted per wait (per combination, then per
@@ -104,16 +118,16 @@ wait_counts AS (
   FROM wait_combos
   GROUP BY wait, {{breakdown_sets}}
   UNION ALL
-  SELECT
-    CASE
-      WHEN sexual_orientation IS NOT NULL THEN 'sexual_orientation=' || sexual_orientation
-      WHEN religion IS NOT NULL THEN 'religion=' || religion
-      WHEN imd_decile IS NOT NULL THEN 'imd_decile=' || imd_decile
-      ELSE 'partner_org=' || partner_org
-    END AS group_key,
-    wait, count(*) AS n
-  FROM entering
-  GROUP BY wait, GROUPING SETS ((sexual_orientation), (religion), (imd_decile), (partner_org))
+  SELECT {{one_column_key}} AS group_key, wait, sum(n) AS n
+  FROM (
+    SELECT e.sexual_orientation, r.religion, e.imd_decile, e.partner_org, e.wait, count(*) AS n
+    FROM entering e
+    LEFT JOIN religion_fold r ON r.religion_given = e.religion_given
+    GROUP BY GROUPING SETS (
+      (e.sexual_orientation, e.wait), (r.religion, e.wait), (e.imd_decile, e.wait), (e.partner_org, e.wait)
+    )
+  ) o
+  GROUP BY 1, wait
 ),
 -- (queries/service/median_wait.sql)
 {{median_wait}},

@@ -35,7 +35,7 @@ appointment_care AS (
       THEN appointment_date END) AS treatment_sessions,
     -- the second treatment session's date (two on one day: that day), for the waits
     -- between the first and the second ("hidden waits")
-    nth_value(appointment_date, 2 ORDER BY appointment_date)
+    {{second_appointment_date}}
       FILTER (WHERE counts AND appointment_type = 'treatment' AND attendance = 'attended')
       AS second_treatment,
     count(CASE WHEN counts AND in_period AND attendance = 'dna' THEN 1 END) AS dna,

@@ -41,7 +41,11 @@ pub async fn context(
     runtime: Arc<RuntimeEnv>,
 ) -> Result<(SessionContext, Option<Arc<Cluster>>), String> {
     match engine.kind {
-        EngineKind::Local => Ok((SessionContext::new_with_config_rt(config, runtime), None)),
+        EngineKind::Local => {
+            let ctx = SessionContext::new_with_config_rt(config, runtime);
+            ctx.register_udaf(super::second_smallest::udaf());
+            Ok((ctx, None))
+        }
         EngineKind::Ballista => {
             let cluster = Arc::new(Cluster {
                 scheduler: engine.scheduler.clone(),

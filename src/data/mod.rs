@@ -10,5 +10,6 @@ pub mod quality;
 pub mod query;
 pub mod reference;
 pub mod remote;
+pub mod second_smallest;
 pub mod session;
 pub mod views;

@@ -109,6 +109,16 @@ impl DataSession {
     pub fn params(&self, dates: &RunDates) -> Vec<(&'static str, Param)> {
         let mut params = dates.params();
         params.extend(self.code_lists.iter().cloned());
+        // the second-earliest appointment date: this process's own aggregate, or the
+        // built-in a cluster's executors know (the same answer, slower)
+        params.push((
+            "second_appointment_date",
+            Param::Sql(if self.cluster.is_some() {
+                "nth_value(appointment_date, 2 ORDER BY appointment_date)"
+            } else {
+                "second_smallest(appointment_date)"
+            }),
+        ));
         params
     }
 
@@ -129,7 +139,7 @@ impl DataSession {
         if self.service_built.lock().unwrap().as_ref() == Some(dates) {
             return Ok(());
         }
-        let params = dates.params();
+        let params = self.params(dates);
         for (name, sql) in queries::SERVICE_KEYS {
             let sql = queries::fill(name, sql, &params)?;
             // made for other dates before: made again

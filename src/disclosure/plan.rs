@@ -92,40 +92,20 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
                 ("staff", by(&[], Some("wres_group"))),
             );
         }
-        // each group's counts, under the group's name
+        // each group's counts: a gap's sides under the group's name, a gradient's
+        // quantiles under their breakdown (`imd_decile=3`)
         Counts::Sides {
             dimension,
             numerator,
             denominator,
-        } => {
-            return m
-                .groups
-                .iter()
-                .flat_map(|g| {
-                    let b = by(&[(dimension, &g.group)], None);
-                    [
-                        (numerator.to_string(), b.clone(), g.numerator),
-                        (denominator.to_string(), b, g.denominator),
-                    ]
-                })
-                .collect();
-        }
-        // each quantile's counts, under its breakdown
+        } => return group_counts(m, numerator, Some(denominator), |g| (dimension, g)),
         Counts::Quantiles {
             numerator,
             denominator,
         } => {
-            return m
-                .groups
-                .iter()
-                .flat_map(|g| {
-                    let (dim, value) = g.group.split_once('=').unwrap_or(("", &g.group));
-                    let b = by(&[(dim, value)], None);
-                    let mut v = vec![(numerator.to_string(), b.clone(), g.numerator)];
-                    v.extend(denominator.map(|d| (d.to_string(), b, g.denominator)));
-                    v
-                })
-                .collect();
+            return group_counts(m, numerator, denominator, |g| {
+                g.split_once('=').unwrap_or(("", g))
+            });
         }
         Counts::Numerator(name) => return one(name, by(&[], None), m.numerator),
         Counts::Own if f.kind == Kind::Count => return one(&m.id, by(&[], None), value),
@@ -168,6 +148,27 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
             (&format!("{}:denominator", m.id), by(&[], None)),
         ),
     }
+}
+
+/// Each of a figure's groups' counts: its numerator, and its denominator where that is
+/// a count of people, under the breakdown `place` gives the group.
+fn group_counts<'a>(
+    m: &'a Metric,
+    numerator: &str,
+    denominator: Option<&str>,
+    place: impl Fn(&'a str) -> (&'a str, &'a str),
+) -> Vec<Count> {
+    m.groups
+        .iter()
+        .flat_map(|g| {
+            let (dim, value) = place(&g.group);
+            let mut b: BTreeMap<String, String> = m.by.clone();
+            b.insert(dim.to_string(), value.to_string());
+            let mut v = vec![(numerator.to_string(), b.clone(), g.numerator)];
+            v.extend(denominator.map(|d| (d.to_string(), b, g.denominator)));
+            v
+        })
+        .collect()
 }
 
 /// One group of one breakdown: (dimension, value).

@@ -5,6 +5,7 @@
 //! key (and line where it helps), so no run can find one missing later.
 
 pub mod family;
+pub mod service_pages;
 pub mod text;
 pub mod wording;
 

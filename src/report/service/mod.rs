@@ -111,21 +111,14 @@ fn plain_of(id: &str, x: f64) -> String {
 
 /// The breakdowns in report order (their headings are `breakdowns.<name>` in the
 /// template).
-pub(crate) const DIMENSIONS: &[&str] = &[
-    "priority_group",
-    "ethnic_group",
-    "ethnic_category",
-    "age_band",
-    "sex",
-    "disability",
-    "imd_quintile",
-];
+pub(crate) const DIMENSIONS: &[&str] = ALL_DIMENSIONS.split_at(7).0;
 
 /// The protected characteristics given on a page of their own (equity-annual's
 /// "Sexual orientation and religion") rather than in every section.
-pub(crate) const CHARACTERISTICS: &[&str] = &["sexual_orientation", "religion"];
+pub(crate) const CHARACTERISTICS: &[&str] = ALL_DIMENSIONS.split_at(7).1;
 
-/// Every breakdown a table is made for, each worded under `breakdowns.<name>`.
+/// Every breakdown a table is made for, each worded under `breakdowns.<name>`: those of
+/// every section, then the characteristics.
 pub(crate) const ALL_DIMENSIONS: &[&str] = &[
     "priority_group",
     "ethnic_group",
