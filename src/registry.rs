@@ -149,6 +149,17 @@ impl Figure {
         }
     }
 
+    /// How its 95 % interval is computed, as metrics.json names it: its kind's, but a
+    /// directly standardised rate's is Dobson's.
+    pub fn method(&self) -> Option<&'static str> {
+        if self.source.query() == STANDARDISED {
+            return Some(
+                "Dobson interval of a directly standardised rate (exact Poisson below 10 events, Byar's from 10, as OHID Fingertips)",
+            );
+        }
+        self.kind.method()
+    }
+
     /// The setting that may hold its target: `targets."<id>"`, for a figure with a
     /// better direction (one without cannot be judged against a target).
     pub fn target_key(&self) -> Option<String> {

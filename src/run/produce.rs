@@ -293,7 +293,7 @@ fn package(
         .metrics
         .0
         .iter()
-        .filter_map(|m| Some((m.id.clone(), json!(registry::figure(&m.id)?.kind.method()?))))
+        .filter_map(|m| Some((m.id.clone(), json!(registry::figure(&m.id)?.method()?))))
         .collect();
     metrics_json.insert("methods".into(), serde_json::Value::Object(methods));
     metrics_json.extend(computed.extra.clone());

@@ -741,6 +741,14 @@ fn standardised_access_weights_each_groups_rates_by_the_population_of_leeds() {
         "value",
         19.0,
     );
+    assert!(
+        json["methods"]["tt.access_rate_std_per_1000"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dobson"),
+        "{}",
+        json["methods"]
+    );
     // the table beside the crude rate, on the access page
     let text = pdf_text(&folder.join("report.pdf"));
     let one = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
