@@ -184,28 +184,23 @@ fn write_extract(dir: &Path, people: &[Person], more: impl Fn(&str) -> Extra, po
             gad.push(Some(ga));
         }
     }
-    let s = |v: &[String]| strs(&v.iter().map(String::as_str).collect::<Vec<_>>());
-    let d = |v: &[String]| dates(&v.iter().map(String::as_str).collect::<Vec<_>>());
-    write_parquet(
-        &dir.join("appointments.parquet"),
-        vec![
-            ("appointment_id", s(&a_ids)),
-            ("referral_id", s(&a_refs)),
-            ("appointment_date", d(&a_dates)),
-            ("appointment_type", strs(&vec!["treatment"; a_ids.len()])),
-            ("attendance", strs(&a_att)),
-            ("culturally_adapted", bools(&vec![false; a_ids.len()])),
-        ],
-    );
-    write_parquet(
-        &dir.join("measures.parquet"),
-        vec![
-            ("referral_id", s(&m_refs)),
-            ("measured_date", d(&m_dates)),
-            ("phq9", ints(&phq)),
-            ("gad7", ints(&gad)),
-        ],
-    );
+    // (referral, date, type, attendance, culturally adapted) and (referral, date, scores)
+    let appointments: Vec<(&str, &str, &str, &str, bool)> = (0..a_ids.len())
+        .map(|i| {
+            (
+                a_refs[i].as_str(),
+                a_dates[i].as_str(),
+                "treatment",
+                a_att[i],
+                false,
+            )
+        })
+        .collect();
+    crate::service::write_appointments(dir, &a_ids, &appointments);
+    let measures: Vec<(&str, &str, Option<i64>, Option<i64>)> = (0..m_refs.len())
+        .map(|i| (m_refs[i].as_str(), m_dates[i].as_str(), phq[i], gad[i]))
+        .collect();
+    crate::service::write_measures(dir, &measures);
     let k = population.len();
     write_parquet(
         &dir.join("population.parquet"),

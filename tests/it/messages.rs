@@ -95,19 +95,19 @@ fn write_referrals(dir: &Path, late: usize, old_wait: i64) {
             gad.push(Some(g));
         }
     }
-    let s = |v: &[String]| strs(&v.iter().map(String::as_str).collect::<Vec<_>>());
-    let d = |v: &[String]| dates(&v.iter().map(String::as_str).collect::<Vec<_>>());
-    write_parquet(
-        &dir.join("appointments.parquet"),
-        vec![
-            ("appointment_id", s(&a_ids)),
-            ("referral_id", s(&a_refs)),
-            ("appointment_date", d(&a_dates)),
-            ("appointment_type", strs(&vec!["treatment"; a_ids.len()])),
-            ("attendance", strs(&vec!["attended"; a_ids.len()])),
-            ("culturally_adapted", bools(&vec![false; a_ids.len()])),
-        ],
-    );
+    // (referral, date, type, attendance, culturally adapted) and (referral, date, scores)
+    let appointments: Vec<(&str, &str, &str, &str, bool)> = (0..a_ids.len())
+        .map(|i| {
+            (
+                a_refs[i].as_str(),
+                a_dates[i].as_str(),
+                "treatment",
+                "attended",
+                false,
+            )
+        })
+        .collect();
+    crate::service::write_appointments(dir, &a_ids, &appointments);
     // registered population: 5,000 in each age band and sex of the referrals
     let cells = [
         ("25-34", "1"),
@@ -126,15 +126,10 @@ fn write_referrals(dir: &Path, late: usize, old_wait: i64) {
             ("registered", ints(&[Some(5000); 4])),
         ],
     );
-    write_parquet(
-        &dir.join("measures.parquet"),
-        vec![
-            ("referral_id", s(&m_refs)),
-            ("measured_date", d(&m_dates)),
-            ("phq9", ints(&phq)),
-            ("gad7", ints(&gad)),
-        ],
-    );
+    let measures: Vec<(&str, &str, Option<i64>, Option<i64>)> = (0..m_refs.len())
+        .map(|i| (m_refs[i].as_str(), m_dates[i].as_str(), phq[i], gad[i]))
+        .collect();
+    crate::service::write_measures(dir, &measures);
 }
 
 /// 60 staff in post on 30 September 2026, 40 at Band 7 of whom `bme_band7` are BME,

@@ -221,7 +221,7 @@ pub(crate) fn write_service(dir: &Path) {
 }
 
 /// `appointments.parquet` with these ids, one per row of `a`.
-fn write_appointments(dir: &Path, ids: &[String], a: &[(&str, &str, &str, &str, bool)]) {
+pub(crate) fn write_appointments(dir: &Path, ids: &[String], a: &[(&str, &str, &str, &str, bool)]) {
     write_parquet(
         &dir.join("appointments.parquet"),
         vec![
@@ -253,7 +253,7 @@ fn write_appointments(dir: &Path, ids: &[String], a: &[(&str, &str, &str, &str, 
     );
 }
 
-fn write_measures(dir: &Path, m: &[(&str, &str, Option<i64>, Option<i64>)]) {
+pub(crate) fn write_measures(dir: &Path, m: &[(&str, &str, Option<i64>, Option<i64>)]) {
     write_parquet(
         &dir.join("measures.parquet"),
         vec![
