@@ -45,13 +45,25 @@ impl Disclosure {
                 .iter()
                 .any(|g| self.proportion_hidden(g.numerator, g.denominator)),
             // each quantile of a gradient: a share, or events in a population
-            (Some(Kind::Slope | Kind::RelativeIndex), _, _) => m.groups.iter().any(|g| {
-                if m.id.starts_with("tt.access") {
-                    self.count_hidden(g.numerator) || g.denominator == 0
-                } else {
-                    self.proportion_hidden(g.numerator, g.denominator)
-                }
-            }),
+            (Some(Kind::Slope | Kind::RelativeIndex), _, _) => {
+                // a quantile's denominator is people (a share) or a population (a rate)
+                let people = registry::figure(&m.id).is_some_and(|f| {
+                    matches!(
+                        f.counts,
+                        registry::Counts::Quantiles {
+                            denominator: Some(_),
+                            ..
+                        }
+                    )
+                });
+                m.groups.iter().any(|g| {
+                    if people {
+                        self.proportion_hidden(g.numerator, g.denominator)
+                    } else {
+                        self.count_hidden(g.numerator) || g.denominator == 0
+                    }
+                })
+            }
             // the two sides of a gap (a third group, outside it, is not shown)
             (Some(Kind::Difference), _, _) => m
                 .groups

@@ -48,8 +48,7 @@ impl Builder<'_> {
                 let direction = if shown > 0.0 { &w.lower } else { &w.higher };
                 vv.insert(Ph::Direction, direction.fill(v)?);
                 // judged on the interval as shown: excluding 0 is a gap beyond chance
-                let clear = (lo * 10.0).round() > 0.0 || (hi * 10.0).round() < 0.0;
-                let reading = if clear {
+                let reading = if super::clear_of_zero(lo, hi) {
                     &w.significant
                 } else {
                     &w.not_significant

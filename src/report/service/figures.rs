@@ -56,10 +56,9 @@ async fn gap_metrics(s: &DataSession, name: &str, sql: &str) -> Result<Vec<Metri
     for b in collect(&s.ctx, name, sql).await? {
         let by_key = string_column(&b, "by_key", name)?;
         let side = string_column(&b, "side", name)?;
-        let cols =
-            ["at_caseness", "recovered", "reliably_recovered"].map(|c| i64_column(&b, c, name));
-        let [den, rec, rel] = cols;
-        let (den, rec, rel) = (den?, rec?, rel?);
+        let den = i64_column(&b, "at_caseness", name)?;
+        let rec = i64_column(&b, "recovered", name)?;
+        let rel = i64_column(&b, "reliably_recovered", name)?;
         for i in 0..b.num_rows() {
             let n = |v: &[Option<i64>]| v[i].unwrap_or(0).max(0) as u64;
             counts

@@ -71,14 +71,16 @@ pub(super) fn place(m: &Metric, average: f64) -> Option<(Place, [(f64, f64); 2])
     Some((at, [inner, outer]))
 }
 
-/// The partners a figure is given for, in order of their codes.
-fn partners(b: &Builder<'_>, id: &str) -> Vec<(String, Metric)> {
-    b.metrics
+/// Each partner's figure, by its code, in the metrics' order (of the codes).
+fn partners<'a>(
+    metrics: &'a crate::metrics::Metrics,
+    id: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a Metric)> {
+    metrics
         .0
         .iter()
-        .filter(|m| m.id == id && m.by.len() == 1)
-        .filter_map(|m| Some((m.by.get("partner_org")?.clone(), m.clone())))
-        .collect()
+        .filter(move |m| m.id == id && m.by.len() == 1)
+        .filter_map(|m| Some((m.by.get("partner_org")?.as_str(), m)))
 }
 
 impl Builder<'_> {
@@ -92,9 +94,9 @@ impl Builder<'_> {
         let mut table: Vec<Vec<String>> = Vec::new();
         let mut codes: Vec<String> = Vec::new();
         for id in FIGURES {
-            for (code, _) in partners(self, id) {
-                if !codes.contains(&code) {
-                    codes.push(code);
+            for (code, _) in partners(self.metrics, id) {
+                if !codes.iter().any(|c| c == code) {
+                    codes.push(code.to_string());
                 }
             }
         }
@@ -181,12 +183,8 @@ pub(super) fn to_json(metrics: &crate::metrics::Metrics) -> Value {
         let Some(average) = metrics.get(id, &[]).and_then(|m| m.value) else {
             continue;
         };
-        let partners: Vec<Value> = metrics
-            .0
-            .iter()
-            .filter(|m| m.id == id && m.by.len() == 1)
-            .filter_map(|m| {
-                let code = m.by.get("partner_org")?;
+        let partners: Vec<Value> = partners(metrics, id)
+            .filter_map(|(code, m)| {
                 let (at, [inner, outer]) = place(m, average)?;
                 let r = crate::metrics::round4;
                 Some(json!({

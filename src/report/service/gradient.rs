@@ -175,7 +175,7 @@ impl super::Builder<'_> {
             vv.insert(Ph::Ratio, ratio);
             // judged on the interval as shown: excluding 0 is a gradient beyond chance
             let clear = match (sii.ci_low, sii.ci_high) {
-                (Some(lo), Some(hi)) => (lo * 10.0).round() > 0.0 || (hi * 10.0).round() < 0.0,
+                (Some(lo), Some(hi)) => super::clear_of_zero(lo, hi),
                 _ => false,
             };
             let reading = if clear { &dep.clear } else { &dep.unclear };

@@ -24,17 +24,6 @@ const JUDGED: &[&str] = &[
     "imd_quintile",
 ];
 
-/// The sections a breakdown's figure is read more in, in the order they are looked in.
-const BREAKDOWN_SECTIONS: &[&str] = &[
-    "access",
-    "engagement",
-    "outcomes",
-    "waits",
-    "hidden_waits",
-    "characteristics",
-    "interpreter",
-];
-
 impl Builder<'_> {
     /// The report's key messages, in the rules' order.
     pub(super) fn key_messages(&self, v: &Vars) -> Result<Section, ReportError> {
@@ -54,6 +43,8 @@ impl Builder<'_> {
             return Ok(vec![]);
         };
         let mut out = vec![];
+        // a group's figure is read more in the first section printed with it as a column
+        let sections = t.section_order()?;
         for id in registry::ids().filter(|id| id.starts_with("tt.")) {
             let Some(overall) = self.metrics.get(id, &[]) else {
                 continue;
@@ -69,13 +60,13 @@ impl Builder<'_> {
                 Some(Better::Lower) => (Ordering::Greater, "above"),
                 _ => continue,
             };
-            let see = BREAKDOWN_SECTIONS
+            let see = sections
                 .iter()
                 .find(|k| {
                     t.columns(k)
                         .is_some_and(|c| c.figures.iter().any(|f| f == id))
                 })
-                .map_or("summary", |k| k);
+                .map_or("summary", String::as_str);
             for dim in JUDGED {
                 for group in self.values(dim) {
                     let Some(m) = self.metrics.get(id, &[(dim, group.as_str())]) else {

@@ -509,6 +509,12 @@ fn disclosure_plan(settings: &Settings, period: &Period, metrics: &Metrics, show
     plan
 }
 
+/// Whether an interval shown to one decimal (points, or per 1,000) lies wholly on one
+/// side of 0: a gap or gradient beyond chance, judged as the reader sees it.
+fn clear_of_zero(low: f64, high: f64) -> bool {
+    (low * 10.0).round() > 0.0 || (high * 10.0).round() < 0.0
+}
+
 /// The first age of a band ("65-74" and "75+" give 65 and 75).
 fn band_from(band: &str) -> Option<u32> {
     band.split(['-', '+']).next()?.parse().ok()
