@@ -4,9 +4,11 @@
 //! twin only map these fractions onto their own frame, so the two files of one document
 //! cannot show one figure on different axes.
 
+mod funnel;
 mod labels;
 
-pub(crate) use labels::{BAR_PLOT_W, PLOT as LINE_PLOT};
+pub use funnel::{Funnel, funnel, funnel_data};
+pub(crate) use labels::{BAR_PLOT_W, FUNNEL_PLOT, PLOT as LINE_PLOT};
 
 use super::model::{Align, BarChart, LineChart, Table, col};
 
@@ -130,10 +132,15 @@ fn tick_label(v: f64, percent: bool) -> String {
     }
 }
 
-/// The vertical axis of a line chart: every point, interval and reference line inside,
-/// on round steps, so a small change is visible without the axis hiding where it sits.
+/// The vertical axis of a line chart: every point, interval and reference line inside.
 fn line_axis(c: &LineChart) -> Axis {
     let (lo, hi) = c.extent();
+    round_axis(lo, hi, c.percent)
+}
+
+/// An axis from `lo` to `hi` on round steps, so a small change is visible without the
+/// axis hiding where it sits: from 0 at the lowest for shares and counts.
+fn round_axis(lo: f64, hi: f64, percent: bool) -> Axis {
     let span = (hi - lo).max(1e-9);
     // round steps of any size: 1, 2 and 5 times a power of ten (a share's hundredths to a
     // count's thousands), and quarters
@@ -148,7 +155,7 @@ fn line_axis(c: &LineChart) -> Axis {
     if high - low < step * 1.5 {
         high += step;
     }
-    if c.percent || lo >= 0.0 {
+    if percent || lo >= 0.0 {
         low = low.max(0.0);
     }
     let n = ((high - low) / step).round() as i32;
@@ -158,10 +165,10 @@ fn line_axis(c: &LineChart) -> Axis {
             Tick {
                 at: (v - low) / (high - low),
                 // an axis of whole steps in whole numbers, thousands marked: "2,200"
-                label: if !c.percent && step >= 1.0 && v >= 0.0 {
+                label: if !percent && step >= 1.0 && v >= 0.0 {
                     crate::disclosure::thousands(v.round() as u64)
                 } else {
-                    tick_label(v, c.percent)
+                    tick_label(v, percent)
                 },
             }
         })

@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+mod funnel;
 mod marks;
 mod narrow;
 
@@ -136,6 +137,7 @@ impl Html {
                 Block::Table(t) => self.table(t),
                 Block::BarChart(c) => self.bar_chart(c),
                 Block::LineChart(c) => self.line_chart(c),
+                Block::FunnelChart(c) => self.funnel_chart(c),
                 Block::Item(i) => self.blocks(&i.blocks),
             }
         }

@@ -41,6 +41,7 @@ pub enum Block {
     Table(Table),
     BarChart(BarChart),
     LineChart(LineChart),
+    FunnelChart(FunnelChart),
     /// A table or chart by the name a template's `show` list uses, with the subheading
     /// and sentences that belong to it: the list picks which of these a section prints
     /// and in what order.
@@ -268,4 +269,51 @@ pub struct Series {
     /// What the chart's data table says where a point is missing: `*` where disclosure
     /// control hid it, `-` where there is no figure.
     pub missing: Vec<&'static str>,
+}
+
+/// A funnel plot (OHID Fingertips's): each unit's proportion against the number it
+/// rests on, around the average, between the limits within which chance would keep a
+/// unit of that size 95 and 99.8 times in 100 (`stats::funnel_limits`).
+#[derive(Debug, Clone)]
+pub struct FunnelChart {
+    pub title: String,
+    /// What the number across counts (people finishing treatment, appointments).
+    pub count_label: String,
+    /// The figure the limits are drawn around (the service's), a fraction.
+    pub average: f64,
+    pub points: Vec<FunnelPoint>,
+    pub words: FunnelWords,
+    pub alt_text: String,
+}
+
+/// A unit of a funnel plot (a partner).
+#[derive(Debug, Clone)]
+pub struct FunnelPoint {
+    /// The short name printed beside its mark (a partner's code).
+    pub label: String,
+    /// The number it rests on and its proportion, as this copy shows them; none where
+    /// disclosure control hides it or there is nothing to count: it is not drawn.
+    pub at: Option<(f64, f64)>,
+    /// What its data-table row says where it is not drawn: `*` hidden, `-` none.
+    pub missing: &'static str,
+    /// Where it lies against the limits, in the report's words (its data-table cell).
+    pub reading: String,
+    /// Beyond the 99.8 % limits: a mark of its own.
+    pub beyond: bool,
+}
+
+/// The words of a funnel plot's key and data table.
+#[derive(Debug, Clone)]
+pub struct FunnelWords {
+    /// The data table's column headings: the unit, the number, the figure, the reading.
+    pub unit: String,
+    pub number: String,
+    pub value: String,
+    pub reading: String,
+    /// The line across at the average ("Service 42.7%").
+    pub average: String,
+    pub limits_95: String,
+    pub limits_99_8: String,
+    /// The key of a mark beyond the 99.8 % limits.
+    pub beyond: String,
 }

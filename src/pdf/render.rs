@@ -9,6 +9,7 @@
 
 mod charts;
 mod fonts;
+mod funnel;
 mod subset;
 mod table;
 mod tags;
@@ -115,6 +116,7 @@ impl<'a> Layout<'a> {
                 Block::Table(t) => self.table(t),
                 Block::BarChart(c) => self.bar_chart(c),
                 Block::LineChart(c) => self.line_chart(c),
+                Block::FunnelChart(c) => self.funnel_chart(c),
                 Block::Item(i) => self.blocks(&i.blocks),
             }
         }
@@ -295,7 +297,7 @@ fn chart_annex(doc: &Document) -> Vec<Block> {
     fn charts<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
         for b in blocks {
             match b {
-                Block::BarChart(_) | Block::LineChart(_) => out.push(b),
+                Block::BarChart(_) | Block::LineChart(_) | Block::FunnelChart(_) => out.push(b),
                 Block::Item(i) => charts(&i.blocks, out),
                 _ => {}
             }
@@ -317,6 +319,7 @@ fn chart_annex(doc: &Document) -> Vec<Block> {
         let (title, table) = match b {
             Block::BarChart(c) => (&c.title, super::geometry::bar_data(c)),
             Block::LineChart(c) => (&c.title, super::geometry::line_data(c)),
+            Block::FunnelChart(c) => (&c.title, super::geometry::funnel_data(c)),
             _ => unreachable!("only charts were collected"),
         };
         out.push(Block::Subheading(title.clone()));

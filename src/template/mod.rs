@@ -391,6 +391,17 @@ impl<W: Wording> Template<W> {
         )
     }
 
+    /// A figure's words in a section's table keyed by metric id (`key`, the table's
+    /// dotted key, named when the figure has none).
+    pub fn of_figure<'a>(
+        &self,
+        table: &'a BTreeMap<String, Text>,
+        key: &str,
+        id: &str,
+    ) -> Result<&'a Text, TemplateError> {
+        by_id(table, self.own_file(), key, "wording", id)
+    }
+
     /// A figure's column heading in a table: `headings."<metric id>"` (checked at load
     /// for every column a table lists).
     pub fn heading(&self, id: &str) -> Result<&Text, TemplateError> {

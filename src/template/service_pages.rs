@@ -104,6 +104,18 @@ pub struct Funnels {
     pub below_95: Text,
     pub above_99_8: Text,
     pub below_99_8: Text,
+    /// Each figure's funnel plot: its title, what its number across counts (by metric
+    /// id), the key's words and the data table's headings.
+    pub chart_title: Text,
+    pub counts: BTreeMap<String, Text>,
+    pub average: Text,
+    pub limits_95: Text,
+    pub limits_99_8: Text,
+    pub beyond_key: Text,
+    pub number_header: Text,
+    pub reading_header: Text,
+    /// The chart's description: how many partners lie where.
+    pub alt: Text,
 }
 
 #[derive(Debug, Deserialize)]

@@ -235,9 +235,9 @@ fn page_fill(pdf: &Path) -> Vec<f64> {
 }
 
 /// No page between the contents and the last holds less than a quarter of a page, and
-/// equity-annual, the longest, keeps its content without the SPC charts to 19 pages
-/// with every figure still in it (18 before the key messages and the gaps page, which
-/// flow onto the pages around them).
+/// equity-annual, the longest, keeps its content without the SPC charts to 29 pages
+/// with every figure still in it (the bound grew with the equity statistics: see
+/// below).
 #[test]
 fn no_sample_report_has_a_page_of_a_few_lines() {
     let out = tempdir();
@@ -254,8 +254,9 @@ fn no_sample_report_has_a_page_of_a_few_lines() {
     let pages = page_fill(&before_spc.path().join("equity-annual/FY2025-26/report.pdf")).len();
     // (19 before the hidden waits' page, the ethnicity gap by partner, the pages of
     // sexual orientation and religion and of the partners' funnel readings, and
-    // standardised access)
-    assert!(pages <= 25, "{pages} pages");
+    // standardised access; 25 before the four funnel plots, two to a page, and their
+    // data in the annex)
+    assert!(pages <= 29, "{pages} pages");
     for folder in sample_reports(out.path()) {
         let pdf = folder.join("report.pdf");
         let fill = page_fill(&pdf);

@@ -1,7 +1,8 @@
 //! The PDF and its HTML twin draw every chart on the same axis: for each chart of the
 //! four sample reports, the tick labels are the same words in the same order, and each
 //! point's value label (a bar's annotation) stands at the same place along the axis,
-//! measured in each file from its own first and last tick.
+//! measured in each file from its own first and last tick; a funnel plot's numbers
+//! across the same way.
 
 use std::path::Path;
 use std::process::Command;
@@ -34,6 +35,11 @@ struct SvgChart {
     data_series: usize,
     /// An SPC chart (mean and limits drawn).
     spc: bool,
+    /// A funnel plot: its numbers across (their own axis) and its data table's rows'
+    /// first cells (every unit, drawn or not).
+    across: Vec<Placed>,
+    funnel: bool,
+    data_units: Vec<String>,
 }
 
 fn unescape(s: &str) -> String {
@@ -104,6 +110,19 @@ fn svg_charts(html: &str) -> Vec<SvgChart> {
                 fills,
                 keys: wide.matches("class=\"key\"").count(),
                 spc: wide.contains("class=\"mean\""),
+                across: texts(wide, "xtick")
+                    .into_iter()
+                    .map(|(tag, text)| Placed {
+                        at: attr(tag, "x").unwrap().parse().unwrap(),
+                        text,
+                    })
+                    .collect(),
+                funnel: wide.contains("class=\"limit95\""),
+                data_units: data
+                    .split("<tr><th scope=\"row\">")
+                    .skip(1)
+                    .map(|r| unescape(&r[..r.find("</th>").unwrap()]))
+                    .collect(),
                 data_rows: data.matches("<tr").count() - 1,
                 // (a column per series, and its interval where it has them)
                 data_series: data.matches("<th scope=\"col\"").count()
@@ -167,7 +186,7 @@ fn along(first: f64, last: f64, at: f64) -> f64 {
 #[test]
 fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
     let out = tempdir();
-    let mut charts = 0;
+    let (mut charts, mut funnels) = (0, 0);
     for folder in sample_reports(out.path()) {
         let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
         let words = pdf_words(&folder.join("report.pdf"));
@@ -208,7 +227,22 @@ fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
                     t.text
                 );
             }
-            let mut k = n;
+            // a funnel's numbers across follow, in the same words at the same places
+            let m = chart.across.len();
+            if chart.funnel {
+                assert!(m >= 2, "{}: {:?}", chart.title, chart.across);
+                let words: Vec<&str> = seg[n..n + m].iter().map(|w| w.text.as_str()).collect();
+                let svg: Vec<&str> = chart.across.iter().map(|t| t.text.as_str()).collect();
+                assert_eq!(words, svg, "{}", chart.title);
+                let mid = |w: &Word| (w.x0 + w.x1) / 2.0;
+                let (pf, pl) = (mid(&seg[n]), mid(&seg[n + m - 1]));
+                let (sf, sl) = (chart.across[0].at, chart.across[m - 1].at);
+                for (w, t) in seg[n..n + m].iter().zip(&chart.across) {
+                    let (p, s) = (along(pf, pl, mid(w)), along(sf, sl, t.at));
+                    assert!((p - s).abs() < 0.01, "{}: {} {p} {s}", chart.title, t.text);
+                }
+            }
+            let mut k = n + m;
             for v in &chart.values {
                 let first = v.text.split_whitespace().next().unwrap();
                 let i = (k..seg.len())
@@ -249,19 +283,34 @@ fn the_pdf_and_the_html_draw_every_chart_on_the_same_axis() {
             }
             // every value it draws is in its data table: a row per point or bar (an SPC
             // chart prints no values beside its many points: its table holds them)
-            assert!(
-                chart.spc || chart.data_rows * chart.data_series == chart.values.len(),
-                "{}: data table",
-                chart.title
-            );
+            // (a funnel names each unit drawn, and its table holds every unit)
+            if chart.funnel {
+                for v in &chart.values {
+                    assert!(
+                        chart.data_units.contains(&v.text),
+                        "{}: {}",
+                        chart.title,
+                        v.text
+                    );
+                }
+            } else {
+                assert!(
+                    chart.spc || chart.data_rows * chart.data_series == chart.values.len(),
+                    "{}: data table",
+                    chart.title
+                );
+            }
             // bars told apart by colour come with a key
             if chart.fills.len() > 1 {
                 assert!(chart.keys >= chart.fills.len(), "{}: no key", chart.title);
             }
             cursor = end;
             charts += 1;
+            funnels += usize::from(chart.funnel);
         }
     }
-    // every chart of the four reports: 1 + 7 + 3 + 3 on the sample
-    assert!(charts >= 10, "{charts}");
+    // every chart of the four reports: 1 + 7 + 3 + 3 on the sample, and equity-annual's
+    // four funnels
+    assert!(charts >= 14, "{charts}");
+    assert_eq!(funnels, 4);
 }

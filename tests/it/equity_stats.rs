@@ -908,4 +908,50 @@ fn a_partner_beyond_the_funnels_outer_limit_is_named() {
     );
     assert!(page.contains("12.5% (below 99.8 %)"), "{page}");
     assert!(page.contains("50.0% (within)"), "{page}");
+    // the funnel plot: described by its counts, NPW's mark keyed as beyond the limits,
+    // and NPW's row in the chart data with its limits at 40
+    assert!(
+        page.contains(
+            "around the service's 43.8%: 2 within the 95 % limits, 0 between the 95 % and \
+             99.8 % limits, 1 beyond the 99.8 % limits; 0 not drawn"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("Beyond the 99.8 % limits"), "{page}");
+    let annex = one(section_text(&text, "Chart data", "\u{0}"));
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let row = format!(
+        "NPW 40 12.5% {} to {} {} to {} below 99.8 %",
+        pct(funnel_limit(0.4375, 40.0, z95, false)),
+        pct(funnel_limit(0.4375, 40.0, z95, true)),
+        pct(funnel_limit(0.4375, 40.0, z998, false)),
+        pct(funnel_limit(0.4375, 40.0, z998, true)),
+    );
+    assert!(annex.contains(&row), "{row} not in {annex}");
+    // in the HTML, where the page's drawing puts it: across 0 to 100 people (steps of
+    // 20), up 0 % to 80 % (steps of 20 points: the outer limits at 40 reach 68.0 %), so
+    // NPW at 60 + 520 x 40/100 = 268.0 and 20 + 260 x (1 - 0.125/0.8) = 239.4, a
+    // diamond 7 each way; the other two squares
+    let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    let figure = html
+        .split("<figure>")
+        .find(|f| f.contains("<strong>Recovery by partner against"))
+        .expect("the recovery funnel");
+    let wide = &figure[..figure.find("</svg>").unwrap()];
+    assert!(
+        wide.contains(
+            "<path d=\"M268.0 232.4L275.0 239.4L268.0 246.4L261.0 239.4Z\" fill=\"#e69e00\"/>"
+        ),
+        "{wide}"
+    );
+    assert_eq!(
+        wide.matches("width=\"8\" height=\"8\"").count(),
+        2,
+        "{wide}"
+    );
+    assert_eq!(
+        wide.matches("class=\"limit95\"").count(),
+        3,
+        "two curves and a key"
+    );
 }

@@ -28,6 +28,16 @@ pub(crate) const PLOT: Frame<'static> = Frame {
     text_w: &|s| bold_width(s, 8.5),
 };
 
+/// The PDF's funnel plot, taller than a line chart's so its limits open out; the HTML
+/// draws it 520 by 260 with 12 px names, smaller for their plot again.
+pub(crate) const FUNNEL_PLOT: Frame<'static> = Frame {
+    width: 331.3,
+    height: 170.0,
+    text_h: 8.5,
+    marker: 3.0,
+    text_w: &|s| bold_width(s, 8.5),
+};
+
 /// The width of figures set in Liberation Sans Bold at `size`, from the font's advance
 /// widths (a letter other than these counted at its widest, 0.722 em).
 pub(crate) fn bold_width(s: &str, size: f64) -> f64 {
@@ -54,6 +64,15 @@ pub(super) struct LabelBox {
 }
 
 impl LabelBox {
+    fn centre(&self) -> (f64, f64) {
+        ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+    }
+
+    /// How far a point is from the box (0 inside it).
+    fn distance(&self, (x, y): (f64, f64)) -> f64 {
+        (x - x.clamp(self.x0, self.x1)).hypot(y - y.clamp(self.y0, self.y1))
+    }
+
     fn overlaps(&self, o: &LabelBox) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
@@ -92,24 +111,27 @@ impl LabelBox {
 type Segment = ((f64, f64), (f64, f64));
 
 /// Everything drawn on a line chart's plot that a value must not sit on: each line
-/// piece, whisker (with its caps) and reference line as a segment, and each point's
-/// marker as a box.
-fn obstacles(g: &Lines, f: &Frame) -> (Vec<Segment>, Vec<LabelBox>) {
+/// (a series' run, a whisker with its caps, a reference line) as its segments, and
+/// each point's marker as a box. A value crossing a line counts once, however many
+/// of its short segments (a funnel's curves) it meets.
+fn obstacles(g: &Lines, f: &Frame) -> (Vec<Vec<Segment>>, Vec<LabelBox>) {
     let at = |(x, y): (f64, f64)| (x * f.width, y * f.height);
-    let mut segments = vec![];
+    let mut lines = vec![];
     let mut marks = vec![];
     for s in &g.series {
         for run in &s.runs {
-            segments.extend(run.windows(2).map(|w| (at(w[0]), at(w[1]))));
+            lines.push(run.windows(2).map(|w| (at(w[0]), at(w[1]))).collect());
         }
         for p in &s.points {
             let x = p.x * f.width;
             if let Some((l, h)) = p.whisker {
                 let (l, h) = (l * f.height, h * f.height);
-                segments.push(((x, l), (x, h)));
                 let cap = f.marker + 0.5;
-                segments.push(((x - cap, l), (x + cap, l)));
-                segments.push(((x - cap, h), (x + cap, h)));
+                lines.push(vec![
+                    ((x, l), (x, h)),
+                    ((x - cap, l), (x + cap, l)),
+                    ((x - cap, h), (x + cap, h)),
+                ]);
             }
             if let Some(y) = p.y {
                 let y = y * f.height;
@@ -124,19 +146,20 @@ fn obstacles(g: &Lines, f: &Frame) -> (Vec<Segment>, Vec<LabelBox>) {
     }
     for (y, _) in &g.references {
         let y = y * f.height;
-        segments.push(((0.0, y), (f.width, y)));
+        lines.push(vec![((0.0, y), (f.width, y))]);
     }
-    (segments, marks)
+    (lines, marks)
 }
 
 /// Where each point's value is printed, series by series and point by point: the
-/// first of fourteen places beside the point (right and just above first) and two
-/// beyond its whisker's ends that is inside the plot and clear of everything drawn and
-/// every value placed before it; failing all, the place that meets the fewest. A point
-/// without a value (hidden) has its mark at the foot of the plot, or a line or more
-/// above it.
+/// first of fourteen places beside the point (right and just above first), two beyond
+/// its whisker's ends and four further out that is inside the plot and clear of
+/// everything drawn and every value placed before it; failing all, the place that
+/// meets the least (a value or a mark counting twenty lines, a point nearer than its
+/// own five, being further out three). A point without a value (hidden) has its mark
+/// at the foot of the plot, or a line or more above it.
 pub(super) fn point_labels(g: &Lines, f: &Frame) -> Vec<Vec<LabelBox>> {
-    let (segments, marks) = obstacles(g, f);
+    let (lines, marks) = obstacles(g, f);
     let mut placed: Vec<LabelBox> = vec![];
     let mut out = vec![];
     for s in &g.series {
@@ -153,6 +176,8 @@ pub(super) fn point_labels(g: &Lines, f: &Frame) -> Vec<Vec<LabelBox>> {
                 y1: y0 + h,
             };
             let mut candidates = vec![];
+            // the places from here on are far from the point: read with a leader line
+            let mut near = usize::MAX;
             match p.y.map(|y| y * f.height) {
                 // a point without a value: its mark at the foot of the plot, or just above
                 None => {
@@ -180,22 +205,41 @@ pub(super) fn point_labels(g: &Lines, f: &Frame) -> Vec<Vec<LabelBox>> {
                     }
                     candidates.push(at(x - w / 2.0, high + 2.0));
                     candidates.push(at(x - w / 2.0, low - 2.0 - h));
+                    // where points crowd (a funnel's small units): further out
+                    near = candidates.len();
+                    for dy in [2.0 * h + 2.0, -3.0 * h - 2.0] {
+                        candidates.push(at(x + gap, y + dy));
+                        candidates.push(at(x - gap - w, y + dy));
+                    }
                 }
             }
+            // a value on another value or on a mark cannot be read; one nearer another
+            // point than its own is misread; one crossed by a line can be read
+            let own = p.y.map(|y| (x, y * f.height));
             let meets = |b: &LabelBox| {
                 let outside = b.x0 < 0.0 || b.x1 > f.width || b.y0 < 0.0 || b.y1 > f.height;
-                usize::from(outside) * 100
-                    + segments
+                let nearer = own.map_or(0, |o| {
+                    let mine = b.distance(o);
+                    marks
                         .iter()
-                        .filter(|(a, c)| b.crossed_by(*a, *c))
+                        .map(LabelBox::centre)
+                        .filter(|m| (m.0 - o.0).hypot(m.1 - o.1) > 1e-6 && b.distance(*m) < mine)
                         .count()
-                    + marks.iter().filter(|m| b.overlaps(m)).count()
-                    + placed.iter().filter(|o| b.overlaps(o)).count()
+                });
+                usize::from(outside) * 1000
+                    + lines
+                        .iter()
+                        .filter(|l| l.iter().any(|(a, c)| b.crossed_by(*a, *c)))
+                        .count()
+                    + 5 * nearer
+                    + 20 * marks.iter().filter(|m| b.overlaps(m)).count()
+                    + 20 * placed.iter().filter(|o| b.overlaps(o)).count()
             };
             let best = candidates
                 .iter()
-                .min_by_key(|b| meets(b))
-                .copied()
+                .enumerate()
+                .min_by_key(|(i, b)| meets(b) + if *i >= near { 3 } else { 0 })
+                .map(|(_, b)| *b)
                 .expect("there are candidates");
             placed.push(best);
             boxes.push(best);
@@ -263,7 +307,7 @@ mod tests {
     /// segments crossing it, markers and other values under it, leaving the plot.
     fn clashes(c: &LineChart, f: &Frame) -> Vec<String> {
         let g = lines(c);
-        let (segments, marks) = obstacles(&g, f);
+        let (lines, marks) = obstacles(&g, f);
         let boxes: Vec<LabelBox> = g
             .series
             .iter()
@@ -283,7 +327,7 @@ mod tests {
             if b.x0 < 0.0 || b.x1 > f.width || b.y0 < 0.0 || b.y1 > f.height {
                 out.push(format!("value {i} leaves the plot: {b:?}"));
             }
-            for (a, e) in &segments {
+            for (a, e) in lines.iter().flatten() {
                 if b.crossed_by(*a, *e) {
                     out.push(format!("value {i} {b:?} is crossed by {a:?}-{e:?}"));
                 }

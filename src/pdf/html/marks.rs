@@ -18,8 +18,21 @@ pub(super) fn series_line(
     x: impl Fn(f64) -> f64,
     y: impl Fn(f64) -> f64,
 ) {
+    let d = path(&s.runs, x, y);
+    let _ = writeln!(
+        out,
+        "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
+    );
+}
+
+/// The `d` of a path through pieces of line given as the geometry's fractions.
+pub(super) fn path(
+    runs: &[Vec<(f64, f64)>],
+    x: impl Fn(f64) -> f64,
+    y: impl Fn(f64) -> f64,
+) -> String {
     let mut d = String::new();
-    for run in &s.runs {
+    for run in runs {
         for (i, (px, py)) in run.iter().enumerate() {
             let _ = write!(
                 d,
@@ -30,10 +43,7 @@ pub(super) fn series_line(
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>"
-    );
+    d
 }
 
 /// A line chart's value axis: a grid line across the plot at each tick, and its label
@@ -125,8 +135,7 @@ pub(super) fn spc_mark(out: &mut String, cx: f64, cy: f64, kind: Variation) {
 }
 
 /// An SPC chart's key from `(x0, y)`: the two lines and each kind of point shown, in
-/// words, wrapping within `width`; each entry about 7 units a letter. Returns where
-/// the next line would go.
+/// words ([`key`]).
 pub(super) fn spc_key(out: &mut String, spc: &Spc, x0: f64, y: f64, width: f64, lead: f64) -> f64 {
     let mut kinds: Vec<Variation> = vec![Variation::CommonCause];
     for k in &spc.kinds {
@@ -156,6 +165,20 @@ pub(super) fn spc_key(out: &mut String, spc: &Spc, x0: f64, y: f64, width: f64, 
         );
         entries.push((mark, spc.words.of(k)));
     }
+    key(out, &entries, x0, y, width, lead)
+}
+
+/// A chart's key from `(x0, y)`: each entry's mark (drawn about (9, -4)) and words,
+/// wrapping within `width`, about 7 units a letter. Returns where the next line would
+/// go.
+pub(super) fn key(
+    out: &mut String,
+    entries: &[(String, &str)],
+    x0: f64,
+    y: f64,
+    width: f64,
+    lead: f64,
+) -> f64 {
     let (mut x, mut y) = (x0, y);
     for (mark, words) in entries {
         let w = 24.0 + 7.0 * words.chars().count() as f64 + 16.0;

@@ -17,9 +17,9 @@ use crate::spc::Variation;
 pub(super) const W: f64 = 288.0;
 /// About how many characters of 13-unit text fit on one line of the drawing.
 const LINE_CHARS: usize = 40;
-const LEAD: f64 = 17.0;
+pub(super) const LEAD: f64 = 17.0;
 /// About how wide a character of 13-unit text is, in units.
-const CHAR_W: f64 = 8.0;
+pub(super) const CHAR_W: f64 = 8.0;
 
 /// Words broken into lines of at most [`LINE_CHARS`] characters.
 fn lines(text: &str) -> Vec<String> {
@@ -41,7 +41,7 @@ fn lines_of(text: &str, most: usize) -> Vec<String> {
     out
 }
 
-fn open(height: f64) -> String {
+pub(super) fn open(height: f64) -> String {
     format!(
         "<svg aria-hidden=\"true\" focusable=\"false\" class=\"chart-narrow\" \
          viewBox=\"0 0 {W} {height:.0}\" xmlns=\"http://www.w3.org/2000/svg\">\n"
@@ -49,7 +49,7 @@ fn open(height: f64) -> String {
 }
 
 /// Text lines from `y` down; returns the y under them.
-fn text_lines(out: &mut String, x: f64, mut y: f64, text: &str) -> f64 {
+pub(super) fn text_lines(out: &mut String, x: f64, mut y: f64, text: &str) -> f64 {
     for l in lines(text) {
         let _ = writeln!(
             out,

@@ -11,7 +11,7 @@ use crate::spc::Variation;
 
 /// A chart's alternative text: its title is the paragraph above it and its description
 /// the one below, so the figure points there rather than reading it twice.
-const FIGURE_ALT: &str =
+pub(super) const FIGURE_ALT: &str =
     "Chart, described in the paragraph below it; its figures are tabled in the annex Chart data.";
 
 impl Layout<'_> {

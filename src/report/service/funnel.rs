@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Builder, Kind, Vars, group_label};
 use crate::metrics::Metric;
-use crate::pdf::model::{Align, Block, Section, col, item};
+use crate::pdf::model::{Align, Block, FunnelChart, FunnelPoint, FunnelWords, Section, col, item};
 use crate::report::ReportError;
 use crate::report::compose::section;
 use crate::stats::{Z95, Z998, funnel_limits};
@@ -83,15 +83,60 @@ fn partners<'a>(
         .filter_map(|m| Some((m.by.get("partner_org")?.as_str(), m)))
 }
 
+/// The name a template's `show` list gives a figure's funnel plot: `recovery_funnel`.
+pub(super) fn chart_name(id: &str) -> String {
+    let short = id.trim_start_matches("tt.").trim_end_matches("_pct");
+    format!("{short}_funnel")
+}
+
+/// A partner's figure as this copy shows it.
+struct Reading {
+    /// The figure (rounded as the copy rounds), where it is shown.
+    shown: Option<Metric>,
+    /// Where it lies against the limits, where there is a service figure to set it
+    /// against.
+    place: Option<Place>,
+    /// The table's cell for the figure (`*` hidden, `-` none).
+    text: String,
+}
+
 impl Builder<'_> {
-    /// The section: the partners beyond the 99.8 % limits named, then every partner's
-    /// reading on each figure.
+    /// Each partner's figure `id` as this copy shows it, read against the service's as
+    /// this copy shows it: so a rounded copy draws, tables and names what its own
+    /// figures give, and a hidden figure has no reading.
+    fn readings(&self, id: &str, codes: &[String]) -> (Option<f64>, Vec<Reading>) {
+        let average = self
+            .metrics
+            .get(id, &[])
+            .filter(|m| !self.hidden(m))
+            .and_then(|m| self.d().as_shown(m).value);
+        let readings = codes
+            .iter()
+            .map(|code| {
+                let m = self.metrics.get(id, &[("partner_org", code)]);
+                let shown = m.filter(|m| !self.hidden(m)).map(|m| self.d().as_shown(m));
+                let place = match (&shown, average) {
+                    (Some(m), Some(avg)) => place(m, avg).map(|p| p.0),
+                    _ => None,
+                };
+                Reading {
+                    text: self.shown(m, Kind::Pct, false),
+                    shown,
+                    place,
+                }
+            })
+            .collect();
+        (average, readings)
+    }
+
+    /// The section: the partners beyond the 99.8 % limits named, a funnel plot of each
+    /// figure, then every partner's reading on each figure.
     pub(super) fn funnel_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let t = &self.template;
         let w = t.need(&t.funnels, "funnels")?;
         let mut blocks = vec![Block::Paragraph(w.intro.fill(v)?)];
         let mut words = Vec::new();
-        let mut table: Vec<Vec<String>> = Vec::new();
+        let mut charts = Vec::new();
         let mut codes: Vec<String> = Vec::new();
         for id in FIGURES {
             for (code, _) in partners(self.metrics, id) {
@@ -100,27 +145,22 @@ impl Builder<'_> {
                 }
             }
         }
-        for code in &codes {
-            table.push(vec![group_label(&t.codes, "partner_org", code)]);
-        }
+        let mut table: Vec<Vec<String>> = codes
+            .iter()
+            .map(|code| vec![group_label(&t.codes, "partner_org", code)])
+            .collect();
         for id in FIGURES {
-            let overall = self.metrics.get(id, &[]).filter(|m| !self.hidden(m));
-            let average = overall.and_then(|m| m.value);
+            let (average, readings) = self.readings(id, &codes);
             let (mut higher, mut lower) = (Vec::new(), Vec::new());
-            for (row, code) in table.iter_mut().zip(&codes) {
-                let m = self.metrics.get(id, &[("partner_org", code)]);
-                let shown = self.shown(m, Kind::Pct, false);
-                let reading = match (m, average) {
-                    (Some(m), Some(avg)) if !self.hidden(m) => place(m, avg).map(|p| p.0),
-                    _ => None,
-                };
+            let mut marks = Vec::new();
+            for ((row, code), r) in table.iter_mut().zip(&codes).zip(&readings) {
                 let name = group_label(&t.codes, "partner_org", code);
-                match reading {
+                match r.place {
                     Some(Place::Above998) => higher.push(name),
                     Some(Place::Below998) => lower.push(name),
                     _ => {}
                 }
-                let mark = match reading {
+                let mark = match r.place {
                     Some(Place::Within) => w.within.fill(v)?,
                     Some(Place::Above95) => w.above_95.fill(v)?,
                     Some(Place::Below95) => w.below_95.fill(v)?,
@@ -129,10 +169,11 @@ impl Builder<'_> {
                     None => String::new(),
                 };
                 row.push(if mark.is_empty() {
-                    shown
+                    r.text.clone()
                 } else {
-                    format!("{shown} ({mark})")
+                    format!("{} ({mark})", r.text)
                 });
+                marks.push(mark);
             }
             let mut vv = v.clone();
             vv.insert(Ph::Figure, t.label(id)?.fill(v)?);
@@ -146,23 +187,85 @@ impl Builder<'_> {
                 }
             };
             words.push(sentence);
+            if let Some(average) = average {
+                let chart = self.funnel_chart(id, average, &codes, &readings, marks, &vv)?;
+                charts.push(item(&chart_name(id), vec![Block::FunnelChart(chart)]));
+            }
         }
         blocks.push(Block::List(words));
+        blocks.extend(charts);
         let mut columns = vec![col(&w.partner_header.fill(v)?, 1.4, Align::Left)];
         for id in FIGURES {
-            let header =
-                w.headers
-                    .get(id)
-                    .ok_or_else(|| crate::template::TemplateError::Invalid {
-                        file: t.own_file().into(),
-                        message: format!("missing key `funnels.headers.\"{id}\"`"),
-                    })?;
+            let header = t.of_figure(&w.headers, "funnels.headers", id)?;
             columns.push(col(&header.fill(v)?, 1.6, Align::Right));
         }
         let mut tb = crate::report::compose::table(columns, table);
         tb.note = Some(w.note.fill(v)?);
         blocks.push(item("funnel_table", vec![Block::Table(tb)]));
         section(t, "funnels", v, true, blocks)
+    }
+
+    /// A figure's funnel plot: each partner shown at its figure and number, those
+    /// beyond the 99.8 % limits by a mark of their own, as the sentences name them.
+    fn funnel_chart(
+        &self,
+        id: &str,
+        average: f64,
+        codes: &[String],
+        readings: &[Reading],
+        marks: Vec<String>,
+        vv: &Vars,
+    ) -> Result<FunnelChart, ReportError> {
+        let t = &self.template;
+        let w = t.need(&t.funnels, "funnels")?;
+        let points: Vec<FunnelPoint> = codes
+            .iter()
+            .zip(readings)
+            .zip(marks)
+            .map(|((code, r), reading)| FunnelPoint {
+                label: group_label(&t.codes, "partner_org", code),
+                at: r
+                    .place
+                    .and(r.shown.as_ref())
+                    .and_then(|m| Some((m.denominator? as f64, m.value?))),
+                missing: if r.text == "*" { "*" } else { "-" },
+                reading,
+                beyond: matches!(r.place, Some(Place::Above998 | Place::Below998)),
+            })
+            .collect();
+        let count =
+            |f: fn(Place) -> bool| readings.iter().filter(|r| r.place.is_some_and(f)).count();
+        let mut alt = vv.clone();
+        alt.insert(Ph::First, count(|p| p == Place::Within).to_string());
+        alt.insert(
+            Ph::Second,
+            count(|p| matches!(p, Place::Above95 | Place::Below95)).to_string(),
+        );
+        alt.insert(
+            Ph::Value,
+            count(|p| matches!(p, Place::Above998 | Place::Below998)).to_string(),
+        );
+        alt.insert(
+            Ph::Count,
+            points.iter().filter(|p| p.at.is_none()).count().to_string(),
+        );
+        Ok(FunnelChart {
+            title: w.chart_title.fill(vv)?,
+            count_label: t.of_figure(&w.counts, "funnels.counts", id)?.fill(vv)?,
+            average,
+            points,
+            words: FunnelWords {
+                unit: w.partner_header.fill(vv)?,
+                number: w.number_header.fill(vv)?,
+                value: t.of_figure(&w.headers, "funnels.headers", id)?.fill(vv)?,
+                reading: w.reading_header.fill(vv)?,
+                average: w.average.fill(vv)?,
+                limits_95: w.limits_95.fill(vv)?,
+                limits_99_8: w.limits_99_8.fill(vv)?,
+                beyond: w.beyond_key.fill(vv)?,
+            },
+            alt_text: w.alt.fill(&alt)?,
+        })
     }
 }
 

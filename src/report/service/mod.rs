@@ -160,7 +160,11 @@ pub fn shows(section: &str) -> Vec<String> {
             "priority_wait_table",
         ]),
         "deprivation" => names(&["access_chart", "recovery_chart"]),
-        "funnels" => names(&["funnel_table"]),
+        "funnels" => funnel::FIGURES
+            .iter()
+            .map(|id| funnel::chart_name(id))
+            .chain(std::iter::once("funnel_table".to_string()))
+            .collect(),
         "ethnic_sex" => names(&["ethnic_sex_table"]),
         "sources" => names(&["sources_table"]),
         "interpreter" => names(&["interpreter_table"]),
