@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::marks::{key, path, value_ticks};
+use super::marks::{diamond, key, path, value_ticks};
 use super::narrow::{self, CHAR_W, LEAD};
 use super::{Html, TONES, W, esc};
 use crate::pdf::geometry::{self, Funnel};
@@ -118,25 +118,17 @@ fn marks(out: &mut String, g: &Funnel, x: impl Fn(f64) -> f64, y: impl Fn(f64) -
 /// A unit's mark, as the PDF draws it: a dark blue square, an amber diamond beyond the
 /// 99.8 % limits.
 fn mark(out: &mut String, cx: f64, cy: f64, beyond: bool) {
-    let _ = if beyond {
-        writeln!(
-            out,
-            "<path d=\"M{cx:.1} {:.1}L{:.1} {cy:.1}L{cx:.1} {:.1}L{:.1} {cy:.1}Z\" fill=\"{}\"/>",
-            cy - 7.0,
-            cx + 7.0,
-            cy + 7.0,
-            cx - 7.0,
-            TONES[1]
-        )
+    if beyond {
+        diamond(out, cx, cy);
     } else {
-        writeln!(
+        let _ = writeln!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"{}\"/>",
             cx - 4.0,
             cy - 4.0,
             TONES[0]
-        )
-    };
+        );
+    }
 }
 
 /// The key's entries: the average's line, each pair of limits, and the mark beyond the

@@ -113,15 +113,10 @@ pub(super) fn spc_mark(out: &mut String, cx: f64, cy: f64, kind: Variation) {
             cy - 5.5,
             TONES[0]
         ),
-        Variation::Concern => writeln!(
-            out,
-            "<path d=\"M{cx:.1} {:.1}L{:.1} {cy:.1}L{cx:.1} {:.1}L{:.1} {cy:.1}Z\" fill=\"{}\"/>",
-            cy - 7.0,
-            cx + 7.0,
-            cy + 7.0,
-            cx - 7.0,
-            TONES[1]
-        ),
+        Variation::Concern => {
+            diamond(out, cx, cy);
+            Ok(())
+        }
         Variation::Neither => writeln!(
             out,
             "<path d=\"M{:.1} {:.1}L{:.1} {:.1}L{cx:.1} {:.1}Z\" fill=\"#333333\"/>",
@@ -132,6 +127,20 @@ pub(super) fn spc_mark(out: &mut String, cx: f64, cy: f64, kind: Variation) {
             cy - 6.0
         ),
     };
+}
+
+/// An amber diamond 7 each way: an SPC chart's concern, a funnel's unit beyond its
+/// outer limits.
+pub(super) fn diamond(out: &mut String, cx: f64, cy: f64) {
+    let _ = writeln!(
+        out,
+        "<path d=\"M{cx:.1} {:.1}L{:.1} {cy:.1}L{cx:.1} {:.1}L{:.1} {cy:.1}Z\" fill=\"{}\"/>",
+        cy - 7.0,
+        cx + 7.0,
+        cy + 7.0,
+        cx - 7.0,
+        TONES[1]
+    );
 }
 
 /// An SPC chart's key from `(x0, y)`: the two lines and each kind of point shown, in

@@ -282,15 +282,21 @@ impl Layout<'_> {
         match kind {
             Variation::CommonCause => self.rect(x - 2.0, y - 2.0, 4.0, 4.0, grey(0.45)),
             Variation::Improvement => self.rect(x - 3.5, y - 3.5, 7.0, 7.0, rgb(BAR)),
-            Variation::Concern => self.shape(
-                &[(x, y - 4.5), (x + 4.5, y), (x, y + 4.5), (x - 4.5, y)],
-                rgb(TONES[1]),
-            ),
+            Variation::Concern => self.diamond(x, y),
             Variation::Neither => self.shape(
                 &[(x - 4.0, y - 3.5), (x + 4.0, y - 3.5), (x, y + 4.0)],
                 grey(0.2),
             ),
         }
+    }
+
+    /// An amber diamond 4.5 pt each way: an SPC chart's concern, a funnel's unit beyond
+    /// its outer limits.
+    pub(super) fn diamond(&mut self, x: f32, y: f32) {
+        self.shape(
+            &[(x, y - 4.5), (x + 4.5, y), (x, y + 4.5), (x - 4.5, y)],
+            rgb(TONES[1]),
+        );
     }
 
     /// The key of an SPC chart under its axis: the lines, and each kind of point it

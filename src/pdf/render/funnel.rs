@@ -6,7 +6,7 @@ use crate::pdf::geometry;
 use crate::pdf::model::FunnelChart;
 
 use super::charts::FIGURE_ALT;
-use super::{BAR, Layout, SMALL, TONES, grey, rgb};
+use super::{BAR, Layout, SMALL, grey, rgb};
 
 /// The dashes of the 95 % limits; the 99.8 % ones are solid.
 const DASH_95: &[f32] = &[4.0, 2.0];
@@ -81,10 +81,7 @@ impl Layout<'_> {
     /// (told apart by shape as well as colour).
     fn funnel_mark(&mut self, x: f32, y: f32, beyond: bool) {
         if beyond {
-            self.shape(
-                &[(x, y - 4.5), (x + 4.5, y), (x, y + 4.5), (x - 4.5, y)],
-                rgb(TONES[1]),
-            );
+            self.diamond(x, y);
         } else {
             self.rect(x - 2.5, y - 2.5, 5.0, 5.0, rgb(BAR));
         }

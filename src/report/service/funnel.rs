@@ -98,6 +98,8 @@ struct Reading {
     place: Option<Place>,
     /// The table's cell for the figure (`*` hidden, `-` none).
     text: String,
+    /// What a chart's data table says where it is not drawn: `*` hidden, `-` none.
+    missing: &'static str,
 }
 
 impl Builder<'_> {
@@ -121,6 +123,11 @@ impl Builder<'_> {
                 };
                 Reading {
                     text: self.shown(m, Kind::Pct, false),
+                    missing: if m.is_some() && shown.is_none() {
+                        "*"
+                    } else {
+                        "-"
+                    },
                     shown,
                     place,
                 }
@@ -228,7 +235,7 @@ impl Builder<'_> {
                     .place
                     .and(r.shown.as_ref())
                     .and_then(|m| Some((m.denominator? as f64, m.value?))),
-                missing: if r.text == "*" { "*" } else { "-" },
+                missing: r.missing,
                 reading,
                 beyond: matches!(r.place, Some(Place::Above998 | Place::Below998)),
             })
