@@ -146,6 +146,19 @@ const fn coded(
 const SEX_CODES: &[&str] = &["1", "2", "9", "X"];
 const DISABILITY_CODES: &[&str] = &["Y", "N", "Z"];
 
+/// A board member's role (`board_role`): both the first two vote.
+pub const BOARD_ROLES: &[&str] = &["executive", "non_executive", "non_voting"];
+
+/// The staff-survey indicators `staff_survey` may carry: WRES 5-8 and WDES 4-9.
+pub const SURVEY_INDICATORS: &[&str] = &[
+    "wres5", "wres6", "wres7", "wres8", "wdes4a", "wdes4b", "wdes4c", "wdes4d", "wdes5", "wdes6",
+    "wdes7", "wdes8", "wdes9a",
+];
+
+/// The staff groups a published survey result is given for, as the contract spells them
+/// (read whatever their case).
+pub const SURVEY_GROUPS: &[&str] = &["White", "BME", "Disabled", "Non-disabled", "All"];
+
 use ColType::*;
 use Norm::*;
 
@@ -178,6 +191,8 @@ pub const DATASETS: &[Dataset] = &[
             col("sexual_orientation", Str, false, Trim),
             col("religion", Str, false, Trim),
             col("board_member", Bool, false, Keep),
+            coded("board_role", Str, false, Lower, BOARD_ROLES),
+            col("hourly_pay", Double, false, Keep),
         ],
     },
     Dataset {
@@ -232,6 +247,19 @@ pub const DATASETS: &[Dataset] = &[
             col("staff_id", Str, true, Trim),
             col("programme", Str, true, Lower),
             col("matched_date", Date, true, Keep),
+        ],
+    },
+    Dataset {
+        name: "staff_survey",
+        required: false,
+        columns: &[
+            col("partner_org", Str, true, Upper),
+            col("survey_year", Int, true, Keep),
+            coded("indicator", Str, true, Lower, SURVEY_INDICATORS),
+            col("staff_group", Str, true, Trim),
+            col("value_pct", Double, true, Keep),
+            col("respondents", Int, false, Keep),
+            col("source", Str, false, Trim),
         ],
     },
     Dataset {

@@ -222,7 +222,16 @@ pub async fn run_metric_query(
         for i in 0..b.num_rows() {
             let by = parse_by_key(by_key[i].as_deref().unwrap_or(""));
             let id = metric[i].clone().unwrap_or_default();
+            let pay_gap = crate::registry::figure(&id)
+                .is_some_and(|f| f.kind == crate::registry::Kind::PayGap);
             let m = match (num[i], den[i], val[i]) {
+                // a pay gap: the two groups' staff, and the gap (none without both)
+                (Some(n), Some(d), v) if pay_gap => Metric {
+                    numerator: Some(n.max(0) as u64),
+                    denominator: Some(d.max(0) as u64),
+                    value: v.map(round4),
+                    ..Metric::value(&id, by, 0.0)
+                },
                 (Some(n), Some(d), _) => {
                     Metric::proportion(&id, by, n.max(0) as u64, d.max(0) as u64)
                 }

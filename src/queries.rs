@@ -76,6 +76,10 @@ pub const QUALITY: &[(&str, &str)] = &[
         include_str!("../queries/quality/mentoring.sql"),
     ),
     (
+        "staff_survey",
+        include_str!("../queries/quality/staff_survey.sql"),
+    ),
+    (
         "referrals",
         include_str!("../queries/quality/referrals.sql"),
     ),
@@ -94,6 +98,18 @@ pub const QUALITY: &[(&str, &str)] = &[
 pub const WORKFORCE_SNAPSHOT_DATE: &str = include_str!("../queries/workforce/snapshot_date.sql");
 pub const WORKFORCE_SNAPSHOT: &str = include_str!("../queries/workforce/snapshot.sql");
 pub const WORKFORCE_BAND_SHARE: &str = include_str!("../queries/workforce/band_share.sql");
+/// The long-form figures of one snapshot: the national returns' first table (staff by
+/// AfC band, clinical and not, by WRES group and by disability), and the pay gaps.
+pub const WORKFORCE_SNAPSHOT_ROWS: &[(&str, &str)] = &[
+    (
+        "workforce/band_return.sql",
+        include_str!("../queries/workforce/band_return.sql"),
+    ),
+    (
+        "workforce/pay_gaps.sql",
+        include_str!("../queries/workforce/pay_gaps.sql"),
+    ),
+];
 pub const WORKFORCE_LIKELIHOODS: &str =
     include_str!("../queries/workforce/relative_likelihoods.sql");
 pub const WORKFORCE_TURNOVER_BOARD: &str = include_str!("../queries/workforce/turnover_board.sql");

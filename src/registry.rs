@@ -28,6 +28,10 @@ pub enum Kind {
     /// The relative index of inequality: the least deprived end of the slope over the
     /// most deprived.
     RelativeIndex,
+    /// A pay gap: the reference group's mean or median hourly pay less the other
+    /// group's, as a percentage of the reference group's; its numerator and denominator
+    /// are the two groups' staff (the other's, the reference's).
+    PayGap,
     /// A number of people, referrals or sessions.
     Count,
     /// Any other value (a whole-time equivalent, a median in days).
@@ -49,7 +53,7 @@ impl Kind {
             Kind::Slope | Kind::RelativeIndex => Some(
                 "population-weighted least squares across IMD quantiles, interval by simulation from a fixed seed (PHEindicatormethods phe_sii)",
             ),
-            Kind::Count | Kind::Value => None,
+            Kind::Count | Kind::Value | Kind::PayGap => None,
         }
     }
 }
@@ -101,8 +105,9 @@ pub enum Counts {
         of: &'static [(&'static str, &'static str)],
         within: Option<&'static [(&'static str, &'static str)]>,
     },
-    /// A band cluster's staff of one WRES group, of the band cluster's staff.
-    BandShare,
+    /// A row's staff of one `group` (a WRES group, a disability code), of the row's
+    /// staff (a band cluster's, or a band's clinical or non-clinical staff).
+    RowShare { group: &'static str },
     /// Each group a figure compares (a gap's sides, and those on neither side) gives its
     /// `numerator` and `denominator` counts, under `dimension` = the group's name: the
     /// same people as the other tables' cells of those counts.
@@ -172,7 +177,7 @@ impl Figure {
     pub fn shown_step(&self) -> f64 {
         match self.kind {
             Kind::Proportion => 0.001,
-            Kind::RatePer1000 | Kind::Difference | Kind::Slope => 0.1,
+            Kind::RatePer1000 | Kind::Difference | Kind::Slope | Kind::PayGap => 0.1,
             Kind::Ratio | Kind::RelativeLikelihood | Kind::RelativeIndex => 0.01,
             Kind::Count | Kind::Value => 1.0,
         }
@@ -183,6 +188,8 @@ const SNAPSHOT: &str = "workforce/snapshot.sql";
 const BANDS: &str = "workforce/band_share.sql";
 const LIKELIHOODS: &str = "workforce/relative_likelihoods.sql";
 const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
+const BAND_RETURN: &str = "workforce/band_return.sql";
+const PAY: &str = "workforce/pay_gaps.sql";
 const REFERRALS: &str = "service/referral_metrics.sql";
 /// The query whose columns the service referral figures are read from.
 pub const REFERRAL_QUERY: &str = REFERRALS;
@@ -383,8 +390,22 @@ pub const FIGURES: &[Figure] = &[
             denominator: Some("band_staff"),
         },
         better: Neither,
-        counts: Counts::BandShare,
+        counts: Counts::RowShare {
+            group: "wres_group",
+        },
         needs: None,
+    },
+    Figure {
+        counts: Counts::RowShare {
+            group: "wres_group",
+        },
+        ..rows("wres1.band_count", Proportion, BAND_RETURN, Neither)
+    },
+    Figure {
+        counts: Counts::RowShare {
+            group: "disability",
+        },
+        ..rows("wdes1.band_share", Proportion, BAND_RETURN, Neither)
     },
     rows(
         "wres2.relative_likelihood",
@@ -407,7 +428,35 @@ pub const FIGURES: &[Figure] = &[
         Neither,
     )
     .needs("training"),
-    rows("wres9.board_bme_pct", Proportion, TURNOVER_BOARD, Higher),
+    rows("pay.gender_gap_mean_pct", PayGap, PAY, Neither),
+    rows("pay.gender_gap_median_pct", PayGap, PAY, Neither),
+    rows("pay.ethnicity_gap_mean_pct", PayGap, PAY, Neither),
+    rows("pay.ethnicity_gap_median_pct", PayGap, PAY, Neither),
+    rows("pay.disability_gap_mean_pct", PayGap, PAY, Neither),
+    rows("pay.disability_gap_median_pct", PayGap, PAY, Neither),
+    Figure {
+        counts: Counts::RowShare { group: "pay_group" },
+        ..rows("pay.quartile_share", Proportion, PAY, Neither)
+    },
+    Figure {
+        counts: Counts::Staff {
+            of: &[("board", "yes"), ("wres_group", "BME")],
+            within: Some(&[("board", "yes")]),
+        },
+        ..rows("wres9.board_bme_pct", Proportion, TURNOVER_BOARD, Higher)
+    },
+    Figure {
+        counts: Counts::Staff {
+            of: &[("board", "yes"), ("disability", "Y")],
+            within: Some(&[("board", "yes")]),
+        },
+        ..rows(
+            "wdes10.board_disability_pct",
+            Proportion,
+            TURNOVER_BOARD,
+            Neither,
+        )
+    },
     rows(
         "wdes2.relative_likelihood",
         RelativeLikelihood,
@@ -659,17 +708,7 @@ mod tests {
     /// Figures docs/reports.md defines that no query computes yet (the equity
     /// statistics and the workforce returns are open work); each leaves this list when
     /// its registry row is written, and the test above keeps the two in step.
-    const NOT_YET_COMPUTED: &[&str] = &[
-        "pay.disability_gap_mean_pct",
-        "pay.ethnicity_gap_mean_pct",
-        "pay.gender_gap_mean_pct",
-        "pay.quartile_share",
-        "survey.*",
-        "wdes1.band_share",
-        "wdes10.board_disability_pct",
-        "wf.model_employer",
-        "wres1.band_count",
-    ];
+    const NOT_YET_COMPUTED: &[&str] = &["survey.*", "wf.model_employer"];
 
     #[test]
     fn no_figure_waiting_for_a_query_has_one() {

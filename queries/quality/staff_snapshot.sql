@@ -19,5 +19,7 @@ SELECT partner AS partner_org,
   CASE WHEN age_years < 16 OR age_years > 90 THEN COALESCE(CAST(age_years AS VARCHAR), '') END AS "age_years|out of range (16 to 90)",
   CASE WHEN sex IS NULL OR sex NOT IN ('1', '2', '9', 'X') THEN COALESCE(sex, '(empty)') END AS "sex|unknown code",
   CASE WHEN ethnic_category IS NULL OR known_ethnic IS NULL THEN COALESCE(ethnic_category, '(empty)') END AS "ethnic_category|unknown code",
-  CASE WHEN disability IS NULL OR disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '(empty)') END AS "disability|unknown code"
+  CASE WHEN disability IS NULL OR disability NOT IN ('Y', 'N', 'Z') THEN COALESCE(disability, '(empty)') END AS "disability|unknown code",
+  CASE WHEN board_role NOT IN ('executive', 'non_executive', 'non_voting') THEN board_role END AS "board_role|unknown code",
+  CASE WHEN hourly_pay <= 0 OR hourly_pay > 1000 THEN CAST(hourly_pay AS VARCHAR) END AS "hourly_pay|out of range (0 < hourly_pay <= 1,000; left out of pay figures)"
 FROM d

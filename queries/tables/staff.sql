@@ -18,7 +18,13 @@ SELECT
   CASE WHEN e.ethnic_group IS NULL OR e.ethnic_group = 'Unknown' THEN 'Unknown' ELSE e.code END AS ethnic_category,
   COALESCE(e.ethnic_group, 'Unknown') AS ethnic_group,
   COALESCE(e.wres_group, 'Unknown') AS wres_group,
-  COALESCE(s.board_member, false) AS board_member
+  COALESCE(s.board_member, false) AS board_member,
+  -- a board member's role, where given as one of the contract's codes
+  CASE WHEN s.board_role IN ('executive', 'non_executive', 'non_voting') THEN s.board_role END AS board_role,
+  -- the AfC band as the national return lays it out: an unlisted band is Other
+  COALESCE(b.afc_band, 'OTHER') AS band,
+  -- pay out of range is counted on the data-quality page and left out of pay figures
+  CASE WHEN s.hourly_pay > 0 AND s.hourly_pay <= 1000 THEN s.hourly_pay END AS hourly_pay
 FROM numbered_staff s
 LEFT JOIN ref_partner p ON p.code = s.partner_org
 LEFT JOIN ref_afc_band b ON b.afc_band = s.afc_band

@@ -1,6 +1,8 @@
--- WRES 9 (BME share of partnership board members at {{snapshot_date}}) and turnover
--- (leavers with leave_date in {{period_start}}..{{period_end}} / mean headcount of the
--- snapshots in the period, rounded to whole staff), in the long metric form.
+-- WRES 9 (BME share of partnership board members at {{snapshot_date}}), WDES 10 (their
+-- disabled share), each overall, by partner and by voting role (executive,
+-- non-executive), and turnover (leavers with leave_date in {{period_start}}..
+-- {{period_end}} / mean headcount of the snapshots in the period, rounded to whole
+-- staff), in the long metric form.
 -- A leaver's ethnicity and disability come from their latest snapshot on or before the
 -- leave date (or the first after, for someone who left before their first snapshot).
 WITH board AS (
@@ -10,6 +12,8 @@ board_b AS (
   SELECT '' AS by_key, * FROM board
   UNION ALL
   SELECT 'partner_org=' || partner_org, * FROM board
+  UNION ALL
+  SELECT 'board_role=' || board_role, * FROM board WHERE board_role IN ('executive', 'non_executive')
 ),
 snaps AS (
   SELECT * FROM staff WHERE snapshot_date BETWEEN {{period_start}} AND {{period_end}}
@@ -57,6 +61,10 @@ left_counts AS (
 SELECT 'wres9.board_bme_pct' AS metric, by_key,
   sum(CASE WHEN wres_group = 'BME' THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator,
   CAST(NULL AS DOUBLE) AS value
+FROM board_b GROUP BY by_key
+UNION ALL
+SELECT 'wdes10.board_disability_pct', by_key,
+  sum(CASE WHEN disability = 'Y' THEN 1 ELSE 0 END), count(*), NULL
 FROM board_b GROUP BY by_key
 UNION ALL
 SELECT 'wf.turnover_pct', m.by_key, COALESCE(l.leavers, 0), CAST(m.mean_headcount AS BIGINT), NULL

@@ -525,8 +525,9 @@ mod tests {
                 }
             }
         }
-        // 12 columns with codes; appointment_type and attendance also in the condition
-        assert_eq!(checked, 14);
+        // 14 columns with codes (board_role and the survey's indicator among them);
+        // appointment_type and attendance also in the condition
+        assert_eq!(checked, 16);
     }
 
     /// The care counts the appointments of the period it was built for; asked for

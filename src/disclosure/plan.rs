@@ -85,12 +85,9 @@ pub fn counts_of(m: &Metric) -> Vec<Count> {
             of,
             within: Some(within),
         } => return pair(("staff", by(of, None)), ("staff", by(within, None))),
-        // a band's share of one group: that group's staff in the band, of the band's
-        Counts::BandShare => {
-            return pair(
-                ("staff", by(&[], None)),
-                ("staff", by(&[], Some("wres_group"))),
-            );
+        // a row's share of one group: that group's staff in the row, of the row's
+        Counts::RowShare { group } => {
+            return pair(("staff", by(&[], None)), ("staff", by(&[], Some(group))));
         }
         // each group's counts: a gap's sides under the group's name, a gradient's
         // quantiles under their breakdown (`imd_decile=3`)
@@ -301,6 +298,23 @@ impl Builder {
     pub fn count(&mut self, count: &str, by: &[(&str, &str)], n: u64) -> usize {
         let key = CellKey::new(&self.period, count, by.iter().copied());
         self.problem.cell(key, n)
+    }
+
+    /// A sum a reader can make across tables that the dimensions do not give (a band
+    /// cluster's staff are those of its bands, clinical and not): the `count` of
+    /// breakdown `total` is the sum of the same count of the `parts`' breakdowns. Made
+    /// where the total and at least one part are cells of the run (a part that is no
+    /// cell had none).
+    pub fn tie(&mut self, count: &str, total: &[(&str, &str)], parts: &[Vec<(&str, &str)>]) {
+        let key = |by: &[(&str, &str)]| CellKey::new(&self.period, count, by.iter().copied());
+        let Some(total) = self.problem.get(&key(total)) else {
+            return;
+        };
+        let parts: Vec<usize> = parts
+            .iter()
+            .filter_map(|p| self.problem.get(&key(p)))
+            .collect();
+        self.problem.sum(total, parts);
     }
 
     /// A group of one dimension is, for every count, the sum of groups of another (a

@@ -6,6 +6,7 @@
 //! data-quality page has something to show. No real person is in it.
 
 mod people;
+mod returns;
 mod services;
 mod write;
 
@@ -45,6 +46,14 @@ pub fn write_sample_data(out: &Path, seed: u64, scale: f64) -> anyhow::Result<St
         "Sample extracts written to {} (seed {seed}, scale {scale}): {wf_rows}; {su_rows}.",
         out.display()
     ))
+}
+
+/// FNV-1a: a fixed, well-spread number from an id, for what is drawn from an id
+/// rather than the shared random stream.
+fn fnv(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A weighted choice from `(item, weight)` pairs.

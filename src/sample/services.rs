@@ -9,7 +9,7 @@
 use chrono::{Days, Months, NaiveDate};
 use rand::Rng;
 
-use super::{EXTRACTED, LAST_SNAPSHOT, pick, ymd};
+use super::{EXTRACTED, LAST_SNAPSHOT, fnv, pick, ymd};
 use crate::contract::AGE_BANDS;
 
 /// Share of the Leeds population aged 17+ by ethnic category (2021 Census-like).
@@ -511,13 +511,6 @@ fn characteristics(r: &mut Referral) {
         } else {
             None
         });
-}
-
-/// FNV-1a: a fixed, well-spread number from an id.
-fn fnv(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Extra days some referrals wait between their first treatment session and the next

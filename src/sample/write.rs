@@ -16,6 +16,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 use super::people::{BANDS, Workforce};
+use super::returns;
 use super::services::Services;
 
 fn days(d: NaiveDate) -> i32 {
@@ -83,6 +84,10 @@ pub(super) fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<Stri
                 rows.iter().map(|r| o(r.staff.partner)).collect();
             let mut ethnic: Vec<Option<String>> = rows.iter().map(|r| o(r.staff.ethnic)).collect();
             let mut fte: Vec<Option<f64>> = rows.iter().map(|r| Some(r.staff.fte)).collect();
+            let mut pay: Vec<Option<f64>> = rows
+                .iter()
+                .map(|r| returns::hourly_pay(&r.staff, *d))
+                .collect();
             // Touchstone's HR system writes sex as M/F and codes in lower case with spaces.
             let sex: Vec<Option<String>> = rows
                 .iter()
@@ -107,6 +112,8 @@ pub(super) fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<Stri
                 ethnic[11 % n] = o("Q");
                 ethnic[120 % n] = o("W1");
                 fte[55 % n] = Some(0.0);
+                // and an hourly pay typed in pence
+                pay[31 % n] = Some(2450.0);
                 keep.push(9 % n);
             }
             let pick = |v: &Vec<Option<String>>| s(keep.iter().map(|&i| v[i].clone()));
@@ -170,6 +177,16 @@ pub(super) fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<Stri
                         "board_member",
                         bools(keep.iter().map(|&i| Some(rows[i].staff.board))),
                     ),
+                    (
+                        "board_role",
+                        st(&|x| returns::board_role(x).map(String::from)),
+                    ),
+                    (
+                        "hourly_pay",
+                        Arc::new(Float64Array::from(
+                            keep.iter().map(|&i| pay[i]).collect::<Vec<_>>(),
+                        )),
+                    ),
                 ],
             )?;
         }
@@ -228,15 +245,34 @@ pub(super) fn write_workforce(out: &Path, wf: &Workforce) -> anyhow::Result<Stri
             ("matched_date", dates(m.iter().map(|x| Some(x.2)))),
         ],
     )?;
+    let v = returns::survey_rows();
+    write_parquet(
+        &out.join("staff_survey.parquet"),
+        vec![
+            ("partner_org", s(v.iter().map(|x| o(x.partner)))),
+            ("survey_year", ints(v.iter().map(|x| Some(x.year)))),
+            ("indicator", s(v.iter().map(|x| o(x.indicator)))),
+            ("staff_group", s(v.iter().map(|x| o(x.group)))),
+            (
+                "value_pct",
+                Arc::new(Float64Array::from(
+                    v.iter().map(|x| Some(x.value)).collect::<Vec<_>>(),
+                )),
+            ),
+            ("respondents", ints(v.iter().map(|x| x.respondents))),
+            ("source", s(v.iter().map(|x| o(&x.source)))),
+        ],
+    )?;
     Ok(format!(
-        "{} staff snapshot rows over {} quarters, {} leavers, {} applications, {} training completions, {} disciplinary cases, {} mentoring matches",
+        "{} staff snapshot rows over {} quarters, {} leavers, {} applications, {} training completions, {} disciplinary cases, {} mentoring matches, {} staff-survey results",
         wf.snapshots.len(),
         dates_seen.len(),
         l.len(),
         r.len(),
         t.len(),
         c.len(),
-        m.len()
+        m.len(),
+        v.len()
     ))
 }
 

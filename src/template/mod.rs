@@ -8,6 +8,7 @@ pub mod family;
 pub mod service_pages;
 pub mod text;
 pub mod wording;
+pub mod workforce_pages;
 
 use std::collections::BTreeMap;
 

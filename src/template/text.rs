@@ -65,7 +65,7 @@ placeholders! {
     Fte = "fte" for Workforce;
     FteLeftOut = "fte_left_out" for Workforce;
     FteRows = "fte_rows" for Workforce;
-    Gap = "gap" for Service;
+    Gap = "gap" for Service | Workforce;
     Group = "group" for Service;
     Count = "count" for Service | Workforce;
     Problems = "problems" for Service | Workforce;

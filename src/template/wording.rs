@@ -13,6 +13,7 @@ use super::text::Text;
 pub use super::service_pages::{
     Access, Deprivation, EthnicSex, EthnicityGap, Funnels, GapsWording, Priority,
 };
+pub use super::workforce_pages::{BandReturn, Board, PayGaps};
 
 /// How each code reads, by breakdown and code (`report_templates/codes.toml`).
 pub type Codes = BTreeMap<String, BTreeMap<String, Text>>;
@@ -404,6 +405,9 @@ pub struct WorkforceWording {
     pub population: Option<Population>,
     pub outside: Option<Outside>,
     pub partner_page: Option<PartnerPage>,
+    pub band_return: Option<BandReturn>,
+    pub board: Option<Board>,
+    pub pay_gaps: Option<PayGaps>,
 }
 
 /// A section's heading and `show` list by its key, from any of its tables.
@@ -513,6 +517,9 @@ impl WorkforceWording {
             "population" => head!(self.population.as_ref()?),
             "outside" => head!(self.outside.as_ref()?),
             "partner_page" => head!(self.partner_page.as_ref()?),
+            "band_return" => head!(self.band_return.as_ref()?),
+            "board" => head!(self.board.as_ref()?),
+            "pay_gaps" => head!(self.pay_gaps.as_ref()?),
             _ => return None,
         })
     }

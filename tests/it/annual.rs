@@ -331,14 +331,42 @@ fn workforce_annual_on_sample_data_has_every_workforce_figure() {
     let folder = out.path().join("workforce-annual/FY2025-26");
     let json = read_json(&folder.join("metrics.json"));
     let m = &json["metrics"];
-    // Every workforce figure of the registry (that is, of docs/reports.md) but the band
-    // shares (below), overall and by partner.
-    for id in equity_reports::registry::ids()
-        .filter(|id| !id.starts_with("tt.") && *id != "wres1.band_share")
+    // Every workforce figure of the registry (that is, of docs/reports.md) but those of
+    // bands and pay quartiles (below), overall and by partner.
+    let by_row = [
+        "wres1.band_share",
+        "wres1.band_count",
+        "wdes1.band_share",
+        "pay.quartile_share",
+    ];
+    for id in
+        equity_reports::registry::ids().filter(|id| !id.starts_with("tt.") && !by_row.contains(id))
     {
         metric(m, id, &[]);
         metric(m, id, &[("partner_org", "LCH")]);
     }
+    for (id, dim, g) in [
+        ("wres1.band_count", "wres_group", "BME"),
+        ("wdes1.band_share", "disability", "Y"),
+    ] {
+        metric(m, id, &[("afc_band", "5"), ("clinical", "yes"), (dim, g)]);
+        metric(
+            m,
+            id,
+            &[
+                ("afc_band", "5"),
+                ("clinical", "yes"),
+                (dim, g),
+                ("partner_org", "LCH"),
+            ],
+        );
+    }
+    metric(
+        m,
+        "pay.quartile_share",
+        &[("pay_group", "women"), ("pay_quartile", "4")],
+    );
+    metric(m, "wres9.board_bme_pct", &[("board_role", "executive")]);
     for group in ["White", "BME", "Unknown"] {
         metric(
             m,

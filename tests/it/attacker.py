@@ -165,6 +165,23 @@ PARTNER_PAGE_ROWS = {
     "Men": ("pct", ("men", "staff")),
     "Ethnicity not stated or not known": ("pct", ("ethnicity_unknown", "staff")),
 }
+# the national returns' band table: each AfC band's cluster, and what its columns count
+BAND_CLUSTER = {
+    "Band 1": "Bands 1-4", "Band 2": "Bands 1-4", "Band 3": "Bands 1-4", "Band 4": "Bands 1-4",
+    "Band 5": "Bands 5-7", "Band 6": "Bands 5-7", "Band 7": "Bands 5-7",
+    "Band 8a": "Bands 8a-8b", "Band 8b": "Bands 8a-8b",
+    "Band 8c": "Bands 8c-9 & VSM", "Band 8d": "Bands 8c-9 & VSM", "Band 9": "Bands 8c-9 & VSM",
+    "Very senior managers": "Bands 8c-9 & VSM", "Other (medical and non-AfC)": "Other",
+}
+RETURN_COLUMNS = {
+    "White": "white", "BME": "bme", "Ethnicity unknown": "ethnicity_unknown",
+    "Disabled": "disabled", "Not disabled": "not_disabled", "Not stated": "disability_unknown",
+}
+BOARD_ROWS = {
+    "All board members": (),
+    "Executive (voting)": (("role", "executive"),),
+    "Non-executive (voting)": (("role", "non_executive"),),
+}
 # flows over a period: two half-years add up to their year
 FLOWS = {
     "referrals", "finished", "recovered", "caseness", "reliably_recovered", "improved",
@@ -204,6 +221,7 @@ class Reader:
         self.within = []  # (part, whole)
         self.shares = []  # (num, den, (p, lo, hi), rounded copy, where)
         self.slack = 0
+        self.band_rows = set()  # (period, band, clinical) of the band return's rows
 
     def var(self, key):
         if key not in self.index:
@@ -262,6 +280,10 @@ class Reader:
             elif caption.startswith("Representation by pay band"):
                 self.read_breakdown(period, "band", header, rows, total, rounding, pct_rounded, where)
                 self.read_band_groups(period, rows, total)
+            elif caption in ("Clinical staff", "Non-clinical staff") and header and header[0] == "Band":
+                self.read_band_return(period, caption, header, rows, rounding, where)
+            elif caption.startswith("The board") and header and header[0] == "Board members":
+                self.read_board(period, rows, rounding, pct_rounded, where)
             elif re.search(r"\([A-Za-z]+\)$", caption) and header and header[0] == "Figure":
                 self.read_partner_page(period, caption, rows, rounding, pct_rounded, where)
 
@@ -360,6 +382,69 @@ class Reader:
             by = () if key is None else (key,)
             parts = [self.var((period, g, by)) for g in ("white", "bme", "ethnicity_unknown")]
             self.add_sum(self.var((period, "staff", by)), parts)
+
+    def read_band_return(self, period, caption, header, rows, rounding, where):
+        # a band's groups add up to its staff; "n (p%)" is the group's share of them
+        clinical = "yes" if caption == "Clinical staff" else "no"
+        for row in rows:
+            by = (("afc", row[0]), ("clinical", clinical))
+            c = count_of(row[-1])
+            t = self.seen((period, "staff", by), c, rounding, where) if c else self.var((period, "staff", by))
+            parts = []
+            for name, cell in zip(header[1:-1], row[1:-1]):
+                c = count_of(cell)
+                if c is None or name not in RETURN_COLUMNS:
+                    continue
+                v = self.seen((period, RETURN_COLUMNS[name], by), c, rounding, where)
+                parts.append(v)
+                if c[0] == "value" and c[2] is not None and not rounding:
+                    self.shares.append((v, t, (c[2] * 100, None, None), 0, where))
+            self.add_sum(t, parts)
+            self.band_rows.add((period, row[0], clinical))
+
+    def read_board(self, period, rows, rounding, pct_rounded, where):
+        for row in rows:
+            if row[0] == "All staff in post":
+                c = count_of(row[1])
+                if c is not None:
+                    self.seen((period, "staff", ()), c, rounding, where)
+                self.share(period, ("bme", "staff"), (), pct_of(row[2]), pct_rounded, where)
+                self.share(period, ("disabled", "staff"), (), pct_of(row[3]), pct_rounded, where)
+                continue
+            by = BOARD_ROWS.get(row[0])
+            if by is None:
+                continue
+            c = count_of(row[1])
+            if c is not None:
+                self.seen((period, "board", by), c, rounding, where)
+            self.share(period, ("board_bme", "board"), by, pct_of(row[2]), pct_rounded, where)
+            self.share(period, ("board_disabled", "board"), by, pct_of(row[3]), pct_rounded, where)
+        # the voting roles are among the whole board (with those not voting)
+        for count in ("board", "board_bme", "board_disabled"):
+            parts = [self.index.get((period, count, r)) for r in list(BOARD_ROWS.values())[1:]]
+            parts = [p for p in parts if p is not None]
+            if parts:
+                self.at_most(self.var((period, count, ())), parts)
+
+    def tie_bands(self):
+        """The band return's rows add up to their band cluster's and to all staff's,
+        group by group (every band with staff has its row)."""
+        periods = {p for p, _, _ in self.band_rows}
+        for period in periods:
+            rows = [(b, c) for p, b, c in self.band_rows if p == period]
+            for count in ("staff", "white", "bme", "ethnicity_unknown", "disabled", "not_disabled", "disability_unknown"):
+                cells = {
+                    (b, c): self.index.get((period, count, (("afc", b), ("clinical", c))))
+                    for b, c in rows
+                }
+                parts = [v for v in cells.values() if v is not None]
+                if len(parts) == len(rows):
+                    self.add_sum(self.var((period, count, ())), parts)
+                for cluster in set(BAND_CLUSTER.values()):
+                    total = self.index.get((period, count, (("band", cluster),)))
+                    ps = [v for (b, _), v in cells.items() if BAND_CLUSTER.get(b) == cluster]
+                    if total is not None and ps and None not in ps:
+                        self.add_sum(total, ps)
 
     def read_partner_page(self, period, caption, rows, rounding, pct_rounded, where):
         key = row_key("partner", caption)
@@ -576,6 +661,7 @@ def main(roots):
                     if m:
                         r.read_copy(period_key(report, period), os.path.join(pf, f), int(m.group(1) or 0))
         r.tie_categories()
+        r.tie_bands()
         r.tie_periods()
         r.propagate()
         for v, places in r.hidden_at.items():

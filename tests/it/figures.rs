@@ -406,7 +406,8 @@ fn absent_optional_datasets_say_not_supplied_and_never_pass_as_zero() {
             "recruitment",
             "training",
             "disciplinary",
-            "mentoring"
+            "mentoring",
+            "staff_survey"
         ])
     );
     let text = pdf_text(&folder.join("report.pdf"));

@@ -21,6 +21,7 @@ mod messages;
 mod partial;
 mod pipeline;
 mod remote;
+mod returns;
 mod service;
 mod smtp;
 mod standards;

@@ -79,8 +79,9 @@ fn sample_data_to_pdf_and_outbox() {
         phases <= t["total"].as_u64().unwrap() && t["queries"].as_u64().unwrap() > 0,
         "{t}"
     );
-    // 8 snapshots x 11 partner files, plus leavers, recruitment, training, disciplinary, mentoring
-    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 5);
+    // 8 snapshots x 11 partner files, plus leavers, recruitment, training, disciplinary,
+    // mentoring and the staff survey
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 8 * 11 + 6);
 }
 
 #[test]
@@ -252,8 +253,8 @@ fn progress_shows_on_a_terminal_and_nowhere_else() {
         assert!(seen.contains(phase), "{phase} not shown:\n{seen}");
     }
     assert!(
-        seen.contains("/6"),
-        "the checks' bar counts the six datasets:\n{seen}"
+        seen.contains("/7"),
+        "the checks' bar counts the seven datasets:\n{seen}"
     );
     assert!(seen.contains("Run 1: report written to"));
 

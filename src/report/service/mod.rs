@@ -98,7 +98,10 @@ fn display_kind(id: &str) -> Kind {
         Some(registry::Kind::RatePer1000) => Kind::Rate,
         Some(registry::Kind::Ratio | registry::Kind::RelativeLikelihood) => Kind::Ratio,
         Some(registry::Kind::Value) => Kind::Days,
-        Some(registry::Kind::Difference | registry::Kind::Slope) => Kind::Points,
+        // (a pay gap is a workforce figure; its percentage shown to a tenth, as points)
+        Some(registry::Kind::Difference | registry::Kind::Slope | registry::Kind::PayGap) => {
+            Kind::Points
+        }
         Some(registry::Kind::RelativeIndex) => Kind::Ratio,
         Some(registry::Kind::Count) | None => Kind::Count,
     }

@@ -1,9 +1,12 @@
 //! `workforce-annual`: the financial year's workforce report for the Partnership Board:
 //! year-end figures with their four-quarter trend against target and baseline, WRES
-//! indicator 1 by band cluster, the workforce beside the population it serves, every
-//! WRES and WDES indicator the extracts carry, and a page per partner organisation.
+//! indicator 1 by band cluster and the national returns' table by band, the workforce
+//! beside the population it serves, every WRES and WDES indicator the extracts carry,
+//! the board, and a page per partner organisation.
 
 mod pages;
+mod pay;
+mod returns;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -240,8 +243,11 @@ impl Annual<'_> {
         sections.extend([
             self.trend_section(v)?,
             self.representation_section(v)?,
+            self.band_return_section(v)?,
             self.population_section(v)?,
             b.indicators_section(v, false)?,
+            self.board_section(v)?,
+            self.pay_section(v)?,
             self.outside_section(v)?,
             b.training_section(v)?,
             b.partners_section(v)?,

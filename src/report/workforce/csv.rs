@@ -94,6 +94,62 @@ impl Builder<'_> {
             bands.rows.push(row);
         }
         out.push(bands);
+        // the national returns' band table, as the annual report prints it (the
+        // partnership's; each partner's is in metrics.json)
+        let mut band_return = CsvTable::new(
+            "band_return",
+            &[
+                "metric",
+                "afc_band",
+                "clinical",
+                "group",
+                "staff",
+                "band_staff",
+                "share",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for m in self.metrics.0.iter().filter(|m| {
+            ["wres1.band_count", "wdes1.band_share"].contains(&m.id.as_str())
+                && !m.by.contains_key("partner_org")
+        }) {
+            let group = m.by.get("wres_group").or(m.by.get("disability"));
+            let mut row = vec![
+                m.id.clone(),
+                m.by.get("afc_band").cloned().unwrap_or_default(),
+                m.by.get("clinical").cloned().unwrap_or_default(),
+                group.cloned().unwrap_or_default(),
+            ];
+            row.extend(figure_cells(m));
+            band_return.rows.push(row);
+        }
+        out.push(band_return);
+        // the board by voting role (WRES 9, WDES 10); the whole board's role is empty
+        let mut board = CsvTable::new(
+            "board",
+            &[
+                "metric",
+                "board_role",
+                "numerator",
+                "denominator",
+                "value",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for m in self.metrics.0.iter().filter(|m| {
+            ["wres9.board_bme_pct", "wdes10.board_disability_pct"].contains(&m.id.as_str())
+                && !m.by.contains_key("partner_org")
+        }) {
+            let mut row = vec![
+                m.id.clone(),
+                m.by.get("board_role").cloned().unwrap_or_default(),
+            ];
+            row.extend(figure_cells(m));
+            board.rows.push(row);
+        }
+        out.push(board);
         out.extend(crate::report::quality_page::csv_tables(self.quality));
         out
     }

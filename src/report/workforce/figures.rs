@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::data::quality::QualityReport;
 use crate::data::query::{QueryError, collect, string_column};
 use crate::data::session::DataSession;
-use crate::metrics::{Metrics, run_columns_query};
+use crate::metrics::{Metrics, run_columns_query, run_metric_query};
 use crate::period::Period;
 use crate::queries::{self, Param};
 use crate::report::compose::Composer;
@@ -56,6 +56,10 @@ pub(super) async fn snapshot_metrics(
     ] {
         let sql = queries::fill(name, sql, &params)?;
         m.0.extend(run_columns_query(&s.ctx, name, &sql).await?.0);
+    }
+    for (name, sql) in queries::WORKFORCE_SNAPSHOT_ROWS {
+        let sql = queries::fill(name, sql, &params)?;
+        m.0.extend(run_metric_query(&s.ctx, name, &sql).await?.0);
     }
     m.sort();
     drop_unsupplied(&mut m, s);

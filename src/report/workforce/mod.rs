@@ -50,8 +50,18 @@ fn disclosure_plan(
     metrics: &Metrics,
     shown: &Shown,
 ) -> Plan {
+    // the band return's table is the partnership's: its partners' cells are in
+    // metrics.json only, and would only hide what the pages show
+    let shown_metrics = Metrics(
+        metrics
+            .0
+            .iter()
+            .filter(|m| !(BAND_RETURN.contains(&m.id.as_str()) && m.by.contains_key("partner_org")))
+            .cloned()
+            .collect(),
+    );
     let mut b = plan::Builder::new(&snapshot_key(snapshot))
-        .metrics(metrics)
+        .metrics(&shown_metrics)
         .earlier(&shown.earlier, &[])
         // an average of two headcounts, rounded per partner: the partners' do not add up
         .partial(&["wf.turnover_pct:denominator"]);
@@ -62,10 +72,17 @@ fn disclosure_plan(
     for (group, n) in &shown.mix {
         b.count("staff_known_ethnicity", &[("ethnic_mix", group)], *n);
     }
+    tie_bands(&mut b, &shown_metrics);
+    board_others(&mut b, &shown_metrics);
     let groups: Vec<&str> = shown.mix.iter().map(|m| m.0.as_str()).collect();
+    let bands: Vec<&str> = crate::contract::AFC_BANDS.iter().map(|b| b.0).collect();
     let plan = b
         .groups("band_cluster", crate::contract::BAND_CLUSTERS)
+        .groups("afc_band", &bands)
+        .groups("clinical", &["yes", "no"])
         .groups("wres_group", &["White", "BME", "Unknown"])
+        .groups("disability", &["Y", "N", "Z"])
+        .groups("board_role", &["executive", "non_executive", "other"])
         .groups("partner_org", &[])
         .groups("ethnic_mix", &groups)
         .protect(settings.disclosure.min_count);
@@ -81,6 +98,88 @@ fn disclosure_plan(
     plan
 }
 
+/// The board members in neither voting role (not voting, or no role given), as a
+/// reader works them out: the board less its executive and non-executive members, all
+/// of them, BME and disabled. Never shown, but a reader who subtracts has them, so the
+/// plan holds them (one non-voting member's ethnicity is theirs alone).
+fn board_others(b: &mut plan::Builder, metrics: &Metrics) {
+    for (id, of) in [
+        ("wres9.board_bme_pct", ("wres_group", "BME")),
+        ("wdes10.board_disability_pct", ("disability", "Y")),
+    ] {
+        let at = |role: Option<&str>| {
+            let by: Vec<(&str, &str)> = role.map(|r| ("board_role", r)).into_iter().collect();
+            metrics.get(id, &by)
+        };
+        let Some(all) = at(None) else { continue };
+        let (mut n, mut d) = (all.numerator.unwrap_or(0), all.denominator.unwrap_or(0));
+        for role in ["executive", "non_executive"] {
+            if let Some(m) = at(Some(role)) {
+                n = n.saturating_sub(m.numerator.unwrap_or(0));
+                d = d.saturating_sub(m.denominator.unwrap_or(0));
+            }
+        }
+        let other = [("board", "yes"), ("board_role", "other")];
+        b.count("staff", &[&other[..], &[of]].concat(), n);
+        b.count("staff", &other, d);
+    }
+}
+
+/// The national returns' band table's figures.
+const BAND_RETURN: [&str; 2] = ["wres1.band_count", "wdes1.band_share"];
+
+/// The sums a reader makes of the national return's band table (`wres1.band_count`,
+/// `wdes1.band_share`), whose rows are bands of clinical or of non-clinical staff: a
+/// band cluster's staff, all of them or of one WRES group, are its bands', clinical and
+/// not; the staff in post, all or of one WRES group or disability code, are every
+/// band's. Overall and for each partner the table is given for.
+fn tie_bands(b: &mut plan::Builder, metrics: &Metrics) {
+    let partners: std::collections::BTreeSet<Option<&str>> = metrics
+        .0
+        .iter()
+        .filter(|m| m.id == BAND_RETURN[0])
+        .map(|m| m.by.get("partner_org").map(String::as_str))
+        .collect();
+    // a band's rows: its clinical and its non-clinical staff
+    let rows = |cluster: Option<&str>| -> Vec<[(&'static str, &'static str); 2]> {
+        crate::contract::AFC_BANDS
+            .iter()
+            .filter(|(_, c, _)| cluster.is_none_or(|x| x == *c))
+            .flat_map(|(band, _, _)| ["yes", "no"].map(|c| [("afc_band", *band), ("clinical", c)]))
+            .collect()
+    };
+    let groups = [
+        None,
+        Some(("wres_group", "White")),
+        Some(("wres_group", "BME")),
+        Some(("wres_group", "Unknown")),
+        Some(("disability", "Y")),
+        Some(("disability", "N")),
+        Some(("disability", "Z")),
+    ];
+    for partner in partners {
+        let with = |pairs: &[(&'static str, &'static str)],
+                    g: Option<(&'static str, &'static str)>| {
+            let mut by: Vec<(&str, &str)> = pairs.to_vec();
+            by.extend(g);
+            by.extend(partner.map(|p| ("partner_org", p)));
+            by
+        };
+        for g in groups {
+            let parts: Vec<Vec<(&str, &str)>> = rows(None).iter().map(|r| with(r, g)).collect();
+            b.tie("staff", &with(&[], g), &parts);
+            if g.is_some_and(|(d, _)| d == "disability") {
+                continue;
+            }
+            for cluster in crate::contract::BAND_CLUSTERS {
+                let parts: Vec<Vec<(&str, &str)>> =
+                    rows(Some(cluster)).iter().map(|r| with(r, g)).collect();
+                b.tie("staff", &with(&[("band_cluster", cluster)], g), &parts);
+            }
+        }
+    }
+}
+
 /// Datasets the workforce reports read (and whose data quality they show).
 pub const DATASETS: &[&str] = &[
     "staff_snapshot",
@@ -89,6 +188,7 @@ pub const DATASETS: &[&str] = &[
     "training",
     "disciplinary",
     "mentoring",
+    "staff_survey",
 ];
 
 /// The tables and charts a workforce section can show, by the names a template's `show`
@@ -112,6 +212,9 @@ pub fn shows(section: &str) -> Vec<String> {
         "population" => vec!["population_table"],
         "indicators" => vec!["indicator_table"],
         "outside" => vec!["outside_table"],
+        "band_return" => vec!["wres1_band_table", "wdes1_band_table"],
+        "board" => vec!["board_table"],
+        "pay_gaps" => vec!["pay_gap_table", "pay_quartile_table"],
         "training" => vec!["training_table"],
         "partners" => vec!["partner_table"],
         "partner_page" => vec!["figures_table"],
