@@ -122,6 +122,11 @@ pub const WORKFORCE_TURNOVER_QUARTERLY: (&str, &str) = (
     "workforce/turnover_quarterly.sql",
     include_str!("../queries/workforce/turnover_quarterly.sql"),
 );
+/// Each partner's latest published staff-survey results to a period's end.
+pub const WORKFORCE_SURVEY: (&str, &str) = (
+    "workforce/survey.sql",
+    include_str!("../queries/workforce/survey.sql"),
+);
 pub const WORKFORCE_ETHNIC_MIX: &str = include_str!("../queries/workforce/ethnic_mix.sql");
 
 /// The per-referral table every service-user figure reads, built once per run after the

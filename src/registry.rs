@@ -32,6 +32,9 @@ pub enum Kind {
     /// group's, as a percentage of the reference group's; its numerator and denominator
     /// are the two groups' staff (the other's, the reference's).
     PayGap,
+    /// A share as a partner published it (a staff-survey result), never recomputed:
+    /// its value a fraction, its denominator the published base where given.
+    Published,
     /// A number of people, referrals or sessions.
     Count,
     /// Any other value (a whole-time equivalent, a median in days).
@@ -53,7 +56,7 @@ impl Kind {
             Kind::Slope | Kind::RelativeIndex => Some(
                 "population-weighted least squares across IMD quantiles, interval by simulation from a fixed seed (PHEindicatormethods phe_sii)",
             ),
-            Kind::Count | Kind::Value | Kind::PayGap => None,
+            Kind::Count | Kind::Value | Kind::PayGap | Kind::Published => None,
         }
     }
 }
@@ -176,7 +179,7 @@ impl Figure {
     /// value as shown, so a reader never sees 75.0 % called short of 75 %.
     pub fn shown_step(&self) -> f64 {
         match self.kind {
-            Kind::Proportion => 0.001,
+            Kind::Proportion | Kind::Published => 0.001,
             Kind::RatePer1000 | Kind::Difference | Kind::Slope | Kind::PayGap => 0.1,
             Kind::Ratio | Kind::RelativeLikelihood | Kind::RelativeIndex => 0.01,
             Kind::Count | Kind::Value => 1.0,
@@ -190,6 +193,16 @@ const LIKELIHOODS: &str = "workforce/relative_likelihoods.sql";
 const TURNOVER_BOARD: &str = "workforce/turnover_board.sql";
 const BAND_RETURN: &str = "workforce/band_return.sql";
 const PAY: &str = "workforce/pay_gaps.sql";
+const SURVEY: &str = "workforce/survey.sql";
+
+/// A staff-survey indicator as the partners publish it (dataset `staff_survey`).
+const fn survey(id: &'static str) -> Figure {
+    Figure {
+        counts: Counts::Own,
+        needs: Some("staff_survey"),
+        ..rows(id, Published, SURVEY, Neither)
+    }
+}
 const REFERRALS: &str = "service/referral_metrics.sql";
 /// The query whose columns the service referral figures are read from.
 pub const REFERRAL_QUERY: &str = REFERRALS;
@@ -428,6 +441,13 @@ pub const FIGURES: &[Figure] = &[
         Neither,
     )
     .needs("training"),
+    Figure {
+        counts: Counts::Staff {
+            of: &[("wres_group", "BME")],
+            within: Some(&[]),
+        },
+        ..rows("wf.model_employer", Proportion, BAND_RETURN, Higher)
+    },
     rows("pay.gender_gap_mean_pct", PayGap, PAY, Neither),
     rows("pay.gender_gap_median_pct", PayGap, PAY, Neither),
     rows("pay.ethnicity_gap_mean_pct", PayGap, PAY, Neither),
@@ -577,6 +597,19 @@ pub const FIGURES: &[Figure] = &[
         counts: Counts::Numerator("tt.access_rate_per_1000:numerator"),
         needs: None,
     },
+    survey("survey.wres5"),
+    survey("survey.wres6"),
+    survey("survey.wres7"),
+    survey("survey.wres8"),
+    survey("survey.wdes4a"),
+    survey("survey.wdes4b"),
+    survey("survey.wdes4c"),
+    survey("survey.wdes4d"),
+    survey("survey.wdes5"),
+    survey("survey.wdes6"),
+    survey("survey.wdes7"),
+    survey("survey.wdes8"),
+    survey("survey.wdes9a"),
 ];
 
 /// Whether a figure has a point a month for the SPC charts: the referral figures whose
@@ -704,15 +737,26 @@ mod tests {
         );
         documented.sort_unstable();
         documented.dedup();
-        let mut ours: Vec<&str> = ids().chain(NOT_YET_COMPUTED.iter().copied()).collect();
+        // (`survey.*` stands for every staff-survey indicator)
+        let mut ours: Vec<&str> = ids()
+            .map(|id| {
+                if id.starts_with("survey.") {
+                    "survey.*"
+                } else {
+                    id
+                }
+            })
+            .chain(NOT_YET_COMPUTED.iter().copied())
+            .collect();
         ours.sort_unstable();
+        ours.dedup();
         assert_eq!(ours, documented);
     }
 
     /// Figures docs/reports.md defines that no query computes yet (the equity
     /// statistics and the workforce returns are open work); each leaves this list when
     /// its registry row is written, and the test above keeps the two in step.
-    const NOT_YET_COMPUTED: &[&str] = &["survey.*", "wf.model_employer"];
+    const NOT_YET_COMPUTED: &[&str] = &[];
 
     #[test]
     fn no_figure_waiting_for_a_query_has_one() {

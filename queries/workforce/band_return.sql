@@ -4,7 +4,8 @@
 -- (wres1.band_count) and by disability (wdes1.band_share), overall and by partner, in
 -- the long metric form: by_key ('afc_band=5;clinical=yes;wres_group=BME', with
 -- 'partner_org=...;' first for a partner), the group's staff and the band row's staff.
--- Every group of a band row that has staff is given, with 0 where it has none.
+-- Every group of a band row that has staff is given, with 0 where it has none. And each
+-- senior band's BME staff of its staff, clinical and not (wf.model_employer).
 WITH s AS (
   SELECT partner_org, CASE WHEN clinical THEN 'yes' ELSE 'no' END AS clinical, band,
     wres_group, disability
@@ -45,3 +46,10 @@ FROM band_rows r
 CROSS JOIN groups g
 LEFT JOIN group_counts c ON c.prefix = r.prefix AND c.clinical = r.clinical AND c.band = r.band
   AND c.dimension = g.dimension AND c.grp = g.grp
+UNION ALL
+SELECT 'wf.model_employer', prefix || 'afc_band=' || band,
+  CAST(sum(CASE WHEN wres_group = 'BME' THEN n ELSE 0 END) AS BIGINT),
+  CAST(sum(n) AS BIGINT), CAST(NULL AS DOUBLE)
+FROM cells
+WHERE band IN ('8A', '8B', '8C', '8D', '9', 'VSM')
+GROUP BY prefix, band

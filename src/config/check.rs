@@ -195,6 +195,31 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             format!("{} is not 12 or 24", s.workforce.disciplinary_window_months),
         );
     }
+    let me = &s.workforce.model_employer;
+    for (band, share) in &me.baseline {
+        let key = format!("workforce.model_employer.baseline.\"{band}\"");
+        if !super::MODEL_EMPLOYER_BANDS.contains(&band.as_str()) {
+            return err(&key, format!("{band} is not one of 8A, 8B, 8C, 8D, 9, VSM"));
+        }
+        if !(0.0..=1.0).contains(share) {
+            return err(&key, format!("{share} is not a share from 0 to 1"));
+        }
+    }
+    if me.goal.is_some_and(|g| !(0.0..=1.0).contains(&g)) {
+        return err(
+            "workforce.model_employer.goal",
+            "must be a share from 0 to 1".into(),
+        );
+    }
+    if me.goal_date <= me.baseline_date {
+        return err(
+            "workforce.model_employer.goal_date",
+            format!(
+                "{} is not after baseline_date {}",
+                me.goal_date, me.baseline_date
+            ),
+        );
+    }
     check_benchmark(&s.benchmark)?;
     if s.priority_groups.older_age > 120 {
         return err(

@@ -40,6 +40,8 @@ impl Disclosure {
                 .groups
                 .first()
                 .is_some_and(|g| self.count_hidden(g.numerator)),
+            // a published result of fewer than min_count respondents
+            (Some(Kind::Published), _, Some(d)) => d < self.min_count,
             // a pay gap of a group under min_count staff would tell of a few people's pay
             (Some(Kind::PayGap), n, d) => {
                 [n, d].iter().any(|x| x.is_none_or(|x| x < self.min_count))

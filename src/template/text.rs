@@ -75,7 +75,7 @@ placeholders! {
     Status = "status" for Service | Workforce;
     Headcount = "headcount" for Workforce;
     InterpretersTarget = "interpreters_target" for Workforce;
-    Label = "label" for Service;
+    Label = "label" for Service | Workforce;
     Last = "last" for Service | Workforce;
     LastReferral = "last_referral" for Service;
     LowestCluster = "lowest_cluster" for Workforce;

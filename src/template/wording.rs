@@ -13,7 +13,7 @@ use super::text::Text;
 pub use super::service_pages::{
     Access, Deprivation, EthnicSex, EthnicityGap, Funnels, GapsWording, Priority,
 };
-pub use super::workforce_pages::{BandReturn, Board, PayGaps};
+pub use super::workforce_pages::{BandReturn, Board, ModelEmployerWords, PayGaps, SurveyWords};
 
 /// How each code reads, by breakdown and code (`report_templates/codes.toml`).
 pub type Codes = BTreeMap<String, BTreeMap<String, Text>>;
@@ -408,6 +408,8 @@ pub struct WorkforceWording {
     pub band_return: Option<BandReturn>,
     pub board: Option<Board>,
     pub pay_gaps: Option<PayGaps>,
+    pub model_employer: Option<ModelEmployerWords>,
+    pub survey: Option<SurveyWords>,
 }
 
 /// A section's heading and `show` list by its key, from any of its tables.
@@ -520,6 +522,8 @@ impl WorkforceWording {
             "band_return" => head!(self.band_return.as_ref()?),
             "board" => head!(self.board.as_ref()?),
             "pay_gaps" => head!(self.pay_gaps.as_ref()?),
+            "model_employer" => head!(self.model_employer.as_ref()?),
+            "survey" => head!(self.survey.as_ref()?),
             _ => return None,
         })
     }

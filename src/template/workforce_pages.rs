@@ -78,3 +78,43 @@ pub struct PayGaps {
     pub no_pay: Text,
     pub note: Text,
 }
+
+/// "The model employer": each senior band against this year's step.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelEmployerWords {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    /// A band's names by its code.
+    pub bands: BTreeMap<String, Text>,
+    pub meets: Text,
+    pub short: Text,
+    pub hidden: Text,
+    pub no_bands: Text,
+    pub chart_title: Text,
+    pub chart_axis: Text,
+    pub chart_alt: Text,
+    pub actual: Text,
+    pub step: Text,
+}
+
+/// "The staff survey": the partners' published WRES and WDES survey results.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyWords {
+    pub show: Option<Vec<String>>,
+    pub heading: Text,
+    pub intro: Text,
+    pub not_supplied: Text,
+    pub wres_title: Text,
+    pub wdes_title: Text,
+    pub partner_header: Text,
+    pub year_header: Text,
+    pub source_header: Text,
+    /// The columns' headings by staff group.
+    pub groups: BTreeMap<String, Text>,
+    /// Each indicator's words by its code (`wres5`).
+    pub indicators: BTreeMap<String, Text>,
+    pub note: Text,
+}

@@ -282,6 +282,14 @@ class Reader:
                 self.read_band_groups(period, rows, total)
             elif caption in ("Clinical staff", "Non-clinical staff") and header and header[0] == "Band":
                 self.read_band_return(period, caption, header, rows, rounding, where)
+            elif (m := re.match(r"^The data of the chart: (.+): BME share at each quarter end", caption)) and rows:
+                # the model employer: a band's BME share (both kinds of staff) at the
+                # year-end snapshot, its chart's last point
+                last = rows[-1]
+                if len(last) > 2 and last[1] != "*":
+                    self.share(period, ("bme", "staff"), (("afcband", m.group(1)),), pct_of(f"{last[1]} ({last[2]})"), pct_rounded, where)
+                elif len(last) > 1:
+                    self.share(period, ("bme", "staff"), (("afcband", m.group(1)),), "hidden", pct_rounded, where)
             elif caption.startswith("The board") and header and header[0] == "Board members":
                 self.read_board(period, rows, rounding, pct_rounded, where)
             elif re.search(r"\([A-Za-z]+\)$", caption) and header and header[0] == "Figure":
@@ -440,6 +448,12 @@ class Reader:
                 parts = [v for v in cells.values() if v is not None]
                 if len(parts) == len(rows):
                     self.add_sum(self.var((period, count, ())), parts)
+                # a band's staff, clinical and not (the model employer's shares)
+                for band in {b for b, _ in rows}:
+                    total = self.index.get((period, count, (("afcband", band),)))
+                    ps = [v for (b, _), v in cells.items() if b == band]
+                    if total is not None and None not in ps:
+                        self.add_sum(total, ps)
                 for cluster in set(BAND_CLUSTER.values()):
                     total = self.index.get((period, count, (("band", cluster),)))
                     ps = [v for (b, _), v in cells.items() if BAND_CLUSTER.get(b) == cluster]

@@ -341,3 +341,208 @@ fn pay_out_of_range_is_counted_and_left_out_of_the_gaps() {
         "{one}"
     );
 }
+
+/// LCH's published survey, with what a partner might send wrong: WRES 5 for White staff
+/// (22.0 % of 10) and BME staff (30.0 % of 4, too few to show), the group spelt in
+/// lower case, an indicator the contract does not list and a share over 100.
+fn write_survey(dir: &Path) {
+    let rows: [(&str, &str, f64, i64); 5] = [
+        ("wres5", "White", 22.0, 10),
+        ("wres5", "bme", 30.0, 4),
+        ("wdes5", "Disabled", 48.5, 12),
+        ("wres10", "BME", 10.0, 12),
+        ("wdes6", "Non-disabled", 120.0, 40),
+    ];
+    write_parquet(
+        &dir.join("staff_survey.parquet"),
+        vec![
+            ("partner_org", strs(&["LCH"; 5])),
+            ("survey_year", ints(&[Some(2025); 5])),
+            ("indicator", strs(&rows.map(|r| r.0))),
+            ("staff_group", strs(&rows.map(|r| r.1))),
+            ("value_pct", f64s(&rows.map(|r| r.2))),
+            ("respondents", ints(&rows.map(|r| Some(r.3)))),
+            ("source", strs(&["NHS Staff Survey 2025"; 5])),
+        ],
+    );
+}
+
+#[test]
+fn published_survey_results_stand_beside_the_hr_indicators_and_bad_rows_are_counted() {
+    let (data, out) = (tempdir(), tempdir());
+    write_snapshot(data.path(), false);
+    write_survey(data.path());
+    let folder = annual(data.path(), out.path());
+    let m = read_json(&folder.join("metrics.json"));
+    let white = metric(
+        &m["metrics"],
+        "survey.wres5",
+        &[("partner_org", "LCH"), ("staff_group", "White")],
+    );
+    assert_eq!(
+        (white["value"].as_f64(), white["denominator"].as_u64()),
+        (Some(0.22), Some(10))
+    );
+    // the lower-case group read as BME; the rows sent wrong left out
+    metric(
+        &m["metrics"],
+        "survey.wres5",
+        &[("partner_org", "LCH"), ("staff_group", "BME")],
+    );
+    let ids: Vec<&str> = m["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&"survey.wdes6") && !ids.iter().any(|i| i.contains("wres10")));
+    assert_eq!(m["staff_survey"].as_array().unwrap().len(), 3);
+    let text = pdf_text(&folder.join("report.pdf"));
+    let page = section(
+        &text,
+        "The staff survey (WRES indicators 5 to 8, WDES metrics 4 to 9)",
+        "Indicators outside this report",
+    );
+    assert!(
+        page.contains("WRES 5: harassment, bullying or abuse from patients, relatives or the public LCH 2025 22.0% (10) * - NHS Staff Survey 2025"),
+        "{page}"
+    );
+    assert!(
+        page.contains("LCH 2025 48.5% (12) - - NHS Staff Survey 2025"),
+        "{page}"
+    );
+    // each bad row a counted problem, in validate and on the data-quality page
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        one.contains("indicator unknown code (row excluded): wres10 LCH 1"),
+        "{one}"
+    );
+    assert!(
+        one.contains("value_pct out of range (0 to 100; row excluded): 120.0 LCH 1"),
+        "{one}"
+    );
+    // validate counts them on an extract set it can use (the sample's, with this survey)
+    let whole = tempdir();
+    copy_tree(&sample_data(), whole.path());
+    write_survey(whole.path());
+    let v = validate(whole.path(), &[]);
+    assert_eq!(v.code, 1, "row-level problems only: {}", v.stdout);
+    assert!(
+        v.stdout.contains("staff_survey: 1 file(s), 5 rows"),
+        "{}",
+        v.stdout
+    );
+    assert!(
+        v.stdout
+            .contains("indicator: unknown code (row excluded) \"wres10\"  [partner LCH]"),
+        "{}",
+        v.stdout
+    );
+    assert!(
+        v.stdout
+            .contains("value_pct: out of range (0 to 100; row excluded) \"120.0\""),
+        "{}",
+        v.stdout
+    );
+}
+
+#[test]
+fn without_the_survey_the_report_says_where_it_is_published() {
+    let (data, out) = (tempdir(), tempdir());
+    write_snapshot(data.path(), false);
+    let folder = annual(data.path(), out.path());
+    let text = pdf_text(&folder.join("report.pdf"));
+    let page = section(
+        &text,
+        "The staff survey (WRES indicators 5 to 8, WDES metrics 4 to 9)",
+        "Indicators outside this report",
+    );
+    assert!(
+        page.contains("No staff-survey results were supplied"),
+        "{page}"
+    );
+}
+
+/// Band 8a: 50 clinical staff, 5 BME, against a line from 10 % on 31 March 2025 to 20 %
+/// on 31 March 2028 (1,096 days): on 31 March 2026, 365 days on, the step is
+/// 10 % + 10 % x 365 / 1,096 = 13.33 %, so 6.67 of 50, 7 BME staff: 2 more.
+#[test]
+fn a_senior_band_is_set_against_this_years_step_of_the_model_employer() {
+    let (data, out) = (tempdir(), tempdir());
+    const IDS: [&str; 50] = [
+        "m01", "m02", "m03", "m04", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13",
+        "m14", "m15", "m16", "m17", "m18", "m19", "m20", "m21", "m22", "m23", "m24", "m25", "m26",
+        "m27", "m28", "m29", "m30", "m31", "m32", "m33", "m34", "m35", "m36", "m37", "m38", "m39",
+        "m40", "m41", "m42", "m43", "m44", "m45", "m46", "m47", "m48", "m49", "m50",
+    ];
+    let rows: Vec<Staff> = IDS
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Staff {
+            date: "2026-03-31",
+            id,
+            partner: "LCH",
+            band: "8a",
+            ethnic: if i < 5 { "H" } else { "A" },
+            sex: if i % 2 == 0 { "1" } else { "2" },
+            disability: "N",
+            clinical: true,
+            fte: 1.0,
+        })
+        .collect();
+    write_parquet(
+        &data.path().join("staff_snapshot.parquet"),
+        staff_columns(&rows),
+    );
+    let r = run_workforce(
+        "FY2025-26",
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        &[
+            (
+                "EQUITY_REPORTS__WORKFORCE__MODEL_EMPLOYER__BASELINE",
+                "{ \"8A\" = 0.10 }",
+            ),
+            ("EQUITY_REPORTS__WORKFORCE__MODEL_EMPLOYER__GOAL", "0.20"),
+            (
+                "EQUITY_REPORTS__WORKFORCE__MODEL_EMPLOYER__BASELINE_DATE",
+                "\"2025-03-31\"",
+            ),
+            (
+                "EQUITY_REPORTS__WORKFORCE__MODEL_EMPLOYER__GOAL_DATE",
+                "\"2028-03-31\"",
+            ),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let folder = out.path().join("workforce-annual/FY2025-26");
+    let m = read_json(&folder.join("metrics.json"));
+    let band = &m["model_employer"]["bands"][0];
+    assert_eq!(band["afc_band"], "8A");
+    assert_eq!(
+        (band["bme_staff"].as_u64(), band["staff"].as_u64()),
+        (Some(5), Some(50))
+    );
+    assert!(
+        (band["aspiration"].as_f64().unwrap() - (0.1 + 0.1 * 365.0 / 1096.0)).abs() < 1e-4,
+        "{band}"
+    );
+    assert_eq!(band["needed"], 2);
+    let text = pdf_text(&folder.join("report.pdf"));
+    let page = section(
+        &text,
+        "The model employer: senior bands against the ambition",
+        "The workforce and the population it serves",
+    );
+    assert!(
+        page.contains(
+            "Band 8a: 10.0% BME against this year's step of 13.3%: 2 more BME staff would reach it."
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("Band 8a: BME share at each quarter end against the ambition"),
+        "{page}"
+    );
+}

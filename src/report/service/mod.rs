@@ -94,7 +94,7 @@ struct Column {
 /// median wait).
 fn display_kind(id: &str) -> Kind {
     match registry::figure(id).map(|f| f.kind) {
-        Some(registry::Kind::Proportion) => Kind::Pct,
+        Some(registry::Kind::Proportion | registry::Kind::Published) => Kind::Pct,
         Some(registry::Kind::RatePer1000) => Kind::Rate,
         Some(registry::Kind::Ratio | registry::Kind::RelativeLikelihood) => Kind::Ratio,
         Some(registry::Kind::Value) => Kind::Days,

@@ -4,9 +4,11 @@
 //! beside the population it serves, every WRES and WDES indicator the extracts carry,
 //! the board, and a page per partner organisation.
 
+mod model_employer;
 mod pages;
 mod pay;
 mod returns;
+mod survey;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -83,13 +85,16 @@ pub async fn compute(
     earlier: &[Record],
 ) -> Result<Computed, ReportError> {
     s.staff_tables().await?;
-    let g = gather(
+    let mut g = gather(
         s,
         settings,
         period,
         "the annual report needs a snapshot in the year (normally the one at 31 March)",
     )
     .await?;
+    let results = survey::read(s, period).await?;
+    g.metrics.0.extend(survey::metrics(&results));
+    g.metrics.sort();
     let mut quarters = Vec::new();
     for q in period.quarters() {
         let snapshot = snapshot_in(s, &q).await?;
@@ -113,6 +118,7 @@ pub async fn compute(
         b: g.builder(settings, period, &quality, REPORT, &shown)?,
         quarters: &quarters,
         mix: &mix,
+        survey: &results,
     };
     let (document, variants) =
         documents::<crate::template::WorkforceWording>(settings, REPORT, |d| {
@@ -123,6 +129,7 @@ pub async fn compute(
     let record = a.b.plan.record().clone();
     tables.push(a.trend_csv());
     tables.push(a.mix_csv());
+    tables.push(survey::csv(&results));
     let mut extra = g.extra();
     extra.insert(
         "trend".into(),
@@ -135,6 +142,14 @@ pub async fn compute(
             "source": settings.benchmark.source,
             "groups": mix,
         }),
+    );
+    extra.insert(
+        "staff_survey".into(),
+        serde_json::to_value(&results).unwrap_or_default(),
+    );
+    extra.insert(
+        "model_employer".into(),
+        model_employer::to_json(settings, &g.metrics, g.snapshot),
     );
     let Gathered { metrics, .. } = g;
     Ok(Computed {
@@ -204,6 +219,7 @@ struct Annual<'a> {
     b: Builder<'a>,
     quarters: &'a [Quarter],
     mix: &'a [MixRow],
+    survey: &'a [survey::SurveyResult],
 }
 
 impl Annual<'_> {
@@ -244,10 +260,12 @@ impl Annual<'_> {
             self.trend_section(v)?,
             self.representation_section(v)?,
             self.band_return_section(v)?,
+            self.model_employer_section(v)?,
             self.population_section(v)?,
             b.indicators_section(v, false)?,
             self.board_section(v)?,
             self.pay_section(v)?,
+            self.survey_section(v)?,
             self.outside_section(v)?,
             b.training_section(v)?,
             b.partners_section(v)?,

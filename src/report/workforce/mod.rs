@@ -50,8 +50,8 @@ fn disclosure_plan(
     metrics: &Metrics,
     shown: &Shown,
 ) -> Plan {
-    // the band return's table is the partnership's: its partners' cells are in
-    // metrics.json only, and would only hide what the pages show
+    // the band return's table and the model employer are the partnership's: their
+    // partners' cells are in metrics.json only, and would only hide what pages show
     let shown_metrics = Metrics(
         metrics
             .0
@@ -125,8 +125,9 @@ fn board_others(b: &mut plan::Builder, metrics: &Metrics) {
     }
 }
 
-/// The national returns' band table's figures.
-const BAND_RETURN: [&str; 2] = ["wres1.band_count", "wdes1.band_share"];
+/// The figures of the national returns' band table, and the model employer's bands:
+/// the partnership's only are shown.
+const BAND_RETURN: [&str; 3] = ["wres1.band_count", "wdes1.band_share", "wf.model_employer"];
 
 /// The sums a reader makes of the national return's band table (`wres1.band_count`,
 /// `wdes1.band_share`), whose rows are bands of clinical or of non-clinical staff: a
@@ -215,6 +216,8 @@ pub fn shows(section: &str) -> Vec<String> {
         "band_return" => vec!["wres1_band_table", "wdes1_band_table"],
         "board" => vec!["board_table"],
         "pay_gaps" => vec!["pay_gap_table", "pay_quartile_table"],
+        "model_employer" => vec!["model_employer_charts"],
+        "survey" => vec!["wres_survey_table", "wdes_survey_table"],
         "training" => vec!["training_table"],
         "partners" => vec!["partner_table"],
         "partner_page" => vec!["figures_table"],
