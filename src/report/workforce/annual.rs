@@ -147,10 +147,9 @@ pub async fn compute(
         "staff_survey".into(),
         serde_json::to_value(&results).unwrap_or_default(),
     );
-    extra.insert(
-        "model_employer".into(),
-        model_employer::to_json(settings, &g.metrics, g.snapshot),
-    );
+    let model = model_employer::to_json(settings, &g.metrics, g.snapshot);
+    tables.push(model_employer::csv(&model));
+    extra.insert("model_employer".into(), model);
     let Gathered { metrics, .. } = g;
     Ok(Computed {
         metrics,

@@ -150,6 +150,44 @@ impl Builder<'_> {
             board.rows.push(row);
         }
         out.push(board);
+        // the pay gaps (numerator the second group's staff with pay, denominator the
+        // first's) and who is in each pay quartile
+        let mut pay = CsvTable::new(
+            "pay_gaps",
+            &["metric", "group_staff", "reference_staff", "gap_pct"],
+        );
+        let mut quartiles = CsvTable::new(
+            "pay_quartiles",
+            &[
+                "pay_group",
+                "pay_quartile",
+                "staff",
+                "quartile_staff",
+                "share",
+                "ci_low",
+                "ci_high",
+            ],
+        );
+        for m in self
+            .metrics
+            .0
+            .iter()
+            .filter(|m| m.id.starts_with("pay.") && !m.by.contains_key("partner_org"))
+        {
+            if m.id == "pay.quartile_share" {
+                let mut row = vec![
+                    m.by.get("pay_group").cloned().unwrap_or_default(),
+                    m.by.get("pay_quartile").cloned().unwrap_or_default(),
+                ];
+                row.extend(figure_cells(m));
+                quartiles.rows.push(row);
+            } else {
+                let [num, den, value, _, _] = figure_cells(m);
+                pay.rows.push(vec![m.id.clone(), num, den, value]);
+            }
+        }
+        out.push(pay);
+        out.push(quartiles);
         out.extend(crate::report::quality_page::csv_tables(self.quality));
         out
     }

@@ -54,6 +54,32 @@ pub(super) fn to_json(settings: &Settings, metrics: &Metrics, snapshot: NaiveDat
     })
 }
 
+/// The bands of `to_json` as the CSV `model_employer` gives them.
+pub(super) fn csv(json: &Value) -> crate::output::CsvTable {
+    let cols = [
+        "afc_band",
+        "bme_staff",
+        "staff",
+        "share",
+        "baseline",
+        "aspiration",
+        "needed",
+    ];
+    let mut out = crate::output::CsvTable::new("model_employer", &cols);
+    for band in json["bands"].as_array().into_iter().flatten() {
+        out.rows.push(
+            cols.iter()
+                .map(|c| match &band[*c] {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    v => v.to_string(),
+                })
+                .collect(),
+        );
+    }
+    out
+}
+
 impl Annual<'_> {
     pub(super) fn model_employer_section(&self, v: &Vars) -> Result<Section, ReportError> {
         let b = &self.b;
@@ -80,7 +106,7 @@ impl Annual<'_> {
             bv.insert(Ph::Label, band_words(w, band, v)?);
             bv.insert(Ph::Value, pct(step));
             sentences.push(self.band_sentence(m, step, w, &mut bv)?);
-            charts.push(self.band_chart(band, w, &bv)?);
+            charts.extend(self.band_chart(band, w, &bv)?);
         }
         if sentences.is_empty() {
             blocks.push(Block::Paragraph(w.no_bands.fill(v)?));
@@ -123,13 +149,14 @@ impl Annual<'_> {
 
     /// A band's BME share at each quarter end of the year against the line's step at
     /// each: the year-end by the run's plan, the earlier quarters judged alone, as the
-    /// trend charts judge them.
+    /// trend charts judge them. None where no quarter's share can be shown: its
+    /// sentence says why.
     fn band_chart(
         &self,
         band: &str,
         w: &crate::template::wording::ModelEmployerWords,
         bv: &Vars,
-    ) -> Result<Block, ReportError> {
+    ) -> Result<Option<Block>, ReportError> {
         let b = &self.b;
         let me = &b.settings.workforce.model_employer;
         let mut actual = Vec::new();
@@ -155,6 +182,9 @@ impl Annual<'_> {
             missing.push(if m.is_some_and(hidden) { "*" } else { "-" });
             steps.push(date.and_then(|d| me.aspiration(band, d, &b.settings.baseline)));
         }
+        if actual.iter().all(Option::is_none) {
+            return Ok(None);
+        }
         let n = self.quarters.len();
         let chart = LineChart {
             title: w.chart_title.fill(bv)?,
@@ -179,7 +209,7 @@ impl Annual<'_> {
             alt_text: w.chart_alt.fill(bv)?,
             spc: None,
         };
-        Ok(Block::LineChart(chart))
+        Ok(Some(Block::LineChart(chart)))
     }
 }
 
