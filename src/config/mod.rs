@@ -4,6 +4,9 @@
 
 mod check;
 mod load;
+mod workforce;
+
+pub use workforce::{MODEL_EMPLOYER_BANDS, ModelEmployer, Workforce};
 
 pub use load::{load_settings, load_settings_from};
 
@@ -287,55 +290,6 @@ impl Training {
 #[serde(deny_unknown_fields)]
 pub struct Mentoring {
     pub bme_programme: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Workforce {
-    pub disciplinary_window_months: u32,
-    pub model_employer: ModelEmployer,
-}
-
-/// The model-employer ambition (docs/reports.md, `wf.model_employer`): each senior
-/// band's BME share on a straight line from its baseline to the goal.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelEmployer {
-    /// When the bands' baseline shares were taken.
-    pub baseline_date: chrono::NaiveDate,
-    /// Each band's BME share at the baseline, by band code (`8A`, `8B`, `8C`, `8D`,
-    /// `9`, `VSM`); a band without one has no trajectory.
-    pub baseline: BTreeMap<String, f64>,
-    /// The share every band aims at; none: the organisation's BME share at the
-    /// baseline (`baseline."wf.bme_pct"`).
-    #[serde(default)]
-    pub goal: Option<f64>,
-    pub goal_date: chrono::NaiveDate,
-}
-
-/// The senior bands the model employer follows, in order.
-pub const MODEL_EMPLOYER_BANDS: [&str; 6] = ["8A", "8B", "8C", "8D", "9", "VSM"];
-
-impl ModelEmployer {
-    /// The share a band aims at by the goal date.
-    pub fn goal(&self, baseline: &Baseline) -> Option<f64> {
-        self.goal.or(baseline.values.get("wf.bme_pct").copied())
-    }
-
-    /// A band's aspirational share on `on`: its baseline share until the baseline date,
-    /// the goal from the goal date, on the straight line between.
-    pub fn aspiration(
-        &self,
-        band: &str,
-        on: chrono::NaiveDate,
-        baseline: &Baseline,
-    ) -> Option<f64> {
-        let from = *self.baseline.get(band)?;
-        let to = self.goal(baseline)?;
-        let span = (self.goal_date - self.baseline_date).num_days() as f64;
-        let done = ((on - self.baseline_date).num_days() as f64 / span).clamp(0.0, 1.0);
-        Some(from + (to - from) * done)
-    }
 }
 
 /// The clinical thresholds and wait limits of the NHS Talking Therapies measures

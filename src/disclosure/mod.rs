@@ -4,6 +4,7 @@
 //! that none can be worked back is one decision per run (`plan`, `protect`), kept for
 //! the runs that follow (`record`).
 
+pub mod counts;
 pub mod plan;
 pub mod protect;
 pub mod record;

@@ -337,10 +337,12 @@ fn workforce_annual_on_sample_data_has_every_workforce_figure() {
         "wres1.band_share",
         "wres1.band_count",
         "wdes1.band_share",
+        "wf.model_employer",
         "pay.quartile_share",
     ];
-    for id in
-        equity_reports::registry::ids().filter(|id| !id.starts_with("tt.") && !by_row.contains(id))
+    // (the survey's results are by partner and group: below)
+    for id in equity_reports::registry::ids()
+        .filter(|id| !id.starts_with("tt.") && !id.starts_with("survey.") && !by_row.contains(id))
     {
         metric(m, id, &[]);
         metric(m, id, &[("partner_org", "LCH")]);
@@ -367,6 +369,12 @@ fn workforce_annual_on_sample_data_has_every_workforce_figure() {
         &[("pay_group", "women"), ("pay_quartile", "4")],
     );
     metric(m, "wres9.board_bme_pct", &[("board_role", "executive")]);
+    metric(m, "wf.model_employer", &[("afc_band", "8A")]);
+    metric(
+        m,
+        "survey.wres7",
+        &[("partner_org", "LCH"), ("staff_group", "BME")],
+    );
     for group in ["White", "BME", "Unknown"] {
         metric(
             m,

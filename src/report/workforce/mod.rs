@@ -51,12 +51,19 @@ fn disclosure_plan(
     shown: &Shown,
 ) -> Plan {
     // the band return's table and the model employer are the partnership's: their
-    // partners' cells are in metrics.json only, and would only hide what pages show
+    // partners' cells are in metrics.json only, and would only hide what pages show. A
+    // band's model-employer share is the sum of its clinical and non-clinical rows,
+    // shown only where those are (annual/model_employer.rs): its own cells would add
+    // nothing a reader lacks, and tie the bands to the headline in ways that made the
+    // greedy choice hide the staff in post.
     let shown_metrics = Metrics(
         metrics
             .0
             .iter()
-            .filter(|m| !(BAND_RETURN.contains(&m.id.as_str()) && m.by.contains_key("partner_org")))
+            .filter(|m| {
+                !(BAND_RETURN.contains(&m.id.as_str()) && m.by.contains_key("partner_org"))
+                    && m.id != "wf.model_employer"
+            })
             .cloned()
             .collect(),
     );
