@@ -345,6 +345,21 @@ impl Builder {
         virtual_cells
     }
 
+    /// The cells a reader most needs (the groups the report is about): hidden only
+    /// where a sum leaves no other cell to hide in their place.
+    pub fn prefer_shown(mut self, needed: impl Fn(&CellKey) -> bool) -> Builder {
+        let cells: Vec<usize> = self
+            .problem
+            .keys()
+            .filter(|(k, _)| needed(k))
+            .map(|(_, i)| i)
+            .collect();
+        for i in cells {
+            self.problem.prefer_shown(i);
+        }
+        self
+    }
+
     /// The sums a reader knows, then the decision.
     pub fn protect(mut self, min_count: u64) -> Plan {
         let virtual_cells = self.overlap();

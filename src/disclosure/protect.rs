@@ -30,6 +30,9 @@ pub struct Problem<K> {
     within: Vec<(usize, usize)>,
     /// Sums offered that the counts did not bear out.
     broken: usize,
+    /// Cells a reader most needs (the groups the report is about): where the greedy
+    /// choice has another cell of the same sum to hide instead, it hides that one.
+    keep: BTreeSet<usize>,
 }
 
 /// What the protection decided.
@@ -57,6 +60,7 @@ impl<K: Ord + Clone + std::fmt::Debug> Default for Problem<K> {
             sums: Vec::new(),
             within: Vec::new(),
             broken: 0,
+            keep: BTreeSet::new(),
         }
     }
 }
@@ -135,6 +139,11 @@ impl<K: Ord + Clone + std::fmt::Debug> Problem<K> {
     }
 
     /// The part is at most the whole.
+    /// Hide this cell only where its sum has no other to hide in its place.
+    pub fn prefer_shown(&mut self, cell: usize) {
+        self.keep.insert(cell);
+    }
+
     pub fn within(&mut self, part: usize, whole: usize) {
         self.within.push((part, whole));
     }
@@ -239,7 +248,8 @@ impl<K: Ord + Clone + std::fmt::Debug> Problem<K> {
     }
 
     /// The cell to hide next among these sums: the smallest shown non-zero part this
-    /// run decides, else a shown zero part, else the total.
+    /// run decides, else a shown zero part, else the total; at each step a cell the
+    /// reader most needs only where no other is left.
     fn candidate(&self, hidden: &[bool], sums: impl Iterator<Item = usize>) -> Option<usize> {
         let free = |i: &usize| !hidden[*i] && self.fixed[*i].is_none();
         let mut parts = Vec::new();
@@ -249,13 +259,18 @@ impl<K: Ord + Clone + std::fmt::Debug> Problem<K> {
             parts.extend(ps.iter().copied().filter(free));
             totals.extend(Some(*t).filter(free));
         }
+        let kept = |i: &usize| self.keep.contains(i);
         parts
             .iter()
             .copied()
             .filter(|i| self.values[*i] > 0)
-            .min_by_key(|i| (self.values[*i], *i))
-            .or_else(|| parts.iter().copied().min())
-            .or_else(|| totals.into_iter().min_by_key(|i| (self.values[*i], *i)))
+            .min_by_key(|i| (kept(i), self.values[*i], *i))
+            .or_else(|| parts.iter().copied().min_by_key(|i| (kept(i), *i)))
+            .or_else(|| {
+                totals
+                    .into_iter()
+                    .min_by_key(|i| (kept(i), self.values[*i], *i))
+            })
     }
 
     /// The hidden cells a reader can pin to one value: by interval propagation (sums
@@ -483,6 +498,32 @@ mod tests {
         // the reader knows only that b + d = 12
         let (lo, hi) = p.bounds(&hidden_of(&p, &out));
         assert_eq!((lo[2], hi[2]), (0, 12));
+    }
+
+    #[test]
+    fn a_cell_the_reader_most_needs_is_kept_where_another_can_be_hidden() {
+        // as above, with d (9) a count the report is about: c (12) goes with b instead
+        let mut p = Problem::new();
+        let t = p.cell("total", 64);
+        let parts = vec![
+            p.cell("a", 40),
+            p.cell("b", 3),
+            p.cell("c", 12),
+            p.cell("d", 9),
+        ];
+        p.sum(t, parts.clone());
+        p.prefer_shown(parts[3]);
+        let out = p.protect(5);
+        assert_eq!(out.hidden, BTreeSet::from(["b", "c"]));
+        // with every other part kept too, d is hidden after all: b cannot stand alone
+        let mut p = Problem::new();
+        let t = p.cell("total", 52);
+        let parts = vec![p.cell("a", 40), p.cell("b", 3), p.cell("d", 9)];
+        p.sum(t, parts.clone());
+        p.prefer_shown(parts[0]);
+        p.prefer_shown(parts[2]);
+        let out = p.protect(5);
+        assert_eq!(out.hidden, BTreeSet::from(["b", "d"]));
     }
 
     #[test]

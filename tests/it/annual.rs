@@ -395,6 +395,23 @@ fn workforce_annual_on_sample_data_has_every_workforce_figure() {
         bme["ci_high"].as_f64().unwrap() * 100.0
     );
     assert!(text.contains(&shown), "PDF lacks the BME headline {shown}");
+    // the model employer's largest senior band is shown, its BME staff kept visible
+    // where suppression had a choice: its share and step as metrics.json gives them
+    let band = &json["model_employer"]["bands"][0];
+    assert_eq!(band["afc_band"], "8A");
+    let pct = |x: &serde_json::Value| format!("{:.1}%", x.as_f64().unwrap() * 100.0);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = format!(
+        "Band 8a: {} BME{}this year's step of {}",
+        pct(&band["share"]),
+        if band["needed"] == 0 {
+            ", at or beyond "
+        } else {
+            " against "
+        },
+        pct(&band["aspiration"])
+    );
+    assert!(words.contains(&said), "{said} not in the PDF");
     for s in [
         "Leeds and York Partnership NHS Foundation Trust (LYPFT)",
         "Ethnicity of staff by band cluster",

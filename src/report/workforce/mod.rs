@@ -51,19 +51,12 @@ fn disclosure_plan(
     shown: &Shown,
 ) -> Plan {
     // the band return's table and the model employer are the partnership's: their
-    // partners' cells are in metrics.json only, and would only hide what pages show. A
-    // band's model-employer share is the sum of its clinical and non-clinical rows,
-    // shown only where those are (annual/model_employer.rs): its own cells would add
-    // nothing a reader lacks, and tie the bands to the headline in ways that made the
-    // greedy choice hide the staff in post.
+    // partners' cells are in metrics.json only, and would only hide what pages show
     let shown_metrics = Metrics(
         metrics
             .0
             .iter()
-            .filter(|m| {
-                !(BAND_RETURN.contains(&m.id.as_str()) && m.by.contains_key("partner_org"))
-                    && m.id != "wf.model_employer"
-            })
+            .filter(|m| !(BAND_RETURN.contains(&m.id.as_str()) && m.by.contains_key("partner_org")))
             .cloned()
             .collect(),
     );
@@ -90,6 +83,12 @@ fn disclosure_plan(
         .groups("wres_group", &["White", "BME", "Unknown"])
         .groups("disability", &["Y", "N", "Z"])
         .groups("board_role", &["executive", "non_executive", "other"])
+        // BME and disabled staff are who the WRES and WDES are about: where suppression
+        // has a choice, it hides another group's count rather than theirs
+        .prefer_shown(|k| {
+            k.by.iter()
+                .any(|(d, v)| (d == "wres_group" && v == "BME") || (d == "disability" && v == "Y"))
+        })
         .groups("partner_org", &[])
         .groups("ethnic_mix", &groups)
         .protect(settings.disclosure.min_count);

@@ -128,7 +128,7 @@ impl Annual<'_> {
         bv: &mut Vars,
     ) -> Result<String, ReportError> {
         let b = &self.b;
-        if self.band_hidden(m) {
+        if b.hidden(m) {
             return Ok(w.hidden.fill(bv)?);
         }
         let shown = b.d().as_shown(m);
@@ -145,22 +145,6 @@ impl Annual<'_> {
             bv.insert(Ph::Count, short.to_string());
             w.short.fill(bv)?
         })
-    }
-
-    /// Whether a band's share at the year-end snapshot is hidden: its own counts are
-    /// small, or a count of its clinical or non-clinical row of the band table (the
-    /// band's staff and its BME staff are theirs added) is hidden there.
-    fn band_hidden(&self, m: &Metric) -> bool {
-        let b = &self.b;
-        let Some(band) = m.by.get("afc_band") else {
-            return true;
-        };
-        b.primary_hidden(m)
-            || ["yes", "no"].iter().any(|c| {
-                let row = [("afc_band", band.as_str()), ("clinical", c)];
-                let bme = [row[0], row[1], ("wres_group", "BME")];
-                b.plan.hides("staff", &row) || b.plan.hides("staff", &bme)
-            })
     }
 
     /// A band's BME share at each quarter end of the year against the line's step at
@@ -187,7 +171,7 @@ impl Annual<'_> {
                 .and_then(|m| m.get("wf.model_employer", &[("afc_band", band)]));
             let hidden = |m: &Metric| {
                 if date == Some(b.snapshot) {
-                    self.band_hidden(m)
+                    b.hidden(m)
                 } else {
                     b.primary_hidden(m)
                 }
