@@ -120,6 +120,14 @@ fn annual(data: &Path, out: &Path) -> std::path::PathBuf {
     out.join("workforce-annual/FY2025-26")
 }
 
+/// The annual report's section `heading` (to `next`) on the 30-person snapshot.
+fn annual_section(old_contract: bool, heading: &str, next: &str) -> String {
+    let (data, out) = (tempdir(), tempdir());
+    write_snapshot(data.path(), old_contract);
+    let folder = annual(data.path(), out.path());
+    section(&pdf_text(&folder.join("report.pdf")), heading, next)
+}
+
 /// The text of a PDF's section, its words joined by single spaces.
 fn section(text: &str, heading: &str, next: &str) -> String {
     section_text(text, heading, next)
@@ -448,12 +456,8 @@ fn published_survey_results_stand_beside_the_hr_indicators_and_bad_rows_are_coun
 
 #[test]
 fn without_the_survey_the_report_says_where_it_is_published() {
-    let (data, out) = (tempdir(), tempdir());
-    write_snapshot(data.path(), false);
-    let folder = annual(data.path(), out.path());
-    let text = pdf_text(&folder.join("report.pdf"));
-    let page = section(
-        &text,
+    let page = annual_section(
+        false,
         "The staff survey (WRES indicators 5 to 8, WDES metrics 4 to 9)",
         "Indicators outside this report",
     );

@@ -1,11 +1,30 @@
 //! The CSV tables a workforce report writes beside its PDF.
 
+use crate::metrics::Metric;
 use crate::output::CsvTable;
 
 use super::{Builder, figure_cells};
 use crate::standards::rag_of;
 
 impl Builder<'_> {
+    /// A CSV of figures: for each `keep` takes, its `lead` cells (its id, its groups),
+    /// then its numerator, denominator, value and interval; `columns` names them all.
+    fn figure_table(
+        &self,
+        name: &str,
+        columns: &[&str],
+        keep: impl Fn(&Metric) -> bool,
+        lead: impl Fn(&Metric) -> Vec<String>,
+    ) -> CsvTable {
+        let mut out = CsvTable::new(name, columns);
+        for m in self.metrics.0.iter().filter(|m| keep(m)) {
+            let mut row = lead(m);
+            row.extend(figure_cells(m));
+            out.rows.push(row);
+        }
+        out
+    }
+
     pub(super) fn tables(&self) -> Vec<CsvTable> {
         let mut out = Vec::new();
         let val =
@@ -48,7 +67,8 @@ impl Builder<'_> {
             summary.rows.push(row);
         }
         out.push(summary);
-        let mut partners = CsvTable::new(
+        let by = |key: &'static str| move |m: &Metric| m.by.get(key).cloned().unwrap_or_default();
+        out.push(self.figure_table(
             "by_partner",
             &[
                 "metric",
@@ -59,19 +79,10 @@ impl Builder<'_> {
                 "ci_low",
                 "ci_high",
             ],
-        );
-        for m in self
-            .metrics
-            .0
-            .iter()
-            .filter(|m| m.by.len() == 1 && m.by.contains_key("partner_org"))
-        {
-            let mut row = vec![m.id.clone(), m.by["partner_org"].clone()];
-            row.extend(figure_cells(m));
-            partners.rows.push(row);
-        }
-        out.push(partners);
-        let mut bands = CsvTable::new(
+            |m| m.by.len() == 1 && m.by.contains_key("partner_org"),
+            |m| vec![m.id.clone(), by("partner_org")(m)],
+        ));
+        out.push(self.figure_table(
             "band_share",
             &[
                 "band_cluster",
@@ -82,21 +93,15 @@ impl Builder<'_> {
                 "ci_low",
                 "ci_high",
             ],
-        );
-        for m in self
-            .metrics
-            .0
-            .iter()
-            .filter(|m| m.id == "wres1.band_share" && m.by.len() == 2)
-        {
-            let mut row = vec![m.by["band_cluster"].clone(), m.by["wres_group"].clone()];
-            row.extend(figure_cells(m));
-            bands.rows.push(row);
-        }
-        out.push(bands);
+            |m| m.id == "wres1.band_share" && m.by.len() == 2,
+            |m| vec![by("band_cluster")(m), by("wres_group")(m)],
+        ));
         // the national returns' band table, as the annual report prints it (the
         // partnership's; each partner's is in metrics.json)
-        let mut band_return = CsvTable::new(
+        let partnership = |ids: &'static [&'static str]| {
+            move |m: &Metric| ids.contains(&m.id.as_str()) && !m.by.contains_key("partner_org")
+        };
+        out.push(self.figure_table(
             "band_return",
             &[
                 "metric",
@@ -109,24 +114,19 @@ impl Builder<'_> {
                 "ci_low",
                 "ci_high",
             ],
-        );
-        for m in self.metrics.0.iter().filter(|m| {
-            ["wres1.band_count", "wdes1.band_share"].contains(&m.id.as_str())
-                && !m.by.contains_key("partner_org")
-        }) {
-            let group = m.by.get("wres_group").or(m.by.get("disability"));
-            let mut row = vec![
-                m.id.clone(),
-                m.by.get("afc_band").cloned().unwrap_or_default(),
-                m.by.get("clinical").cloned().unwrap_or_default(),
-                group.cloned().unwrap_or_default(),
-            ];
-            row.extend(figure_cells(m));
-            band_return.rows.push(row);
-        }
-        out.push(band_return);
+            partnership(&["wres1.band_count", "wdes1.band_share"]),
+            |m| {
+                let group = m.by.get("wres_group").or(m.by.get("disability"));
+                vec![
+                    m.id.clone(),
+                    by("afc_band")(m),
+                    by("clinical")(m),
+                    group.cloned().unwrap_or_default(),
+                ]
+            },
+        ));
         // the board by voting role (WRES 9, WDES 10); the whole board's role is empty
-        let mut board = CsvTable::new(
+        out.push(self.figure_table(
             "board",
             &[
                 "metric",
@@ -137,26 +137,10 @@ impl Builder<'_> {
                 "ci_low",
                 "ci_high",
             ],
-        );
-        for m in self.metrics.0.iter().filter(|m| {
-            ["wres9.board_bme_pct", "wdes10.board_disability_pct"].contains(&m.id.as_str())
-                && !m.by.contains_key("partner_org")
-        }) {
-            let mut row = vec![
-                m.id.clone(),
-                m.by.get("board_role").cloned().unwrap_or_default(),
-            ];
-            row.extend(figure_cells(m));
-            board.rows.push(row);
-        }
-        out.push(board);
-        // the pay gaps (numerator the second group's staff with pay, denominator the
-        // first's) and who is in each pay quartile
-        let mut pay = CsvTable::new(
-            "pay_gaps",
-            &["metric", "group_staff", "reference_staff", "gap_pct"],
-        );
-        let mut quartiles = CsvTable::new(
+            partnership(&["wres9.board_bme_pct", "wdes10.board_disability_pct"]),
+            |m| vec![m.id.clone(), by("board_role")(m)],
+        ));
+        out.push(self.figure_table(
             "pay_quartiles",
             &[
                 "pay_group",
@@ -167,27 +151,24 @@ impl Builder<'_> {
                 "ci_low",
                 "ci_high",
             ],
+            partnership(&["pay.quartile_share"]),
+            |m| vec![by("pay_group")(m), by("pay_quartile")(m)],
+        ));
+        // the pay gaps: numerator the second group's staff with pay, denominator the
+        // first's, and no interval
+        let mut pay = CsvTable::new(
+            "pay_gaps",
+            &["metric", "group_staff", "reference_staff", "gap_pct"],
         );
-        for m in self
-            .metrics
-            .0
-            .iter()
-            .filter(|m| m.id.starts_with("pay.") && !m.by.contains_key("partner_org"))
-        {
-            if m.id == "pay.quartile_share" {
-                let mut row = vec![
-                    m.by.get("pay_group").cloned().unwrap_or_default(),
-                    m.by.get("pay_quartile").cloned().unwrap_or_default(),
-                ];
-                row.extend(figure_cells(m));
-                quartiles.rows.push(row);
-            } else {
-                let [num, den, value, _, _] = figure_cells(m);
-                pay.rows.push(vec![m.id.clone(), num, den, value]);
-            }
+        for m in self.metrics.0.iter().filter(|m| {
+            m.id.starts_with("pay.")
+                && m.id != "pay.quartile_share"
+                && !m.by.contains_key("partner_org")
+        }) {
+            let [num, den, value, _, _] = figure_cells(m);
+            pay.rows.push(vec![m.id.clone(), num, den, value]);
         }
         out.push(pay);
-        out.push(quartiles);
         out.extend(crate::report::quality_page::csv_tables(self.quality));
         out
     }
