@@ -94,13 +94,24 @@ def compute(con, data, start, end, cfg):
         {cleaned('first_language', 'trim')} AS first_language, interpreter_required,
         CAST(end_date AS DATE) AS end_date, {cleaned('end_reason', 'trim')} AS end_reason
       FROM read_parquet('{refs}', union_by_name = true)
+    ),
+    kept AS (
+      SELECT * FROM raw WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
+    ),
+    -- the one rule for repeated ids, applied to the repeated ids only (numbering every
+    -- referral by id would sort them all)
+    repeated AS (
+      SELECT referral_id FROM kept GROUP BY referral_id HAVING count(*) > 1
     )
-    SELECT * FROM raw
-    WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id, partner_org,
-      service_line, end_date, end_reason, referral_source, age_years, sex, ethnic_category,
-      ethnic_category_detail, disability, imd_decile, interpreter_required, first_language,
-      sexual_orientation, religion) = 1
+    SELECT * FROM kept ANTI JOIN repeated USING (referral_id)
+    UNION ALL
+    SELECT * FROM (
+      SELECT * FROM kept SEMI JOIN repeated USING (referral_id)
+      QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id, partner_org,
+        service_line, end_date, end_reason, referral_source, age_years, sex, ethnic_category,
+        ethnic_category_detail, disability, imd_decile, interpreter_required, first_language,
+        sexual_orientation, religion) = 1
+    )
     """)
     con.execute(f"""
     CREATE TEMP TABLE care AS
@@ -110,10 +121,19 @@ def compute(con, data, start, end, cfg):
         {cleaned('attendance', 'lower')} AS attendance, culturally_adapted, interpreter_used
       FROM read_parquet('{os.path.join(data, 'appointments.parquet')}')
     ),
+    -- an appointment id in more than one row counts once, by the same rule, numbering
+    -- only the repeated ids' rows
+    repeated AS (
+      SELECT appointment_id FROM appt GROUP BY appointment_id HAVING count(*) > 1
+    ),
     counted AS (
-      SELECT * FROM appt
-      QUALIFY row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date, referral_id,
-        appointment_type, attendance, culturally_adapted, interpreter_used) = 1
+      SELECT * FROM appt ANTI JOIN repeated USING (appointment_id)
+      UNION ALL
+      SELECT * FROM (
+        SELECT * FROM appt SEMI JOIN repeated USING (appointment_id)
+        QUALIFY row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date, referral_id,
+          appointment_type, attendance, culturally_adapted, interpreter_used) = 1
+      )
     ),
     treat AS (
       SELECT referral_id,
