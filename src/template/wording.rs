@@ -25,6 +25,21 @@ pub fn code_words(codes: &Codes, dim: &str, code: &str) -> Option<String> {
     text.fill(&Default::default()).ok()
 }
 
+/// A key's words in a section's table of them (a column's group, an indicator's
+/// name), or the key itself where the table has none.
+pub fn words_or_key(
+    table: &BTreeMap<String, Text>,
+    key: &str,
+    vars: &super::text::Vars,
+) -> Result<String, super::TemplateError> {
+    table.get(key).map_or(Ok(key.to_string()), |t| t.fill(vars))
+}
+
+/// A band's name (`codes.afc_band`), or its code.
+pub fn band_words(codes: &Codes, band: &str) -> String {
+    code_words(codes, "afc_band", band).unwrap_or_else(|| band.to_string())
+}
+
 /// What every section has: its heading and the list of tables and charts it shows.
 pub struct Head<'a> {
     pub heading: &'a Text,

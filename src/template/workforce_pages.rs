@@ -23,9 +23,6 @@ pub struct BandReturn {
     /// The group headings over each half of a table.
     pub clinical: Text,
     pub non_clinical: Text,
-    /// A band's words by its code (`8A` is "Band 8a", `OTHER` "Other (medical and other
-    /// non-AfC)").
-    pub bands: BTreeMap<String, Text>,
     /// The columns' headings by group: WRES groups, then disability codes.
     pub groups: BTreeMap<String, Text>,
     pub note: Text,
@@ -86,8 +83,6 @@ pub struct ModelEmployerWords {
     pub show: Option<Vec<String>>,
     pub heading: Text,
     pub intro: Text,
-    /// A band's names by its code.
-    pub bands: BTreeMap<String, Text>,
     pub meets: Text,
     pub short: Text,
     pub hidden: Text,

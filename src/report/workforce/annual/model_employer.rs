@@ -13,6 +13,7 @@ use crate::report::compose::section;
 use crate::report::workforce::Vars;
 use crate::report::{ReportError, pct};
 use crate::template::Ph;
+use crate::template::wording::band_words;
 
 use super::Annual;
 
@@ -103,7 +104,7 @@ impl Annual<'_> {
                 continue;
             };
             let mut bv = vv.clone();
-            bv.insert(Ph::Label, band_words(w, band, v)?);
+            bv.insert(Ph::Label, band_words(&t.codes, band));
             bv.insert(Ph::Value, pct(step));
             sentences.push(self.band_sentence(m, step, w, &mut bv)?);
             charts.extend(self.band_chart(band, w, &bv)?);
@@ -211,18 +212,6 @@ impl Annual<'_> {
         };
         Ok(Some(Block::LineChart(chart)))
     }
-}
-
-/// A band's name as the band table words it.
-fn band_words(
-    w: &crate::template::wording::ModelEmployerWords,
-    band: &str,
-    v: &Vars,
-) -> Result<String, ReportError> {
-    Ok(match w.bands.get(band) {
-        Some(t) => t.fill(v)?,
-        None => band.to_string(),
-    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::report::ReportError;
 use crate::report::compose::{section, table};
 use crate::report::workforce::Vars;
 use crate::template::Ph;
+use crate::template::wording::words_or_key;
 
 use super::Annual;
 
@@ -119,21 +120,8 @@ impl Annual<'_> {
         }
         let mut columns = vec![col(&w.quartile_header.fill(v)?, 1.6, Align::Left)];
         for g in QUARTILE_GROUPS {
-            let words = t_group(w, g, v)?;
-            columns.push(col(&words, 1.6, Align::Right));
+            columns.push(col(&words_or_key(&w.groups, g, v)?, 1.6, Align::Right));
         }
         Ok(table(columns, rows))
     }
-}
-
-/// A quartile table column's heading.
-fn t_group(
-    w: &crate::template::wording::PayGaps,
-    g: &str,
-    v: &Vars,
-) -> Result<String, ReportError> {
-    Ok(match w.groups.get(g) {
-        Some(t) => t.fill(v)?,
-        None => g.to_string(),
-    })
 }

@@ -10,7 +10,7 @@ use crate::report::compose::{section, table};
 use crate::report::workforce::Vars;
 use crate::report::{ReportError, change, pct};
 use crate::template::Ph;
-use crate::template::wording::BandReturn;
+use crate::template::wording::{BandReturn, band_words, words_or_key};
 
 use super::Annual;
 
@@ -73,11 +73,7 @@ impl Annual<'_> {
                 let Some(total) = at(groups[0]).and_then(|m| m.denominator) else {
                     continue;
                 };
-                let words = match w.bands.get(*band) {
-                    Some(t) => t.fill(v)?,
-                    None => band.to_string(),
-                };
-                let mut row = vec![words];
+                let mut row = vec![band_words(&b.template.codes, band)];
                 for g in groups {
                     row.push(at(g).map_or("-".into(), |m| self.count_and_share(m)));
                 }
@@ -98,11 +94,7 @@ impl Annual<'_> {
         }
         let mut columns = vec![col(&w.band_header.fill(v)?, 2.2, Align::Left)];
         for g in groups {
-            let words = match w.groups.get(*g) {
-                Some(t) => t.fill(v)?,
-                None => g.to_string(),
-            };
-            columns.push(col(&words, 1.5, Align::Right));
+            columns.push(col(&words_or_key(&w.groups, g, v)?, 1.5, Align::Right));
         }
         columns.push(col(&w.total_header.fill(v)?, 1.0, Align::Right));
         Ok(Table {

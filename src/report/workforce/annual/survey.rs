@@ -15,6 +15,7 @@ use crate::queries::{self, Param};
 use crate::report::compose::{section, table};
 use crate::report::workforce::Vars;
 use crate::report::{ReportError, pct};
+use crate::template::wording::words_or_key;
 
 use super::Annual;
 
@@ -210,11 +211,7 @@ impl Annual<'_> {
             }
             // each indicator a heading over its partners' rows
             if rows.len() > start {
-                let words = match w.indicators.get(*code) {
-                    Some(t) => t.fill(v)?,
-                    None => code.to_string(),
-                };
-                headed.push((start, words));
+                headed.push((start, words_or_key(&w.indicators, code, v)?));
             }
         }
         let mut columns = vec![
@@ -222,11 +219,7 @@ impl Annual<'_> {
             col(&w.year_header.fill(v)?, 0.5, Align::Right),
         ];
         for g in groups {
-            let words = match w.groups.get(*g) {
-                Some(t) => t.fill(v)?,
-                None => g.to_string(),
-            };
-            columns.push(col(&words, 1.4, Align::Right));
+            columns.push(col(&words_or_key(&w.groups, g, v)?, 1.4, Align::Right));
         }
         columns.push(col(&w.source_header.fill(v)?, 2.6, Align::Left));
         Ok(Table {
