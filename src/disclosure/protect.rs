@@ -11,8 +11,10 @@
 //! cell starts anywhere from 0 up, and each sum narrows its cells from the bounds of
 //! the others, until nothing moves. The greedy choice (the smallest shown cell of a sum
 //! with one hidden cell, then of a sum that still pins one) follows the linked-table
-//! heuristics of tau-ARGUS and sdcTable; it is not an optimum, and may hide more than
-//! the fewest possible.
+//! heuristics of tau-ARGUS and sdcTable; it is not an optimum. Its early choices can be
+//! made redundant by later ones (in linked tables a chain of them reaches the totals),
+//! so last every cell it hid is offered back, the most needed and largest first, and
+//! shown again where nothing then becomes pinned.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,6 +164,7 @@ impl<K: Ord + Clone + std::fmt::Debug> Problem<K> {
             }
             let pinned = self.pinned(&hidden);
             if pinned.is_empty() {
+                self.release(&mut hidden, &[], min_count);
                 return self.decided(&hidden, Vec::new());
             }
             let mut changed = false;
@@ -177,7 +180,35 @@ impl<K: Ord + Clone + std::fmt::Debug> Problem<K> {
                 }
             }
             if !changed {
+                self.release(&mut hidden, &exposed, min_count);
                 return self.decided(&hidden, exposed);
+            }
+        }
+    }
+
+    /// Shows again every cell the greedy hid that no longer needs hiding: a choice made
+    /// early, for a cell pinned then, can be redundant once later choices hide more
+    /// (in linked tables a chain of such choices reaches the totals). Tried one at a
+    /// time, the cells a reader most needs first, then the largest: a cell stays shown
+    /// if no hidden cell beyond those already `exposed` can then be pinned.
+    fn release(&self, hidden: &mut [bool], exposed: &[usize], min_count: u64) {
+        let secondary = |i: &usize| {
+            hidden[*i]
+                && self.fixed[*i].is_none()
+                && !(self.values[*i] > 0 && self.values[*i] < min_count)
+        };
+        let mut tries: Vec<usize> = (0..self.len()).filter(secondary).collect();
+        tries.sort_by_key(|i| {
+            (
+                !self.keep.contains(i),
+                std::cmp::Reverse(self.values[*i]),
+                *i,
+            )
+        });
+        for c in tries {
+            hidden[c] = false;
+            if self.pinned(hidden).iter().any(|p| !exposed.contains(p)) {
+                hidden[c] = true;
             }
         }
     }
@@ -659,6 +690,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_cell_hidden_on_the_way_is_shown_again_once_later_choices_protect() {
+        // Rows 7 2 0 | 9, 2 0 0 | 2, 0 0 0 | 0; columns 9, 2, 0; all 11. The two 2s are
+        // small; the greedy choice hides the 7 for them, then the totals of their rows
+        // and columns (11 less one row's or column's total would give the other). With
+        // those four totals hidden, the 7 protects nothing: shown, the reader still has
+        // only 2 + 2 = 11 - 7, so each small count lies anywhere in 0 to 4.
+        const T: usize = usize::MAX;
+        let p = grid_problem(&[vec![7, 2, 0], vec![2, 0, 0], vec![0, 0, 0]]);
+        let out = p.protect(5);
+        assert_eq!(
+            out.hidden,
+            BTreeSet::from([(0, 1), (0, T), (1, 0), (1, T), (T, 0), (T, 1)])
+        );
+        let h: Vec<bool> = p.keys.iter().map(|k| out.is_hidden(k)).collect();
+        let (lo, hi) = p.bounds(&h);
+        let small = p.get(&(0, 1)).unwrap();
+        assert_eq!((lo[small], hi[small]), (0, 4));
+        assert!(p.pinned(&h).is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::helpers::{run, run_report, sample_data, tempdir};
+use crate::helpers::{metric, pdf_text, read_json, run, run_report, sample_data, tempdir};
 
 /// The Partnership Board gets a copy rounded to 5, the SDG the exact one.
 const TWO_AUDIENCES: &[(&str, &str)] = &[(
@@ -103,6 +103,75 @@ fn a_reader_with_every_copy_and_period_recovers_no_hidden_count() {
             .unwrap_or(0);
         assert!(hidden >= 10, "{line}");
     }
+}
+
+/// Extracts where one-person bands abound (a VSM row of one, a Band 9 of one), which
+/// once made the greedy choice hide band after band up to the staff in post: the
+/// workforce headlines stay shown, and still nothing hidden can be worked back.
+#[test]
+fn small_senior_bands_do_not_take_the_workforce_headlines_with_them() {
+    let dir = tempdir();
+    let mut roots = Vec::new();
+    for (seed, scale) in [(4, "0.3"), (5, "0.3")] {
+        let data = sample(dir.path(), seed, scale);
+        let out = dir.path().join(format!("out-{seed}"));
+        for (report, period) in &HALVES_FIRST[3..] {
+            let r = run_report(report, period, &data, &out, &["--no-send"], TWO_AUDIENCES);
+            assert_eq!(r.code, 0, "{report} {period}: {}\n{}", r.stdout, r.stderr);
+            let folder = out.join(report).join(period);
+            // the counts behind the headlines, as the run decided them
+            let cells = read_json(&folder.join("disclosure.json"));
+            for by in [&[][..], &[("wres_group", "BME")], &[("disability", "Y")]] {
+                let cell = cells["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| {
+                        c["count"] == "staff"
+                            && c["by"].as_array().unwrap().len() == by.len()
+                            && by.iter().all(|(d, v)| {
+                                c["by"]
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .any(|p| p[0] == *d && p[1] == *v)
+                            })
+                    })
+                    .unwrap_or_else(|| panic!("seed {seed}: no staff cell by {by:?}"));
+                assert_eq!(
+                    cell["hidden"], false,
+                    "seed {seed} {report}: staff {by:?} hidden"
+                );
+            }
+            // and as a reader sees them: the BME share with its interval
+            let m = read_json(&folder.join("metrics.json"));
+            let bme = metric(&m["metrics"], "wf.bme_pct", &[]);
+            let text = pdf_text(&folder.join("report.pdf"));
+            let line = text
+                .lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .find(|l| l.starts_with("BME staff ") && l.contains("% to "))
+                .unwrap_or_else(|| panic!("seed {seed} {report}: no BME headline"));
+            // "BME staff 21.2% (17.0% to 26.1%) ...": each within its rounding
+            let shown: Vec<f64> = line["BME staff ".len()..]
+                .split(['%', '(', ')', ' '])
+                .filter_map(|w| w.parse().ok())
+                .take(3)
+                .collect();
+            for (x, key) in shown.iter().zip(["value", "ci_low", "ci_high"]) {
+                let exact = bme[key].as_f64().unwrap() * 100.0;
+                assert!(
+                    (x - exact).abs() <= 0.051,
+                    "seed {seed} {report}: {line} vs {bme}"
+                );
+            }
+            assert_eq!(shown.len(), 3, "{line}");
+        }
+        roots.push(out);
+    }
+    let refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+    let (code, text) = attack(&refs);
+    assert_eq!(code, 0, "hidden counts worked back:\n{text}");
 }
 
 /// One report's copies, written by hand where the answer is known.
