@@ -80,8 +80,12 @@ def compute(con, data, start, end, cfg):
     for source in [f"read_parquet('{refs}', union_by_name = true)"] + [
             f"read_parquet('{os.path.join(data, n)}.parquet')" for n in ("appointments", "measures", "population")]:
         present.update(r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall())
+    # The per-referral facts in one statement: the referrals and appointments each with
+    # the one rule for repeated ids (applied to the repeated ids' rows only: numbering
+    # every row by id would sort them all), each referral's care and first and last
+    # scores, and the flags every breakdown counts.
     con.execute(f"""
-    CREATE TEMP TABLE referral AS
+    CREATE TEMP TABLE flagged AS
     WITH raw AS (
       SELECT {cleaned('referral_id', 'trim')} AS referral_id, {cleaned('person_id', 'trim')} AS person_id,
         {cleaned('partner_org', 'upper')} AS partner_org, {cleaned('service_line', 'lower')} AS service_line,
@@ -98,39 +102,34 @@ def compute(con, data, start, end, cfg):
     kept AS (
       SELECT * FROM raw WHERE referral_id IS NOT NULL AND referral_date IS NOT NULL
     ),
-    -- the one rule for repeated ids, applied to the repeated ids only (numbering every
-    -- referral by id would sort them all)
-    repeated AS (
+    repeated_referrals AS (
       SELECT referral_id FROM kept GROUP BY referral_id HAVING count(*) > 1
-    )
-    SELECT * FROM kept ANTI JOIN repeated USING (referral_id)
-    UNION ALL
-    SELECT * FROM (
-      SELECT * FROM kept SEMI JOIN repeated USING (referral_id)
-      QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id, partner_org,
-        service_line, end_date, end_reason, referral_source, age_years, sex, ethnic_category,
-        ethnic_category_detail, disability, imd_decile, interpreter_required, first_language,
-        sexual_orientation, religion) = 1
-    )
-    """)
-    con.execute(f"""
-    CREATE TEMP TABLE care AS
-    WITH appt AS (
+    ),
+    referral AS (
+      SELECT * FROM kept ANTI JOIN repeated_referrals USING (referral_id)
+      UNION ALL
+      SELECT * FROM (
+        SELECT * FROM kept SEMI JOIN repeated_referrals USING (referral_id)
+        QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY referral_date, person_id, partner_org,
+          service_line, end_date, end_reason, referral_source, age_years, sex, ethnic_category,
+          ethnic_category_detail, disability, imd_decile, interpreter_required, first_language,
+          sexual_orientation, religion) = 1
+      )
+    ),
+    appt AS (
       SELECT {cleaned('appointment_id', 'trim')} AS appointment_id, {cleaned('referral_id', 'trim')} AS referral_id,
         CAST(appointment_date AS DATE) AS appointment_date, {cleaned('appointment_type', 'lower')} AS appointment_type,
         {cleaned('attendance', 'lower')} AS attendance, culturally_adapted, interpreter_used
       FROM read_parquet('{os.path.join(data, 'appointments.parquet')}')
     ),
-    -- an appointment id in more than one row counts once, by the same rule, numbering
-    -- only the repeated ids' rows
-    repeated AS (
+    repeated_appointments AS (
       SELECT appointment_id FROM appt GROUP BY appointment_id HAVING count(*) > 1
     ),
     counted AS (
-      SELECT * FROM appt ANTI JOIN repeated USING (appointment_id)
+      SELECT * FROM appt ANTI JOIN repeated_appointments USING (appointment_id)
       UNION ALL
       SELECT * FROM (
-        SELECT * FROM appt SEMI JOIN repeated USING (appointment_id)
+        SELECT * FROM appt SEMI JOIN repeated_appointments USING (appointment_id)
         QUALIFY row_number() OVER (PARTITION BY appointment_id ORDER BY appointment_date, referral_id,
           appointment_type, attendance, culturally_adapted, interpreter_used) = 1
       )
@@ -146,54 +145,44 @@ def compute(con, data, start, end, cfg):
       WHERE appointment_id IS NOT NULL AND appointment_date IS NOT NULL
       GROUP BY referral_id
     ),
+    -- a score's first and last: the least and greatest (day, score), packed into one
+    -- number (day * 100 + score) so that min and max find them
     m AS (
-      SELECT {cleaned('referral_id', 'trim')} AS referral_id, CAST(measured_date AS DATE) AS d,
-        CASE WHEN phq9 BETWEEN 0 AND 27 THEN phq9 END AS phq9, CASE WHEN gad7 BETWEEN 0 AND 21 THEN gad7 END AS gad7
+      SELECT {cleaned('referral_id', 'trim')} AS referral_id,
+        CAST(measured_date - DATE '1970-01-01' AS BIGINT) * 100 + CASE WHEN phq9 BETWEEN 0 AND 27 THEN phq9 END AS phq,
+        CAST(measured_date - DATE '1970-01-01' AS BIGINT) * 100 + CASE WHEN gad7 BETWEEN 0 AND 21 THEN gad7 END AS gad
       FROM read_parquet('{os.path.join(data, 'measures.parquet')}')
       WHERE measured_date IS NOT NULL
     ),
     scores AS (
-      SELECT referral_id,
-        arg_min(phq9, (d, phq9)) FILTER (WHERE phq9 IS NOT NULL) AS phq_first,
-        arg_max(phq9, (d, phq9)) FILTER (WHERE phq9 IS NOT NULL) AS phq_last,
-        count(DISTINCT d) FILTER (WHERE phq9 IS NOT NULL) >= 2 AS phq_paired,
-        arg_min(gad7, (d, gad7)) FILTER (WHERE gad7 IS NOT NULL) AS gad_first,
-        arg_max(gad7, (d, gad7)) FILTER (WHERE gad7 IS NOT NULL) AS gad_last,
-        count(DISTINCT d) FILTER (WHERE gad7 IS NOT NULL) >= 2 AS gad_paired
+      SELECT referral_id, min(phq) AS phq_lo, max(phq) AS phq_hi, min(gad) AS gad_lo, max(gad) AS gad_hi
       FROM m GROUP BY referral_id
+    ),
+    facts AS (
+      SELECT r.referral_id, r.referral_date, r.end_date,
+        CASE WHEN r.age_years BETWEEN 0 AND 110 THEN r.age_years END AS age_years,
+        CASE WHEN r.age_years IS NULL OR r.age_years NOT BETWEEN 0 AND 110 THEN 'Unknown'
+          WHEN r.age_years < 17 THEN 'Under 17' WHEN r.age_years < 25 THEN '17-24'
+          WHEN r.age_years < 35 THEN '25-34' WHEN r.age_years < 45 THEN '35-44'
+          WHEN r.age_years < 55 THEN '45-54' WHEN r.age_years < 65 THEN '55-64'
+          WHEN r.age_years < 75 THEN '65-74' ELSE '75+' END AS age_band,
+        CASE WHEN r.sex IN ('1', '2', '9', 'X') THEN r.sex ELSE 'X' END AS sex,
+        CASE WHEN r.disability IN ('Y', 'N', 'Z') THEN r.disability ELSE 'Z' END AS disability,
+        COALESCE(CASE r.ethnic_category {eth_case} END, 'Unknown') AS ethnic_group,
+        CASE WHEN COALESCE(CASE r.ethnic_category {eth_case} END, 'Unknown') = 'Unknown' THEN 'Unknown'
+          ELSE r.ethnic_category END AS ethnic_category,
+        CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(r.imd_decile / 2) AS BIGINT) AS VARCHAR)
+          ELSE 'Unknown' END AS imd_quintile,
+        COALESCE(r.ethnic_category_detail IN ({sql_list(ee)}), false) AS eastern_european,
+        COALESCE(r.interpreter_required, false) AS interpreter_required,
+        t.first_treatment, COALESCE(t.sessions, 0) AS sessions, COALESCE(t.dna, 0) AS dna,
+        COALESCE(t.attended, 0) AS attended, COALESCE(t.adapted, 0) AS adapted,
+        s.phq_lo % 100 AS phq_first, s.phq_hi % 100 AS phq_last,
+        COALESCE(s.phq_lo // 100 < s.phq_hi // 100, false) AS phq_paired,
+        s.gad_lo % 100 AS gad_first, s.gad_hi % 100 AS gad_last,
+        COALESCE(s.gad_lo // 100 < s.gad_hi // 100, false) AS gad_paired
+      FROM referral r LEFT JOIN treat t USING (referral_id) LEFT JOIN scores s USING (referral_id)
     )
-    SELECT COALESCE(t.referral_id, s.referral_id) AS referral_id, t.first_treatment,
-      COALESCE(t.sessions, 0) AS sessions, COALESCE(t.dna, 0) AS dna, COALESCE(t.attended, 0) AS attended,
-      COALESCE(t.adapted, 0) AS adapted, s.phq_first, s.phq_last, COALESCE(s.phq_paired, false) AS phq_paired,
-      s.gad_first, s.gad_last, COALESCE(s.gad_paired, false) AS gad_paired
-    FROM treat t FULL JOIN scores s USING (referral_id)
-    """)
-    con.execute(f"""
-    CREATE TEMP TABLE facts AS
-    SELECT r.referral_id, r.referral_date, r.end_date,
-      CASE WHEN r.age_years BETWEEN 0 AND 110 THEN r.age_years END AS age_years,
-      CASE WHEN r.age_years IS NULL OR r.age_years NOT BETWEEN 0 AND 110 THEN 'Unknown'
-        WHEN r.age_years < 17 THEN 'Under 17' WHEN r.age_years < 25 THEN '17-24'
-        WHEN r.age_years < 35 THEN '25-34' WHEN r.age_years < 45 THEN '35-44'
-        WHEN r.age_years < 55 THEN '45-54' WHEN r.age_years < 65 THEN '55-64'
-        WHEN r.age_years < 75 THEN '65-74' ELSE '75+' END AS age_band,
-      CASE WHEN r.sex IN ('1', '2', '9', 'X') THEN r.sex ELSE 'X' END AS sex,
-      CASE WHEN r.disability IN ('Y', 'N', 'Z') THEN r.disability ELSE 'Z' END AS disability,
-      COALESCE(CASE r.ethnic_category {eth_case} END, 'Unknown') AS ethnic_group,
-      CASE WHEN COALESCE(CASE r.ethnic_category {eth_case} END, 'Unknown') = 'Unknown' THEN 'Unknown'
-        ELSE r.ethnic_category END AS ethnic_category,
-      CASE WHEN r.imd_decile BETWEEN 1 AND 10 THEN CAST(CAST(ceil(r.imd_decile / 2) AS BIGINT) AS VARCHAR)
-        ELSE 'Unknown' END AS imd_quintile,
-      COALESCE(r.ethnic_category_detail IN ({sql_list(ee)}), false) AS eastern_european,
-      COALESCE(r.interpreter_required, false) AS interpreter_required,
-      c.first_treatment, COALESCE(c.sessions, 0) AS sessions, COALESCE(c.dna, 0) AS dna,
-      COALESCE(c.attended, 0) AS attended, COALESCE(c.adapted, 0) AS adapted,
-      c.phq_first, c.phq_last, COALESCE(c.phq_paired, false) AS phq_paired,
-      c.gad_first, c.gad_last, COALESCE(c.gad_paired, false) AS gad_paired
-    FROM referral r LEFT JOIN care c USING (referral_id)
-    """)
-    con.execute(f"""
-    CREATE TEMP TABLE flagged AS
     SELECT *,
       CASE ethnic_category {pg_case} END AS pg_ethnic,
       CASE WHEN sex = '1' THEN 'Men' END AS pg_sex,
@@ -363,7 +352,7 @@ def main():
     seconds = time.monotonic() - started
     steps = ", ".join(f"{s:.2f}" for s in timed.steps[4:])
     print(f"duckdb {duckdb.__version__}: equity figures in {seconds:.2f} s "
-          f"(referrals, care, facts, flags, breakdowns, access: {steps} s)")
+          f"(facts, breakdowns, access: {steps} s)")
     if len(sys.argv) > 4:
         compared, differ = compare(sys.argv[4], names, rows, access)
         print(f"compared {compared} figures with {sys.argv[4]}: {len(differ)} differ")
