@@ -20,6 +20,8 @@ import duckdb
 DIALECT = [
     # a column kept as an Arrow dictionary (referral_facts.sql): DuckDB keeps its own
     (re.compile(r"arrow_cast\((\w+), '[^']*'\)"), r"\1"),
+    # the 64-bit hash of an id (src/data/id_hash.rs): DuckDB's own 64-bit hash
+    (re.compile(r"\bid_hash\("), "hash("),
 ]
 
 

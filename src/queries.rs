@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 /// Tables of the service-user datasets' keys and care, built once per run on first need
 /// (`DataSession::service_tables`), in this order: the repeated referral ids are read off
-/// referral_keys, and referral_care counts each appointment once by the repeated
-/// appointment ids.
+/// referral_keys, the repeated appointment ids from the rows of the repeated hashes, and
+/// referral_care counts each appointment once by the repeated appointment ids.
 pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
         "tables/referral_keys.sql",
@@ -15,6 +15,10 @@ pub const SERVICE_KEYS: &[(&str, &str)] = &[
     (
         "tables/repeated_referral_ids.sql",
         include_str!("../queries/tables/repeated_referral_ids.sql"),
+    ),
+    (
+        "tables/repeated_appointment_hashes.sql",
+        include_str!("../queries/tables/repeated_appointment_hashes.sql"),
     ),
     (
         "tables/repeated_appointment_ids.sql",

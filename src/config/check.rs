@@ -59,6 +59,15 @@ pub(super) fn check_settings(s: &Settings) -> Result<(), (String, String)> {
             ),
         );
     }
+    if !(1..=64).contains(&s.engine.id_hash_bits) {
+        return err(
+            "engine.id_hash_bits",
+            format!(
+                "{} is not a number of bits from 1 to 64",
+                s.engine.id_hash_bits
+            ),
+        );
+    }
     if s.quality
         .earliest_date
         .parse::<chrono::NaiveDate>()

@@ -533,6 +533,9 @@ pub struct Engine {
     pub memory_limit_mib: u64,
     /// Where spilled data goes; empty: the system's temporary folder.
     pub spill_dir: PathBuf,
+    /// The bits of an id's hash the repeated-id checks group by (1 to 64): fewer force
+    /// collisions, which the checks resolve by the ids' text (set low by tests).
+    pub id_hash_bits: u32,
 }
 
 /// The query engines a run can use.

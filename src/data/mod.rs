@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod files;
+pub mod id_hash;
 pub mod inventory;
 pub mod nhs_numbers;
 pub mod quality;

@@ -119,6 +119,16 @@ impl DataSession {
                 "second_smallest(appointment_date)"
             }),
         ));
+        // the number the repeated-id checks group ids by before their text: a hash
+        // here, the text itself on a cluster (src/data/id_hash.rs)
+        params.push((
+            "id_hash",
+            Param::Sql(if self.cluster.is_some() {
+                ""
+            } else {
+                crate::data::id_hash::NAME
+            }),
+        ));
         params
     }
 
