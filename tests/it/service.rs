@@ -717,6 +717,23 @@ fn every_appointment_and_measure_check_counts_its_rows() {
         read_json(&root.join("equity-annual/FY2025-26/metrics.json"))["metrics"].clone()
     };
     assert_eq!(figures(weak.path()), figures(out.path()));
+    // no bits, or more than a hash has, is refused at start with the key named
+    for bits in ["0", "65"] {
+        let r = run_report(
+            "equity-annual",
+            "FY2025-26",
+            data.path(),
+            weak.path(),
+            &["--no-send"],
+            &[("EQUITY_REPORTS__ENGINE__ID_HASH_BITS", bits)],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("engine.id_hash_bits") && r.stderr.contains("from 1 to 64"),
+            "{}",
+            r.stderr
+        );
+    }
     // validate has no period; it counts the same (given the one dataset it also requires)
     write_parquet(
         &data.path().join("staff_snapshot.parquet"),
