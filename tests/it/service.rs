@@ -699,14 +699,17 @@ fn every_appointment_and_measure_check_counts_its_rows() {
     // every id shares its hash with about half the others (a3 with many): the repeat is
     // still a3 alone, and every figure and count is the same.
     let weak = tempdir();
-    let r = run_report(
-        "equity-annual",
-        "FY2025-26",
-        data.path(),
-        weak.path(),
-        &["--no-send"],
-        &[("EQUITY_REPORTS__ENGINE__ID_HASH_BITS", "1")],
-    );
+    let with_bits = |bits: &str| {
+        run_report(
+            "equity-annual",
+            "FY2025-26",
+            data.path(),
+            weak.path(),
+            &["--no-send"],
+            &[("EQUITY_REPORTS__ENGINE__ID_HASH_BITS", bits)],
+        )
+    };
+    let r = with_bits("1");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let weak_tables = weak.path().join("equity-annual/FY2025-26/tables");
     assert_eq!(
@@ -719,14 +722,7 @@ fn every_appointment_and_measure_check_counts_its_rows() {
     assert_eq!(figures(weak.path()), figures(out.path()));
     // no bits, or more than a hash has, is refused at start with the key named
     for bits in ["0", "65"] {
-        let r = run_report(
-            "equity-annual",
-            "FY2025-26",
-            data.path(),
-            weak.path(),
-            &["--no-send"],
-            &[("EQUITY_REPORTS__ENGINE__ID_HASH_BITS", bits)],
-        );
+        let r = with_bits(bits);
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
             r.stderr.contains("engine.id_hash_bits") && r.stderr.contains("from 1 to 64"),
