@@ -84,6 +84,10 @@ pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Resul
     crate::progress::now(query);
     let df = ctx.sql(select).await.map_err(err)?;
     let (schema, parts) = run_local(query, df).await.map_err(err)?;
+    // held outside the engine's memory limit for the rest of the run: logged, as the
+    // profile of where a run's memory goes
+    let bytes: usize = parts.iter().flatten().map(RecordBatch::get_array_memory_size).sum();
+    tracing::debug!(table = name, mib = bytes >> 20, "per-run table held in memory");
     let table = datafusion::datasource::MemTable::try_new(schema, parts).map_err(err)?;
     ctx.register_table(name, std::sync::Arc::new(table))
         .map_err(err)?;
