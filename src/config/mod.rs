@@ -522,7 +522,8 @@ pub struct Engine {
     /// executor started inside this process.
     pub scheduler: String,
     /// A folder every executor reads and writes at this same path, for a run's
-    /// per-run tables (removed when the run ends). Empty: the temporary folder here.
+    /// per-run tables (removed when the run ends); locally, for the tables past
+    /// `table_memory_mib`. Empty: the temporary folder here.
     pub work_dir: PathBuf,
     /// On a cluster, the longest a query may take before the run stops with an
     /// error (a lost executor leaves a query waiting). 0: no limit.
@@ -533,6 +534,10 @@ pub struct Engine {
     pub memory_limit_mib: u64,
     /// Where spilled data goes; empty: the system's temporary folder.
     pub spill_dir: PathBuf,
+    /// Memory this process's per-run tables may hold together, in MiB, outside
+    /// `memory_limit_mib`; a table past it is written to the run's folder under
+    /// `work_dir` and read from there. 0: every per-run table on disk.
+    pub table_memory_mib: u64,
     /// The bits of an id's hash the repeated-id checks group by (1 to 64): fewer force
     /// collisions, which the checks resolve by the ids' text (set low by tests).
     pub id_hash_bits: u32,

@@ -69,7 +69,7 @@ pub async fn context(
 /// that is empty, which only a scheduler on this machine can use). Its name says which
 /// machine and process made it, so that the folders of runs of this machine that were
 /// killed before they could clean up are removed here.
-fn work_folder(engine: &config::Engine) -> Result<PathBuf, String> {
+pub(crate) fn work_folder(engine: &config::Engine) -> Result<PathBuf, String> {
     let root = if engine.work_dir.as_os_str().is_empty() {
         std::env::temp_dir()
     } else {

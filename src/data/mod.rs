@@ -13,4 +13,5 @@ pub mod reference;
 pub mod remote;
 pub mod second_smallest;
 pub mod session;
+pub mod tables;
 pub mod views;

@@ -7,6 +7,8 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::prelude::SessionContext;
 
+use crate::data::tables::Placed;
+
 /// A query that failed, named by its file.
 #[derive(Debug, thiserror::Error)]
 #[error("query {query}: {message}")]
@@ -69,10 +71,14 @@ fn done(name: &str, sql: &str, started: std::time::Instant, batches: &[RecordBat
     );
 }
 
-/// Make a per-run table in this process's memory from `CREATE TABLE name AS select`,
-/// as DataFusion's own `CREATE TABLE` does (one in-memory partition per partition of the
-/// plan), but through [`run_local`] so that its profile can be logged.
-pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Result<(), QueryError> {
+/// Make a per-run table in this process from `CREATE TABLE name AS select`, in memory
+/// or on disk as [`crate::data::tables`] decides, with its plan's profile logged.
+pub async fn create_local(
+    ctx: &SessionContext,
+    tables: &crate::data::tables::Tables,
+    query: &str,
+    sql: &str,
+) -> Result<(), QueryError> {
     let fail = |message: String| QueryError {
         query: query.into(),
         message,
@@ -83,14 +89,27 @@ pub async fn create_local(ctx: &SessionContext, query: &str, sql: &str) -> Resul
     let started = std::time::Instant::now();
     crate::progress::now(query);
     let df = ctx.sql(select).await.map_err(err)?;
-    let (schema, parts) = run_local(query, df).await.map_err(err)?;
-    // held outside the engine's memory limit for the rest of the run: logged, as the
-    // profile of where a run's memory goes
-    let bytes: usize = parts.iter().flatten().map(RecordBatch::get_array_memory_size).sum();
-    tracing::debug!(table = name, mib = bytes >> 20, "per-run table held in memory");
-    let table = datafusion::datasource::MemTable::try_new(schema, parts).map_err(err)?;
-    ctx.register_table(name, std::sync::Arc::new(table))
-        .map_err(err)?;
+    let plan = df.create_physical_plan().await.map_err(err)?;
+    let placed = tables.create(ctx, name, plan.clone()).await.map_err(err)?;
+    log_plan(query, plan.as_ref());
+    // held outside the engine's memory limit for the rest of the run, or on disk:
+    // logged, as the profile of where a run's memory goes
+    match placed {
+        Placed::Memory { bytes } => {
+            tracing::debug!(
+                table = name,
+                mib = bytes >> 20,
+                "per-run table held in memory"
+            )
+        }
+        Placed::Disk { bytes } => {
+            tracing::debug!(
+                table = name,
+                mib = bytes >> 20,
+                "per-run table written to disk"
+            )
+        }
+    }
     done(query, sql, started, &[]);
     Ok(())
 }
@@ -105,15 +124,19 @@ async fn run_local(
     let task = std::sync::Arc::new(df.task_ctx());
     let plan = df.create_physical_plan().await?;
     let parts = datafusion::physical_plan::collect_partitioned(plan.clone(), task).await?;
+    log_plan(name, plan.as_ref());
+    Ok((plan.schema(), parts))
+}
+
+/// The plan a statement ran, with each operator's rows, time and memory (trace level).
+fn log_plan(name: &str, plan: &dyn datafusion::physical_plan::ExecutionPlan) {
     if tracing::enabled!(tracing::Level::TRACE) {
-        let shown = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(
-            plan.as_ref(),
-        )
-        .indent(true)
-        .to_string();
+        let shown =
+            datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan)
+                .indent(true)
+                .to_string();
         tracing::trace!(query = name, "plan with metrics:\n{shown}");
     }
-    Ok((plan.schema(), parts))
 }
 
 /// An engine error as a reader needs it: running out of the engine's memory says

@@ -57,6 +57,8 @@ pub struct DataSession {
     staff_built: std::sync::atomic::AtomicBool,
     /// The settings' code lists as placeholders (see [`code_lists`]).
     code_lists: Vec<(&'static str, Param)>,
+    /// This process's per-run tables, in memory or on disk (none on a cluster).
+    tables: crate::data::tables::Tables,
 }
 
 /// What a run's checks and per-run tables are made for: its as-of date (a later date is
@@ -187,7 +189,7 @@ impl DataSession {
     /// memory here, or written by a cluster's executors where they can read it.
     pub async fn create(&self, name: &str, sql: &str) -> Result<(), QueryError> {
         match &self.cluster {
-            None => query::create_local(&self.ctx, name, sql).await,
+            None => query::create_local(&self.ctx, &self.tables, name, sql).await,
             Some(cluster) => engine::materialise(&self.ctx, cluster, name, sql)
                 .await
                 .map_err(|message| QueryError {
@@ -199,7 +201,7 @@ impl DataSession {
 
     /// Forget a per-run table that nothing reads any more, giving back its memory.
     fn drop_table(&self, name: &str) {
-        if let Err(e) = self.ctx.deregister_table(name) {
+        if let Err(e) = self.tables.release(&self.ctx, name) {
             tracing::warn!(table = name, "could not drop a per-run table: {e}");
         }
     }
@@ -286,6 +288,7 @@ pub async fn open_session(
         service_built: Default::default(),
         staff_built: Default::default(),
         code_lists: code_lists(settings),
+        tables: crate::data::tables::Tables::new(&settings.engine),
     })
 }
 

@@ -720,6 +720,43 @@ fn every_appointment_and_measure_check_counts_its_rows() {
         read_json(&root.join("equity-annual/FY2025-26/metrics.json"))["metrics"].clone()
     };
     assert_eq!(figures(weak.path()), figures(out.path()));
+    // With no memory for per-run tables, each referral's keys, care and facts are
+    // written to the run's folder under work_dir and read from there: the same counts
+    // and figures, and nothing of them left when the run ends.
+    let on_disk = tempdir();
+    let work = tempdir();
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        data.path(),
+        on_disk.path(),
+        &["--no-send"],
+        &[
+            ("EQUITY_REPORTS__ENGINE__TABLE_MEMORY_MIB", "0"),
+            (
+                "EQUITY_REPORTS__ENGINE__WORK_DIR",
+                work.path().to_str().unwrap(),
+            ),
+            ("RUST_LOG", "equity_reports::data::query=debug"),
+            ("NO_COLOR", "1"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    for table in ["referral_keys", "referral_care", "referral_facts"] {
+        assert!(
+            r.stderr
+                .contains(&format!("per-run table written to disk table=\"{table}\"")),
+            "{table}\n{}",
+            r.stderr
+        );
+    }
+    let disk_tables = on_disk.path().join("equity-annual/FY2025-26/tables");
+    assert_eq!(
+        std::fs::read_to_string(disk_tables.join("data_quality.csv")).unwrap(),
+        dq
+    );
+    assert_eq!(figures(on_disk.path()), figures(out.path()));
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
     // no bits, or more than a hash has, is refused at start with the key named
     for bits in ["0", "65"] {
         let r = with_bits(bits);
