@@ -30,6 +30,13 @@ pub const SERVICE_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The statements a Ballista cluster runs in place of one of [`SERVICE_KEYS`]: where the
+/// local one calls this process's own functions, which the cluster's executors lack.
+pub const CLUSTER_KEYS: &[(&str, &str)] = &[(
+    "tables/repeated_appointment_hashes.sql",
+    include_str!("../queries/tables/repeated_appointment_hashes.cluster.sql"),
+)];
+
 /// The staff tables the workforce reports read, built once per run on first need
 /// (`DataSession::staff_tables`).
 pub const STAFF_TABLES: &[(&str, &str)] = &[

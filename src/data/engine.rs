@@ -44,6 +44,7 @@ pub async fn context(
         EngineKind::Local => {
             let ctx = SessionContext::new_with_config_rt(config, runtime);
             ctx.register_udaf(super::second_smallest::udaf());
+            ctx.register_udaf(super::repeated_values::udaf());
             ctx.register_udf(super::id_hash::udf(engine.id_hash_bits));
             Ok((ctx, None))
         }

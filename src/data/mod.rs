@@ -11,6 +11,7 @@ pub mod quality;
 pub mod query;
 pub mod reference;
 pub mod remote;
+pub mod repeated_values;
 pub mod second_smallest;
 pub mod session;
 pub mod tables;

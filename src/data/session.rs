@@ -152,7 +152,12 @@ impl DataSession {
             return Ok(());
         }
         let params = self.params(dates);
-        for (name, sql) in queries::SERVICE_KEYS {
+        for &(name, local) in queries::SERVICE_KEYS {
+            let cluster = queries::CLUSTER_KEYS.iter().find(|(n, _)| *n == name);
+            let sql = match (&self.cluster, cluster) {
+                (Some(_), Some(&(_, sql))) => sql,
+                _ => local,
+            };
             let sql = queries::fill(name, sql, &params)?;
             // made for other dates before: made again
             if let Some((table, _)) = engine::split_create_table(&sql) {

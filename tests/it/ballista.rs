@@ -76,6 +76,14 @@ fn workforce_annual_and_access_biannual_on_ballista_give_the_local_figures() {
     }
 }
 
+/// A repeated appointment id on the cluster, which finds it by its own query (grouping
+/// the text: `queries/tables/repeated_appointment_hashes.cluster.sql`): the same count
+/// and the same duplicate on the data-quality page as the local engine's hand-counted run.
+#[test]
+fn a_repeated_appointment_id_counts_once_on_ballista() {
+    crate::service::repeated_id_counts_once(STANDALONE);
+}
+
 /// A run of equity-annual against the scheduler at `scheduler`, which must fail before
 /// any output: exit 2, nothing written, the scheduler named. Returns stderr.
 fn refused_by(scheduler: &str) -> String {

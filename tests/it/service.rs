@@ -547,6 +547,12 @@ fn the_clinical_thresholds_are_settings() {
 /// figures once were, the later row counted: 1 of 9.)
 #[test]
 fn a_repeated_id_counts_once_by_one_rule_for_checks_and_figures() {
+    repeated_id_counts_once(&[]);
+}
+
+/// The run and checks of the test above, with `env` (a Ballista cluster's settings, for
+/// the cluster's own query for the repeated ids: `tests/it/ballista.rs`).
+pub(crate) fn repeated_id_counts_once(env: &[(&str, &str)]) {
     let (data, out) = (tempdir(), tempdir());
     write_service(data.path());
     let mut rows = APPOINTMENTS.to_vec();
@@ -554,7 +560,14 @@ fn a_repeated_id_counts_once_by_one_rule_for_checks_and_figures() {
     rows.push(("r4", "2025-03-20", "treatment", "dna", false));
     ids.push("p6".into());
     write_appointments(data.path(), &ids, &rows);
-    let r = run_service("equity-annual", "FY2025-26", data.path(), out.path());
+    let r = run_report(
+        "equity-annual",
+        "FY2025-26",
+        data.path(),
+        out.path(),
+        &["--no-send"],
+        env,
+    );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let folder = out.path().join("equity-annual/FY2025-26");
     let json = read_json(&folder.join("metrics.json"));
