@@ -1,6 +1,6 @@
 -- Values shaped like an NHS number in one text column (`{{column}}`) of one Parquet file
--- registered as nhs_number_scan, and how many of them pass its Modulus 11 check. The
--- program runs it for each text column the file holds (src/data/nhs_numbers.rs).
+-- registered as `{{table}}`, and how many of them pass its Modulus 11 check. The program
+-- puts it in one statement for each text column the file holds (src/data/nhs_numbers.rs).
 --
 -- Shaped: ten digits, perhaps grouped by spaces or hyphens (943 476 5919), so 10 to 12
 -- characters of digits, spaces and hyphens with exactly ten digits. Every such value
@@ -25,7 +25,7 @@ SELECT
     ) % 11) % 11 = ascii(substr(d, 10, 1)) - 48 THEN 1 END) AS valid
 FROM (
   SELECT replace(replace({{column}}, ' ', ''), '-', '') AS d
-  FROM nhs_number_scan
+  FROM {{table}}
   WHERE {{column}} < ':'
     AND length({{column}}) BETWEEN 10 AND 12
     AND ltrim({{column}}, '0123456789 -') = ''
