@@ -7,22 +7,13 @@
 -- sorts before ':' (the character after '9'), so the first condition lets the reader
 -- skip each row group whose smallest value is a letter or later, as pseudonyms with a
 -- letter prefix are, by its statistics, without reading it.
--- Modulus 11: the first nine digits weighted 10 down to 2 and summed; 11 minus the sum's
--- remainder by 11 (11 read as 0) is the check digit, which must equal the tenth. A
--- remainder of 1 gives 10, which no digit equals: such a number is never issued.
+-- Modulus 11 (nhs_check_digit_ok, src/data/nhs_numbers.rs): the first nine digits
+-- weighted 10 down to 2 and summed; 11 minus the sum's remainder by 11 (11 read as 0) is
+-- the check digit, which must equal the tenth. A remainder of 1 gives 10, which no digit
+-- equals: such a number is never issued.
 SELECT
   count(*) AS shaped,
-  count(CASE WHEN (11 - (
-        10 * (ascii(substr(d, 1, 1)) - 48)
-      + 9 * (ascii(substr(d, 2, 1)) - 48)
-      + 8 * (ascii(substr(d, 3, 1)) - 48)
-      + 7 * (ascii(substr(d, 4, 1)) - 48)
-      + 6 * (ascii(substr(d, 5, 1)) - 48)
-      + 5 * (ascii(substr(d, 6, 1)) - 48)
-      + 4 * (ascii(substr(d, 7, 1)) - 48)
-      + 3 * (ascii(substr(d, 8, 1)) - 48)
-      + 2 * (ascii(substr(d, 9, 1)) - 48)
-    ) % 11) % 11 = ascii(substr(d, 10, 1)) - 48 THEN 1 END) AS valid
+  count(CASE WHEN nhs_check_digit_ok(d) THEN 1 END) AS valid
 FROM (
   SELECT replace(replace({{column}}, ' ', ''), '-', '') AS d
   FROM {{table}}

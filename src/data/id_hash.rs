@@ -1,13 +1,13 @@
 //! `id_hash(text)`: a 64-bit number for an id (XXH3), so that the check for repeated ids
-//! groups numbers, not text: at national size grouping 21.8 million appointment ids as
+//! works on numbers, not text: at national size grouping 21.8 million appointment ids as
 //! text takes three times as long. Equal ids have equal numbers; two different ids may
-//! share one, so a query groups the numbers first and then confirms the few that repeat
-//! by their text (`queries/tables/repeated_appointment_ids.sql`), and the rows of a
+//! share one, so a query finds the numbers that repeat first (`repeated_values`) and
+//! then confirms the few rows of those numbers by their text (`queries/tables/repeated_appointment_ids.sql`), and the rows of a
 //! repeated id are numbered within its text: no figure and no data-quality count depends
 //! on the hash being free of collisions. `engine.id_hash_bits` keeps only the top bits,
 //! which tests set low to force collisions. Registered on the local engine only (a
 //! Ballista cluster's executors know the built-in functions alone; there the query
-//! groups the text itself).
+//! groups the text itself: `repeated_appointment_hashes.cluster.sql`).
 
 use std::sync::Arc;
 
