@@ -13,7 +13,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use arrow::array::{Array, AsArray, Int64Array};
+use arrow::array::{Array, AsArray, BooleanArray, Int64Array};
+use arrow::datatypes::DataType;
+use datafusion::common::{Result, exec_err};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 use futures::StreamExt;
 
@@ -167,7 +172,7 @@ async fn scan_file(
     ctx.deregister_table(table.as_str()).map_err(fail)?;
     let mut counts = Vec::new();
     for b in &batches.map_err(fail)? {
-        let names = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8)
+        let names = arrow::compute::cast(b.column(0), &DataType::Utf8)
             .map_err(|e| (path.to_path_buf(), e.to_string()))?;
         let names = names.as_string::<i32>();
         let count = |name: &str, row: usize| -> u64 {
@@ -203,10 +208,10 @@ fn statement(column: &str, table: &str) -> String {
 /// 0) equal to the tenth; a remainder of 1 gives 10, which no digit equals (never issued).
 /// A function rather than SQL arithmetic: the arithmetic, ten `ascii(substr(..))` terms a
 /// column, was half of the time DataFusion took to plan each file's statement.
-fn check_digit_udf() -> datafusion::logical_expr::ScalarUDF {
-    use arrow::datatypes::DataType;
-    use datafusion::logical_expr::{Signature, Volatility};
-    datafusion::logical_expr::ScalarUDF::from(CheckDigit {
+const CHECK_DIGIT: &str = "nhs_check_digit_ok";
+
+fn check_digit_udf() -> ScalarUDF {
+    ScalarUDF::from(CheckDigit {
         signature: Signature::uniform(
             1,
             vec![DataType::Utf8View, DataType::Utf8, DataType::LargeUtf8],
@@ -217,7 +222,7 @@ fn check_digit_udf() -> datafusion::logical_expr::ScalarUDF {
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct CheckDigit {
-    signature: datafusion::logical_expr::Signature,
+    signature: Signature,
 }
 
 /// The Modulus 11 check of ten ASCII digits (anything else fails).
@@ -232,28 +237,20 @@ fn passes_check(digits: &str) -> bool {
     (11 - sum % 11) % 11 == u32::from(d[9] - b'0')
 }
 
-impl datafusion::logical_expr::ScalarUDFImpl for CheckDigit {
+impl ScalarUDFImpl for CheckDigit {
     fn name(&self) -> &str {
-        "nhs_check_digit_ok"
+        CHECK_DIGIT
     }
 
-    fn signature(&self) -> &datafusion::logical_expr::Signature {
+    fn signature(&self) -> &Signature {
         &self.signature
     }
 
-    fn return_type(
-        &self,
-        _: &[arrow::datatypes::DataType],
-    ) -> datafusion::common::Result<arrow::datatypes::DataType> {
-        Ok(arrow::datatypes::DataType::Boolean)
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Boolean)
     }
 
-    fn invoke_with_args(
-        &self,
-        args: datafusion::logical_expr::ScalarFunctionArgs,
-    ) -> datafusion::common::Result<datafusion::logical_expr::ColumnarValue> {
-        use arrow::array::BooleanArray;
-        use arrow::datatypes::DataType;
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let array = args.args[0].to_array(args.number_rows)?;
         let out: BooleanArray = match array.data_type() {
             DataType::Utf8View => array
@@ -272,12 +269,10 @@ impl datafusion::logical_expr::ScalarUDFImpl for CheckDigit {
                 .map(|v| v.map(passes_check))
                 .collect(),
             other => {
-                return datafusion::common::exec_err!("nhs_check_digit_ok takes text, not {other}");
+                return exec_err!("{CHECK_DIGIT} takes text, not {other}");
             }
         };
-        Ok(datafusion::logical_expr::ColumnarValue::Array(
-            std::sync::Arc::new(out),
-        ))
+        Ok(ColumnarValue::Array(std::sync::Arc::new(out)))
     }
 }
 
