@@ -1,6 +1,6 @@
--- Values shaped like an NHS number in one text column (`{{column}}`) of one Parquet file
+-- Values shaped like an NHS number in one text column (`{{column}}`) of the Parquet files
 -- registered as `{{table}}`, and how many of them pass its Modulus 11 check. The program
--- puts it in one statement for each text column the file holds (src/data/nhs_numbers.rs).
+-- puts it in one statement with a branch for each text column (src/data/nhs_numbers.rs).
 --
 -- Shaped: ten digits, perhaps grouped by spaces or hyphens (943 476 5919), so 10 to 12
 -- characters of digits, spaces and hyphens with exactly ten digits. Every such value

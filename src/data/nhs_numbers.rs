@@ -1,9 +1,11 @@
 //! NHS numbers in the values of an extract. Identifier columns are refused by their
 //! names (`contract::identifier_family`); this finds the identifiers a name does not
 //! give away: a text column whose values are NHS numbers (a `person_id` that was never
-//! pseudonymised, a code column with numbers typed into it). Each file's text columns are
-//! counted by `queries/quality/nhs_numbers.sql` in one statement; the values
-//! themselves never leave the query.
+//! pseudonymised, a code column with numbers typed into it). A dataset's text columns
+//! are counted by `queries/quality/nhs_numbers.sql` in one statement over all its files
+//! (a statement a file was most of a small run's time); the files are counted one by
+//! one only to name those that hold the numbers. The values themselves never leave the
+//! query.
 //!
 //! A column is refused when, over the dataset's files, more than [`HANDFUL`] values pass
 //! the Modulus 11 check and they are most of its NHS-number-shaped values. The second
@@ -77,21 +79,22 @@ pub async fn scan(inv: &Inventory) -> Vec<StructuralError> {
     errors
 }
 
-/// The counts of each text column over a dataset's files.
+/// The counts of each text column over a dataset's files: one statement over them all,
+/// the fast path a clean extract takes. A refused column, or a file the statement cannot
+/// read, sends the scan back over the files one by one, which names them.
 async fn scan_dataset(found: &FoundDataset) -> Result<BTreeMap<String, Tally>, (PathBuf, String)> {
     let text: Vec<&str> = found
         .dataset
         .columns
         .iter()
         .filter(|c| c.ty == ColType::Str && found.file_columns.iter().any(|f| f == c.name))
+        .filter(|c| !found.partition_keys.iter().any(|k| k == c.name))
         .map(|c| c.name)
         .collect();
-    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     if text.is_empty() {
-        return Ok(tallies);
+        return Ok(BTreeMap::new());
     }
-    // A session of its own: the scan names the file, which the dataset's table cannot,
-    // and it runs in this process whatever engine runs the figures.
+    // A session of its own: it runs in this process whatever engine runs the figures.
     let ctx = SessionContext::new();
     ctx.register_udf(check_digit_udf());
     if crate::data::remote::is_remote(&found.location) {
@@ -100,11 +103,71 @@ async fn scan_dataset(found: &FoundDataset) -> Result<BTreeMap<String, Tally>, (
         let url = url::Url::parse(&bucket).map_err(|e| (found.location.clone(), e.to_string()))?;
         ctx.register_object_store(&url, store);
     }
-    // the files a few at a time (each is a plan of its own, most of a small file's
-    // time), their counts added up in the files' order
+    match scan_together(&ctx, found, &text).await {
+        Ok(tallies) if !tallies.values().any(Tally::refused) => Ok(tallies),
+        _ => scan_one_by_one(&ctx, found, &text).await,
+    }
+}
+
+/// Every file of the dataset as one table of its text columns only: partners' files may
+/// store other columns as different types (Int32 in one, Int64 in another), which a table
+/// of all the columns would have to reconcile.
+async fn scan_together(
+    ctx: &SessionContext,
+    found: &FoundDataset,
+    text: &[&str],
+) -> datafusion::error::Result<BTreeMap<String, Tally>> {
+    use datafusion::datasource::file_format::parquet::ParquetFormat;
+    use datafusion::datasource::listing::{
+        ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+    };
+    let remote = crate::data::remote::is_remote(&found.location);
+    let urls = found
+        .files
+        .iter()
+        .map(|f| {
+            let path = if remote {
+                f.path.clone()
+            } else {
+                std::path::absolute(&f.path).unwrap_or_else(|_| f.path.clone())
+            };
+            ListingTableUrl::parse(path.to_string_lossy())
+        })
+        .collect::<datafusion::error::Result<Vec<_>>>()?;
+    let schema = arrow::datatypes::Schema::new(
+        text.iter()
+            .map(|c| arrow::datatypes::Field::new(*c, DataType::Utf8View, true))
+            .collect::<Vec<_>>(),
+    );
+    let options = ListingOptions::new(std::sync::Arc::new(ParquetFormat::default()))
+        .with_file_extension(".parquet");
+    let config = ListingTableConfig::new_with_multi_paths(urls)
+        .with_listing_options(options)
+        .with_schema(std::sync::Arc::new(schema));
+    let table = "nhs_number_scan";
+    ctx.register_table(table, std::sync::Arc::new(ListingTable::try_new(config)?))?;
+    let batches = ctx.sql(&statements(text, table)).await?.collect().await;
+    ctx.deregister_table(table)?;
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for (column, shaped, valid) in read_counts(&batches?)? {
+        let t = tallies.entry(column).or_default();
+        t.shaped += shaped;
+        t.valid += valid;
+    }
+    Ok(tallies)
+}
+
+/// The files one at a time (a few at once), their counts added up in the files' order:
+/// names the files that hold valid numbers, and the file that cannot be read.
+async fn scan_one_by_one(
+    ctx: &SessionContext,
+    found: &FoundDataset,
+    text: &[&str],
+) -> Result<BTreeMap<String, Tally>, (PathBuf, String)> {
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut counted = futures::stream::iter(found.files.iter().enumerate())
-        .map(|(i, file)| scan_file(&ctx, &file.path, i, &text))
+        .map(|(i, file)| scan_file(ctx, &file.path, i, text))
         .buffered(at_once);
     while let Some(counts) = counted.next().await {
         let (path, counts) = counts?;
@@ -154,26 +217,40 @@ async fn scan_file(
     let table = format!("nhs_number_scan_{place}");
     ctx.register_table(table.as_str(), df.into_view())
         .map_err(fail)?;
-    // every column's counts in one statement (a branch each, each with its own filter
-    // for the reader): one plan a file, where a plan a column made the scan of the
-    // sample's staff snapshot (88 files) take three times as long
-    let sql = here
+    let batches = ctx
+        .sql(&statements(&here, &table))
+        .await
+        .map_err(fail)?
+        .collect()
+        .await;
+    ctx.deregister_table(table.as_str()).map_err(fail)?;
+    let counts = read_counts(&batches.map_err(fail)?).map_err(fail)?;
+    Ok((path.to_path_buf(), counts))
+}
+
+/// Every column's counts in one statement: a branch each, each with its own filter for
+/// the reader (a statement a column made the scan of 88 files take three times as long).
+fn statements(columns: &[&str], table: &str) -> String {
+    columns
         .iter()
         .map(|c| {
             let name = c.replace('\'', "''");
             format!(
                 "SELECT '{name}' AS column_name, shaped, valid FROM ({}) t",
-                statement(c, &table)
+                statement(c, table)
             )
         })
         .collect::<Vec<_>>()
-        .join("\nUNION ALL\n");
-    let batches = ctx.sql(&sql).await.map_err(fail)?.collect().await;
-    ctx.deregister_table(table.as_str()).map_err(fail)?;
+        .join("\nUNION ALL\n")
+}
+
+/// The rows of [`statements`]: column, shaped, valid.
+fn read_counts(
+    batches: &[arrow::record_batch::RecordBatch],
+) -> datafusion::error::Result<Vec<(String, u64, u64)>> {
     let mut counts = Vec::new();
-    for b in &batches.map_err(fail)? {
-        let names = arrow::compute::cast(b.column(0), &DataType::Utf8)
-            .map_err(|e| (path.to_path_buf(), e.to_string()))?;
+    for b in batches {
+        let names = arrow::compute::cast(b.column(0), &DataType::Utf8)?;
         let names = names.as_string::<i32>();
         let count = |name: &str, row: usize| -> u64 {
             b.column_by_name(name)
@@ -192,7 +269,7 @@ async fn scan_file(
             ));
         }
     }
-    Ok((path.to_path_buf(), counts))
+    Ok(counts)
 }
 
 /// The counts of one column of the file registered as `table`. The column is compared
@@ -381,6 +458,106 @@ mod tests {
         assert!(never.iter().all(|n| !valid(n)));
         let refs: Vec<Option<&str>> = never.iter().map(|s| Some(s.as_str())).collect();
         assert_eq!(counts(&refs).await, (10, 0));
+    }
+
+    /// A staff file of `ids`, with `age_years` stored as Int32 or Int64 as partners'
+    /// files differ, and a `job_role` empty throughout (stored as Null).
+    fn staff_file(path: &std::path::Path, ids: &[String], wide_age: bool) {
+        use arrow::array::{ArrayRef, Int32Array, NullArray, StringArray};
+        let n = ids.len();
+        let age: ArrayRef = if wide_age {
+            std::sync::Arc::new(Int64Array::from(vec![40i64; n]))
+        } else {
+            std::sync::Arc::new(Int32Array::from(vec![40i32; n]))
+        };
+        let batch = arrow::record_batch::RecordBatch::try_from_iter([
+            (
+                "staff_id",
+                std::sync::Arc::new(StringArray::from(ids.to_vec())) as ArrayRef,
+            ),
+            ("age_years", age),
+            (
+                "job_role",
+                std::sync::Arc::new(NullArray::new(n)) as ArrayRef,
+            ),
+        ])
+        .unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(
+            std::fs::File::create(path).unwrap(),
+            batch.schema(),
+            None,
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+
+    fn found(dir: &std::path::Path, names: &[&str]) -> FoundDataset {
+        FoundDataset {
+            dataset: crate::contract::dataset("staff_snapshot").unwrap(),
+            location: dir.to_path_buf(),
+            files: names
+                .iter()
+                .map(|n| crate::data::inventory::DataFile {
+                    path: dir.join(n),
+                    relative: n.to_string(),
+                    rows: 0,
+                    sha256: String::new(),
+                })
+                .collect(),
+            partition_keys: Vec::new(),
+            file_columns: vec!["staff_id".into(), "age_years".into(), "job_role".into()],
+            warnings: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_statement_counts_the_files_of_differing_types_and_a_refusal_names_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        // 4010232137 and 9434765919 pass; 9434765918 is shaped only
+        let clean: Vec<String> = ["S1", "9434765918", "S3"].map(String::from).to_vec();
+        let some: Vec<String> = ["4010232137", "9434765919", "X"].map(String::from).to_vec();
+        staff_file(&dir.path().join("a.parquet"), &clean, false);
+        staff_file(&dir.path().join("b.parquet"), &some, true);
+        staff_file(&dir.path().join("c.parquet"), &clean, true);
+        let ds = found(dir.path(), &["a.parquet", "b.parquet", "c.parquet"]);
+        let ctx = SessionContext::new();
+        ctx.register_udf(check_digit_udf());
+        let together = scan_together(&ctx, &ds, &["staff_id", "job_role"])
+            .await
+            .unwrap();
+        // shaped: a 1, b 2, c 1; valid: b 2; the empty column counts nothing
+        let staff = &together["staff_id"];
+        assert_eq!((staff.shaped, staff.valid), (4, 2));
+        assert_eq!(together.get("job_role").map_or(0, |t| t.shaped), 0);
+        let apart = scan_dataset(&ds).await.unwrap();
+        assert_eq!((apart["staff_id"].shaped, apart["staff_id"].valid), (4, 2));
+        assert!(
+            apart["staff_id"].files.is_empty(),
+            "not refused: no files named"
+        );
+
+        // six valid numbers in b refuse the column: the files are named
+        let many: Vec<String> = (401_023_200u64..)
+            .filter_map(|stem| {
+                let s = format!("{stem:09}");
+                let sum: u32 = s
+                    .bytes()
+                    .enumerate()
+                    .map(|(i, c)| u32::from(c - b'0') * (10 - i as u32))
+                    .sum();
+                let check = (11 - sum % 11) % 11;
+                (check < 10).then(|| format!("{s}{check}"))
+            })
+            .take(HANDFUL as usize + 1)
+            .collect();
+        assert!(many.iter().all(|n| valid(n)));
+        staff_file(&dir.path().join("b.parquet"), &many, true);
+        let refused = scan_dataset(&ds).await.unwrap();
+        let staff = &refused["staff_id"];
+        assert_eq!((staff.shaped, staff.valid), (2 + HANDFUL + 1, HANDFUL + 1));
+        assert!(staff.refused());
+        assert_eq!(staff.files, vec![dir.path().join("b.parquet")]);
     }
 
     #[test]
