@@ -121,18 +121,10 @@ async fn scan_together(
     use datafusion::datasource::listing::{
         ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
     };
-    let remote = crate::data::remote::is_remote(&found.location);
     let urls = found
-        .files
+        .file_addresses()
         .iter()
-        .map(|f| {
-            let path = if remote {
-                f.path.clone()
-            } else {
-                std::path::absolute(&f.path).unwrap_or_else(|_| f.path.clone())
-            };
-            ListingTableUrl::parse(path.to_string_lossy())
-        })
+        .map(ListingTableUrl::parse)
         .collect::<datafusion::error::Result<Vec<_>>>()?;
     let schema = arrow::datatypes::Schema::new(
         text.iter()

@@ -394,20 +394,7 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
         .with_schema(Arc::new(Schema::new(fields)));
     let table = ListingTable::try_new(config).map_err(err)?;
     if crate::sql_log::enabled() {
-        let files: Vec<String> = found
-            .files
-            .iter()
-            .map(|f| {
-                if remote {
-                    f.path.display().to_string()
-                } else {
-                    std::path::absolute(&f.path)
-                        .unwrap_or_else(|_| f.path.clone())
-                        .display()
-                        .to_string()
-                }
-            })
-            .collect();
+        let files = found.file_addresses();
         let columns: Vec<(&str, &str)> = ds
             .columns
             .iter()
