@@ -2,7 +2,8 @@
 """A Ballista cluster on this machine: one report, local engine beside the cluster.
 
     python3 bench/ballista_cluster.py [--scale 100] [--report equity-annual]
-        [--executors 2] [--bin-dir DIR] [--work DIR] [--kill-executor-after SECONDS]
+        [--executors 2] [--bin-dir DIR] [--work DIR] [--executor-memory SIZE]
+        [--kill-executor-after SECONDS]
 
 Starts `ballista-scheduler` and `--executors` copies of `ballista-executor` as separate
 processes on 127.0.0.1 (each executor runs one task at a time), waits until all have
@@ -11,6 +12,10 @@ registered, then runs the report on the generated extracts of `--scale` (made by
 `--features ballista`: once with the local engine and once with `--engine ballista`. It
 prints wall time and peak memory of each (for the cluster: of this program and of each
 executor), checks that metrics.json is identical figure for figure, and stops the cluster.
+
+With `--executor-memory SIZE` (`1280MB`, the local engine's default limit) each
+executor's memory pool is that size; without it Ballista gives each 70 % of the
+machine's memory, and at national size they hold several GiB rather than spill.
 
 With `--kill-executor-after S` the last executor is killed S seconds into the cluster
 run (the scheduler is started with a short executor timeout, so it notices within about
@@ -65,7 +70,7 @@ def peak_mib(pid):
 class Cluster:
     """A scheduler and executors on 127.0.0.1, logging into `work`."""
 
-    def __init__(self, bin_dir, work, executors):
+    def __init__(self, bin_dir, work, executors, memory=None):
         self.work = work
         self.port = free_port()
         self.procs = []
@@ -97,7 +102,7 @@ class Cluster:
                     # a heartbeat well inside the scheduler's 15 s (the default is 60 s,
                     # which would have busy executors declared dead)
                     "--executor-heartbeat-interval-seconds", "3",
-                ],
+                ] + (["--memory-pool-size", memory] if memory else []),
             )
         self.wait_for(lambda: len(self.executors() or []) == executors, f"{executors} executors")
 
@@ -162,6 +167,9 @@ def main():
     p.add_argument("--executors", type=int, default=2)
     p.add_argument("--bin-dir", help="folder of ballista-scheduler and ballista-executor (default: PATH)")
     p.add_argument("--work", default=os.path.join(ROOT, "out", "bench"))
+    p.add_argument("--executor-memory", metavar="SIZE",
+                   help="each executor's memory pool, e.g. 1280MB (default: Ballista's, "
+                        "70 %% of the machine's memory, so the executors never spill)")
     p.add_argument("--kill-executor-after", type=float, metavar="SECONDS")
     p.add_argument("--query-timeout", type=int, metavar="SECONDS",
                    help="engine.query_timeout_seconds (default: the program's, or 300 "
@@ -175,7 +183,7 @@ def main():
     env = dict(os.environ)
     local_s, local_mib, local = run(binary, data, os.path.join(a.work, "cluster-local"), a.report, env)
 
-    cluster = Cluster(a.bin_dir, os.path.join(a.work, "cluster"), a.executors)
+    cluster = Cluster(a.bin_dir, os.path.join(a.work, "cluster"), a.executors, a.executor_memory)
     try:
         env.update({
             "EQUITY_REPORTS__ENGINE__KIND": "ballista",
