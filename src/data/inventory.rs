@@ -141,22 +141,6 @@ impl FoundDataset {
     pub fn has_column(&self, name: &str) -> bool {
         self.file_columns.iter().any(|c| c == name) || self.partition_keys.iter().any(|k| k == name)
     }
-
-    /// Each file as the engine reads it: absolute on this machine (the engine resolves
-    /// paths from the root, not the working folder), an object-store URL as it is.
-    pub fn file_addresses(&self) -> Vec<String> {
-        let remote = crate::data::remote::is_remote(&self.location);
-        self.files
-            .iter()
-            .map(|f| match remote {
-                true => f.path.display().to_string(),
-                false => std::path::absolute(&f.path)
-                    .unwrap_or_else(|_| f.path.clone())
-                    .display()
-                    .to_string(),
-            })
-            .collect()
-    }
 }
 
 /// Every dataset of the contract, found and checked. Structural errors are collected

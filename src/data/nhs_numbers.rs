@@ -121,8 +121,7 @@ async fn scan_together(
     use datafusion::datasource::listing::{
         ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
     };
-    let urls = found
-        .file_addresses()
+    let urls = crate::data::remote::file_addresses(found)
         .iter()
         .map(ListingTableUrl::parse)
         .collect::<datafusion::error::Result<Vec<_>>>()?;

@@ -24,6 +24,23 @@ pub fn is_remote(root: &std::path::Path) -> bool {
     root.to_string_lossy().starts_with("s3://")
 }
 
+/// Each file of a dataset as the engine reads it: absolute on this machine (the engine
+/// resolves paths from the root, not the working folder), an object-store URL as it is.
+pub fn file_addresses(found: &FoundDataset) -> Vec<String> {
+    let remote = is_remote(&found.location);
+    found
+        .files
+        .iter()
+        .map(|f| match remote {
+            true => f.path.display().to_string(),
+            false => std::path::absolute(&f.path)
+                .unwrap_or_else(|_| f.path.clone())
+                .display()
+                .to_string(),
+        })
+        .collect()
+}
+
 /// The bucket's URL (`s3://bucket`) and the prefix inside it.
 fn split(root: &str) -> (String, String) {
     let rest = root.trim_start_matches("s3://");

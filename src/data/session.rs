@@ -394,7 +394,7 @@ async fn register_raw(ctx: &SessionContext, found: &FoundDataset) -> Result<(), 
         .with_schema(Arc::new(Schema::new(fields)));
     let table = ListingTable::try_new(config).map_err(err)?;
     if crate::sql_log::enabled() {
-        let files = found.file_addresses();
+        let files = crate::data::remote::file_addresses(found);
         let columns: Vec<(&str, &str)> = ds
             .columns
             .iter()
