@@ -59,15 +59,22 @@ pop_age AS (
     'age' AS kind
   FROM pop
 ),
+-- (each population row once, under each of the eight keys it counts for: a branch per
+-- key read the population, and each use of pop_sum, again; joined on a column, not
+-- crossed, for the reason given above: pop_age's constant kind is the key)
 pop_keyed AS (
-  SELECT '' AS by_key, registered FROM pop
-  UNION ALL SELECT 'ethnic_group=' || ethnic_group, registered FROM pop
-  UNION ALL SELECT 'ethnic_category=' || ethnic_category, registered FROM pop
-  UNION ALL SELECT 'age_band=' || age_band, registered FROM pop
-  UNION ALL SELECT 'sex=' || sex, registered FROM pop
-  UNION ALL SELECT 'imd_quintile=' || imd_quintile, registered FROM pop
-  UNION ALL SELECT 'imd_decile=' || imd_decile, registered FROM pop
-  UNION ALL SELECT 'ethnic_group=' || ethnic_group || ';sex=' || sex, registered FROM pop
+  SELECT CASE k.n WHEN 1 THEN 'ethnic_group=' || p.ethnic_group
+      WHEN 2 THEN 'ethnic_category=' || p.ethnic_category
+      WHEN 3 THEN 'age_band=' || p.age_band
+      WHEN 4 THEN 'sex=' || p.sex
+      WHEN 5 THEN 'imd_quintile=' || p.imd_quintile
+      WHEN 6 THEN 'imd_decile=' || p.imd_decile
+      WHEN 7 THEN 'ethnic_group=' || p.ethnic_group || ';sex=' || p.sex
+      ELSE '' END AS by_key,
+    p.registered
+  FROM pop_age p
+  JOIN (VALUES ('age', 0), ('age', 1), ('age', 2), ('age', 3), ('age', 4), ('age', 5),
+    ('age', 6), ('age', 7)) k(kind, n) ON k.kind = p.kind
   UNION ALL
   SELECT 'priority_group=' || r.name, p.registered
   FROM pop p JOIN ref_priority r ON r.kind = 'ethnic' AND r.code = p.ethnic_category
@@ -92,7 +99,7 @@ referral_total AS (
   SELECT max(referrals) AS all_referrals FROM refs WHERE by_key = ''
 ),
 registered_total AS (
-  SELECT max(registered) AS all_registered FROM pop_sum WHERE by_key = ''
+  SELECT sum(registered) AS all_registered FROM pop
 )
 SELECT 'tt.access' AS metric, k.by_key,
   'referrals' AS group_a, COALESCE(r.referrals, 0) AS num_a, COALESCE(t.all_referrals, 0) AS den_a,
