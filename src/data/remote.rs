@@ -31,12 +31,15 @@ pub fn file_addresses(found: &FoundDataset) -> Vec<String> {
     found
         .files
         .iter()
-        .map(|f| match remote {
-            true => f.path.display().to_string(),
-            false => std::path::absolute(&f.path)
-                .unwrap_or_else(|_| f.path.clone())
-                .display()
-                .to_string(),
+        .map(|f| {
+            if remote {
+                f.path.display().to_string()
+            } else {
+                std::path::absolute(&f.path)
+                    .unwrap_or_else(|_| f.path.clone())
+                    .display()
+                    .to_string()
+            }
         })
         .collect()
 }
